@@ -1,0 +1,20 @@
+"""Settings for the test suite: the real settings, with fast password hashing and tasks run inline."""
+
+from config.settings import *  # noqa: F403
+from config.settings import DATABASES
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Browser tests serve pages over plain http on 127.0.0.1.
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = False
+# Each xdist worker gets its own test database; SQLite tests run in memory.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["TEST"] = {"NAME": None}
+ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+# django-otp delays retries after a failed code; tests exercise our own throttling instead.
+OTP_TOTP_THROTTLE_FACTOR = 0
+# Static files are served from the finders (node_modules), no collectstatic needed.
+WHITENOISE_AUTOREFRESH = True

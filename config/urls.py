@@ -1,0 +1,14 @@
+"""Root URLs: pages of each app, the REST API under /api/v1/, the Django admin."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("mutualis.core.urls")),
+    path("compte/", include("mutualis.accounts.urls")),
+    path("territoire/", include("mutualis.territory.urls")),
+    path("", include("mutualis.members.urls")),
+    path("api/v1/", include("config.api_urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]

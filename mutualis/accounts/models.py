@@ -1,0 +1,74 @@
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from mutualis.accounts.choices import StaffRole
+
+
+class UserManager(BaseUserManager["User"]):
+    """Creates users identified by their e-mail address."""
+
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **extra: Any) -> "User":
+        if not email:
+            raise ValueError("L'adresse électronique est obligatoire.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> "User":
+        extra.setdefault("staff_role", StaffRole.ADMINISTRATOR)
+        extra.setdefault("is_superuser", True)
+        return self.create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who signs in: an agent of a member (through memberships) or operator staff (staff_role)."""
+
+    email = models.EmailField(_("adresse électronique"), unique=True)
+    first_name = models.CharField(_("prénom"), max_length=150, blank=True)
+    last_name = models.CharField(_("nom"), max_length=150, blank=True)
+    staff_role = models.CharField(
+        _("rôle à l'opérateur"), max_length=32, choices=StaffRole.choices, blank=True, default=StaffRole.NONE
+    )
+    is_active = models.BooleanField(_("actif"), default=True)
+    date_joined = models.DateTimeField(_("inscrit le"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        ordering = ["last_name", "first_name", "email"]
+        verbose_name = _("utilisateur")
+        verbose_name_plural = _("utilisateurs")
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.email
+
+    def get_full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def get_short_name(self) -> str:
+        return self.first_name or self.email
+
+    @property
+    def is_operator_staff(self) -> bool:
+        """Operator staff: any staff role. They must use TOTP two-factor authentication."""
+        return bool(self.staff_role)
+
+    @property
+    def is_staff(self) -> bool:
+        """Django admin access: operator administrators only."""
+        return self.staff_role == StaffRole.ADMINISTRATOR
+
+    def has_staff_role(self, *roles: str) -> bool:
+        """True if the user's staff role is one of `roles` (administrators hold every staff role)."""
+        return self.staff_role == StaffRole.ADMINISTRATOR or (bool(self.staff_role) and self.staff_role in roles)

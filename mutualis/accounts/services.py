@@ -1,0 +1,76 @@
+"""Writes owned by accounts: users, TOTP devices, API tokens."""
+
+from typing import Any
+
+from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from rest_framework.authtoken.models import Token
+
+from mutualis.accounts.models import User
+from mutualis.core.services import audit_record
+
+
+@transaction.atomic
+def user_create(
+    *,
+    email: str,
+    first_name: str = "",
+    last_name: str = "",
+    staff_role: str = "",
+    password: str | None = None,
+    acting_user: Any = None,
+) -> User:
+    """Create an account (without a usable password unless one is given) and record it in the audit log."""
+    user = User(
+        email=User.objects.normalize_email(email).lower(),
+        first_name=first_name,
+        last_name=last_name,
+        staff_role=staff_role,
+    )
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.full_clean()
+    user.save()
+    audit_record(
+        actor=acting_user,
+        action="user.create",
+        obj=user,
+        after={"email": user.email, "staff_role": user.staff_role},
+    )
+    return user
+
+
+def totp_device_start(*, user: User) -> TOTPDevice:
+    """An unconfirmed TOTP device for the user to scan (replaces any earlier unconfirmed one)."""
+    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    return TOTPDevice.objects.create(user=user, name="Application d'authentification", confirmed=False)
+
+
+@transaction.atomic
+def totp_device_confirm(*, device: TOTPDevice, token: str, request: Any = None) -> bool:
+    """Confirm the device if the code is right; the user's other devices are then removed."""
+    if not device.verify_token(token):
+        return False
+    TOTPDevice.objects.filter(user=device.user).exclude(pk=device.pk).delete()
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    audit_record(actor=device.user, action="user.totp_enabled", obj=device.user, request=request)
+    return True
+
+
+@transaction.atomic
+def totp_device_reset(*, user: User, acting_user: Any, request: Any = None) -> None:
+    """Remove a user's TOTP devices (lost phone): staff must enrol again at their next login."""
+    TOTPDevice.objects.filter(user=user).delete()
+    audit_record(actor=acting_user, action="user.totp_reset", obj=user, request=request)
+
+
+@transaction.atomic
+def api_token_regenerate(*, user: User, request: Any = None) -> Token:
+    """Replace the user's API token with a new one (the old one stops working at once)."""
+    Token.objects.filter(user=user).delete()
+    token = Token.objects.create(user=user)
+    audit_record(actor=user, action="user.api_token_regenerated", obj=user, request=request)
+    return token

@@ -1,0 +1,38 @@
+"""Login throttling: after LOGIN_MAX_FAILURES failures for one account or one address, refuse for a while.
+
+Counters live in the cache (Redis or the database cache), so every web process sees the same count.
+"""
+
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
+
+
+def _keys(email: str, ip: str | None) -> list[str]:
+    digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()[:32]
+    keys = [f"login-fail:account:{digest}"]
+    if ip:
+        keys.append(f"login-fail:ip:{ip}")
+    return keys
+
+
+def login_is_locked(*, email: str, ip: str | None) -> bool:
+    """True when the account or the address has used up its failed attempts."""
+    return any((cache.get(key) or 0) >= settings.LOGIN_MAX_FAILURES for key in _keys(email, ip))
+
+
+def login_failed(*, email: str, ip: str | None) -> None:
+    """Count one failed attempt (password or second factor) for the account and the address."""
+    for key in _keys(email, ip):
+        if cache.add(key, 1, timeout=settings.LOGIN_LOCKOUT_SECONDS):
+            continue
+        try:
+            cache.incr(key)
+        except ValueError:  # expired between add() and incr()
+            cache.set(key, 1, timeout=settings.LOGIN_LOCKOUT_SECONDS)
+
+
+def login_succeeded(*, email: str, ip: str | None) -> None:
+    """A successful login clears the account's counter (not the address's: one address may try many accounts)."""
+    cache.delete(_keys(email, ip)[0])

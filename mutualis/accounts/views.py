@@ -1,0 +1,166 @@
+from typing import Any
+
+import qrcode
+import qrcode.image.svg
+from django.contrib import messages
+from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from rest_framework.authtoken.models import Token
+
+from mutualis.accounts import services, throttling
+from mutualis.accounts.forms import LoginForm, TokenForm
+from mutualis.accounts.models import User
+from mutualis.core.services import audit_record, client_ip
+
+PENDING_KEY = "accounts_pending_user_id"
+NEXT_KEY = "accounts_next"
+
+
+def _safe_next(request: HttpRequest, value: str | None) -> str:
+    if value and url_has_allowed_host_and_scheme(
+        value, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return value
+    return reverse("core:dashboard")
+
+
+def _locked_message() -> str:
+    return _("Trop de tentatives infructueuses. Par sécurité, réessayez dans quelques minutes.")
+
+
+def login_view(request: HttpRequest) -> HttpResponse:
+    """Step 1: e-mail and password, throttled per account and per address."""
+    if request.user.is_authenticated and (not request.user.is_operator_staff or request.user.is_verified()):
+        return redirect("core:dashboard")
+    form = LoginForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        email, ip = form.cleaned_data["email"], client_ip(request)
+        if throttling.login_is_locked(email=email, ip=ip):
+            form.add_error(None, _locked_message())
+            status = 429
+        else:
+            user = authenticate(request, username=email.lower(), password=form.cleaned_data["password"])
+            if user is None:
+                throttling.login_failed(email=email, ip=ip)
+                form.add_error(None, _("Adresse électronique ou mot de passe incorrect."))
+                status = 400
+            else:
+                request.session[NEXT_KEY] = _safe_next(request, request.GET.get("next"))
+                if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+                    request.session[PENDING_KEY] = user.pk
+                    return redirect("accounts:login_verify")
+                throttling.login_succeeded(email=email, ip=ip)
+                login(request, user)
+                audit_record(actor=user, action="user.login", obj=user, request=request)
+                if user.is_operator_staff:
+                    return redirect("accounts:totp_setup")
+                return redirect(request.session.pop(NEXT_KEY, reverse("core:dashboard")))
+    elif request.method == "POST":
+        status = 400
+    return render(request, "accounts/login.html", {"form": form}, status=status)
+
+
+def login_verify_view(request: HttpRequest) -> HttpResponse:
+    """Step 2: the TOTP code, for accounts that have an authenticator."""
+    pending_id = request.session.get(PENDING_KEY)
+    user = User.objects.filter(pk=pending_id, is_active=True).first() if pending_id else None
+    if user is None and request.user.is_authenticated:
+        user = request.user
+    if user is None:
+        return redirect("accounts:login")
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        return redirect("accounts:totp_setup" if request.user.is_authenticated else "accounts:login")
+    form = TokenForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        ip = client_ip(request)
+        if throttling.login_is_locked(email=user.email, ip=ip):
+            form.add_error(None, _locked_message())
+            status = 429
+        elif form.is_valid() and device.verify_token(form.cleaned_data["token"]):
+            throttling.login_succeeded(email=user.email, ip=ip)
+            next_url = request.session.get(NEXT_KEY) or reverse("core:dashboard")
+            if not request.user.is_authenticated:
+                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            otp_login(request, device)
+            request.session.pop(PENDING_KEY, None)
+            audit_record(actor=user, action="user.login", obj=user, request=request, after={"second_factor": "totp"})
+            return redirect(next_url)
+        else:
+            throttling.login_failed(email=user.email, ip=ip)
+            if form.is_valid():
+                form.add_error("token", _("Code incorrect ou expiré."))
+            status = 400
+    return render(request, "accounts/login_verify.html", {"form": form}, status=status)
+
+
+def _qr_svg(device: TOTPDevice) -> str:
+    image = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
+    return image.to_string(encoding="unicode")
+
+
+@login_required
+def totp_setup_view(request: HttpRequest) -> HttpResponse:
+    """Enrol an authenticator application: scan the QR code (or type the key), then confirm with a code."""
+    device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
+    if device is None or request.method == "GET" and "new" in request.GET:
+        device = services.totp_device_start(user=request.user)
+    form = TokenForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid() and services.totp_device_confirm(
+            device=device, token=form.cleaned_data["token"], request=request
+        ):
+            otp_login(request, device)
+            messages.success(request, _("L'authentification à deux facteurs est activée."))
+            return redirect(request.session.pop(NEXT_KEY, None) or reverse("core:dashboard"))
+        if form.is_valid():
+            form.add_error("token", _("Code incorrect ou expiré."))
+        status = 400
+    secret = device.config_url.split("secret=")[1].split("&")[0]
+    context = {
+        "form": form,
+        "qr_svg": _qr_svg(device),
+        "secret": secret,
+        "required": request.user.is_operator_staff,
+    }
+    return render(request, "accounts/totp_setup.html", context, status=status)
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    """Sign out (POST only, so a link elsewhere cannot sign a user out)."""
+    logout(request)
+    messages.info(request, _("Vous êtes déconnecté."))
+    return redirect("core:home")
+
+
+@login_required
+def profile_view(request: HttpRequest) -> HttpResponse:
+    """My account: identity, second factor, API token for machine clients."""
+    context: dict[str, Any] = {
+        "has_totp": TOTPDevice.objects.filter(user=request.user, confirmed=True).exists(),
+        "token": Token.objects.filter(user=request.user).first(),
+        "new_token": request.session.pop("accounts_new_token", None),
+    }
+    return render(request, "accounts/profile.html", context)
+
+
+@login_required
+@require_POST
+def api_token_view(request: HttpRequest) -> HttpResponse:
+    """Create or replace the user's API token; the key is shown once."""
+    token = services.api_token_regenerate(user=request.user, request=request)
+    request.session["accounts_new_token"] = token.key
+    messages.success(request, _("Nouveau jeton d'API créé. Copiez-le maintenant : il ne sera plus affiché."))
+    return redirect("accounts:profile")

@@ -1,0 +1,67 @@
+"""Websocket consumers of the realtime process."""
+
+import asyncio
+from typing import Any
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+
+from mutualis.core.models import Notification
+
+POLL_SECONDS = 3
+
+
+class NotificationConsumer(AsyncJsonWebsocketConsumer):
+    """Pushes a signed-in user's new notifications: on connect the unread ones, then each new one."""
+
+    async def connect(self) -> None:
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated:
+            await self.close(code=4401)
+            return
+        self.user_id = user.pk
+        self.last_id = 0
+        self.group = f"user-{user.pk}"
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.accept()
+        await self.push_new()
+        self.poller = asyncio.create_task(self.poll())
+
+    async def disconnect(self, code: int) -> None:
+        if hasattr(self, "poller"):
+            self.poller.cancel()
+        if hasattr(self, "group"):
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+
+    async def poll(self) -> None:
+        while True:
+            await asyncio.sleep(POLL_SECONDS)
+            await self.push_new()
+
+    async def notifications_wake(self, event: dict[str, Any]) -> None:
+        await self.push_new()
+
+    async def receive_json(self, content: Any, **kwargs: Any) -> None:
+        if isinstance(content, dict) and content.get("action") == "mark_read":
+            await self.mark_read()
+            await self.send_json({"type": "unread", "count": 0})
+
+    async def push_new(self) -> None:
+        items, unread = await self.fetch_new()
+        for item in items:
+            self.last_id = max(self.last_id, int(item["id"]))
+            await self.send_json({"type": "notification", **item})
+        if items:
+            await self.send_json({"type": "unread", "count": unread})
+
+    @database_sync_to_async
+    def fetch_new(self) -> tuple[list[dict[str, object]], int]:
+        unread = Notification.objects.filter(recipient_id=self.user_id, read_at__isnull=True)
+        rows = unread.filter(id__gt=self.last_id).order_by("id")[:50]
+        return [row.as_message() for row in rows], unread.count()
+
+    @database_sync_to_async
+    def mark_read(self) -> None:
+        from django.utils import timezone
+
+        Notification.objects.filter(recipient_id=self.user_id, read_at__isnull=True).update(read_at=timezone.now())

@@ -1,0 +1,5 @@
+from mutualis.core.models.audit import AuditChainHead, AuditEntry
+from mutualis.core.models.base import BaseModel
+from mutualis.core.models.notification import Notification
+
+__all__ = ["AuditChainHead", "AuditEntry", "BaseModel", "Notification"]

@@ -1,0 +1,29 @@
+"""Reads owned by core: the audit log, for operator staff only."""
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from mutualis.core.models import AuditEntry
+
+
+def audit_entry_list(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[AuditEntry]:
+    """Audit entries visible to the user (operator staff see all; others none), newest first."""
+    if not getattr(user, "is_operator_staff", False):
+        return AuditEntry.objects.none()
+    qs = AuditEntry.objects.select_related("actor").order_by("-seq")
+    filters = filters or {}
+    if filters.get("q"):
+        q = filters["q"]
+        qs = qs.filter(Q(object_repr__icontains=q) | Q(actor_label__icontains=q) | Q(reason__icontains=q))
+    if filters.get("action"):
+        qs = qs.filter(action=filters["action"])
+    if filters.get("object_type"):
+        qs = qs.filter(object_type=filters["object_type"])
+    if filters.get("member_id"):
+        qs = qs.filter(member_id=filters["member_id"])
+    if filters.get("date_from"):
+        qs = qs.filter(created_at__date__gte=filters["date_from"])
+    if filters.get("date_to"):
+        qs = qs.filter(created_at__date__lte=filters["date_to"])
+    return qs

@@ -1,0 +1,122 @@
+"""Writes owned by core: appending to the audit log."""
+
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import models, transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from mutualis.core.models import AuditChainHead, AuditEntry, Notification
+
+
+def _jsonable(value: Any) -> Any:
+    # Round-trip through JSON so the stored value is exactly what the hash was computed on.
+    return None if value is None else json.loads(json.dumps(value, default=str))
+
+
+def snapshot(obj: models.Model, fields: Iterable[str] | None = None) -> dict[str, Any]:
+    """A JSON-ready picture of a model's concrete fields (or the named ones), for an audit before/after."""
+    names = fields or [f.attname for f in obj._meta.concrete_fields if f.attname not in {"created_at", "updated_at"}]
+    return _jsonable({name: getattr(obj, name) for name in names})
+
+
+def client_ip(request: HttpRequest | None) -> str | None:
+    """The client address as Django sees it (behind a proxy, configure it to set REMOTE_ADDR)."""
+    if request is None:
+        return None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+@transaction.atomic
+def audit_record(
+    *,
+    actor: Any,
+    action: str,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str | int = "",
+    object_repr: str = "",
+    member_id: int | None = None,
+    before: Any = None,
+    after: Any = None,
+    reason: str = "",
+    request: HttpRequest | None = None,
+) -> AuditEntry:
+    """Append one entry to the hash-chained audit log, inside the caller's transaction."""
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or obj.pk
+        object_repr = object_repr or str(obj)
+    head, _ = AuditChainHead.objects.get_or_create(id=1)
+    head = AuditChainHead.objects.select_for_update().get(id=1)
+    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+    entry = AuditEntry(
+        seq=head.last_seq + 1,
+        created_at=timezone.now(),
+        actor=actor if authenticated else None,
+        actor_label=str(actor) if authenticated else "système",
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id or ""),
+        object_repr=str(object_repr)[:255],
+        member_id=member_id,
+        before=_jsonable(before),
+        after=_jsonable(after),
+        reason=reason,
+        ip_address=client_ip(request),
+        prev_hash=head.last_hash,
+    )
+    entry.hash = entry.compute_hash()
+    entry.save()
+    head.last_seq, head.last_hash = entry.seq, entry.hash
+    head.save(update_fields=["last_seq", "last_hash"])
+    return entry
+
+
+def audit_verify() -> list[str]:
+    """Walk the whole chain; return one French sentence per problem (edited, inserted or deleted entry)."""
+    problems: list[str] = []
+    expected_prev = AuditChainHead._meta.get_field("last_hash").default
+    expected_seq = 1
+    for entry in AuditEntry.objects.order_by("seq").iterator(chunk_size=2000):
+        if entry.seq != expected_seq:
+            problems.append(f"Entrée(s) n° {expected_seq} à {entry.seq - 1} supprimée(s) ou renumérotée(s).")
+        if entry.prev_hash != expected_prev:
+            problems.append(f"Entrée n° {entry.seq} : chaînage rompu (entrée précédente modifiée ou insérée).")
+        if entry.compute_hash() != entry.hash:
+            problems.append(f"Entrée n° {entry.seq} : contenu modifié après écriture.")
+        expected_prev, expected_seq = entry.hash, entry.seq + 1
+    head = AuditChainHead.objects.filter(id=1).first()
+    last_seq = expected_seq - 1
+    if head is not None and (head.last_seq != last_seq or head.last_hash != expected_prev):
+        problems.append(f"Fin de chaîne : {head.last_seq} entrée(s) attendue(s), {last_seq} trouvée(s).")
+    return problems
+
+
+def notify(*, recipients: Iterable[Any], kind: str, title: str, body: str = "", url: str = "") -> int:
+    """Store a notification for each recipient; the realtime process pushes it to their open pages."""
+    rows = [
+        Notification(recipient=user, kind=kind, title=title[:200], body=body, url=url)
+        for user in {u.pk: u for u in recipients}.values()
+    ]
+    Notification.objects.bulk_create(rows)
+    user_ids = [row.recipient_id for row in rows]
+    transaction.on_commit(lambda: _wake_realtime(user_ids))
+    return len(rows)
+
+
+def _wake_realtime(user_ids: list[int]) -> None:
+    # With Redis the realtime process is woken at once; without it, its consumers poll the table every
+    # few seconds, so nothing is lost either way.
+    from django.conf import settings
+
+    if not settings.REDIS_URL:
+        return
+    from asgiref.sync import async_to_sync
+    from channels.layers import get_channel_layer
+
+    layer = get_channel_layer()
+    for user_id in user_ids:
+        async_to_sync(layer.group_send)(f"user-{user_id}", {"type": "notifications.wake"})

@@ -1,0 +1,35 @@
+"""Public pages and health check."""
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_page_is_public_and_french(client):
+    """The home page says what the platform is, in French, to anonymous visitors."""
+    response = client.get("/")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert 'lang="fr"' in body and "opérateur public de services numériques" in body
+
+
+def test_healthz_reports_database(client):
+    """GET /healthz returns JSON with the database status."""
+    data = client.get("/healthz").json()
+    assert data["status"] == "ok" and data["database"] == "ok"
+
+
+def test_api_docs_are_served_offline(client):
+    """Swagger UI is served from the sidecar package, not a CDN."""
+    body = client.get("/api/v1/docs/").content.decode()
+    assert "swagger-ui" in body and "cdn." not in body
+
+
+def test_audit_page_is_staff_only(client):
+    """Members' users get 404 on the audit log; anonymous users are sent to login."""
+    from mutualis.accounts.tests.factories import UserFactory
+    from mutualis.core.testing import login_as
+
+    assert client.get("/back-office/journal/").status_code == 302
+    login_as(client, UserFactory())
+    assert client.get("/back-office/journal/").status_code == 404

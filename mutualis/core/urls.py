@@ -1,0 +1,12 @@
+from django.urls import path
+
+from mutualis.core import views
+
+app_name = "core"
+
+urlpatterns = [
+    path("", views.home_view, name="home"),
+    path("tableau-de-bord/", views.dashboard_view, name="dashboard"),
+    path("healthz", views.healthz_view, name="healthz"),
+    path("back-office/journal/", views.audit_list_view, name="audit_list"),
+]

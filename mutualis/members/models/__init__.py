@@ -1,0 +1,5 @@
+from mutualis.members.models.member import CompetenceTransfer, Member, MemberStatusChange
+from mutualis.members.models.membership import Membership
+from mutualis.members.models.site import Site
+
+__all__ = ["CompetenceTransfer", "Member", "MemberStatusChange", "Membership", "Site"]

@@ -1,0 +1,30 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from mutualis.core.models import BaseModel
+from mutualis.members.choices import SiteKind
+from mutualis.territory.models import Commune
+
+
+class Site(BaseModel):
+    """A member's place (town hall, collège, car park…); later apps attach cameras, chargers, assets to it."""
+
+    member = models.ForeignKey(
+        "members.Member", verbose_name=_("adhérent"), on_delete=models.CASCADE, related_name="sites"
+    )
+    name = models.CharField(_("nom"), max_length=200)
+    kind = models.CharField(_("nature"), max_length=32, choices=SiteKind.choices)
+    address = models.CharField(_("adresse"), max_length=255)
+    commune = models.ForeignKey(Commune, verbose_name=_("commune"), on_delete=models.PROTECT, related_name="sites")
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    is_active = models.BooleanField(_("en service"), default=True)
+
+    class Meta:
+        ordering = ["member", "name"]
+        verbose_name = _("site")
+        verbose_name_plural = _("sites")
+        constraints = [models.UniqueConstraint(fields=["member", "name"], name="unique_site_name_per_member")]
+
+    def __str__(self) -> str:
+        return self.name
