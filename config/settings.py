@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "mutualis.accounts",
     "mutualis.territory",
     "mutualis.members",
+    "mutualis.contributions",
 ]
 
 MIDDLEWARE = [

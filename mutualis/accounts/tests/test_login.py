@@ -48,7 +48,7 @@ def test_staff_without_totp_must_enrol_before_anything_else(client):
     assert response["Location"] == reverse("accounts:totp_setup")
     response = client.get(reverse("core:audit_list"))
     assert response.status_code == 302 and response["Location"] == reverse("accounts:totp_setup")
-    response = client.get("/api/v1/communes/")
+    response = client.get("/api/v1/members/")
     assert response.status_code == 403
 
 
@@ -118,9 +118,9 @@ def test_api_token_authenticates_machine_clients(client):
     client.post(reverse("accounts:api_token"))
     key = client.get(reverse("accounts:profile")).context["new_token"]
     api = APIClient()
-    assert api.get("/api/v1/communes/").status_code in (401, 403)
+    assert api.get("/api/v1/members/").status_code in (401, 403)
     api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
-    assert api.get("/api/v1/communes/").status_code == 200
+    assert api.get("/api/v1/members/").status_code == 200
 
 
 def test_open_redirect_is_refused(client):

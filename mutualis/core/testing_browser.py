@@ -1,0 +1,95 @@
+"""Pytest plugin for browser tests: Playwright driving Debian's Chromium, axe-core checks, screenshots on failure.
+
+Browser tests carry the `browser` marker and run in their own pytest session (`make test` does both runs): the
+sync Playwright API runs an event loop that asyncio tests must not share.
+"""
+
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+ARTIFACTS = Path(os.environ.get("TEST_ARTIFACTS", settings.BASE_DIR / "test-artifacts"))
+AXE_SCRIPT = settings.BASE_DIR / "node_modules" / "axe-core" / "axe.min.js"
+# Without these flags Chromium tries to reach Google's services, which this closed network refuses.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+# Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make there are still
+# plain synchronous calls.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Any]:
+    """One headless Chromium for the whole session."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium: Any, live_server: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
+    """A fresh browser context on the live server; a full-page screenshot is kept if the test fails."""
+    context = chromium.new_context(base_url=live_server.url, locale="fr-FR", viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    yield page
+    report = getattr(request.node, "rep_call", None)
+    if report is not None and report.failed:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.nodeid)
+        page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    context.close()
+
+
+def axe_check(page: Any, *, exclude: list[str] | None = None) -> None:
+    """Run axe-core (WCAG 2.0/2.1 A and AA rules) on the current page and fail on any violation."""
+    page.add_script_tag(path=str(AXE_SCRIPT))
+    result = page.evaluate(
+        """async (exclude) => await axe.run({exclude: exclude.map(s => [s])},
+               {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})""",
+        exclude or [],
+    )
+    violations = result["violations"]
+    details = "\n".join(
+        f"- {v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:5]}" for v in violations
+    )
+    assert not violations, f"axe-core: {len(violations)} violation(s) on {page.url}\n{details}"
+
+
+def login(page: Any, *, email: str, password: str, totp_device: Any = None) -> None:
+    """Sign in through the login form (and the TOTP step when the account has a device)."""
+    from mutualis.core.testing import current_totp
+
+    page.goto("/compte/connexion/")
+    page.get_by_label("Adresse électronique").fill(email)
+    page.get_by_label("Mot de passe").fill(password)
+    page.get_by_role("button", name="Se connecter").last.click()
+    if totp_device is not None:
+        page.wait_for_url("**/connexion/verification/")
+        page.get_by_label("Code à usage unique").fill(current_totp(totp_device))
+        page.get_by_role("button", name="Vérifier").click()
+    page.wait_for_load_state()
