@@ -22,6 +22,9 @@ CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
 SITE_ROOT = env("SITE_ROOT", f"http://127.0.0.1:{env('HTTP_PORT', '8000')}")
 WS_PORT = envint("WS_PORT", "8001")
 REALTIME_URL = env("REALTIME_URL", "")  # public websocket origin; empty means "same host, WS_PORT"
+# Background map tiles ({z}/{x}/{y} template) and their attribution; empty shows contours on a blank map.
+MAP_TILE_URL = env("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+MAP_TILE_ATTRIBUTION = env("MAP_TILE_ATTRIBUTION", "© les contributeurs d'OpenStreetMap")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -18,3 +18,5 @@ ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 OTP_TOTP_THROTTLE_FACTOR = 0
 # Static files are served from the finders (node_modules), no collectstatic needed.
 WHITENOISE_AUTOREFRESH = True
+# Tests never reach the network: maps show contours without background tiles.
+MAP_TILE_URL = ""

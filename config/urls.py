@@ -8,7 +8,7 @@ urlpatterns = [
     path("compte/", include("mutualis.accounts.urls")),
     path("territoire/", include("mutualis.territory.urls")),
     path("", include("mutualis.members.urls")),
-    path("back-office/cotisations/", include("mutualis.contributions.urls")),
+    path("cotisations/", include("mutualis.contributions.urls")),
     path("api/v1/", include("config.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

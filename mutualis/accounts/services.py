@@ -74,3 +74,18 @@ def api_token_regenerate(*, user: User, request: Any = None) -> Token:
     token = Token.objects.create(user=user)
     audit_record(actor=user, action="user.api_token_regenerated", obj=user, request=request)
     return token
+
+
+DEMO_EMAIL_DOMAIN = "demo.mutualis.fr"
+# A fixed, published secret so that testers of the demo can add it to any authenticator (or use
+# `manage.py totp_code`). Only accounts of the demo domain may carry it.
+DEMO_TOTP_KEY_HEX = "3132333435363738393031323334353637383930"  # base32: GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ
+
+
+@transaction.atomic
+def totp_device_set_demo(*, user: User) -> TOTPDevice:
+    """Give a demo account a confirmed TOTP device with the published demo secret (demo accounts only)."""
+    if not user.email.endswith("@" + DEMO_EMAIL_DOMAIN):
+        raise ValueError("Seuls les comptes de démonstration peuvent recevoir le secret TOTP publié.")
+    TOTPDevice.objects.filter(user=user).delete()
+    return TOTPDevice.objects.create(user=user, name="Démonstration", key=DEMO_TOTP_KEY_HEX, confirmed=True)
