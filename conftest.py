@@ -23,9 +23,9 @@ def _audit_triggers_allow_flush(request):
     """On SQLite, transactional tests end with DELETE FROM every table, which the audit log's trigger refuses:
     lift the delete trigger just for that flush, and put it back before the next test. (PostgreSQL flushes with
     TRUNCATE, which row triggers do not see.)"""
-    if not {"transactional_db", "live_server"} & set(request.fixturenames) and not request.node.get_closest_marker(
-        "browser"
-    ):
+    marker = request.node.get_closest_marker("django_db")
+    transactional = marker is not None and marker.kwargs.get("transaction", False)
+    if not (transactional or {"transactional_db", "live_server"} & set(request.fixturenames)):
         yield
         return
     from django.db import connection

@@ -1,12 +1,22 @@
 """Settings for the test suite: the real settings, with fast password hashing and tasks run inline."""
 
+import os
+import re
+
 from config.settings import *  # noqa: F403
-from config.settings import DATABASES
+from config.settings import DATABASES, REDIS_URL
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+if REDIS_URL:
+    # With Redis (the PostgreSQL CI run), each xdist worker gets its own Redis database: tests clear the cache.
+    _worker = int(re.sub(r"\D", "", os.environ.get("PYTEST_XDIST_WORKER", "gw0")) or 0)
+    _redis = re.sub(r"/\d*$", "", REDIS_URL) + f"/{1 + _worker % 15}"
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _redis}}
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [_redis]}}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Browser tests serve pages over plain http on 127.0.0.1.
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = False

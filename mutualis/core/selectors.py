@@ -4,7 +4,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from mutualis.core.models import AuditEntry
+from mutualis.core.models import AuditEntry, Notification
 
 
 def audit_entry_list(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[AuditEntry]:
@@ -27,3 +27,13 @@ def audit_entry_list(*, user: Any, filters: dict[str, Any] | None = None) -> Que
     if filters.get("date_to"):
         qs = qs.filter(created_at__date__lte=filters["date_to"])
     return qs
+
+
+def notification_list(*, user: Any) -> QuerySet[Notification]:
+    """The user's own notifications, newest first."""
+    return Notification.objects.filter(recipient=user).order_by("-id")
+
+
+def unread_notification_count(*, user: Any) -> int:
+    """How many of the user's notifications are unread."""
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()

@@ -9,4 +9,5 @@ urlpatterns = [
     path("tableau-de-bord/", views.dashboard_view, name="dashboard"),
     path("healthz", views.healthz_view, name="healthz"),
     path("back-office/journal/", views.audit_list_view, name="audit_list"),
+    path("notifications/", views.notification_list_view, name="notification_list"),
 ]

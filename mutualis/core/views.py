@@ -6,6 +6,7 @@ from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from mutualis.core import selectors
@@ -56,3 +57,13 @@ def audit_list_view(request: HttpRequest) -> HttpResponse:
         request.GET.get("page")
     )
     return render(request, "core/audit_list.html", {"form": form, "page": page})
+
+
+@login_required
+def notification_list_view(request: HttpRequest) -> HttpResponse:
+    """The user's notifications, newest first; POST marks them all read."""
+    if request.method == "POST":
+        selectors.notification_list(user=request.user).filter(read_at__isnull=True).update(read_at=timezone.now())
+        return redirect("core:notification_list")
+    page = Paginator(selectors.notification_list(user=request.user), 30).get_page(request.GET.get("page"))
+    return render(request, "core/notification_list.html", {"page": page})

@@ -1,0 +1,61 @@
+# Mutualis — the two commands: `make run` (platform with the demo territory) and `make test` (the whole suite).
+# Everything the project needs is installed from here: uv and the locked Python packages, npm packages, and the
+# Debian packages the tests need (Chromium).
+
+PYTHON ?= python3
+UV := $(PYTHON) -m uv
+VENV := .venv
+PY := $(VENV)/bin/python
+HTTP_PORT ?= 8000
+WS_PORT ?= 8001
+export HTTP_PORT WS_PORT
+
+.PHONY: run install install-python install-node install-test-deps migrate demo test test-unit test-browser lint check-migrations clean
+
+run: install migrate demo ## Install, load the demo territory and start every process
+	@echo ""
+	@echo "Mutualis : http://127.0.0.1:$(HTTP_PORT)/   (temps réel : ws://127.0.0.1:$(WS_PORT)/ws/notifications/)"
+	@echo "API : http://127.0.0.1:$(HTTP_PORT)/api/v1/docs/"
+	@$(PY) manage.py demo_logins
+	@echo ""
+	SECURE_COOKIES=$${SECURE_COOKIES:-0} $(VENV)/bin/honcho start -f Procfile
+
+install: install-python install-node
+
+install-python:
+	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet --disable-pip-version-check uv
+	$(UV) sync --frozen --quiet
+
+install-node:
+	@command -v npm >/dev/null || bash scripts/apt-install.sh nodejs npm
+	npm ci --no-audit --no-fund --loglevel=error
+
+install-test-deps: install
+	@command -v chromium >/dev/null || test -x /usr/bin/chromium || bash scripts/apt-install.sh chromium
+
+migrate:
+	@mkdir -p var
+	$(PY) manage.py migrate --noinput -v0
+	$(PY) manage.py createcachetable
+	$(PY) manage.py collectstatic --noinput -v0
+
+demo:
+	$(PY) manage.py load_demo
+
+test: install-test-deps lint check-migrations test-unit test-browser ## Lint, migrations check, unit and browser tests
+
+test-unit:
+	$(VENV)/bin/pytest -n $${PYTEST_WORKERS:-auto} -m "not browser" -q
+
+test-browser:
+	$(VENV)/bin/pytest -n $${PYTEST_BROWSER_WORKERS:-2} -m browser -q
+
+lint:
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+check-migrations:
+	$(PY) manage.py makemigrations --check --dry-run
+
+clean:
+	rm -rf var test-artifacts

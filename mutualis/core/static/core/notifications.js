@@ -1,0 +1,30 @@
+// Live notifications: a websocket to the realtime process; new items update the counter and are announced.
+(function () {
+  "use strict";
+  const body = document.body;
+  const url = body.dataset.wsUrl;
+  if (!url || !("WebSocket" in window)) return;
+  const counter = document.querySelector("[data-notification-count]");
+  const live = document.getElementById("notification-live");
+  let delay = 1000;
+
+  function connect() {
+    const socket = new WebSocket(url);
+    socket.addEventListener("open", function () { delay = 1000; });
+    socket.addEventListener("message", function (event) {
+      const data = JSON.parse(event.data);
+      if (data.type === "unread" && counter) {
+        counter.textContent = String(data.count);
+        counter.hidden = data.count === 0;
+      } else if (data.type === "notification" && live) {
+        live.textContent = data.title;
+      }
+    });
+    socket.addEventListener("close", function (event) {
+      if (event.code === 4401) return; // not signed in: do not retry
+      setTimeout(connect, delay);
+      delay = Math.min(delay * 2, 30000);
+    });
+  }
+  connect();
+})();
