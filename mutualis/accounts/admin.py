@@ -1,0 +1,32 @@
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from mutualis.accounts import services
+from mutualis.accounts.models import User
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    """Accounts in the Django admin, identified by e-mail; resetting TOTP is audited."""
+
+    ordering = ("email",)
+    list_display = ("email", "first_name", "last_name", "staff_role", "is_active", "last_login")
+    list_filter = ("staff_role", "is_active")
+    search_fields = ("email", "first_name", "last_name")
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        (_("Identité"), {"fields": ("first_name", "last_name")}),
+        (_("Accès"), {"fields": ("staff_role", "is_active", "is_superuser", "groups", "user_permissions")}),
+        (_("Dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "staff_role", "password1", "password2")}),)
+    actions = ["reset_totp"]
+
+    @admin.action(description=_("Réinitialiser la double authentification (téléphone perdu)"))
+    def reset_totp(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        for user in queryset:
+            services.totp_device_reset(user=user, acting_user=request.user, request=request)
+        messages.success(request, _("Double authentification réinitialisée : réenrôlement à la prochaine connexion."))
