@@ -16,7 +16,6 @@ run: install migrate demo ## Install, load the demo territory and start every pr
 	@echo ""
 	@echo "Mutualis : http://127.0.0.1:$(HTTP_PORT)/   (temps réel : ws://127.0.0.1:$(WS_PORT)/ws/notifications/)"
 	@echo "API : http://127.0.0.1:$(HTTP_PORT)/api/v1/docs/"
-	@$(PY) manage.py demo_logins
 	@echo ""
 	SECURE_COOKIES=$${SECURE_COOKIES:-0} $(VENV)/bin/honcho start -f Procfile
 

@@ -5,7 +5,7 @@ import importlib
 import pytest
 from django.core.cache import cache
 
-pytest_plugins = ["mutualis.core.testing_browser"]
+pytest_plugins = ["mutualis.core.testing_browser", "mutualis.territory.testing", "mutualis.members.testing"]
 
 _audit_sql = importlib.import_module("mutualis.core.migrations.0002_audit_append_only")
 

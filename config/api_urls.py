@@ -1,9 +1,44 @@
 """The REST API, version 1: each app's api/urls.py, the OpenAPI schema and an offline Swagger UI."""
 
-from django.urls import include, path
+from django.urls import NoReverseMatch, include, path
+from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.decorators import api_view, permission_classes
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.reverse import reverse
+
+# Collections listed at the API root, by URL name.
+ROOT_COLLECTIONS = {
+    "departements": "departement-list",
+    "communes": "commune-list",
+    "intercommunalities": "intercommunality-list",
+    "members": "member-list",
+    "sites": "site-list",
+    "contribution-rates": "contribution-rate-list",
+    "contribution-calls": "contribution-call-list",
+}
+
+
+@extend_schema(exclude=True)
+@api_view(["GET"])
+@permission_classes([AllowAny])
+def api_root(request: Request) -> Response:
+    """Entry point: the collections, the OpenAPI schema and its documentation."""
+    links = {}
+    for name, url_name in ROOT_COLLECTIONS.items():
+        try:
+            links[name] = reverse(url_name, request=request)
+        except NoReverseMatch:  # a collection whose app is not installed is simply not listed
+            continue
+    links["schema"] = reverse("api-schema", request=request)
+    links["docs"] = reverse("api-docs", request=request)
+    return Response(links)
+
 
 urlpatterns = [
+    path("", api_root, name="api-root"),
     path("", include("mutualis.territory.api.urls")),
     path("", include("mutualis.members.api.urls")),
     path("", include("mutualis.contributions.api.urls")),

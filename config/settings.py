@@ -21,6 +21,14 @@ ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
 SITE_ROOT = env("SITE_ROOT", f"http://127.0.0.1:{env('HTTP_PORT', '8000')}")
 WS_PORT = envint("WS_PORT", "8001")
+# E-mail (members' invitations): printed on the console by default; production configures an SMTP server.
+EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env("EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("EMAIL_PORT", "25")
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "false")
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Mutualis <ne-pas-repondre@mutualis.localhost>")
 REALTIME_URL = env("REALTIME_URL", "")  # public websocket origin; empty means "same host, WS_PORT"
 # Background map tiles ({z}/{x}/{y} template) and their attribution; empty shows contours on a blank map.
 MAP_TILE_URL = env("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
@@ -207,6 +215,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Choice sets shared by several fields get one stable name each (no enum naming collision warnings).
+    "ENUM_NAME_OVERRIDES": {
+        "MemberKindEnum": "mutualis.members.choices.MemberKind",
+        "MemberStatusEnum": "mutualis.members.choices.MemberStatus",
+        "SiteKindEnum": "mutualis.members.choices.SiteKind",
+        "CompetenceEnum": "mutualis.members.choices.Competence",
+        "IntercommunalityKindEnum": "mutualis.territory.choices.IntercommunalityKind",
+    },
 }
 
 LOGGING = {

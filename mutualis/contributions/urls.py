@@ -1,5 +1,15 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from mutualis.contributions import views
 
 app_name = "contributions"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.call_list_view, name="call_list"),
+    path("export.csv", views.call_export_view, name="call_export"),
+    path("emettre/", views.call_issue_view, name="call_issue"),
+    path("taux/", views.rate_list_view, name="rate_list"),
+    path("appels/<int:pk>/", views.call_detail_view, name="call_detail"),
+    path("appels/<int:pk>/annuler/", views.call_cancel_view, name="call_cancel"),
+    path("adherent/<int:member_id>/", views.member_calls_view, name="member_calls"),
+]

@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class MemberKind(models.TextChoices):
+    """What kind of public body a member is."""
+
     DEPARTEMENT = "departement", _("Département")
     COMMUNE = "commune", _("Commune")
     INTERCOMMUNALITY = "intercommunality", _("EPCI / EPT")
@@ -63,6 +65,8 @@ class MemberRole(models.TextChoices):
 
 
 class SiteKind(models.TextChoices):
+    """What kind of place a site is."""
+
     TOWN_HALL = "town_hall", _("Hôtel de ville / mairie")
     ADMINISTRATIVE = "administrative", _("Bâtiment administratif")
     COLLEGE = "college", _("Collège")
@@ -74,3 +78,17 @@ class SiteKind(models.TextChoices):
     TECHNICAL = "technical", _("Centre technique")
     PUBLIC_SPACE = "public_space", _("Espace public")
     OTHER = "other", _("Autre")
+
+
+# Statuses in which a member may still receive competences, sites and users.
+OPEN_STATUSES = {MemberStatus.REQUESTED, MemberStatus.APPROVED, MemberStatus.ACTIVE}
+# Transitions that need the deliberation voted by the operator's assembly, and those that need a written reason.
+DELIBERATION_REQUIRED = {MemberStatus.APPROVED}
+REASON_REQUIRED = {MemberStatus.REJECTED, MemberStatus.WITHDRAWN}
+# Button labels of the workflow, by target status.
+TRANSITION_LABELS = {
+    MemberStatus.APPROVED: _("Approuver l'adhésion"),
+    MemberStatus.ACTIVE: _("Activer l'adhérent"),
+    MemberStatus.REJECTED: _("Refuser l'adhésion"),
+    MemberStatus.WITHDRAWN: _("Retirer l'adhérent"),
+}

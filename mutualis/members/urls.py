@@ -1,5 +1,34 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from mutualis.members.views import backoffice, sites, space, users
 
 app_name = "members"
 
-urlpatterns: list = []
+urlpatterns = [
+    # Member space
+    path("espace/", space.space_view, name="space"),
+    path("espace/<int:member_id>/", space.space_member_view, name="space_member"),
+    path("espace/<int:member_id>/sites/nouveau/", sites.site_create_view, name="site_create"),
+    path("espace/sites/<int:pk>/modifier/", sites.site_update_view, name="site_update"),
+    path("espace/sites/<int:pk>/mise-hors-service/", sites.site_deactivate_view, name="site_deactivate"),
+    path("espace/<int:member_id>/utilisateurs/inviter/", users.membership_invite_view, name="membership_invite"),
+    path("espace/utilisateurs/<int:pk>/role/", users.membership_change_role_view, name="membership_change_role"),
+    path("espace/utilisateurs/<int:pk>/retrait/", users.membership_remove_view, name="membership_remove"),
+    # Back-office
+    path("back-office/adherents/", backoffice.member_list_view, name="backoffice_member_list"),
+    path("back-office/adherents/export.csv", backoffice.member_export_view, name="backoffice_member_export"),
+    path("back-office/adherents/nouveau/", backoffice.member_create_view, name="backoffice_member_create"),
+    path("back-office/adherents/<int:pk>/", backoffice.member_detail_view, name="backoffice_member_detail"),
+    path("back-office/adherents/<int:pk>/modifier/", backoffice.member_update_view, name="backoffice_member_update"),
+    path(
+        "back-office/adherents/<int:pk>/statut/<slug:to_status>/",
+        backoffice.member_transition_view,
+        name="backoffice_member_transition",
+    ),
+    path(
+        "back-office/adherents/<int:pk>/competences/nouvelle/",
+        backoffice.competence_add_view,
+        name="backoffice_competence_add",
+    ),
+    path("back-office/competences/<int:pk>/fin/", backoffice.competence_end_view, name="backoffice_competence_end"),
+]

@@ -1,5 +1,14 @@
-from django.urls import path  # noqa: F401
+"""Public territory pages, under /territoire/."""
+
+from django.urls import path
+
+from mutualis.territory import views
 
 app_name = "territory"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.commune_list_view, name="commune_list"),
+    path("communes/<str:insee_code>/", views.commune_detail_view, name="commune_detail"),
+    path("departements/<str:code>/", views.departement_detail_view, name="departement_detail"),
+    path("intercommunalites/<str:siren>/", views.intercommunality_detail_view, name="intercommunality_detail"),
+]

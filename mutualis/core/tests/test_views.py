@@ -33,3 +33,10 @@ def test_audit_page_is_staff_only(client):
     assert client.get("/back-office/journal/").status_code == 302
     login_as(client, UserFactory())
     assert client.get("/back-office/journal/").status_code == 404
+
+
+def test_api_root_lists_collections(client):
+    """GET /api/v1/ lists every collection, the schema and the docs, to anyone."""
+    data = client.get("/api/v1/").json()
+    for name in ("communes", "members", "sites", "contribution-calls", "schema", "docs"):
+        assert name in data

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mutualis.core.models import BaseModel
 from mutualis.members.choices import Competence, EstablishmentType, MemberKind, MemberStatus
-from mutualis.members.validators import validate_siren, validate_siret
+from mutualis.members.validators import validate_siren, validate_siret, validate_uai
 from mutualis.territory.models import Commune, Departement, Intercommunality
 
 
@@ -19,9 +19,17 @@ class Member(BaseModel):
     establishment_type = models.CharField(
         _("type d'établissement"), max_length=16, choices=EstablishmentType.choices, blank=True, default=""
     )
-    siren = models.CharField(_("SIREN"), max_length=9, unique=True, validators=[validate_siren])
+    siren = models.CharField(
+        _("SIREN"),
+        max_length=9,
+        unique=True,
+        validators=[validate_siren],
+        error_messages={"unique": _("Un adhérent avec ce SIREN existe déjà.")},
+    )
     siret = models.CharField(_("SIRET du siège"), max_length=14, blank=True, validators=[validate_siret])
-    uai = models.CharField(_("code UAI"), max_length=8, blank=True, help_text=_("Établissements scolaires"))
+    uai = models.CharField(
+        _("code UAI"), max_length=8, blank=True, validators=[validate_uai], help_text=_("Établissements scolaires")
+    )
     departement = models.ForeignKey(
         Departement, verbose_name=_("département"), on_delete=models.PROTECT, related_name="members"
     )
@@ -59,6 +67,11 @@ class Member(BaseModel):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def is_active(self) -> bool:
+        """True while the member's adhésion is in force."""
+        return self.status == MemberStatus.ACTIVE
+
 
 class MemberStatusChange(models.Model):
     """One step of a member's adhésion workflow: who moved it, when, why."""
@@ -90,6 +103,8 @@ class MemberStatusChange(models.Model):
 
 
 class CompetenceTransferQuerySet(models.QuerySet):
+    """Queries on competence transfers by date."""
+
     def active_on(self, day: datetime.date) -> "CompetenceTransferQuerySet":
         """Transfers in force on `day` (started, not yet ended)."""
         return self.filter(Q(start_date__lte=day), Q(end_date__isnull=True) | Q(end_date__gte=day))

@@ -32,7 +32,13 @@ class Membership(BaseModel):
         ordering = ["member", "user"]
         verbose_name = _("appartenance")
         verbose_name_plural = _("appartenances")
-        constraints = [models.UniqueConstraint(fields=["user", "member"], name="unique_membership")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "member"],
+                name="unique_membership",
+                violation_error_message=_("Cet utilisateur fait déjà partie de cet adhérent."),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} — {self.member} ({self.get_role_display()})"

@@ -1,3 +1,4 @@
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -16,15 +17,25 @@ class Site(BaseModel):
     kind = models.CharField(_("nature"), max_length=32, choices=SiteKind.choices)
     address = models.CharField(_("adresse"), max_length=255)
     commune = models.ForeignKey(Commune, verbose_name=_("commune"), on_delete=models.PROTECT, related_name="sites")
-    latitude = models.FloatField(_("latitude"), null=True, blank=True)
-    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    latitude = models.FloatField(
+        _("latitude"), null=True, blank=True, validators=[MinValueValidator(-90), MaxValueValidator(90)]
+    )
+    longitude = models.FloatField(
+        _("longitude"), null=True, blank=True, validators=[MinValueValidator(-180), MaxValueValidator(180)]
+    )
     is_active = models.BooleanField(_("en service"), default=True)
 
     class Meta:
         ordering = ["member", "name"]
         verbose_name = _("site")
         verbose_name_plural = _("sites")
-        constraints = [models.UniqueConstraint(fields=["member", "name"], name="unique_site_name_per_member")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "name"],
+                name="unique_site_name_per_member",
+                violation_error_message=_("Cet adhérent a déjà un site portant ce nom."),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mutualis.core.models import BaseModel
 from mutualis.territory.choices import IntercommunalityKind
+from mutualis.territory.search import normalize_name
 
 
 class Departement(BaseModel):
@@ -47,6 +48,9 @@ class Commune(BaseModel):
 
     insee_code = models.CharField(_("code INSEE"), max_length=5, unique=True)
     name = models.CharField(_("nom"), max_length=100, db_index=True)
+    # Lower-case, unaccented, hyphens as spaces: "saint germain" finds Saint-Germain-en-Laye on SQLite and PostgreSQL
+    # alike, without the unaccent extension.
+    search_name = models.CharField(_("nom normalisé"), max_length=100, db_index=True, editable=False, default="")
     departement = models.ForeignKey(
         Departement, verbose_name=_("département"), on_delete=models.PROTECT, related_name="communes"
     )
@@ -80,3 +84,9 @@ class Commune(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.insee_code})"
+
+    def save(self, *args, **kwargs):
+        self.search_name = normalize_name(self.name)
+        if kwargs.get("update_fields") is not None and "name" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_name"}
+        super().save(*args, **kwargs)

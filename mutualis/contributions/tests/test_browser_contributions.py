@@ -1,0 +1,57 @@
+"""Browser: an administrator sets a rate, issues a year's calls and opens a call; every page passes axe-core."""
+
+import re
+
+import pytest
+
+from mutualis.accounts.tests.factories import PASSWORD, StaffFactory
+from mutualis.contributions.models import ContributionCall
+from mutualis.contributions.tests.factories import commune_member
+from mutualis.core.testing import totp_device_for
+from mutualis.core.testing_browser import axe_check, login
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_administrator_sets_a_rate_issues_the_calls_and_opens_one(page):
+    """Rate table → issue with confirmation → list with totals → printable call → the member's calls."""
+    admin = StaffFactory(email="admin@operateur.fr")
+    commune_member(name="Ville de Versailles", population=83_918)
+    commune_member(name="Ville de Montrouge", population=50_260)
+    login(page, email=admin.email, password=PASSWORD, totp_device=totp_device_for(admin))
+
+    page.goto("/cotisations/taux/?year=2025")
+    assert page.get_by_role("heading", level=1).inner_text() == "Taux de cotisation 2025"
+    axe_check(page)
+    page.get_by_label("Montant par habitant (€) — Centrale d'achat").fill("-1")
+    page.get_by_label("Plancher (€) — Centrale d'achat").fill("500")
+    row = page.get_by_role("row", name=re.compile("Centrale d'achat"))
+    row.get_by_role("button", name="Enregistrer").click()
+    assert page.get_by_text("Le montant ne peut pas être négatif.").is_visible()
+    axe_check(page)
+    page.get_by_label("Montant par habitant (€) — Centrale d'achat").fill("0,15")
+    row.get_by_role("button", name="Enregistrer").click()
+    assert page.get_by_text("Taux 2025 « Centrale d'achat » enregistré.").is_visible()
+    axe_check(page)
+
+    page.goto("/cotisations/?year=2025")
+    axe_check(page)
+    page.get_by_role("link", name="Émettre les appels de cotisation 2025").click()
+    assert page.get_by_text("2 appels de cotisation seront émis").is_visible()
+    axe_check(page)
+    page.get_by_role("button", name="Confirmer l'émission des appels 2025").click()
+    assert page.get_by_text("2 appels de cotisation émis pour 2025.").is_visible()
+    assert ContributionCall.objects.filter(year=2025).count() == 2
+    axe_check(page)
+
+    call = ContributionCall.objects.get(member__name="Ville de Versailles")
+    page.get_by_role("link", name=call.number).click()
+    assert page.get_by_role("heading", level=1).inner_text() == f"Appel de cotisation {call.number}"
+    assert page.get_by_role("button", name="Imprimer").is_visible()
+    axe_check(page)
+    page.get_by_text("Annuler l'appel de cotisation…").click()
+    axe_check(page)
+
+    page.get_by_role("link", name="Tous les appels de Ville de Versailles").click()
+    assert page.get_by_role("link", name=call.number).is_visible()
+    axe_check(page)

@@ -1,0 +1,264 @@
+import csv
+from decimal import Decimal
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from mutualis.contributions import selectors, services
+from mutualis.contributions.forms import CallFilterForm, CancelForm, IssueForm, RateForm, YearForm
+from mutualis.contributions.permissions import get_abilities
+from mutualis.members.choices import Competence
+
+PAGE_SIZE = 50
+
+
+def _require_staff(request: HttpRequest) -> dict[str, bool]:
+    # Back-office pages do not exist for members' users: 404, not 403.
+    abilities = get_abilities(request.user)
+    if not abilities["view_all"]:
+        raise Http404
+    return abilities
+
+
+def _year_form(request: HttpRequest, form_class: type[YearForm] = YearForm) -> tuple[YearForm, dict[str, Any], int]:
+    """Bind a year (and filters) form to the query string; returns the form, its filters and HTTP status."""
+    years = selectors.year_choices(user=request.user)
+    data = request.GET.copy()
+    if not data.get("year"):
+        data["year"] = str(selectors.default_year(user=request.user))
+    form = form_class(data, years=years)
+    if form.is_valid():
+        return form, form.cleaned_data, 200
+    filters = {name: value for name, value in form.cleaned_data.items() if name not in form.errors}
+    filters.setdefault("year", selectors.default_year(user=request.user))
+    return form, filters, 400
+
+
+@login_required
+def call_list_view(request: HttpRequest) -> HttpResponse:
+    """Operator staff: the calls of a year, with search, filters, totals, export and the issue button."""
+    abilities = _require_staff(request)
+    form, filters, status = _year_form(request, CallFilterForm)
+    calls = selectors.call_list(user=request.user, filters=filters)
+    page = Paginator(calls, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "page": page,
+        "year": filters["year"],
+        "totals": selectors.call_totals(calls=calls),
+        "abilities": abilities,
+        "export_query": _export_query(request, filters["year"]),
+    }
+    return render(request, "contributions/call_list.html", context, status=status)
+
+
+def _export_query(request: HttpRequest, year: int) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    query["year"] = str(year)
+    return query.urlencode()
+
+
+def _csv_decimal(value: Decimal) -> str:
+    return str(value).replace(".", ",")
+
+
+@login_required
+def call_export_view(request: HttpRequest) -> HttpResponse:
+    """CSV of the filtered calls, one row per call line (UTF-8 with BOM, `;`, decimal comma: opens in a spreadsheet)."""
+    _require_staff(request)
+    form, filters, status = _year_form(request, CallFilterForm)
+    if status != 200:
+        return HttpResponse(
+            " ".join(str(e) for errors in form.errors.values() for e in errors),
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="cotisations-{filters["year"]}.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response, delimiter=";", lineterminator="\r\n")
+    writer.writerow(
+        [
+            _("Numéro"),
+            _("Année"),
+            _("Statut"),
+            _("Adhérent"),
+            _("SIREN"),
+            _("Département"),
+            _("Compétence"),
+            _("Population"),
+            _("Montant par habitant (€)"),
+            _("Plancher (€)"),
+            _("Jours d'exercice"),
+            _("Jours de l'année"),
+            _("Montant (€)"),
+        ]
+    )
+    for line in selectors.call_line_list(user=request.user, filters=filters):
+        call = line.call
+        writer.writerow(
+            [
+                call.number,
+                call.year,
+                call.get_status_display(),
+                call.member.name,
+                call.member.siren,
+                call.member.departement.code,
+                line.get_competence_display(),
+                line.population,
+                _csv_decimal(line.per_inhabitant),
+                _csv_decimal(line.floor),
+                line.days_in_force,
+                line.days_in_year,
+                _csv_decimal(line.amount),
+            ]
+        )
+    return response
+
+
+@login_required
+def call_issue_view(request: HttpRequest) -> HttpResponse:
+    """Administrators: confirm (GET shows what will be issued), then issue the year's calls (POST)."""
+    abilities = _require_staff(request)
+    if not abilities["issue"]:
+        raise PermissionDenied
+    source = request.POST if request.method == "POST" else request.GET
+    form = IssueForm(source)
+    if not form.is_valid():
+        return render(request, "contributions/call_issue.html", {"form": form, "plan": None}, status=400)
+    year = form.cleaned_data["year"]
+    status = 200
+    if request.method == "POST":
+        try:
+            created = services.call_issue_year(year=year, acting_user=request.user)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+            status = 400
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)d appel de cotisation émis pour %(year)s.",
+                    "%(count)d appels de cotisation émis pour %(year)s.",
+                    len(created),
+                )
+                % {"count": len(created), "year": year},
+            )
+            return redirect(f"{reverse('contributions:call_list')}?year={year}")
+    plan = selectors.call_issue_preview(user=request.user, year=year)
+    return render(request, "contributions/call_issue.html", {"form": form, "plan": plan, "year": year}, status=status)
+
+
+def _rate_rows(request: HttpRequest, year: int, bound: dict[str, RateForm] | None = None) -> list[dict[str, Any]]:
+    rates = {rate.competence: rate for rate in selectors.rate_list(user=request.user, year=year)}
+    rows = []
+    for code, label in Competence.choices:
+        rate = rates.get(code)
+        initial = {"per_inhabitant": rate.per_inhabitant, "floor": rate.floor} if rate else {}
+        form = (bound or {}).get(code) or RateForm(initial=initial, prefix=code)
+        rows.append({"code": code, "label": label, "rate": rate, "form": form})
+    return rows
+
+
+@login_required
+def rate_list_view(request: HttpRequest) -> HttpResponse:
+    """Operator staff: the rate table of a year; administrators change one competence at a time (POST)."""
+    abilities = _require_staff(request)
+    year_form, filters, status = _year_form(request)
+    year = filters["year"]
+    bound: dict[str, RateForm] = {}
+    if request.method == "POST":
+        if not abilities["set_rates"]:
+            raise PermissionDenied
+        # The submit button of each competence's form carries its code; fields are prefixed with it.
+        competence = request.POST.get("competence", "")
+        if status == 200 and competence in Competence.values:
+            form = RateForm(request.POST, prefix=competence)
+            if form.is_valid():
+                try:
+                    services.rate_set(year=year, competence=competence, acting_user=request.user, **form.cleaned_data)
+                except ValidationError as exc:
+                    _add_service_errors(form, exc)
+                else:
+                    messages.success(
+                        request,
+                        _("Taux %(year)s « %(competence)s » enregistré.")
+                        % {"year": year, "competence": Competence(competence).label},
+                    )
+                    return redirect(f"{reverse('contributions:rate_list')}?year={year}")
+            bound[competence] = form
+        elif status == 200:
+            messages.error(request, _("Compétence inconnue."))
+        status = 400
+    context = _rate_context(request, year_form, year, abilities, bound)
+    return render(request, "contributions/rate_list.html", context, status=status)
+
+
+def _rate_context(
+    request: HttpRequest, year_form: YearForm, year: int, abilities: dict[str, bool], bound: Any = None
+) -> dict[str, Any]:
+    return {"year_form": year_form, "year": year, "rows": _rate_rows(request, year, bound), "abilities": abilities}
+
+
+def _add_service_errors(form: Any, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _render_detail(request: HttpRequest, call: Any, cancel_form: CancelForm | None = None, status: int = 200):
+    abilities = get_abilities(request.user, call)
+    context = {
+        "call": call,
+        "abilities": abilities,
+        "cancel_form": cancel_form or CancelForm(),
+        "lines": list(call.lines.all()),
+    }
+    return render(request, "contributions/call_detail.html", context, status=status)
+
+
+@login_required
+def call_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """A printable call, for operator staff and the member's own users."""
+    call = selectors.call_get(user=request.user, pk=pk)
+    return _render_detail(request, call)
+
+
+@login_required
+@require_POST
+def call_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Administrators cancel an issued call with a reason; a new call may then be issued."""
+    call = selectors.call_get(user=request.user, pk=pk)
+    if not get_abilities(request.user, call)["cancel"]:
+        raise PermissionDenied
+    form = CancelForm(request.POST)
+    if form.is_valid():
+        try:
+            services.call_cancel(call=call, reason=form.cleaned_data["reason"], acting_user=request.user)
+        except ValidationError as exc:
+            _add_service_errors(form, exc)
+        else:
+            messages.success(request, _("L'appel %(number)s est annulé.") % {"number": call.number})
+            return redirect("contributions:call_detail", pk=call.pk)
+    return _render_detail(request, call, cancel_form=form, status=400)
+
+
+@login_required
+def member_calls_view(request: HttpRequest, member_id: int) -> HttpResponse:
+    """A member's calls, for its users and operator staff."""
+    member = selectors.member_get_for_calls(user=request.user, pk=member_id)
+    calls = selectors.call_list(user=request.user, filters={"member": member.pk})
+    page = Paginator(calls, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "contributions/member_calls.html", {"member": member, "page": page})

@@ -1,0 +1,233 @@
+"""Forms of the member space and the back-office. They check the shape of the input; the services hold the rules."""
+
+import re
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from mutualis.members.choices import (
+    DELIBERATION_REQUIRED,
+    REASON_REQUIRED,
+    Competence,
+    EstablishmentType,
+    MemberKind,
+    MemberRole,
+    SiteKind,
+)
+from mutualis.members.models import Member
+from mutualis.members.validators import compact_number, validate_siren, validate_siret
+from mutualis.territory.models import Commune, Departement, Intercommunality
+from mutualis.territory.search import normalize_name
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def apply_service_errors(form: forms.Form, exc: ValidationError, field_map: dict[str, str] | None = None) -> None:
+    """Show a service's ValidationError on the form: each message under its field, or at the top."""
+    field_map = field_map or {}
+    errors = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
+    for field, messages in errors.items():
+        target = field_map.get(field, field) if field else None
+        form.add_error(target if target in form.fields else None, messages)
+
+
+def resolve_communes(text: str) -> list[Commune]:
+    """Communes named by INSEE code or by name, separated by commas or semicolons; unknown ones are refused."""
+    found: list[Commune] = []
+    unknown: list[str] = []
+    for token in (part.strip() for part in re.split(r"[,;\n]+", text or "")):
+        if not token:
+            continue
+        code = token.split()[0]
+        commune = (
+            Commune.objects.filter(insee_code=code.upper()).first() if re.fullmatch(r"\d[\dAB]\d{3}", code) else None
+        )
+        if commune is None:
+            matches = list(Commune.objects.filter(Q(search_name=normalize_name(token)) | Q(name__iexact=token))[:2])
+            commune = matches[0] if len(matches) == 1 else None
+        if commune is None:
+            unknown.append(token)
+        elif commune not in found:
+            found.append(commune)
+    if unknown:
+        raise ValidationError(
+            _("Commune inconnue : %(names)s. Indiquez le code INSEE (par ex. 78646) ou le nom exact."),
+            params={"names": ", ".join(unknown)},
+            code="unknown_commune",
+        )
+    return found
+
+
+class MemberForm(forms.Form):
+    """A member's identity and territory (back-office)."""
+
+    name = forms.CharField(label=_("Dénomination"), max_length=200)
+    kind = forms.ChoiceField(label=_("Nature"), choices=MemberKind.choices)
+    establishment_type = forms.ChoiceField(
+        label=_("Type d'établissement"),
+        choices=EstablishmentType.choices,
+        required=False,
+        help_text=_("Pour un établissement public seulement."),
+    )
+    siren = forms.CharField(label=_("SIREN"), max_length=20, help_text=_("9 chiffres, par ex. 227806460."))
+    siret = forms.CharField(
+        label=_("SIRET du siège"), max_length=24, required=False, help_text=_("14 chiffres, commençant par le SIREN.")
+    )
+    uai = forms.CharField(label=_("Code UAI"), max_length=8, required=False, help_text=_("Collèges et lycées."))
+    departement = forms.ModelChoiceField(
+        label=_("Département"), queryset=Departement.objects.order_by("code"), to_field_name="code"
+    )
+    commune_codes = forms.CharField(
+        label=_("Communes"),
+        required=False,
+        help_text=_(
+            "Codes INSEE ou noms, séparés par des virgules (par ex. 78646 ou Versailles). Vide pour un département ; "
+            "pour un EPCI ou un EPT, ses communes sont reprises d'office."
+        ),
+    )
+    intercommunality = forms.ModelChoiceField(
+        label=_("EPCI / EPT"),
+        queryset=Intercommunality.objects.order_by("name"),
+        required=False,
+        help_text=_("L'EPCI ou l'EPT adhérent lui-même ; sinon, déduit de la commune."),
+    )
+    address = forms.CharField(label=_("Adresse"), max_length=255, required=False)
+    email = forms.EmailField(label=_("Courriel de contact"), required=False)
+    phone = forms.CharField(label=_("Téléphone"), max_length=20, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["siren"].widget.attrs.update(inputmode="numeric", autocomplete="off")
+        self.fields["siret"].widget.attrs.update(inputmode="numeric", autocomplete="off")
+        self.fields["email"].widget.attrs.update(autocomplete="email")
+        self.fields["phone"].widget.attrs.update(autocomplete="tel")
+
+    @classmethod
+    def initial_for(cls, member: Member) -> dict[str, Any]:
+        """The form's initial values for an existing member."""
+        return {
+            "name": member.name,
+            "kind": member.kind,
+            "establishment_type": member.establishment_type,
+            "siren": member.siren,
+            "siret": member.siret,
+            "uai": member.uai,
+            "departement": member.departement,
+            "commune_codes": ", ".join(member.communes.values_list("insee_code", flat=True)),
+            "intercommunality": member.intercommunality,
+            "address": member.address,
+            "email": member.email,
+            "phone": member.phone,
+        }
+
+    def clean_siren(self) -> str:
+        value = compact_number(self.cleaned_data["siren"])
+        validate_siren(value)
+        return value
+
+    def clean_siret(self) -> str:
+        value = compact_number(self.cleaned_data.get("siret"))
+        if value:
+            validate_siret(value)
+        return value
+
+    def clean_commune_codes(self) -> list[Commune]:
+        return resolve_communes(self.cleaned_data.get("commune_codes", ""))
+
+    def service_kwargs(self) -> dict[str, Any]:
+        """The cleaned data as the keyword arguments of member_create / member_update."""
+        data = dict(self.cleaned_data)
+        data["communes"] = data.pop("commune_codes")
+        return data
+
+
+class SiteForm(forms.Form):
+    """A member's place."""
+
+    name = forms.CharField(label=_("Nom"), max_length=200)
+    kind = forms.ChoiceField(label=_("Nature"), choices=SiteKind.choices)
+    address = forms.CharField(label=_("Adresse"), max_length=255)
+    commune = forms.ModelChoiceField(label=_("Commune"), queryset=Commune.objects.none())
+    latitude = forms.FloatField(
+        label=_("Latitude"), required=False, localize=True, help_text=_("En degrés décimaux, par ex. 48,8049.")
+    )
+    longitude = forms.FloatField(
+        label=_("Longitude"), required=False, localize=True, help_text=_("En degrés décimaux, par ex. 2,1204.")
+    )
+
+    def __init__(self, *args: Any, member: Member, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        communes = member.communes.all()
+        if not communes.exists():
+            communes = Commune.objects.filter(departement_id=member.departement_id)
+        self.fields["commune"].queryset = communes.order_by("name")
+        for name in ("latitude", "longitude"):
+            self.fields[name].widget.attrs.update(inputmode="decimal")
+
+
+class InviteForm(forms.Form):
+    """Invite someone to a member by e-mail, with a role."""
+
+    email = forms.EmailField(label=_("Adresse électronique"))
+    role = forms.ChoiceField(label=_("Rôle"), choices=MemberRole.choices, initial=MemberRole.READER)
+
+
+class RoleForm(forms.Form):
+    """Change a user's role in a member."""
+
+    role = forms.ChoiceField(label=_("Rôle"), choices=MemberRole.choices)
+
+
+class TransitionForm(forms.Form):
+    """One step of the adhésion workflow: deliberation for an approval, a reason for a refusal or withdrawal."""
+
+    deliberation_reference = forms.CharField(
+        label=_("Référence de la délibération"),
+        max_length=100,
+        help_text=_("Délibération du comité syndical approuvant l'adhésion, par ex. CS-2026-014."),
+    )
+    deliberation_date = forms.DateField(label=_("Date de la délibération"), widget=DATE_WIDGET)
+    reason = forms.CharField(label=_("Motif"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, to_status: str, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", f"t-{to_status}")
+        super().__init__(*args, **kwargs)
+        self.to_status = to_status
+        if to_status not in DELIBERATION_REQUIRED:
+            del self.fields["deliberation_reference"], self.fields["deliberation_date"]
+        if to_status not in REASON_REQUIRED:
+            del self.fields["reason"]
+
+
+class CompetenceForm(forms.Form):
+    """Record a competence transfer."""
+
+    competence = forms.ChoiceField(label=_("Compétence"), choices=Competence.choices)
+    start_date = forms.DateField(label=_("Date de début"), widget=DATE_WIDGET)
+    end_date = forms.DateField(
+        label=_("Date de fin"),
+        widget=DATE_WIDGET,
+        required=False,
+        help_text=_("Laisser vide si elle n'est pas connue."),
+    )
+    deliberation_reference = forms.CharField(label=_("Référence de la délibération"), max_length=100, required=False)
+
+
+class CompetenceEndForm(forms.Form):
+    """End a competence transfer."""
+
+    end_date = forms.DateField(
+        label=_("Dernier jour du transfert"),
+        widget=DATE_WIDGET,
+        help_text=_("La compétence est encore exercée ce jour-là."),
+    )
+    reason = forms.CharField(label=_("Motif"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ConfirmForm(forms.Form):
+    """A confirmation with an optional reason."""
+
+    reason = forms.CharField(label=_("Motif (facultatif)"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

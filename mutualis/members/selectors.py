@@ -1,0 +1,160 @@
+"""Reads of member data, always scoped by the user: operator staff see every member, a member's user only theirs.
+
+Another member's object is reported as missing (Http404), never as forbidden: its existence is not disclosed.
+Later apps filter their own rows with `member_ids_for(user)`.
+"""
+
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+
+from mutualis.members.choices import MemberRole, MemberStatus
+from mutualis.members.models import CompetenceTransfer, Member, Membership, MemberStatusChange, Site
+
+
+def _is_staff(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and getattr(user, "is_operator_staff", False))
+
+
+def _visible_members(user: Any) -> QuerySet[Member]:
+    if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+        return Member.objects.none()
+    if _is_staff(user):
+        return Member.objects.all()
+    return Member.objects.filter(id__in=Membership.objects.filter(user=user).values("member_id"))
+
+
+def member_ids_for(user: Any) -> QuerySet:
+    """Ids of the members whose data the user may read (a subquery: use it with `member_id__in=`)."""
+    return _visible_members(user).values("pk")
+
+
+def member_list(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[Member]:
+    """Members the user may see, with their département and intercommunality; optionally filtered (MemberFilter)."""
+    qs = _visible_members(user).select_related("departement", "intercommunality").prefetch_related("communes")
+    if filters:
+        from mutualis.members.filters import MemberFilter
+
+        qs = MemberFilter(filters, queryset=qs).qs
+    return qs.order_by("name", "pk")
+
+
+def member_get(*, user: Any, pk: Any) -> Member:
+    """One member the user may see, or Http404."""
+    member = member_list(user=user).filter(pk=pk).first() if str(pk).isdigit() else None
+    if member is None:
+        raise Http404
+    return member
+
+
+def user_member_list(*, user: Any) -> QuerySet[Member]:
+    """The members the user belongs to (their member space), whatever their staff role."""
+    if not getattr(user, "is_authenticated", False):
+        return Member.objects.none()
+    return Member.objects.filter(memberships__user=user).select_related("departement").order_by("name", "pk")
+
+
+def member_role(*, user: Any, member: Member) -> str | None:
+    """The user's role in the member (reader, agent, manager), or None."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return Membership.objects.filter(user=user, member=member).values_list("role", flat=True).first()
+
+
+def competence_list(*, user: Any, member: Member) -> QuerySet[CompetenceTransfer]:
+    """The member's competence transfers, current and past (empty if the user may not see the member)."""
+    return CompetenceTransfer.objects.filter(member_id__in=member_ids_for(user), member=member).order_by(
+        "competence", "start_date"
+    )
+
+
+def competence_get(*, user: Any, pk: Any) -> CompetenceTransfer:
+    """One competence transfer of a member the user may see, or Http404."""
+    transfer = (
+        CompetenceTransfer.objects.filter(member_id__in=member_ids_for(user), pk=pk).select_related("member").first()
+        if str(pk).isdigit()
+        else None
+    )
+    if transfer is None:
+        raise Http404
+    return transfer
+
+
+def status_change_list(*, user: Any, member: Member) -> QuerySet[MemberStatusChange]:
+    """The member's adhésion steps, oldest first."""
+    return MemberStatusChange.objects.filter(member_id__in=member_ids_for(user), member=member).select_related(
+        "acting_user"
+    )
+
+
+def site_list(*, user: Any, member: Member | None = None, filters: dict[str, Any] | None = None) -> QuerySet[Site]:
+    """Sites of the members the user may see (of one member if given); optionally filtered (SiteFilter)."""
+    qs = Site.objects.filter(member_id__in=member_ids_for(user)).select_related("member", "commune")
+    if member is not None:
+        qs = qs.filter(member=member)
+    if filters:
+        from mutualis.members.filters import SiteFilter
+
+        qs = SiteFilter(filters, queryset=qs).qs
+    return qs.order_by("member__name", "name", "pk")
+
+
+def site_get(*, user: Any, pk: Any) -> Site:
+    """One site of a member the user may see, or Http404."""
+    site = site_list(user=user).filter(pk=pk).first() if str(pk).isdigit() else None
+    if site is None:
+        raise Http404
+    return site
+
+
+def membership_list(*, user: Any, member: Member) -> QuerySet[Membership]:
+    """The users of a member with their roles (empty if the user may not see the member)."""
+    return (
+        Membership.objects.filter(member_id__in=member_ids_for(user), member=member)
+        .select_related("user", "member")
+        .order_by("user__last_name", "user__first_name", "user__email")
+    )
+
+
+def membership_get(*, user: Any, pk: Any) -> Membership:
+    """One membership of a member the user may see, or Http404."""
+    membership = (
+        Membership.objects.filter(member_id__in=member_ids_for(user), pk=pk).select_related("user", "member").first()
+        if str(pk).isdigit()
+        else None
+    )
+    if membership is None:
+        raise Http404
+    return membership
+
+
+def commune_members(*, user: Any, commune: Any) -> list[dict[str, Any]]:
+    """Members present in a commune, as the viewer may see them, each with the sites there the viewer may see.
+
+    Public visitors see only the names of active members linked to the commune; operator staff see every member
+    linked to it or having a site there, with those sites; a member's user sees the public names and, for their
+    own members, their sites in the commune.
+    """
+    staff = _is_staff(user)
+    own_ids = set() if staff else set(member_ids_for(user).values_list("pk", flat=True))
+    present = Member.objects.filter(Q(communes=commune) | Q(sites__commune=commune)).values("pk")
+    members = Member.objects.filter(pk__in=present)
+    if not staff:
+        public = Q(status=MemberStatus.ACTIVE, pk__in=Member.objects.filter(communes=commune).values("pk"))
+        members = members.filter(public | Q(pk__in=own_ids))
+    sites = Site.objects.filter(commune=commune).order_by("name")
+    members = members.prefetch_related(Prefetch("sites", queryset=sites, to_attr="commune_sites")).order_by("name")
+    return [
+        {
+            "member": member,
+            "own": staff or member.pk in own_ids,
+            "sites": member.commune_sites if staff or member.pk in own_ids else [],
+        }
+        for member in members
+    ]
+
+
+def managers_count(*, member: Member) -> int:
+    """How many managers the member has (the last one cannot leave)."""
+    return Membership.objects.filter(member=member, role=MemberRole.MANAGER).count()

@@ -1,0 +1,64 @@
+"""`manage.py load_demo`: the demo territory's members, sites and accounts; running it twice creates nothing new."""
+
+import io
+from collections import Counter
+
+import pytest
+from django.core.management import call_command
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from mutualis.accounts.models import User
+from mutualis.core.services import audit_verify
+from mutualis.members.choices import MemberStatus
+from mutualis.members.models import CompetenceTransfer, Member, Membership, Site
+
+pytestmark = pytest.mark.django_db
+
+
+def counts():
+    return (
+        Member.objects.count(),
+        Site.objects.count(),
+        CompetenceTransfer.objects.count(),
+        Membership.objects.count(),
+        User.objects.count(),
+    )
+
+
+def test_load_demo_is_complete_and_idempotent():
+    """The demo has the two départements, about forty communes, EPCI/EPT, collèges and EHPAD, every status, sites
+    near their commune and accounts for every role; a second run changes no count."""
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+    first = counts()
+    call_command("load_demo", stdout=io.StringIO())
+    assert counts() == first
+
+    kinds = Counter(Member.objects.values_list("kind", flat=True))
+    assert kinds["departement"] == 2 and kinds["commune"] == 40 and kinds["intercommunality"] >= 3
+    assert set(Member.objects.values_list("status", flat=True)) == set(MemberStatus.values)
+    for siren in ["227806460", "229200506"]:
+        assert Member.objects.filter(siren=siren, status=MemberStatus.ACTIVE).exists()
+    for name in ["Boulogne-Billancourt", "Montrouge", "Courbevoie", "Clamart", "Montigny-le-Bretonneux", "Versailles"]:
+        member = Member.objects.get(name=f"Commune de {name}")
+        assert member.siren == member.communes.get().siren
+        assert 2 <= member.sites.count() <= 4
+        for site in member.sites.all():
+            assert abs(site.latitude - site.commune.latitude) < 0.01
+    assert Member.objects.filter(establishment_type="college").exists()
+    assert Member.objects.filter(establishment_type="ehpad").exists()
+
+    demo = User.objects.filter(email__endswith="@demo.mutualis.fr")
+    staff_roles = set(demo.exclude(staff_role="").values_list("staff_role", flat=True))
+    assert staff_roles == {
+        "administrator",
+        "purchasing_officer",
+        "education_officer",
+        "supervision_operator",
+        "network_officer",
+    }
+    assert all(TOTPDevice.objects.filter(user=u, confirmed=True).exists() for u in demo.exclude(staff_role=""))
+    assert set(Membership.objects.values_list("role", flat=True)) == {"reader", "agent", "manager"}
+    assert all(user.check_password("demo-mutualis-2026") for user in demo)
+    assert "gestionnaire.versailles@demo.mutualis.fr" in out.getvalue()
+    assert audit_verify() == []

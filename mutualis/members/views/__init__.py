@@ -1,0 +1,1 @@
+"""Pages of the members app: the member space (/espace/) and the back-office (/back-office/adherents/)."""

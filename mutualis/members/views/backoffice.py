@@ -1,0 +1,239 @@
+"""Back-office of the operator's staff: member list, creation, detail, adhésion workflow, competences."""
+
+import csv
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from mutualis.core.selectors import audit_entry_list
+from mutualis.members import selectors, services
+from mutualis.members.choices import TRANSITION_LABELS, MemberStatus
+from mutualis.members.filters import MemberFilter
+from mutualis.members.forms import (
+    CompetenceEndForm,
+    CompetenceForm,
+    MemberForm,
+    TransitionForm,
+    apply_service_errors,
+)
+from mutualis.members.models import Member
+from mutualis.members.permissions import allowed_transitions, can_create_member, get_abilities
+from mutualis.members.views._helpers import require, staff_required
+from mutualis.members.views.space import member_context
+
+MEMBER_FIELD_MAP = {"communes": "commune_codes"}
+
+
+def _filtered_members(request: HttpRequest) -> MemberFilter:
+    return MemberFilter(request.GET or None, queryset=selectors.member_list(user=request.user))
+
+
+@staff_required
+def member_list_view(request: HttpRequest) -> HttpResponse:
+    """All members, searchable and filtered by département, kind, competence and status; paginated."""
+    filterset = _filtered_members(request)
+    page = Paginator(filterset.qs, 25).get_page(request.GET.get("page"))
+    context = {"filter": filterset, "page": page, "can_create": can_create_member(request.user)}
+    return render(request, "members/backoffice/member_list.html", context)
+
+
+@staff_required
+def member_export_view(request: HttpRequest) -> HttpResponse:
+    """The filtered member list as CSV (semicolon-separated, UTF-8 with BOM: opens as is in a French spreadsheet)."""
+    members = _filtered_members(request).qs.prefetch_related("competences")
+    today = timezone.localdate()
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="adherents-{today:%Y-%m-%d}.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow(
+        [
+            _("Dénomination"),
+            _("Nature"),
+            _("SIREN"),
+            _("SIRET"),
+            _("Département"),
+            _("Communes"),
+            _("EPCI / EPT"),
+            _("Statut"),
+            _("Compétences en cours"),
+        ]
+    )
+    for member in members:
+        current = sorted(
+            t.get_competence_display()
+            for t in member.competences.all()
+            if t.start_date <= today and (t.end_date is None or t.end_date >= today)
+        )
+        writer.writerow(
+            [
+                member.name,
+                member.get_kind_display(),
+                member.siren,
+                member.siret,
+                member.departement.code,
+                ", ".join(c.insee_code for c in member.communes.all()),
+                member.intercommunality.name if member.intercommunality else "",
+                member.get_status_display(),
+                ", ".join(current),
+            ]
+        )
+    return response
+
+
+@staff_required
+def member_create_view(request: HttpRequest) -> HttpResponse:
+    """Record a new member (its adhésion request); bad input is shown in French and nothing is written."""
+    if not can_create_member(request.user):
+        raise PermissionDenied
+    form = MemberForm(request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                member = services.member_create(acting_user=request.user, request=request, **form.service_kwargs())
+            except ValidationError as exc:
+                apply_service_errors(form, exc, MEMBER_FIELD_MAP)
+            else:
+                messages.success(
+                    request, _("Adhérent « %(name)s » enregistré : adhésion demandée.") % {"name": member.name}
+                )
+                return redirect("members:backoffice_member_detail", pk=member.pk)
+        status = 400
+    return render(request, "members/backoffice/member_form.html", {"form": form}, status=status)
+
+
+@staff_required
+def member_update_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Edit a member's identity and territory (administrators)."""
+    member = selectors.member_get(user=request.user, pk=pk)
+    require(get_abilities(request.user, member), "update")
+    form = MemberForm(request.POST if request.method == "POST" else None, initial=MemberForm.initial_for(member))
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.member_update(
+                    member=member, acting_user=request.user, request=request, **form.service_kwargs()
+                )
+            except ValidationError as exc:
+                apply_service_errors(form, exc, MEMBER_FIELD_MAP)
+            else:
+                messages.success(request, _("Adhérent « %(name)s » modifié.") % {"name": member.name})
+                return redirect("members:backoffice_member_detail", pk=member.pk)
+        status = 400
+    return render(request, "members/backoffice/member_form.html", {"form": form, "member": member}, status=status)
+
+
+def _transition_forms(user: Any, member: Member) -> list[dict[str, Any]]:
+    return [
+        {"to_status": target, "label": TRANSITION_LABELS[target], "form": TransitionForm(to_status=target)}
+        for target in allowed_transitions(user, member)
+    ]
+
+
+@staff_required
+def member_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """A member as the operator sees it: workflow, history, competences, sites, users, recent audit entries."""
+    member = selectors.member_get(user=request.user, pk=pk)
+    context = member_context(request, member) | {
+        "transitions": _transition_forms(request.user, member),
+        "status_changes": selectors.status_change_list(user=request.user, member=member),
+        "competence_form": CompetenceForm(),
+        "audit_entries": audit_entry_list(user=request.user, filters={"member_id": member.pk})[:20],
+    }
+    return render(request, "members/backoffice/member_detail.html", context)
+
+
+@staff_required
+def member_transition_view(request: HttpRequest, pk: int, to_status: str) -> HttpResponse:
+    """One step of the adhésion workflow (administrators): approve, activate, reject, withdraw."""
+    member = selectors.member_get(user=request.user, pk=pk)
+    if to_status not in MemberStatus.values:
+        raise Http404
+    require(get_abilities(request.user, member), "transition")
+    form = TransitionForm(request.POST if request.method == "POST" else None, to_status=to_status)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.member_transition(
+                    member=member, to_status=to_status, acting_user=request.user, request=request, **form.cleaned_data
+                )
+            except ValidationError as exc:
+                apply_service_errors(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("%(name)s : %(status)s.") % {"name": member.name, "status": member.get_status_display()},
+                )
+                return redirect("members:backoffice_member_detail", pk=member.pk)
+        status = 400
+    error = ""
+    if request.method != "POST" and to_status not in allowed_transitions(request.user, member):
+        error, status = _("Cette étape n'est pas possible depuis le statut actuel."), 400
+    context = {
+        "member": member,
+        "form": form,
+        "to_status": to_status,
+        "label": TRANSITION_LABELS.get(to_status, ""),
+        "error": error,
+    }
+    return render(request, "members/backoffice/member_transition.html", context, status=status)
+
+
+@staff_required
+def competence_add_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record a competence transfer for a member (administrators)."""
+    member = selectors.member_get(user=request.user, pk=pk)
+    require(get_abilities(request.user, member), "manage_competences")
+    form = CompetenceForm(request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                transfer = services.competence_transfer_add(
+                    member=member, acting_user=request.user, request=request, **form.cleaned_data
+                )
+            except ValidationError as exc:
+                apply_service_errors(form, exc)
+            else:
+                messages.success(
+                    request, _("Compétence « %(name)s » ajoutée.") % {"name": transfer.get_competence_display()}
+                )
+                return redirect("members:backoffice_member_detail", pk=member.pk)
+        status = 400
+    return render(request, "members/backoffice/competence_form.html", {"form": form, "member": member}, status=status)
+
+
+@staff_required
+def competence_end_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Set the last day of a competence transfer (administrators)."""
+    transfer = selectors.competence_get(user=request.user, pk=pk)
+    require(get_abilities(request.user, transfer.member), "manage_competences")
+    form = CompetenceEndForm(
+        request.POST if request.method == "POST" else None, initial={"end_date": timezone.localdate()}
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.competence_transfer_end(
+                    transfer=transfer, acting_user=request.user, request=request, **form.cleaned_data
+                )
+            except ValidationError as exc:
+                apply_service_errors(form, exc)
+            else:
+                messages.success(
+                    request, _("Compétence « %(name)s » terminée.") % {"name": transfer.get_competence_display()}
+                )
+                return redirect("members:backoffice_member_detail", pk=transfer.member_id)
+        status = 400
+    context = {"form": form, "transfer": transfer, "member": transfer.member}
+    return render(request, "members/backoffice/competence_end.html", context, status=status)
