@@ -162,7 +162,9 @@ if env("SECURE_PROXY_SSL_HEADER", ""):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LANGUAGE_CODE = "fr"
-LANGUAGES = [("fr", _("Français")), ("en", _("English"))]
+# French only until the English catalogue is translated: offering "en" now would mix English number formats
+# into French pages.
+LANGUAGES = [("fr", _("Français"))]
 LOCALE_PATHS = [BASE_DIR / "mutualis" / "locale"]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True

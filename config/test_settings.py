@@ -30,3 +30,5 @@ OTP_TOTP_THROTTLE_FACTOR = 0
 WHITENOISE_AUTOREFRESH = True
 # Tests never reach the network: maps show contours without background tiles.
 MAP_TILE_URL = ""
+# Pages under test do not open websockets to whatever listens on WS_PORT (the realtime tests use Channels directly).
+REALTIME_URL = "off"

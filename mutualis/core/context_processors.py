@@ -7,7 +7,9 @@ from mutualis.core.selectors import unread_notification_count
 
 
 def realtime_ws_url(request: HttpRequest) -> str:
-    """Websocket URL of the realtime process: REALTIME_URL if set, else this host on WS_PORT."""
+    """Websocket URL of the realtime process: REALTIME_URL if set ("off" disables it), else this host on WS_PORT."""
+    if settings.REALTIME_URL == "off":
+        return ""
     base = (
         settings.REALTIME_URL
         or f"{'wss' if request.is_secure() else 'ws'}://{request.get_host().rsplit(':', 1)[0]}:{settings.WS_PORT}"

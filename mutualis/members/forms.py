@@ -191,6 +191,12 @@ class TransitionForm(forms.Form):
     )
     deliberation_date = forms.DateField(label=_("Date de la délibération"), widget=DATE_WIDGET)
     reason = forms.CharField(label=_("Motif"), widget=forms.Textarea(attrs={"rows": 3}))
+    effective_date = forms.DateField(
+        label=_("Date d'effet"),
+        required=False,
+        widget=DATE_WIDGET,
+        help_text=_("Laissez vide pour aujourd'hui ; une date passée enregistre une décision antérieure."),
+    )
 
     def __init__(self, *args: Any, to_status: str, **kwargs: Any) -> None:
         kwargs.setdefault("prefix", f"t-{to_status}")

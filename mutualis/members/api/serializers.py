@@ -150,6 +150,9 @@ class MemberTransitionSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="")
     deliberation_reference = serializers.CharField(required=False, allow_blank=True, default="", max_length=100)
     deliberation_date = serializers.DateField(required=False, allow_null=True, default=None)
+    effective_date = serializers.DateField(
+        required=False, allow_null=True, default=None, help_text=_("Date d'effet (par défaut : aujourd'hui).")
+    )
 
 
 class SiteSerializer(serializers.ModelSerializer):

@@ -89,6 +89,7 @@ class MemberStatusChange(models.Model):
         related_name="+",
     )
     at = models.DateTimeField(_("le"), auto_now_add=True)
+    effective_date = models.DateField(_("date d'effet"), null=True, blank=True)
     reason = models.TextField(_("motif"), blank=True)
     deliberation_reference = models.CharField(_("référence de délibération"), max_length=100, blank=True)
     deliberation_date = models.DateField(_("date de délibération"), null=True, blank=True)

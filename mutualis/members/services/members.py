@@ -270,6 +270,25 @@ def _check_transition(member: Member, to_status: str, reason: str, reference: st
     errors.raise_if_any()
 
 
+def _check_effective_date(
+    member: Member, to_status: str, effective: datetime.date, deliberation: datetime.date | None
+) -> None:
+    """A step takes effect today or on a past date (records of earlier decisions), never before the previous step."""
+    errors = Errors()
+    if effective > timezone.localdate():
+        errors.add("effective_date", _("La date d'effet ne peut pas être dans le futur."))
+    previous = [d for d in (member.approved_at, member.activated_at) if d is not None]
+    if previous and effective < max(timezone.localdate(d) for d in previous):
+        errors.add("effective_date", _("La date d'effet ne peut précéder l'étape précédente de l'adhésion."))
+    if to_status == MemberStatus.APPROVED and deliberation is not None and effective < deliberation:
+        errors.add("effective_date", _("L'approbation ne peut précéder la délibération."))
+    errors.raise_if_any()
+
+
+def _start_of(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
 @transaction.atomic
 def member_transition(
     *,
@@ -279,9 +298,14 @@ def member_transition(
     reason: str = "",
     deliberation_reference: str = "",
     deliberation_date: datetime.date | None = None,
+    effective_date: datetime.date | None = None,
     request: Any = None,
 ) -> Member:
-    """Move a member along the adhésion workflow (MEMBER_TRANSITIONS); each step is recorded and audited."""
+    """Move a member along the adhésion workflow (MEMBER_TRANSITIONS); each step is recorded and audited.
+
+    `effective_date` records a step decided earlier (e.g. an adhésion active since 1 January when the operator
+    starts using Mutualis); the audit entry still says when it was recorded.
+    """
     from mutualis.members.services.competences import end_all_competences
 
     # Lock the row: two administrators clicking at once must not both pass the transition check.
@@ -289,7 +313,10 @@ def member_transition(
     member.refresh_from_db()
     reason, deliberation_reference = (reason or "").strip(), (deliberation_reference or "").strip()
     _check_transition(member, to_status, reason, deliberation_reference, deliberation_date)
-    from_status, now = member.status, timezone.now()
+    if effective_date is not None:
+        _check_effective_date(member, to_status, effective_date, deliberation_date)
+    from_status = member.status
+    now = _start_of(effective_date) if effective_date is not None else timezone.now()
     member.status = to_status
     if to_status == MemberStatus.APPROVED:
         member.deliberation_reference, member.deliberation_date = deliberation_reference, deliberation_date
@@ -298,7 +325,7 @@ def member_transition(
         member.activated_at = now
     elif to_status == MemberStatus.WITHDRAWN:
         member.withdrawn_at = now
-        end_all_competences(member=member, day=timezone.localdate(), acting_user=acting_user, request=request)
+        end_all_competences(member=member, day=timezone.localdate(now), acting_user=acting_user, request=request)
     member.save()
     MemberStatusChange.objects.create(
         member=member,
@@ -308,6 +335,7 @@ def member_transition(
         reason=reason,
         deliberation_reference=deliberation_reference if to_status in DELIBERATION_REQUIRED else "",
         deliberation_date=deliberation_date if to_status in DELIBERATION_REQUIRED else None,
+        effective_date=timezone.localdate(now),
     )
     audit_record(
         actor=acting_user,
@@ -319,6 +347,7 @@ def member_transition(
             "status": to_status,
             "deliberation_reference": member.deliberation_reference,
             "deliberation_date": member.deliberation_date,
+            "effective_date": timezone.localdate(now),
         },
         reason=reason,
         request=request,

@@ -347,3 +347,37 @@ def test_approval_and_activation_notify_the_member_managers(admin):
     approve(member, admin)
     assert Notification.objects.filter(recipient=manager, kind="member.approved").exists()
     assert not Notification.objects.filter(recipient=reader).exists()
+
+
+def test_transition_may_record_an_earlier_effective_date():
+    """An adhésion decided earlier is recorded with its effective date; a future date or one before the previous
+    step is refused with a French message and nothing changes."""
+    admin = StaffFactory()
+    member = factories.MemberFactory(status=MemberStatus.REQUESTED)
+    services.member_transition(
+        member=member,
+        to_status=MemberStatus.APPROVED,
+        acting_user=admin,
+        deliberation_reference="CS-2022-1",
+        deliberation_date=datetime.date(2022, 12, 8),
+        effective_date=datetime.date(2022, 12, 15),
+    )
+    with pytest.raises(ValidationError, match="précéder"):
+        services.member_transition(
+            member=member, to_status=MemberStatus.ACTIVE, acting_user=admin, effective_date=datetime.date(2022, 1, 1)
+        )
+    with pytest.raises(ValidationError, match="futur"):
+        services.member_transition(
+            member=member,
+            to_status=MemberStatus.ACTIVE,
+            acting_user=admin,
+            effective_date=datetime.date.today() + datetime.timedelta(days=2),
+        )
+    member.refresh_from_db()
+    assert member.status == MemberStatus.APPROVED
+    services.member_transition(
+        member=member, to_status=MemberStatus.ACTIVE, acting_user=admin, effective_date=datetime.date(2023, 1, 1)
+    )
+    member.refresh_from_db()
+    assert timezone.localdate(member.activated_at) == datetime.date(2023, 1, 1)
+    assert member.status_changes.last().effective_date == datetime.date(2023, 1, 1)

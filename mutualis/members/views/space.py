@@ -32,6 +32,7 @@ def member_context(request: HttpRequest, member: Member) -> dict[str, Any]:
         "memberships": [(membership, get_abilities(user, membership)) for membership in memberships],
         "services": offers.member_offered_services(member),
         "all_services": offers.SERVICES,
+        "invite_form": InviteForm(),
     }
 
 
@@ -40,7 +41,7 @@ def space_view(request: HttpRequest) -> HttpResponse:
     """/espace/: the user's member space, or a chooser when they belong to several members."""
     members = list(selectors.user_member_list(user=request.user))
     if len(members) == 1:
-        context = member_context(request, members[0]) | {"invite_form": InviteForm()}
+        context = member_context(request, members[0])
         return render(request, "members/space.html", context)
     if not members and is_operator_staff(request.user):
         return redirect("members:backoffice_member_list")
@@ -52,5 +53,5 @@ def space_member_view(request: HttpRequest, member_id: int) -> HttpResponse:
     """/espace/<id>/: the space of one of the user's members (another member's answers 404)."""
     member = selectors.member_get(user=request.user, pk=member_id)
     several = selectors.user_member_list(user=request.user).count() > 1
-    context = member_context(request, member) | {"invite_form": InviteForm(), "several": several}
+    context = member_context(request, member) | {"several": several}
     return render(request, "members/space.html", context)

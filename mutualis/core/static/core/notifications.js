@@ -7,10 +7,11 @@
   const counter = document.querySelector("[data-notification-count]");
   const live = document.getElementById("notification-live");
   let delay = 1000;
+  let failures = 0; // consecutive connections that never opened (refused, or the realtime process is down)
 
   function connect() {
     const socket = new WebSocket(url);
-    socket.addEventListener("open", function () { delay = 1000; });
+    socket.addEventListener("open", function () { delay = 1000; failures = 0; });
     socket.addEventListener("message", function (event) {
       const data = JSON.parse(event.data);
       if (data.type === "unread" && counter) {
@@ -22,6 +23,8 @@
     });
     socket.addEventListener("close", function (event) {
       if (event.code === 4401) return; // not signed in: do not retry
+      failures += 1;
+      if (failures > 5) return; // the page still works; a reload tries again
       setTimeout(connect, delay);
       delay = Math.min(delay * 2, 30000);
     });

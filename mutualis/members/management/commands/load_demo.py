@@ -309,12 +309,20 @@ class Command(BaseCommand):
                 acting_user=self.admin,
                 deliberation_reference=f"CS-2022-{member.siren[-3:]}",
                 deliberation_date=datetime.date(2022, 12, 8),
+                effective_date=datetime.date(2022, 12, 15),
             )
+        # The demo plays the operator's history: adhésions active since 2023, withdrawals in mid-2025.
         if status in {A, W}:
-            services.member_transition(member=member, to_status=A, acting_user=self.admin)
+            services.member_transition(
+                member=member, to_status=A, acting_user=self.admin, effective_date=datetime.date(2023, 1, 1)
+            )
         if status == W:
             services.member_transition(
-                member=member, to_status=W, acting_user=self.admin, reason="Délibération de retrait du conseil."
+                member=member,
+                to_status=W,
+                acting_user=self.admin,
+                reason="Délibération de retrait du conseil.",
+                effective_date=datetime.date(2025, 6, 30),
             )
         return 1
 
