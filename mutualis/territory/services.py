@@ -10,7 +10,6 @@ from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 
-from mutualis.core.models import BaseModel
 from mutualis.territory.models import Commune, Departement, Intercommunality
 from mutualis.territory.search import normalize_name
 
@@ -48,7 +47,7 @@ def _contours(data_dir: Path, pattern: str) -> dict[str, dict]:
 
 
 def _sync(
-    model: type[BaseModel], key: str, rows: Iterable[dict[str, Any]], fields: list[str]
+    model: Any, key: str, rows: Iterable[dict[str, Any]], fields: list[str]
 ) -> tuple[dict[str, int], dict[str, Any]]:
     """Create missing rows and update changed ones in bulk, by natural key; primary keys are kept.
 

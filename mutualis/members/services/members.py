@@ -199,7 +199,7 @@ def member_create(
         request=request,
     )
     notify(
-        recipients=administrators().exclude(pk=getattr(acting_user, "pk", None)),
+        recipients=administrators().exclude(pk=getattr(acting_user, "pk", None) or 0),
         kind="member.requested",
         title=_("Nouvelle demande d'adhésion : %(name)s") % {"name": member.name},
         url=reverse("members:backoffice_member_detail", args=[member.pk]),

@@ -88,7 +88,7 @@ def membership_invite(*, member: Member, email: str, role: str, acting_user: Any
     errors.raise_if_any()
     user = User.objects.filter(email=email).first()
     created = user is None
-    if created:
+    if user is None:
         user = user_create(email=email, acting_user=acting_user)
     membership = membership_add(member=member, user=user, role=role, acting_user=acting_user, request=request)
     link = set_password_url(user) if not user.has_usable_password() else ""
