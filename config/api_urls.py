@@ -42,6 +42,8 @@ urlpatterns = [
     path("", include("mutualis.territory.api.urls")),
     path("", include("mutualis.members.api.urls")),
     path("", include("mutualis.contributions.api.urls")),
+    path("", include("mutualis.purchasing.api.urls")),
+    path("", include("mutualis.assets.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]

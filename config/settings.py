@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "mutualis.territory",
     "mutualis.members",
     "mutualis.contributions",
+    "mutualis.purchasing",
+    "mutualis.assets",
 ]
 
 MIDDLEWARE = [
@@ -233,3 +235,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
 }
+
+# Late-payment interest (CCP R2192-31): the ECB main refinancing rate in force, in percent; the operator updates it
+# each semester.
+ECB_MAIN_REFINANCING_RATE = env("ECB_MAIN_REFINANCING_RATE", "2.15")

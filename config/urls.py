@@ -9,6 +9,8 @@ urlpatterns = [
     path("territoire/", include("mutualis.territory.urls")),
     path("", include("mutualis.members.urls")),
     path("cotisations/", include("mutualis.contributions.urls")),
+    path("achats/", include("mutualis.purchasing.urls")),
+    path("equipements/", include("mutualis.assets.urls")),
     path("api/v1/", include("config.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

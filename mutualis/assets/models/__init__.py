@@ -1,0 +1,3 @@
+from mutualis.assets.models.asset import Asset, AssetEvent
+
+__all__ = ["Asset", "AssetEvent"]

@@ -1,0 +1,72 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from mutualis.assets.choices import AssetStatus
+from mutualis.core.models import BaseModel
+
+
+class Asset(BaseModel):
+    """One piece of equipment with a serial number, owned by a member and kept at one of its sites."""
+
+    member = models.ForeignKey(
+        "members.Member", verbose_name=_("adhérent propriétaire"), on_delete=models.PROTECT, related_name="assets"
+    )
+    site = models.ForeignKey(
+        "members.Site", verbose_name=_("site"), null=True, blank=True, on_delete=models.PROTECT, related_name="assets"
+    )
+    item = models.ForeignKey(
+        "purchasing.CatalogueItem",
+        verbose_name=_("article du catalogue"),
+        on_delete=models.PROTECT,
+        related_name="assets",
+    )
+    order_line = models.ForeignKey(
+        "purchasing.OrderLine",
+        verbose_name=_("ligne de commande"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assets",
+    )
+    serial_number = models.CharField(_("numéro de série"), max_length=100)
+    delivered_on = models.DateField(_("livré le"), null=True, blank=True)
+    warranty_end = models.DateField(_("fin de garantie"), null=True, blank=True)
+    status = models.CharField(
+        _("statut"), max_length=16, choices=AssetStatus.choices, default=AssetStatus.IN_STOCK, db_index=True
+    )
+    label = models.CharField(_("libellé d'inventaire"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["member", "item", "serial_number"]
+        verbose_name = _("équipement")
+        verbose_name_plural = _("équipements")
+        constraints = [models.UniqueConstraint(fields=["item", "serial_number"], name="unique_serial_per_item")]
+
+    def __str__(self) -> str:
+        return f"{self.item.label} n° {self.serial_number}"
+
+
+class AssetEvent(models.Model):
+    """One step in an asset's history: delivery, status change, move to another site."""
+
+    asset = models.ForeignKey(Asset, verbose_name=_("équipement"), on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(_("le"), auto_now_add=True)
+    acting_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("par"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    kind = models.CharField(_("nature"), max_length=32)
+    from_status = models.CharField(_("statut précédent"), max_length=16, choices=AssetStatus.choices, blank=True)
+    to_status = models.CharField(_("nouveau statut"), max_length=16, choices=AssetStatus.choices, blank=True)
+    site = models.ForeignKey(
+        "members.Site", verbose_name=_("site"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.TextField(_("commentaire"), blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("événement d'équipement")
+        verbose_name_plural = _("événements d'équipement")
+
+    def __str__(self) -> str:
+        return f"{self.asset} — {self.kind}"
