@@ -1,0 +1,1 @@
+"""Split by area; import the submodule you need."""
