@@ -18,6 +18,15 @@ ROOT_COLLECTIONS = {
     "sites": "site-list",
     "contribution-rates": "contribution-rate-list",
     "contribution-calls": "contribution-call-list",
+    "suppliers": "supplier-list",
+    "framework-agreements": "framework-agreement-list",
+    "lots": "lot-list",
+    "catalogue-items": "catalogue-item-list",
+    "orders": "order-list",
+    "consolidated-orders": "consolidated-order-list",
+    "deliveries": "delivery-list",
+    "invoices": "invoice-list",
+    "assets": "asset-list",
 }
 
 

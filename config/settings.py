@@ -225,6 +225,8 @@ SPECTACULAR_SETTINGS = {
         "MemberStatusEnum": "mutualis.members.choices.MemberStatus",
         "SiteKindEnum": "mutualis.members.choices.SiteKind",
         "CompetenceEnum": "mutualis.members.choices.Competence",
+        "OrderStatusEnum": "mutualis.purchasing.choices.OrderStatus",
+        "AssetStatusEnum": "mutualis.assets.choices.AssetStatus",
         "IntercommunalityKindEnum": "mutualis.territory.choices.IntercommunalityKind",
     },
 }
@@ -239,3 +241,11 @@ LOGGING = {
 # Late-payment interest (CCP R2192-31): the ECB main refinancing rate in force, in percent; the operator updates it
 # each semester.
 ECB_MAIN_REFINANCING_RATE = env("ECB_MAIN_REFINANCING_RATE", "2.15")
+
+# The operator as a buyer (DECP open data: acheteur.id). The default is a fictitious demo SIRET whose Luhn keys were
+# computed with python-stdnum; production sets the syndicat's real SIRET.
+OPERATOR_SIRET = env("OPERATOR_SIRET", "25780001100013")
+OPERATOR_NAME = env("OPERATOR_NAME", "Mutualis — opérateur public de services numériques")
+# DECP lieuExecution: where the framework agreements are executed (the operator's territory), as an INSEE code.
+OPERATOR_EXECUTION_PLACE = env("OPERATOR_EXECUTION_PLACE", "78")
+OPERATOR_EXECUTION_PLACE_TYPE = env("OPERATOR_EXECUTION_PLACE_TYPE", "Code département")

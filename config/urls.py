@@ -3,6 +3,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from mutualis.purchasing.views.agreements import decp_json_view
+
 urlpatterns = [
     path("", include("mutualis.core.urls")),
     path("compte/", include("mutualis.accounts.urls")),
@@ -10,6 +12,7 @@ urlpatterns = [
     path("", include("mutualis.members.urls")),
     path("cotisations/", include("mutualis.contributions.urls")),
     path("achats/", include("mutualis.purchasing.urls")),
+    path("opendata/decp.json", decp_json_view, name="opendata_decp"),
     path("equipements/", include("mutualis.assets.urls")),
     path("api/v1/", include("config.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -49,8 +49,13 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
 
 
 def framework_end_date(start_date: datetime.date, duration_months: int) -> datetime.date:
-    """Last day of execution of an agreement starting on `start_date` for `duration_months`."""
-    return add_months(start_date, duration_months) - datetime.timedelta(days=1)
+    """Last day of execution of an agreement starting on `start_date` for `duration_months`: the eve of the same
+    day `duration_months` later, or that month's last day when it has no such day (31 January + 1 month → 28/29
+    February)."""
+    same_day_later = add_months(start_date, duration_months)
+    if same_day_later.day != start_date.day:
+        return same_day_later
+    return same_day_later - datetime.timedelta(days=1)
 
 
 def assert_within_framework_maximum(*, max_amount_ht: Decimal, consumed_ht: Decimal, additional_ht: Decimal) -> None:

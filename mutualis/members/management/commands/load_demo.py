@@ -30,7 +30,7 @@ from mutualis.members.validators import UAI_LETTERS
 from mutualis.territory.models import Commune, Departement, Intercommunality
 
 # Other apps' demo commands, run after this one when they exist.
-DEMO_STEPS = ["load_demo_contributions"]
+DEMO_STEPS = ["load_demo_contributions", "load_demo_purchasing"]
 
 A, R, P, W, X = (
     MemberStatus.ACTIVE,

@@ -1,0 +1,190 @@
+"""Reads of suppliers, framework agreements, lots and catalogue items, scoped by the user.
+
+Operator staff see everything. A member's user sees the active agreements open to one of their members that holds
+the central purchasing competence today (an empty `allowed_member_kinds` opens an agreement to every kind), with
+their lots and active items. Anything else answers 404.
+"""
+
+import datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.http import Http404
+from django.utils import timezone
+
+from mutualis.core.permissions import is_operator_staff
+from mutualis.members.choices import Competence, MemberStatus
+from mutualis.members.models import CompetenceTransfer, Member
+from mutualis.purchasing.choices import AgreementStatus
+from mutualis.purchasing.models import (
+    Amendment,
+    CatalogueItem,
+    FrameworkAgreement,
+    ItemPrice,
+    Lot,
+    LotHolder,
+    Supplier,
+)
+
+
+def _pk(value: Any) -> bool:
+    return str(value).isdigit()
+
+
+def purchasing_members(*, user: Any, day: datetime.date | None = None) -> QuerySet[Member]:
+    """The user's active members that hold the central purchasing competence on `day` (today by default)."""
+    if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+        return Member.objects.none()
+    day = day or timezone.localdate()
+    holding = CompetenceTransfer.objects.filter(competence=Competence.CENTRAL_PURCHASING).active_on(day)
+    return Member.objects.filter(
+        memberships__user=user, status=MemberStatus.ACTIVE, pk__in=holding.values("member_id")
+    ).distinct()
+
+
+def agreement_open_to(agreement: FrameworkAgreement, member_kinds: set[str]) -> bool:
+    """True if members of one of these kinds may order under the agreement (no restriction = every kind)."""
+    return not agreement.allowed_member_kinds or bool(member_kinds & set(agreement.allowed_member_kinds))
+
+
+def _visible_agreements(user: Any) -> QuerySet[FrameworkAgreement]:
+    if not getattr(user, "is_authenticated", False):
+        return FrameworkAgreement.objects.none()
+    if is_operator_staff(user):
+        return FrameworkAgreement.objects.all()
+    kinds = set(purchasing_members(user=user).values_list("kind", flat=True))
+    if not kinds:
+        return FrameworkAgreement.objects.none()
+    # The kinds restriction is a JSON list: filtered in Python, which is portable (SQLite has no JSON contains)
+    # and cheap (an operator runs tens of agreements, not thousands).
+    active = FrameworkAgreement.objects.filter(status=AgreementStatus.ACTIVE).only("pk", "allowed_member_kinds")
+    ids = [agreement.pk for agreement in active if agreement_open_to(agreement, kinds)]
+    return FrameworkAgreement.objects.filter(pk__in=ids)
+
+
+def agreement_list(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[FrameworkAgreement]:
+    """Agreements the user may see, optionally filtered by status, CPV code (prefix) and keyword."""
+    qs = _visible_agreements(user)
+    filters = filters or {}
+    if filters.get("status"):
+        qs = qs.filter(status=filters["status"])
+    if filters.get("cpv"):
+        qs = qs.filter(cpv_code__startswith=str(filters["cpv"]).strip())
+    if filters.get("q"):
+        text = str(filters["q"]).strip()
+        qs = qs.filter(
+            Q(reference__icontains=text)
+            | Q(subject__icontains=text)
+            | Q(description__icontains=text)
+            | Q(lots__title__icontains=text)
+            | Q(lots__holders__name__icontains=text)
+        ).distinct()
+    return qs.order_by("-notification_date", "reference")
+
+
+def agreement_get(*, user: Any, pk: Any) -> FrameworkAgreement:
+    """One agreement the user may see, with its lots, holders and amendments, or Http404."""
+    agreement = (
+        agreement_list(user=user)
+        .prefetch_related(
+            Prefetch("lots", queryset=Lot.objects.order_by("number")),
+            Prefetch("lots__lot_holders", queryset=LotHolder.objects.select_related("supplier").order_by("rank")),
+            Prefetch("amendments", queryset=Amendment.objects.order_by("number")),
+        )
+        .filter(pk=pk)
+        .first()
+        if _pk(pk)
+        else None
+    )
+    if agreement is None:
+        raise Http404
+    return agreement
+
+
+def lot_list(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[Lot]:
+    """Lots of the agreements the user may see (of one agreement with `agreement`)."""
+    qs = Lot.objects.filter(agreement__in=_visible_agreements(user)).select_related("agreement")
+    filters = filters or {}
+    if filters.get("agreement") and _pk(filters["agreement"]):
+        qs = qs.filter(agreement_id=filters["agreement"])
+    return qs.prefetch_related(
+        Prefetch("lot_holders", queryset=LotHolder.objects.select_related("supplier").order_by("rank"))
+    ).order_by("agreement__reference", "number")
+
+
+def lot_get(*, user: Any, pk: Any) -> Lot:
+    """One lot the user may see, or Http404."""
+    lot = lot_list(user=user).filter(pk=pk).first() if _pk(pk) else None
+    if lot is None:
+        raise Http404
+    return lot
+
+
+def with_current_price(qs: QuerySet[CatalogueItem], day: datetime.date | None = None) -> QuerySet[CatalogueItem]:
+    """Annotate `current_price_ht`: the unit price HT in force on `day` (one subquery, whatever the row count)."""
+    day = day or timezone.localdate()
+    latest = ItemPrice.objects.filter(item=OuterRef("pk"), effective_from__lte=day).order_by("-effective_from")
+    return qs.annotate(current_price_ht=Subquery(latest.values("unit_price_ht")[:1]))
+
+
+def _decimal(value: Any) -> Decimal | None:
+    try:
+        return Decimal(str(value).replace(",", ".").strip())
+    except (InvalidOperation, ValueError):
+        return None
+
+
+def item_list(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[CatalogueItem]:
+    """Catalogue items the user may see with their current price; filters: agreement, lot, category, min_price,
+    max_price, q. Members' users only see items still in the catalogue."""
+    qs = CatalogueItem.objects.filter(lot__agreement__in=_visible_agreements(user)).select_related("lot__agreement")
+    if not is_operator_staff(user):
+        qs = qs.filter(is_active=True)
+    qs = with_current_price(qs)
+    filters = filters or {}
+    if filters.get("agreement") and _pk(filters["agreement"]):
+        qs = qs.filter(lot__agreement_id=filters["agreement"])
+    if filters.get("lot") and _pk(filters["lot"]):
+        qs = qs.filter(lot_id=filters["lot"])
+    if filters.get("category"):
+        qs = qs.filter(category=filters["category"])
+    if filters.get("min_price") not in (None, "") and (low := _decimal(filters["min_price"])) is not None:
+        qs = qs.filter(**{"current_price_ht__gte": low})  # an annotation: unknown to the type checker
+    if filters.get("max_price") not in (None, "") and (high := _decimal(filters["max_price"])) is not None:
+        qs = qs.filter(**{"current_price_ht__lte": high})
+    if filters.get("q"):
+        text = str(filters["q"]).strip()
+        qs = qs.filter(Q(reference__icontains=text) | Q(label__icontains=text) | Q(description__icontains=text))
+    return qs.order_by("lot__agreement__reference", "lot__number", "reference")
+
+
+def item_get(*, user: Any, pk: Any) -> CatalogueItem:
+    """One catalogue item the user may see (with its current price), or Http404."""
+    item = item_list(user=user).filter(pk=pk).first() if _pk(pk) else None
+    if item is None:
+        raise Http404
+    return item
+
+
+def supplier_list(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[Supplier]:
+    """Suppliers (operator staff only), searchable by name or SIRET."""
+    if not is_operator_staff(user):
+        return Supplier.objects.none()
+    qs = Supplier.objects.all()
+    text = str((filters or {}).get("q") or "").strip()
+    if text:
+        qs = qs.filter(Q(name__icontains=text) | Q(siret__icontains=text.replace(" ", "")))
+    return qs.order_by("name", "pk")
+
+
+def supplier_get(*, user: Any, pk: Any) -> Supplier:
+    """One supplier (operator staff only), with its contacts and lots, or Http404."""
+    supplier = (
+        supplier_list(user=user).prefetch_related("contacts", "lot_holdings__lot__agreement").filter(pk=pk).first()
+        if _pk(pk)
+        else None
+    )
+    if supplier is None:
+        raise Http404
+    return supplier

@@ -1,0 +1,203 @@
+"""Deliveries of sent orders (partial, per line, with serial numbers) and the certification of service fait."""
+
+import datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from mutualis.assets.models import Asset
+from mutualis.assets.services import asset_create_from_delivery
+from mutualis.core.services import audit_record
+from mutualis.purchasing.choices import OrderStatus
+from mutualis.purchasing.models import Delivery, DeliveryLine, Order
+from mutualis.purchasing.permissions import order_fulfilment_abilities
+from mutualis.purchasing.services.orders import order_transition
+
+DELIVERABLE = {OrderStatus.SENT, OrderStatus.PARTIALLY_DELIVERED}
+
+
+def line_error_key(order_line: Any) -> str:
+    """The key under which errors of one order line are reported (form field prefix, API field)."""
+    return f"line_{order_line.pk}"
+
+
+def clean_serials(raw: Any) -> list[str]:
+    """Serial numbers from a list or a text with one per line, stripped, blanks dropped."""
+    items = raw.splitlines() if isinstance(raw, str) else list(raw or [])
+    return [str(s).strip() for s in items if str(s).strip()]
+
+
+def _check_lines(order: Order, lines: list[dict[str, Any]]) -> list[tuple[Any, int, list[str]]]:
+    """Check every line (quantity ≤ remaining, serial numbers) and return the ones to record; French errors per line."""
+    errors: dict[str, list[str]] = {}
+    accepted: list[tuple[Any, int, list[str]]] = []
+    seen: dict[int, set[str]] = {}
+    own_line_ids = set(order.lines.values_list("pk", flat=True))
+    for entry in lines:
+        line = entry["order_line"]
+        key = line_error_key(line)
+        quantity = int(entry.get("quantity") or 0)
+        serials = clean_serials(entry.get("serial_numbers"))
+        if line.pk not in own_line_ids:
+            errors.setdefault(key, []).append(_("Cette ligne n'appartient pas à la commande."))
+            continue
+        if quantity == 0 and not serials:
+            continue
+        remaining = line.quantity - line.delivered_quantity
+        if quantity < 0 or quantity > remaining:
+            errors.setdefault(key, []).append(
+                _("Quantité livrée impossible : il reste %(remaining)s à livrer sur cette ligne.")
+                % {"remaining": remaining}
+            )
+        if line.item.serialized:
+            if len(serials) != quantity:
+                errors.setdefault(key, []).append(
+                    _(
+                        "Indiquez exactement un numéro de série par unité livrée : %(quantity)s attendu(s), %(count)s saisi(s)."
+                    )
+                    % {"quantity": quantity, "count": len(serials)}
+                )
+            duplicates = sorted({s for s in serials if serials.count(s) > 1})
+            item_seen = seen.setdefault(line.item_id, set())
+            duplicates += sorted(set(serials) & item_seen - set(duplicates))
+            if duplicates:
+                errors.setdefault(key, []).append(
+                    _("Numéro(s) de série en double dans cette livraison : %(serials)s.")
+                    % {"serials": ", ".join(duplicates)}
+                )
+            item_seen.update(serials)
+            known = sorted(
+                Asset.objects.filter(item_id=line.item_id, serial_number__in=serials).values_list(
+                    "serial_number", flat=True
+                )
+            )
+            if known:
+                errors.setdefault(key, []).append(
+                    _("Numéro(s) de série déjà enregistré(s) dans le parc : %(serials)s.")
+                    % {"serials": ", ".join(known)}
+                )
+        elif serials and len(serials) not in (0, quantity):
+            errors.setdefault(key, []).append(
+                _("Les numéros de série, s'ils sont indiqués, doivent être un par unité.")
+            )
+        accepted.append((line, quantity, serials))
+    if errors:
+        raise ValidationError(errors)
+    if not any(quantity for _line, quantity, _serials in accepted):
+        raise ValidationError(_("Indiquez au moins une quantité livrée."))
+    return accepted
+
+
+@transaction.atomic
+def delivery_record(
+    *,
+    order: Order,
+    delivered_on: datetime.date,
+    lines: list[dict[str, Any]],
+    acting_user: Any,
+    reservations: str = "",
+    delivery_note: str = "",
+    request: HttpRequest | None = None,
+) -> Delivery:
+    """Record a (partial) delivery of a sent order: quantities per line, one serial number per serialized unit (each
+    becomes an asset in stock); the order becomes partially delivered or delivered."""
+    order = Order.objects.select_for_update().select_related("member", "site").get(pk=order.pk)
+    if order.status not in DELIVERABLE:
+        raise ValidationError(_("Seule une commande envoyée au fournisseur peut être livrée."))
+    if not order_fulfilment_abilities(acting_user, order)["record_delivery"]:
+        raise PermissionDenied(_("Vous ne pouvez pas enregistrer de livraison pour cette commande."))
+    if delivered_on > timezone.localdate():
+        raise ValidationError({"delivered_on": _("La date de livraison ne peut pas être dans le futur.")})
+    fresh = {line.pk: line for line in order.lines.select_for_update().select_related("item")}
+    for entry in lines:
+        entry["order_line"] = fresh.get(entry["order_line"].pk, entry["order_line"])
+    accepted = _check_lines(order, lines)
+    delivery = Delivery(
+        order=order,
+        delivered_on=delivered_on,
+        received_by=acting_user,
+        reservations=reservations.strip(),
+        delivery_note=delivery_note.strip(),
+    )
+    delivery.full_clean()
+    delivery.save()
+    assets = 0
+    for line, quantity, serials in accepted:
+        if not quantity:
+            continue
+        DeliveryLine.objects.create(delivery=delivery, order_line=line, quantity=quantity, serial_numbers=serials)
+        line.delivered_quantity += quantity
+        line.save(update_fields=["delivered_quantity", "updated_at"])
+        if line.item.serialized:
+            for serial in serials:
+                asset_create_from_delivery(
+                    member=order.member,
+                    site=order.site,
+                    item=line.item,
+                    order_line=line,
+                    serial_number=serial,
+                    delivered_on=delivered_on,
+                    acting_user=acting_user,
+                )
+                assets += 1
+    complete = all(line.delivered_quantity >= line.quantity for line in order.lines.all())
+    to_status = OrderStatus.DELIVERED if complete else OrderStatus.PARTIALLY_DELIVERED
+    order_transition(order=order, to_status=to_status, acting_user=acting_user, request=request)
+    audit_record(
+        actor=acting_user,
+        action="delivery.record",
+        obj=delivery,
+        member_id=order.member_id,
+        after={
+            "order": order.number,
+            "delivered_on": delivered_on.isoformat(),
+            "lines": [{"order_line": line.pk, "quantity": q, "serials": s} for line, q, s in accepted if q],
+            "assets": assets,
+        },
+        reason=reservations,
+        request=request,
+    )
+    return delivery
+
+
+@transaction.atomic
+def service_certify(
+    *, order: Order, execution_date: datetime.date, acting_user: Any, request: HttpRequest | None = None
+) -> Order:
+    """Certify service fait on a delivered order (member agents and managers): the execution date starts the
+    payment clock (CCP R2192-13); it is neither in the future nor before the first delivery."""
+    order = Order.objects.select_for_update().select_related("member").get(pk=order.pk)
+    if order.status != OrderStatus.DELIVERED:
+        raise ValidationError(_("Le service fait se certifie sur une commande entièrement livrée."))
+    if not order_fulfilment_abilities(acting_user, order)["certify_service"]:
+        raise PermissionDenied(_("Seuls les agents et gestionnaires de l'adhérent certifient le service fait."))
+    if execution_date > timezone.localdate():
+        raise ValidationError({"execution_date": _("La date d'exécution ne peut pas être dans le futur.")})
+    first = order.deliveries.order_by("delivered_on").values_list("delivered_on", flat=True).first()
+    if first and execution_date < first:
+        raise ValidationError(
+            {
+                "execution_date": _("La date d'exécution ne peut pas précéder la première livraison (%(date)s).")
+                % {"date": first.strftime("%d/%m/%Y")}
+            }
+        )
+    order.execution_date = execution_date
+    order.service_certified_at = timezone.now()
+    order.service_certified_by = acting_user
+    order.save(update_fields=["execution_date", "service_certified_at", "service_certified_by", "updated_at"])
+    order = order_transition(
+        order=order, to_status=OrderStatus.SERVICE_CERTIFIED, acting_user=acting_user, request=request
+    )
+    audit_record(
+        actor=acting_user,
+        action="order.service_certify",
+        obj=order,
+        member_id=order.member_id,
+        after={"execution_date": execution_date.isoformat()},
+        request=request,
+    )
+    return order

@@ -1,0 +1,142 @@
+"""Operator pages of consolidation: validated orders grouped by lot and supplier, consolidated purchase orders
+(printable) and their CSV export."""
+
+import csv
+from decimal import Decimal
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from mutualis.core.permissions import is_operator_staff
+from mutualis.purchasing.models import Lot, Supplier
+from mutualis.purchasing.selectors import orders as selectors
+from mutualis.purchasing.services import consolidation as services
+
+
+def _require_staff(request: HttpRequest) -> None:
+    # Back-office pages do not exist for members' users: 404, not 403.
+    if not is_operator_staff(request.user):
+        raise Http404
+
+
+class ConsolidateForm(forms.Form):
+    """The lot and supplier whose validated orders are consolidated."""
+
+    lot = forms.IntegerField(widget=forms.HiddenInput)
+    supplier = forms.IntegerField(widget=forms.HiddenInput)
+
+
+@login_required
+def consolidation_list_view(request: HttpRequest) -> HttpResponse:
+    """Validated orders awaiting consolidation, by lot and supplier, and the consolidated orders already sent."""
+    _require_staff(request)
+    context = {
+        "groups": selectors.consolidation_groups(user=request.user),
+        "consolidations": selectors.consolidated_order_list(user=request.user)[:50],
+        "can_consolidate": selectors.is_purchasing_staff(request.user),
+    }
+    return render(request, "purchasing/consolidation/list.html", context)
+
+
+@login_required
+@require_POST
+def consolidation_create_view(request: HttpRequest) -> HttpResponse:
+    """Purchasing officers: create the consolidated purchase order of a lot and supplier; its orders are sent."""
+    _require_staff(request)
+    if not selectors.is_purchasing_staff(request.user):
+        raise PermissionDenied
+    form = ConsolidateForm(request.POST)
+    if form.is_valid():
+        lot = get_object_or_404(Lot, pk=form.cleaned_data["lot"])
+        supplier = get_object_or_404(Supplier, pk=form.cleaned_data["supplier"])
+        try:
+            consolidation = services.consolidated_order_create(
+                lot=lot, supplier=supplier, acting_user=request.user, request=request
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request, _("Commande groupée %(number)s créée et envoyée.") % {"number": consolidation.number}
+            )
+            return redirect("purchasing:consolidation_detail", pk=consolidation.pk)
+    context = {
+        "groups": selectors.consolidation_groups(user=request.user),
+        "consolidations": selectors.consolidated_order_list(user=request.user)[:50],
+        "can_consolidate": True,
+    }
+    return render(request, "purchasing/consolidation/list.html", context, status=400)
+
+
+@login_required
+def consolidation_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """A consolidated purchase order, printable (print CSS): quantities per item and the orders it gathers."""
+    _require_staff(request)
+    consolidation = selectors.consolidated_order_get(user=request.user, pk=pk)
+    lines = list(selectors.consolidated_lines(consolidation=consolidation))
+    context = {
+        "consolidation": consolidation,
+        "items": selectors.consolidated_items(consolidation=consolidation),
+        "orders": consolidation.orders.select_related("member", "site").order_by("member__name", "number"),
+        "lines": lines,
+        "total_vat": sum((line.order.total_vat for line in {li.order_id: li for li in lines}.values()), Decimal(0)),
+    }
+    return render(request, "purchasing/consolidation/detail.html", context)
+
+
+def _csv_decimal(value: Decimal | None) -> str:
+    return "" if value is None else str(value).replace(".", ",")
+
+
+@login_required
+def consolidation_export_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """CSV of a consolidated order's lines (UTF-8 with BOM, `;`, decimal comma: opens in a spreadsheet)."""
+    _require_staff(request)
+    consolidation = selectors.consolidated_order_get(user=request.user, pk=pk)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{consolidation.number}.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response, delimiter=";", lineterminator="\r\n")
+    writer.writerow(
+        [
+            _("Commande groupée"),
+            _("Bon de commande"),
+            _("Adhérent"),
+            _("SIREN"),
+            _("Site de livraison"),
+            _("Numéro EJ"),
+            _("Code service"),
+            _("Référence"),
+            _("Désignation"),
+            _("Quantité"),
+            _("Prix unitaire HT (€)"),
+            _("Taux de TVA (%)"),
+            _("Montant HT (€)"),
+        ]
+    )
+    for line in selectors.consolidated_lines(consolidation=consolidation):
+        order = line.order
+        writer.writerow(
+            [
+                consolidation.number,
+                order.number,
+                order.member.name,
+                order.member.siren,
+                order.site.name if order.site else "",
+                order.ej_number,
+                order.service_code,
+                line.item.reference,
+                line.item.label,
+                line.quantity,
+                _csv_decimal(line.unit_price_ht),
+                _csv_decimal(line.vat_rate),
+                _csv_decimal((line.unit_price_ht * line.quantity).quantize(Decimal("0.01"))),
+            ]
+        )
+    return response

@@ -1,0 +1,239 @@
+"""Invoice pages: invoices due and overdue, an invoice with its payment clock explained, registration, suspension,
+resumption, payment, and the Chorus Pro export (CSV / JSON)."""
+
+import csv
+from decimal import Decimal
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from mutualis.members.forms import apply_service_errors
+from mutualis.purchasing.forms_invoices import (
+    InvoiceFilterForm,
+    InvoiceForm,
+    InvoicePayForm,
+    InvoiceResumeForm,
+    InvoiceSuspendForm,
+)
+from mutualis.purchasing.permissions import invoice_abilities, order_fulfilment_abilities
+from mutualis.purchasing.selectors.invoices import invoice_get, invoice_list, with_clocks
+from mutualis.purchasing.selectors.orders import order_get
+from mutualis.purchasing.services import invoices as services
+
+PAGE_SIZE = 25
+
+
+def _filtered(request: HttpRequest) -> tuple[InvoiceFilterForm, list[Any]]:
+    form = InvoiceFilterForm(request.GET or None, user=request.user)
+    filters = form.filters()
+    invoices = with_clocks(invoice_list(user=request.user, filters=filters), overdue_only=bool(filters.get("overdue")))
+    return form, invoices
+
+
+@login_required
+def invoice_list_view(request: HttpRequest) -> HttpResponse:
+    """Invoices due and overdue, with due date, days late and interest owed today."""
+    form, invoices = _filtered(request)
+    page = Paginator(invoices, PAGE_SIZE).get_page(request.GET.get("page"))
+    totals = {
+        "overdue": sum(1 for i in invoices if i.clock.overdue),
+        "interest": sum((i.clock.interest for i in invoices if i.clock.overdue), Decimal("0")),
+    }
+    return render(request, "purchasing/invoices/invoice_list.html", {"form": form, "page": page, "totals": totals})
+
+
+@login_required
+def invoice_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """An invoice with its payment clock explained: start, suspensions, due date, interest formula."""
+    invoice = invoice_get(user=request.user, pk=pk)
+    invoice.clock = with_clocks([invoice])[0].clock
+    abilities = invoice_abilities(request.user, invoice)
+    context = {"invoice": invoice, "clock": invoice.clock, "abilities": abilities, "today": timezone.localdate()}
+    return render(request, "purchasing/invoices/invoice_detail.html", context)
+
+
+@login_required
+def invoice_create_view(request: HttpRequest, order_id: int) -> HttpResponse:
+    """Register the supplier's invoice of a certified order."""
+    order = order_get(user=request.user, pk=order_id)
+    if not order_fulfilment_abilities(request.user, order)["register_invoice"]:
+        raise PermissionDenied
+    form = InvoiceForm(request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                invoice = services.invoice_register(
+                    order=order, acting_user=request.user, request=request, **form.cleaned_data
+                )
+            except ValidationError as exc:
+                apply_service_errors(form, exc)
+            else:
+                messages.success(request, _("Facture enregistrée."))
+                return redirect("purchasing:invoice_detail", pk=invoice.pk)
+        status = 400
+    return render(request, "purchasing/invoices/invoice_form.html", {"order": order, "form": form}, status=status)
+
+
+def _invoice_action(
+    request: HttpRequest, pk: int, *, ability: str, form_class: Any, service: Any, template: str, done: str
+) -> HttpResponse:
+    invoice = invoice_get(user=request.user, pk=pk)
+    if not invoice_abilities(request.user, invoice)[ability]:
+        raise PermissionDenied
+    form = form_class(request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                service(invoice=invoice, acting_user=request.user, request=request, **form.cleaned_data)
+            except ValidationError as exc:
+                apply_service_errors(form, exc)
+            else:
+                messages.success(request, done)
+                return redirect("purchasing:invoice_detail", pk=invoice.pk)
+        status = 400
+    invoice.clock = with_clocks([invoice])[0].clock
+    return render(request, template, {"invoice": invoice, "form": form, "clock": invoice.clock}, status=status)
+
+
+@login_required
+def invoice_suspend_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Suspend the payment clock while documents are missing (CCP R2192-29)."""
+    return _invoice_action(
+        request,
+        pk,
+        ability="suspend",
+        form_class=InvoiceSuspendForm,
+        service=services.invoice_suspend,
+        template="purchasing/invoices/invoice_suspend.html",
+        done=_("Délai de paiement suspendu."),
+    )
+
+
+@login_required
+def invoice_resume_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The missing documents arrived: the payment clock runs again."""
+    return _invoice_action(
+        request,
+        pk,
+        ability="resume",
+        form_class=InvoiceResumeForm,
+        service=services.invoice_resume,
+        template="purchasing/invoices/invoice_resume.html",
+        done=_("Délai de paiement repris."),
+    )
+
+
+@login_required
+def invoice_pay_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record the payment after a confirmation page showing the interest and flat fee owed."""
+    return _invoice_action(
+        request,
+        pk,
+        ability="pay",
+        form_class=InvoicePayForm,
+        service=services.invoice_pay,
+        template="purchasing/invoices/invoice_pay.html",
+        done=_("Paiement enregistré."),
+    )
+
+
+def chorus_record(invoice: Any) -> dict[str, Any]:
+    """The fields Chorus Pro requires for an invoice: supplier and buyer SIRET, EJ, service code, amounts, lines."""
+    order, member = invoice.order, invoice.order.member
+    buyer_siret = member.siret or ""
+    return {
+        "invoice_number": invoice.number,
+        "invoice_date": invoice.invoice_date.isoformat(),
+        "received_on": invoice.received_on.isoformat(),
+        "supplier_name": invoice.supplier.name,
+        "supplier_siret": invoice.supplier.siret,
+        "buyer_name": member.name,
+        "buyer_siret": buyer_siret,
+        "buyer_siren": member.siren,
+        "buyer_note": "" if buyer_siret else _("SIRET de l'acheteur non renseigné : SIREN fourni à la place."),
+        "order_number": order.number,
+        "ej_number": order.ej_number,
+        "service_code": order.service_code,
+        "amount_ht": str(invoice.amount_ht),
+        "amount_vat": str(invoice.amount_vat),
+        "amount_ttc": str(invoice.amount_ttc),
+        "status": invoice.status,
+        "lines": [
+            {
+                "reference": line.item.reference,
+                "label": line.item.label,
+                "quantity": line.quantity,
+                "unit_price_ht": str(line.unit_price_ht),
+                "vat_rate": str(line.vat_rate),
+                "amount_ht": str((line.unit_price_ht * line.quantity).quantize(Decimal("0.01"))),
+            }
+            for line in order.lines.all()
+        ],
+    }
+
+
+def _export_queryset(request: HttpRequest) -> Any:
+    form = InvoiceFilterForm(request.GET or None, user=request.user)
+    return invoice_list(user=request.user, filters=form.filters()).prefetch_related("order__lines__item")
+
+
+CSV_COLUMNS = [
+    "invoice_number",
+    "invoice_date",
+    "received_on",
+    "supplier_name",
+    "supplier_siret",
+    "buyer_name",
+    "buyer_siret",
+    "buyer_siren",
+    "buyer_note",
+    "order_number",
+    "ej_number",
+    "service_code",
+    "amount_ht",
+    "amount_vat",
+    "amount_ttc",
+    "status",
+]
+LINE_COLUMNS = [
+    "line_reference",
+    "line_label",
+    "line_quantity",
+    "line_unit_price_ht",
+    "line_vat_rate",
+    "line_amount_ht",
+]
+
+
+@login_required
+def invoice_export_csv_view(request: HttpRequest) -> HttpResponse:
+    """The filtered invoices for Chorus Pro as CSV: one row per invoice line (invoice fields repeated)."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="factures-chorus.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow(CSV_COLUMNS + LINE_COLUMNS)
+    for invoice in _export_queryset(request):
+        record = chorus_record(invoice)
+        head = [record[c] for c in CSV_COLUMNS]
+        for line in record["lines"] or [{}]:
+            writer.writerow(head + [line.get(c.removeprefix("line_"), "") for c in LINE_COLUMNS])
+    return response
+
+
+@login_required
+def invoice_export_json_view(request: HttpRequest) -> HttpResponse:
+    """The filtered invoices for Chorus Pro as JSON: a list of invoices with their lines."""
+    data = {"invoices": [chorus_record(invoice) for invoice in _export_queryset(request)]}
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Disposition"] = 'attachment; filename="factures-chorus.json"'
+    return response
