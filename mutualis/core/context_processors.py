@@ -3,6 +3,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
+from mutualis.core.navigation import navigation
 from mutualis.core.selectors import unread_notification_count
 
 
@@ -23,6 +24,7 @@ def platform(request: HttpRequest) -> dict[str, Any]:
     authenticated = user is not None and user.is_authenticated
     return {
         "PLATFORM_NAME": "Mutualis",
+        "NAVIGATION": navigation(request),
         "REALTIME_WS_URL": realtime_ws_url(request) if authenticated else "",
         "UNREAD_NOTIFICATIONS": unread_notification_count(user=user) if authenticated else 0,
         "REALTIME_URL": settings.REALTIME_URL,

@@ -40,3 +40,19 @@ def test_api_root_lists_collections(client):
     data = client.get("/api/v1/").json()
     for name in ("communes", "members", "sites", "contribution-calls", "schema", "docs"):
         assert name in data
+
+
+def test_navigation_depends_on_the_user_and_marks_the_current_page(client):
+    """Visitors see the territory; members' users their space and orders; staff the back-office; the current
+    section carries aria-current."""
+    from mutualis.accounts.tests.factories import StaffFactory, UserFactory
+    from mutualis.core.testing import login_as
+
+    body = client.get("/territoire/").content.decode()
+    assert 'aria-current="page">Territoire' in body and "Espace adhérent" not in body
+    login_as(client, UserFactory())
+    body = client.get("/").content.decode()
+    assert "Espace adhérent" in body and "Catalogue" in body and "Journal d&#x27;audit" not in body
+    login_as(client, StaffFactory())
+    body = client.get("/back-office/adherents/").content.decode()
+    assert 'aria-current="page">Adhérents' in body and "Journal d&#x27;audit" in body and "Panier" not in body
