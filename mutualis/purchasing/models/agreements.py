@@ -10,9 +10,6 @@ from mutualis.members.validators import validate_siret
 from mutualis.purchasing.choices import AgreementStatus, ItemCategory, Procedure
 from mutualis.purchasing.validators import validate_cpv, validate_iban
 
-MONEY = {"max_digits": 14, "decimal_places": 2}
-UNIT_PRICE = {"max_digits": 14, "decimal_places": 4}
-
 
 class Supplier(BaseModel):
     """A company holding one or more lots (titulaire)."""
@@ -97,7 +94,9 @@ class Amendment(BaseModel):
     signed_date = models.DateField(_("date de signature"))
     effective_date = models.DateField(_("date d'effet"))
     duration_change_months = models.SmallIntegerField(_("modification de durée (mois)"), default=0)
-    amount_change_ht = models.DecimalField(_("modification du montant HT"), default=Decimal("0"), **MONEY)
+    amount_change_ht = models.DecimalField(
+        _("modification du montant HT"), default=Decimal("0"), max_digits=14, decimal_places=2
+    )
 
     class Meta:
         ordering = ["agreement", "number"]
@@ -118,11 +117,13 @@ class Lot(BaseModel):
     number = models.PositiveSmallIntegerField(_("numéro de lot"))
     title = models.CharField(_("intitulé"), max_length=255)
     max_amount_ht = models.DecimalField(
-        _("montant maximum HT"), validators=[MinValueValidator(Decimal("0.01"))], **MONEY
+        _("montant maximum HT"), validators=[MinValueValidator(Decimal("0.01"))], max_digits=14, decimal_places=2
     )
-    min_amount_ht = models.DecimalField(_("montant minimum HT"), null=True, blank=True, **MONEY)
+    min_amount_ht = models.DecimalField(_("montant minimum HT"), null=True, blank=True, max_digits=14, decimal_places=2)
     # Sum of the validated orders' amounts HT; only changed under a row lock by the order services.
-    consumed_amount_ht = models.DecimalField(_("montant consommé HT"), default=Decimal("0"), **MONEY)
+    consumed_amount_ht = models.DecimalField(
+        _("montant consommé HT"), default=Decimal("0"), max_digits=14, decimal_places=2
+    )
     holders = models.ManyToManyField(Supplier, verbose_name=_("titulaires"), through="LotHolder", related_name="lots")
 
     class Meta:
@@ -165,7 +166,12 @@ class CatalogueItem(BaseModel):
     unit = models.CharField(_("unité"), max_length=30, default="unité")
     vat_rate = models.DecimalField(_("taux de TVA (%)"), max_digits=5, decimal_places=2, default=Decimal("20.00"))
     list_price_ht = models.DecimalField(
-        _("prix public HT"), null=True, blank=True, help_text=_("Sert à chiffrer l'économie réalisée."), **UNIT_PRICE
+        _("prix public HT"),
+        null=True,
+        blank=True,
+        help_text=_("Sert à chiffrer l'économie réalisée."),
+        max_digits=14,
+        decimal_places=4,
     )
     serialized = models.BooleanField(_("suivi par numéro de série"), default=True)
     warranty_months = models.PositiveSmallIntegerField(_("garantie (mois)"), default=24)
@@ -186,7 +192,7 @@ class ItemPrice(BaseModel):
 
     item = models.ForeignKey(CatalogueItem, verbose_name=_("article"), on_delete=models.CASCADE, related_name="prices")
     unit_price_ht = models.DecimalField(
-        _("prix unitaire HT"), validators=[MinValueValidator(Decimal("0"))], **UNIT_PRICE
+        _("prix unitaire HT"), validators=[MinValueValidator(Decimal("0"))], max_digits=14, decimal_places=4
     )
     effective_from = models.DateField(_("applicable à partir du"))
     amendment = models.ForeignKey(

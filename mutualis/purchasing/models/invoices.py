@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mutualis.core.models import BaseModel
 from mutualis.purchasing.choices import InvoiceStatus
-from mutualis.purchasing.models.agreements import MONEY, Supplier
+from mutualis.purchasing.models.agreements import Supplier
 from mutualis.purchasing.models.orders import Order
 
 
@@ -20,14 +20,16 @@ class Invoice(BaseModel):
     number = models.CharField(_("numéro de facture"), max_length=50)
     invoice_date = models.DateField(_("date de facture"))
     received_on = models.DateField(_("reçue le"))
-    amount_ht = models.DecimalField(_("montant HT"), **MONEY)
-    amount_vat = models.DecimalField(_("TVA"), **MONEY)
-    amount_ttc = models.DecimalField(_("montant TTC"), **MONEY)
+    amount_ht = models.DecimalField(_("montant HT"), max_digits=14, decimal_places=2)
+    amount_vat = models.DecimalField(_("TVA"), max_digits=14, decimal_places=2)
+    amount_ttc = models.DecimalField(_("montant TTC"), max_digits=14, decimal_places=2)
     status = models.CharField(_("statut"), max_length=16, choices=InvoiceStatus.choices, default=InvoiceStatus.RECEIVED)
     paid_on = models.DateField(_("payée le"), null=True, blank=True)
     # Frozen when paid: the interest and flat fee owed for a late payment (CCP R2192-31 to -36).
-    late_interest = models.DecimalField(_("intérêts moratoires"), default=Decimal("0"), **MONEY)
-    flat_fee = models.DecimalField(_("indemnité forfaitaire pour frais de recouvrement"), default=Decimal("0"), **MONEY)
+    late_interest = models.DecimalField(_("intérêts moratoires"), default=Decimal("0"), max_digits=14, decimal_places=2)
+    flat_fee = models.DecimalField(
+        _("indemnité forfaitaire pour frais de recouvrement"), default=Decimal("0"), max_digits=14, decimal_places=2
+    )
 
     class Meta:
         ordering = ["-received_on", "-id"]

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mutualis.core.models import BaseModel
 from mutualis.purchasing.choices import OrderStatus
-from mutualis.purchasing.models.agreements import MONEY, UNIT_PRICE, CatalogueItem, Lot, Supplier
+from mutualis.purchasing.models.agreements import CatalogueItem, Lot, Supplier
 
 
 class MemberPurchasingSettings(BaseModel):
@@ -21,7 +21,8 @@ class MemberPurchasingSettings(BaseModel):
         null=True,
         blank=True,
         help_text=_("Au-delà, un gestionnaire de l'adhérent approuve la commande. Vide : pas d'approbation."),
-        **MONEY,
+        max_digits=14,
+        decimal_places=2,
     )
     requires_ej = models.BooleanField(_("numéro d'engagement juridique (EJ) obligatoire"), default=False)
     requires_service_code = models.BooleanField(_("code service Chorus Pro obligatoire"), default=False)
@@ -47,7 +48,7 @@ class ConsolidatedOrder(BaseModel):
         settings.AUTH_USER_MODEL, verbose_name=_("établi par"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
     sent_at = models.DateTimeField(_("envoyé le"), null=True, blank=True)
-    total_ht = models.DecimalField(_("total HT"), default=Decimal("0"), **MONEY)
+    total_ht = models.DecimalField(_("total HT"), default=Decimal("0"), max_digits=14, decimal_places=2)
 
     class Meta:
         ordering = ["-created_at"]
@@ -85,10 +86,12 @@ class Order(BaseModel):
     ej_number = models.CharField(_("numéro d'engagement juridique (EJ)"), max_length=30, blank=True, db_index=True)
     service_code = models.CharField(_("code service Chorus Pro"), max_length=100, blank=True)
     note = models.TextField(_("commentaire"), blank=True)
-    total_ht = models.DecimalField(_("total HT"), default=Decimal("0"), **MONEY)
-    total_vat = models.DecimalField(_("TVA"), default=Decimal("0"), **MONEY)
-    total_ttc = models.DecimalField(_("total TTC"), default=Decimal("0"), **MONEY)
-    list_total_ht = models.DecimalField(_("total au prix public HT"), default=Decimal("0"), **MONEY)
+    total_ht = models.DecimalField(_("total HT"), default=Decimal("0"), max_digits=14, decimal_places=2)
+    total_vat = models.DecimalField(_("TVA"), default=Decimal("0"), max_digits=14, decimal_places=2)
+    total_ttc = models.DecimalField(_("total TTC"), default=Decimal("0"), max_digits=14, decimal_places=2)
+    list_total_ht = models.DecimalField(
+        _("total au prix public HT"), default=Decimal("0"), max_digits=14, decimal_places=2
+    )
     submitted_at = models.DateTimeField(_("soumise le"), null=True, blank=True)
     validated_at = models.DateTimeField(_("validée le"), null=True, blank=True, db_index=True)
     sent_at = models.DateTimeField(_("envoyée le"), null=True, blank=True)
@@ -129,9 +132,9 @@ class OrderLine(BaseModel):
         CatalogueItem, verbose_name=_("article"), on_delete=models.PROTECT, related_name="order_lines"
     )
     quantity = models.PositiveIntegerField(_("quantité"), validators=[MinValueValidator(1)])
-    unit_price_ht = models.DecimalField(_("prix unitaire HT"), **UNIT_PRICE)
+    unit_price_ht = models.DecimalField(_("prix unitaire HT"), max_digits=14, decimal_places=4)
     vat_rate = models.DecimalField(_("taux de TVA (%)"), max_digits=5, decimal_places=2)
-    list_price_ht = models.DecimalField(_("prix public HT"), null=True, blank=True, **UNIT_PRICE)
+    list_price_ht = models.DecimalField(_("prix public HT"), null=True, blank=True, max_digits=14, decimal_places=4)
     delivered_quantity = models.PositiveIntegerField(_("quantité livrée"), default=0)
 
     class Meta:

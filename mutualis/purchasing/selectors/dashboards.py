@@ -285,7 +285,7 @@ def operator_dashboard(*, user: Any, filters: dict[str, Any] | None = None) -> d
     )
     agreements = []
     for row in by_agreement:
-        saved = savings_by_agreement.get(row["lot__agreement_id"], {})
+        saved: dict[str, Any] = dict(savings_by_agreement.get(row["lot__agreement_id"]) or {})
         agreements.append(
             {
                 "agreement_id": row["lot__agreement_id"],
@@ -310,14 +310,20 @@ def operator_dashboard(*, user: Any, filters: dict[str, Any] | None = None) -> d
         for row in by_member
     ]
     departements: dict[str, dict[str, Any]] = {}
-    for row in members:
+    for member_row in members:
         entry = departements.setdefault(
-            row["departement"],
-            {"code": row["departement"], "name": row["departement_name"], "count": 0, "members": 0, "total_ht": ZERO},
+            member_row["departement"],
+            {
+                "code": member_row["departement"],
+                "name": member_row["departement_name"],
+                "count": 0,
+                "members": 0,
+                "total_ht": ZERO,
+            },
         )
-        entry["count"] += row["count"]
+        entry["count"] += member_row["count"]
         entry["members"] += 1
-        entry["total_ht"] += row["total_ht"]
+        entry["total_ht"] += member_row["total_ht"]
     # The totals add up the grouped rows rather than scanning the orders and lines once more: every order has one
     # agreement and one member.
     savings = {

@@ -213,12 +213,13 @@ def consolidated_lines(*, consolidation: ConsolidatedOrder) -> QuerySet[OrderLin
 
 def consolidated_items(*, consolidation: ConsolidatedOrder) -> list[dict[str, Any]]:
     """Quantities per item and unit price across the consolidated orders (what the supplier ships)."""
-    return list(
-        OrderLine.objects.filter(order__consolidation=consolidation)
+    return [
+        dict(row)
+        for row in OrderLine.objects.filter(order__consolidation=consolidation)
         .values("item__reference", "item__label", "unit_price_ht", "vat_rate")
         .annotate(quantity=Sum("quantity"), members=Count("order__member", distinct=True))
         .order_by("item__reference", "unit_price_ht")
-    )
+    ]
 
 
 def staff_q() -> Q:

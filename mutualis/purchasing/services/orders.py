@@ -141,6 +141,8 @@ def order_line_add(
     if quantity is None or int(quantity) < 1:
         raise ValidationError({"quantity": _("La quantité doit être d'au moins 1.")})
     price = item_price_on(item, timezone.localdate())
+    if price is None:
+        raise ValidationError({"item": _("Cet article n'a pas encore de prix en vigueur.")})
     # The same item at the same price adds up on one line; a new price (amendment) opens another line.
     line = order.lines.filter(item=item, unit_price_ht=price).first()
     if line is None:
@@ -337,7 +339,7 @@ def _lot_alerts(lot: Lot, before: Decimal, after: Decimal) -> None:
             "%(lot)s : au rythme actuel, le minimum de %(minimum)s HT ne sera pas atteint avant l'échéance."
         ) % {
             "lot": lot,
-            "minimum": rules.euros(lot.min_amount_ht),
+            "minimum": rules.euros(lot.min_amount_ht or Decimal("0")),
         }
         _raise_alert(lot, LotAlert.Kind.MIN_UNREACHABLE, message)
 
