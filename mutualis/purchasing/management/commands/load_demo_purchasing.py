@@ -348,7 +348,11 @@ class Command(BaseCommand):
 
     def _orders(self) -> int:
         buyers = self._ordering_members()
-        lots = list(Lot.objects.filter(agreement__reference__startswith="DEMO-").prefetch_related("items"))
+        lots = list(
+            Lot.objects.filter(agreement__reference__startswith="DEMO-")
+            .select_related("agreement")
+            .prefetch_related("items")
+        )
         plan = [status for status, count in STATUS_PLAN for _ in range(count)]
         self.rng.shuffle(plan)
         # Orders meant to stay validated come last: consolidation sends every validated order of a lot.
@@ -358,7 +362,8 @@ class Command(BaseCommand):
         for target in plan:
             member, agent, manager = self.rng.choice(buyers)
             lot = self.rng.choice(lots)
-            ordered_on = today - datetime.timedelta(days=self.rng.randint(5, 540))
+            # Within the agreement's life: nobody orders under an agreement before it starts.
+            ordered_on = max(today - datetime.timedelta(days=self.rng.randint(5, 540)), lot.agreement.start_date)
             with transaction.atomic():
                 order = self._draft(member, agent, lot)
                 self._advance(order, target, agent, manager, ordered_on, today)
