@@ -388,7 +388,7 @@ def lot_update(
     """Change a lot's title, amounts or holders; the maximum never drops below what was already consumed."""
     require_purchasing_manager(acting_user)
     _reject_unknown("lot_update", changes, LOT_FIELDS)
-    lot = Lot.objects.select_for_update().select_related("agreement").get(pk=lot.pk)
+    lot = Lot.objects.select_for_update(of=("self",)).select_related("agreement").get(pk=lot.pk)
     errors = Errors()
     if lot.agreement.status == AgreementStatus.ENDED:
         errors.add(None, _("Un accord-cadre terminé ne se modifie plus."))
@@ -498,7 +498,7 @@ def item_update(
     (afterwards prices change by amendment)."""
     require_purchasing_manager(acting_user)
     _reject_unknown("item_update", changes, ITEM_FIELDS)
-    item = CatalogueItem.objects.select_for_update().select_related("lot__agreement").get(pk=item.pk)
+    item = CatalogueItem.objects.select_for_update(of=("self",)).select_related("lot__agreement").get(pk=item.pk)
     agreement = item.lot.agreement
     errors = Errors()
     if agreement.status == AgreementStatus.ENDED:

@@ -105,14 +105,14 @@ def delivery_record(
 ) -> Delivery:
     """Record a (partial) delivery of a sent order: quantities per line, one serial number per serialized unit (each
     becomes an asset in stock); the order becomes partially delivered or delivered."""
-    order = Order.objects.select_for_update().select_related("member", "site").get(pk=order.pk)
+    order = Order.objects.select_for_update(of=("self",)).select_related("member", "site").get(pk=order.pk)
     if order.status not in DELIVERABLE:
         raise ValidationError(_("Seule une commande envoyée au fournisseur peut être livrée."))
     if not order_fulfilment_abilities(acting_user, order)["record_delivery"]:
         raise PermissionDenied(_("Vous ne pouvez pas enregistrer de livraison pour cette commande."))
     if delivered_on > timezone.localdate():
         raise ValidationError({"delivered_on": _("La date de livraison ne peut pas être dans le futur.")})
-    fresh = {line.pk: line for line in order.lines.select_for_update().select_related("item")}
+    fresh = {line.pk: line for line in order.lines.select_for_update(of=("self",)).select_related("item")}
     for entry in lines:
         entry["order_line"] = fresh.get(entry["order_line"].pk, entry["order_line"])
     accepted = _check_lines(order, lines)
@@ -170,7 +170,7 @@ def service_certify(
 ) -> Order:
     """Certify service fait on a delivered order (member agents and managers): the execution date starts the
     payment clock (CCP R2192-13); it is neither in the future nor before the first delivery."""
-    order = Order.objects.select_for_update().select_related("member").get(pk=order.pk)
+    order = Order.objects.select_for_update(of=("self",)).select_related("member").get(pk=order.pk)
     if order.status != OrderStatus.DELIVERED:
         raise ValidationError(_("Le service fait se certifie sur une commande entièrement livrée."))
     if not order_fulfilment_abilities(acting_user, order)["certify_service"]:

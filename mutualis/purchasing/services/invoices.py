@@ -61,7 +61,7 @@ def invoice_register(
 ) -> Invoice:
     """Register the supplier's invoice of a certified order with its reception date (the payment clock starts from
     it or from the execution, CCP R2192-12/-13); the order becomes invoiced."""
-    order = Order.objects.select_for_update().select_related("member", "supplier").get(pk=order.pk)
+    order = Order.objects.select_for_update(of=("self",)).select_related("member", "supplier").get(pk=order.pk)
     if order.status not in {OrderStatus.SERVICE_CERTIFIED, OrderStatus.INVOICED}:
         raise ValidationError(_("Une facture s'enregistre sur une commande dont le service fait est certifié."))
     if not order_fulfilment_abilities(acting_user, order)["register_invoice"]:
@@ -106,7 +106,9 @@ def invoice_register(
 
 
 def _locked(invoice: Invoice, acting_user: Any, ability: str) -> Invoice:
-    invoice = Invoice.objects.select_for_update().select_related("order", "order__member").get(pk=invoice.pk)
+    invoice = (
+        Invoice.objects.select_for_update(of=("self",)).select_related("order", "order__member").get(pk=invoice.pk)
+    )
     if not invoice_abilities(acting_user, invoice)["view"]:
         raise PermissionDenied
     if not invoice_abilities(acting_user, invoice)[ability]:

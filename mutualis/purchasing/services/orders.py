@@ -59,7 +59,9 @@ def _require_draft(order: Order) -> None:
 
 def _lock_order(order: Order) -> Order:
     # Re-read under a row lock: the status may have changed since the caller loaded it.
-    return Order.objects.select_for_update().select_related("member", "lot", "lot__agreement").get(pk=order.pk)
+    return (
+        Order.objects.select_for_update(of=("self",)).select_related("member", "lot", "lot__agreement").get(pk=order.pk)
+    )
 
 
 def order_recompute_totals(order: Order) -> Order:
@@ -346,7 +348,7 @@ def _lot_alerts(lot: Lot, before: Decimal, after: Decimal) -> None:
 
 def _consume(order: Order) -> None:
     """Charge the order to its lot under the lot's row lock, refusing it beyond the maximum (CCP R2162-4)."""
-    lot = Lot.objects.select_for_update().select_related("agreement").get(pk=order.lot_id)
+    lot = Lot.objects.select_for_update(of=("self",)).select_related("agreement").get(pk=order.lot_id)
     before = lot.consumed_amount_ht
     rules.assert_within_framework_maximum(
         max_amount_ht=lot.max_amount_ht, consumed_ht=before, additional_ht=order.total_ht
