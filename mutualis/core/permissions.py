@@ -1,7 +1,12 @@
 """Abilities (La Suite numérique's get_abilities): one dict per object drives both buttons and API permissions."""
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
 from rest_framework import permissions
 
 # HTTP method → ability key looked up in the object's abilities.
@@ -31,3 +36,22 @@ class AbilityPermission(permissions.BasePermission):
 def is_operator_staff(user: Any) -> bool:
     """True for an authenticated operator staff account (any staff role)."""
     return bool(getattr(user, "is_authenticated", False) and getattr(user, "is_operator_staff", False))
+
+
+def staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Back-office pages: anonymous users go to the login page; members' users get 404 (nothing to see here)."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not is_operator_staff(request.user):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def require_ability(abilities: dict[str, bool], key: str) -> None:
+    """Refuse (403) an action the user may not take on an object they can see."""
+    if not abilities.get(key):
+        raise PermissionDenied

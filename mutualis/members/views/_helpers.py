@@ -1,35 +1,14 @@
 """Small helpers shared by the members views."""
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 
-from mutualis.core.permissions import is_operator_staff
+from mutualis.core.permissions import is_operator_staff, require_ability, staff_required  # noqa: F401 (re-exported)
 from mutualis.members.models import Member
 
-
-def staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Back-office pages: anonymous users go to the login page; members' users get 404 (nothing to see here)."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not is_operator_staff(request.user):
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def require(abilities: dict[str, bool], key: str) -> None:
-    """Refuse (403) an action the user may not take on an object they can see."""
-    if not abilities.get(key):
-        raise PermissionDenied
+# Shared with every back-office: see core.permissions.
+require = require_ability
 
 
 def member_home_url(user: Any, member: Member) -> str:

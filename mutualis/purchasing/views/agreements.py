@@ -7,15 +7,13 @@ Operator staff read every page; purchasing officers and administrators write. Me
 import datetime
 import secrets
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_POST
 
-from mutualis.core.permissions import is_operator_staff
+from mutualis.core.permissions import require_ability, staff_required
 from mutualis.members.choices import MemberKind
 from mutualis.purchasing import decp
 from mutualis.purchasing.forms_agreements import (
@@ -50,22 +48,7 @@ BPU_UPLOAD_DIR = "private/purchasing/bpu-uploads"
 BPU_UPLOAD_TTL_SECONDS = 24 * 3600
 
 
-def staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Back-office pages: anonymous users go to the login page; members' users get 404 (nothing to see here)."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not is_operator_staff(request.user):
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def _require(abilities: dict[str, bool], key: str) -> None:
-    if not abilities.get(key):
-        raise PermissionDenied
+_require = require_ability
 
 
 def _require_manager(request: HttpRequest) -> None:
