@@ -75,9 +75,8 @@ def order_allowed_transitions(*, user: Any, order: Order) -> set[str]:
             allowed |= {OrderStatus.SENT, OrderStatus.CANCELLED}
         if manager:
             allowed.add(OrderStatus.CANCELLED)
-    elif status in {OrderStatus.SENT, *DOWNSTREAM} and (purchasing or ordering):
-        # Deliveries are recorded by either side; certifying and paying are checked by their own area's abilities.
-        allowed |= set(ORDER_TRANSITIONS[status])
+    # From "sent" on, the status follows the facts recorded (deliveries, service fait, invoices, payments) through
+    # their own services: no bare status change is offered.
     return allowed & set(ORDER_TRANSITIONS[status])
 
 

@@ -15,7 +15,7 @@ from mutualis.core.services import audit_record
 from mutualis.purchasing.choices import OrderStatus
 from mutualis.purchasing.models import Delivery, DeliveryLine, Order
 from mutualis.purchasing.permissions import order_fulfilment_abilities
-from mutualis.purchasing.services.orders import order_transition
+from mutualis.purchasing.services.orders import order_fulfilment_transition
 
 DELIVERABLE = {OrderStatus.SENT, OrderStatus.PARTIALLY_DELIVERED}
 
@@ -146,7 +146,7 @@ def delivery_record(
                 assets += 1
     complete = all(line.delivered_quantity >= line.quantity for line in order.lines.all())
     to_status = OrderStatus.DELIVERED if complete else OrderStatus.PARTIALLY_DELIVERED
-    order_transition(order=order, to_status=to_status, acting_user=acting_user, request=request)
+    order_fulfilment_transition(order=order, to_status=to_status, acting_user=acting_user, request=request)
     audit_record(
         actor=acting_user,
         action="delivery.record",
@@ -189,7 +189,7 @@ def service_certify(
     order.service_certified_at = timezone.now()
     order.service_certified_by = acting_user
     order.save(update_fields=["execution_date", "service_certified_at", "service_certified_by", "updated_at"])
-    order = order_transition(
+    order = order_fulfilment_transition(
         order=order, to_status=OrderStatus.SERVICE_CERTIFIED, acting_user=acting_user, request=request
     )
     audit_record(

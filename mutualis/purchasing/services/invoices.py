@@ -18,7 +18,7 @@ from mutualis.purchasing.models import Invoice, InvoiceSuspension, Order
 from mutualis.purchasing.permissions import invoice_abilities, order_fulfilment_abilities
 from mutualis.purchasing.rules import euros
 from mutualis.purchasing.selectors.invoices import invoice_clock
-from mutualis.purchasing.services.orders import order_transition
+from mutualis.purchasing.services.orders import order_fulfilment_transition
 
 # Invoices may differ from the order's total by rounding (line by line vs. on the total).
 ROUNDING_TOLERANCE = Decimal("0.05")
@@ -93,7 +93,9 @@ def invoice_register(
     invoice.full_clean()
     invoice.save()
     if order.status == OrderStatus.SERVICE_CERTIFIED:
-        order_transition(order=order, to_status=OrderStatus.INVOICED, acting_user=acting_user, request=request)
+        order_fulfilment_transition(
+            order=order, to_status=OrderStatus.INVOICED, acting_user=acting_user, request=request
+        )
     audit_record(
         actor=acting_user,
         action="invoice.register",
@@ -209,7 +211,7 @@ def invoice_pay(
     order = invoice.order
     unpaid = Invoice.objects.filter(order=order).exclude(status__in=[InvoiceStatus.PAID, InvoiceStatus.REJECTED])
     if order.status == OrderStatus.INVOICED and not unpaid.exists():
-        order_transition(order=order, to_status=OrderStatus.PAID, acting_user=acting_user, request=request)
+        order_fulfilment_transition(order=order, to_status=OrderStatus.PAID, acting_user=acting_user, request=request)
     audit_record(
         actor=acting_user,
         action="invoice.pay",

@@ -406,11 +406,53 @@ def _notify_after(order: Order, to_status: str, acting_user: Any, reason: str) -
     )
 
 
+# Statuses that record a fact with its evidence — a delivery and its serial numbers, service fait, an invoice, a
+# payment — are reached only through the service recording that fact, never by a bare status change.
+FULFILMENT_STATUSES = {
+    OrderStatus.PARTIALLY_DELIVERED,
+    OrderStatus.DELIVERED,
+    OrderStatus.SERVICE_CERTIFIED,
+    OrderStatus.INVOICED,
+    OrderStatus.PAID,
+}
+
+
 @transaction.atomic
 def order_transition(
     *, order: Order, to_status: str, acting_user: Any, reason: str = "", request: HttpRequest | None = None
 ) -> Order:
     """Move an order to `to_status` if the workflow and the user's role allow it; record who, when and why."""
+    if to_status in FULFILMENT_STATUSES:
+        raise ValidationError(
+            {
+                "to_status": _(
+                    "Ce statut s'obtient en enregistrant la livraison, le service fait, la facture ou le paiement."
+                )
+            }
+        )
+    return _transition(order=order, to_status=to_status, acting_user=acting_user, reason=reason, request=request)
+
+
+@transaction.atomic
+def order_fulfilment_transition(
+    *, order: Order, to_status: str, acting_user: Any, request: HttpRequest | None = None
+) -> Order:
+    """For the deliveries and invoices services only, which have checked who may record the fact: move the order to
+    the fulfilment status that fact implies."""
+    if to_status not in FULFILMENT_STATUSES:
+        raise ValueError(f"{to_status} is not a fulfilment status")
+    return _transition(order=order, to_status=to_status, acting_user=acting_user, request=request, check_role=False)
+
+
+def _transition(
+    *,
+    order: Order,
+    to_status: str,
+    acting_user: Any,
+    reason: str = "",
+    request: HttpRequest | None = None,
+    check_role: bool = True,
+) -> Order:
     order = _lock_order(order)
     from_status = order.status
     reason = (reason or "").strip()
@@ -421,7 +463,7 @@ def order_transition(
                 % {"from": OrderStatus(from_status).label}
             }
         )
-    if to_status not in order_allowed_transitions(user=acting_user, order=order):
+    if check_role and to_status not in order_allowed_transitions(user=acting_user, order=order):
         raise PermissionDenied(_("Vous ne pouvez pas effectuer ce changement de statut."))
     if to_status in REASON_REQUIRED and not reason:
         raise ValidationError({"reason": _("Indiquez le motif.")})
