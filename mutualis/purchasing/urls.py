@@ -105,6 +105,11 @@ urlpatterns: list = [
         consolidation_views.consolidation_export_view,
         name="consolidation_export",
     ),
+    path(
+        "back-office/regroupements/<int:pk>/bon-de-commande.pdf",
+        consolidation_views.consolidation_pdf_view,
+        name="consolidation_pdf",
+    ),
     # Deliveries, service fait, invoices (deliveries & invoices area).
     path("commandes/<int:order_id>/livraisons/", delivery_views.delivery_list_view, name="delivery_list"),
     path("commandes/<int:order_id>/livraisons/nouvelle/", delivery_views.delivery_create_view, name="delivery_create"),

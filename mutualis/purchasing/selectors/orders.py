@@ -221,6 +221,12 @@ def consolidated_items(*, consolidation: ConsolidatedOrder) -> list[dict[str, An
     ]
 
 
+def consolidated_totals(*, consolidation: ConsolidatedOrder) -> dict[str, Decimal]:
+    """Totals HT, VAT and TTC of a consolidated purchase order (VAT summed from its orders' own totals)."""
+    vat = Order.objects.filter(consolidation=consolidation).aggregate(t=Sum("total_vat"))["t"] or Decimal(0)
+    return {"ht": consolidation.total_ht, "vat": vat, "ttc": consolidation.total_ht + vat}
+
+
 def staff_q() -> Q:
     """Users who receive the operator's purchasing alerts."""
     return Q(staff_role__in=["purchasing_officer", "administrator"], is_active=True)

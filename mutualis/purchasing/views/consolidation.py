@@ -1,5 +1,5 @@
 """Operator pages of consolidation: validated orders grouped by lot and supplier, consolidated purchase orders
-(printable) and their CSV export."""
+(printable) and their CSV and PDF exports."""
 
 import csv
 from decimal import Decimal
@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from mutualis.core.permissions import is_operator_staff
 from mutualis.purchasing.models import Lot, Supplier
+from mutualis.purchasing.pdf import consolidated_order_pdf
 from mutualis.purchasing.selectors import orders as selectors
 from mutualis.purchasing.services import consolidation as services
 
@@ -79,13 +80,14 @@ def consolidation_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     """A consolidated purchase order, printable (print CSS): quantities per item and the orders it gathers."""
     _require_staff(request)
     consolidation = selectors.consolidated_order_get(user=request.user, pk=pk)
-    lines = list(selectors.consolidated_lines(consolidation=consolidation))
+    totals = selectors.consolidated_totals(consolidation=consolidation)
     context = {
         "consolidation": consolidation,
         "items": selectors.consolidated_items(consolidation=consolidation),
         "orders": consolidation.orders.select_related("member", "site").order_by("member__name", "number"),
-        "lines": lines,
-        "total_vat": sum((line.order.total_vat for line in {li.order_id: li for li in lines}.values()), Decimal(0)),
+        "lines": list(selectors.consolidated_lines(consolidation=consolidation)),
+        "totals": totals,
+        "total_vat": totals["vat"],
     }
     return render(request, "purchasing/consolidation/detail.html", context)
 
@@ -139,4 +141,14 @@ def consolidation_export_view(request: HttpRequest, pk: int) -> HttpResponse:
                 _csv_decimal((line.unit_price_ht * line.quantity).quantize(Decimal("0.01"))),
             ]
         )
+    return response
+
+
+@login_required
+def consolidation_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The consolidated purchase order as a PDF to send to the supplier (operator staff)."""
+    _require_staff(request)
+    consolidation = selectors.consolidated_order_get(user=request.user, pk=pk)
+    response = HttpResponse(consolidated_order_pdf(consolidation=consolidation), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{consolidation.number}.pdf"'
     return response
