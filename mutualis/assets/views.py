@@ -1,6 +1,5 @@
 """Equipment pages: the fleet list (search, filters, CSV/XLSX export), an asset with its history and actions."""
 
-import csv
 import io
 from typing import Any
 
@@ -18,6 +17,7 @@ from mutualis.assets import selectors, services
 from mutualis.assets.choices import AssetStatus
 from mutualis.assets.forms import AssetFilterForm, AssetMoveForm, AssetTransitionForm
 from mutualis.assets.permissions import get_abilities
+from mutualis.core.exports import csv_response
 from mutualis.members.forms import apply_service_errors
 
 PAGE_SIZE = 25
@@ -68,10 +68,7 @@ def _rows(assets: Any) -> list[list[Any]]:
 def asset_export_csv_view(request: HttpRequest) -> HttpResponse:
     """The filtered list as CSV (semicolons, UTF-8 with BOM for spreadsheets)."""
     _form, assets = _filtered(request)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="equipements.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response, delimiter=";")
+    response, writer = csv_response("equipements.csv")
     writer.writerow([str(h) for h in EXPORT_HEADER])
     writer.writerows(_rows(assets))
     return response

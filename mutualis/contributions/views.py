@@ -1,5 +1,3 @@
-import csv
-from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -16,6 +14,7 @@ from django.views.decorators.http import require_POST
 from mutualis.contributions import selectors, services
 from mutualis.contributions.forms import CallFilterForm, CancelForm, IssueForm, RateForm, YearForm
 from mutualis.contributions.permissions import get_abilities
+from mutualis.core.exports import csv_decimal, csv_response
 from mutualis.members.choices import Competence
 
 PAGE_SIZE = 50
@@ -68,10 +67,6 @@ def _export_query(request: HttpRequest, year: int) -> str:
     return query.urlencode()
 
 
-def _csv_decimal(value: Decimal) -> str:
-    return str(value).replace(".", ",")
-
-
 @login_required
 def call_export_view(request: HttpRequest) -> HttpResponse:
     """CSV of the filtered calls, one row per call line (UTF-8 with BOM, `;`, decimal comma: opens in a spreadsheet)."""
@@ -83,10 +78,7 @@ def call_export_view(request: HttpRequest) -> HttpResponse:
             status=400,
             content_type="text/plain; charset=utf-8",
         )
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="cotisations-{filters["year"]}.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response, delimiter=";", lineterminator="\r\n")
+    response, writer = csv_response(f"cotisations-{filters['year']}.csv")
     writer.writerow(
         [
             _("Numéro"),
@@ -116,11 +108,11 @@ def call_export_view(request: HttpRequest) -> HttpResponse:
                 call.member.departement.code,
                 line.get_competence_display(),
                 line.population,
-                _csv_decimal(line.per_inhabitant),
-                _csv_decimal(line.floor),
+                csv_decimal(line.per_inhabitant),
+                csv_decimal(line.floor),
                 line.days_in_force,
                 line.days_in_year,
-                _csv_decimal(line.amount),
+                csv_decimal(line.amount),
             ]
         )
     return response

@@ -1,6 +1,5 @@
 """Back-office of the operator's staff: member list, creation, detail, adhésion workflow, competences."""
 
-import csv
 from typing import Any
 
 from django.contrib import messages
@@ -11,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mutualis.core.exports import csv_response
 from mutualis.core.selectors import audit_entry_list
 from mutualis.members import selectors, services
 from mutualis.members.choices import TRANSITION_LABELS, MemberStatus
@@ -48,10 +48,7 @@ def member_export_view(request: HttpRequest) -> HttpResponse:
     """The filtered member list as CSV (semicolon-separated, UTF-8 with BOM: opens as is in a French spreadsheet)."""
     members = _filtered_members(request).qs.prefetch_related("competences")
     today = timezone.localdate()
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="adherents-{today:%Y-%m-%d}.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response, delimiter=";")
+    response, writer = csv_response(f"adherents-{today:%Y-%m-%d}.csv")
     writer.writerow(
         [
             _("Dénomination"),

@@ -1,7 +1,6 @@
 """Operator pages of consolidation: validated orders grouped by lot and supplier, consolidated purchase orders
 (printable) and their CSV and PDF exports."""
 
-import csv
 from decimal import Decimal
 
 from django import forms
@@ -13,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from mutualis.core.exports import csv_decimal, csv_response
 from mutualis.core.permissions import is_operator_staff
 from mutualis.purchasing.models import Lot, Supplier
 from mutualis.purchasing.pdf import consolidated_order_pdf
@@ -92,19 +92,12 @@ def consolidation_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "purchasing/consolidation/detail.html", context)
 
 
-def _csv_decimal(value: Decimal | None) -> str:
-    return "" if value is None else str(value).replace(".", ",")
-
-
 @login_required
 def consolidation_export_view(request: HttpRequest, pk: int) -> HttpResponse:
     """CSV of a consolidated order's lines (UTF-8 with BOM, `;`, decimal comma: opens in a spreadsheet)."""
     _require_staff(request)
     consolidation = selectors.consolidated_order_get(user=request.user, pk=pk)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{consolidation.number}.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response, delimiter=";", lineterminator="\r\n")
+    response, writer = csv_response(f"{consolidation.number}.csv")
     writer.writerow(
         [
             _("Commande groupée"),
@@ -136,9 +129,9 @@ def consolidation_export_view(request: HttpRequest, pk: int) -> HttpResponse:
                 line.item.reference,
                 line.item.label,
                 line.quantity,
-                _csv_decimal(line.unit_price_ht),
-                _csv_decimal(line.vat_rate),
-                _csv_decimal((line.unit_price_ht * line.quantity).quantize(Decimal("0.01"))),
+                csv_decimal(line.unit_price_ht),
+                csv_decimal(line.vat_rate),
+                csv_decimal((line.unit_price_ht * line.quantity).quantize(Decimal("0.01"))),
             ]
         )
     return response

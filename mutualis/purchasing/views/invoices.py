@@ -1,7 +1,6 @@
 """Invoice pages: invoices due and overdue, an invoice with its payment clock explained, registration, suspension,
 resumption, payment, and the Chorus Pro export (CSV / JSON)."""
 
-import csv
 from decimal import Decimal
 from typing import Any
 
@@ -14,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mutualis.core.exports import csv_response
 from mutualis.members.forms import apply_service_errors
 from mutualis.purchasing.forms_invoices import (
     InvoiceFilterForm,
@@ -217,10 +217,7 @@ LINE_COLUMNS = [
 @login_required
 def invoice_export_csv_view(request: HttpRequest) -> HttpResponse:
     """The filtered invoices for Chorus Pro as CSV: one row per invoice line (invoice fields repeated)."""
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="factures-chorus.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response, delimiter=";")
+    response, writer = csv_response("factures-chorus.csv")
     writer.writerow(CSV_COLUMNS + LINE_COLUMNS)
     for invoice in _export_queryset(request):
         record = chorus_record(invoice)
