@@ -18,7 +18,7 @@ from mutualis.assets.choices import AssetStatus
 from mutualis.assets.forms import AssetFilterForm, AssetMoveForm, AssetTransitionForm
 from mutualis.assets.permissions import get_abilities
 from mutualis.core.exports import csv_response
-from mutualis.members.forms import apply_service_errors
+from mutualis.core.forms import apply_service_errors
 
 PAGE_SIZE = 25
 EXPORT_HEADER = [

@@ -1,4 +1,5 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 
@@ -11,3 +12,13 @@ class AuditFilterForm(forms.Form):
     member_id = forms.IntegerField(label=_("N° d'adhérent"), required=False, min_value=1)
     date_from = forms.DateField(label=_("Du"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(label=_("Au"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+def apply_service_errors(form: forms.Form, exc: ValidationError, field_map: dict[str, str] | None = None) -> None:
+    """Show a service's ValidationError on the form: each message under its field (renamed by `field_map`), or
+    at the top when the form has no such field."""
+    field_map = field_map or {}
+    errors = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
+    for field, messages in errors.items():
+        target = field_map.get(field, field) if field else None
+        form.add_error(target if target in form.fields else None, messages)

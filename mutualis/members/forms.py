@@ -25,15 +25,6 @@ from mutualis.territory.search import normalize_name
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def apply_service_errors(form: forms.Form, exc: ValidationError, field_map: dict[str, str] | None = None) -> None:
-    """Show a service's ValidationError on the form: each message under its field, or at the top."""
-    field_map = field_map or {}
-    errors = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
-    for field, messages in errors.items():
-        target = field_map.get(field, field) if field else None
-        form.add_error(target if target in form.fields else None, messages)
-
-
 def resolve_communes(text: str) -> list[Commune]:
     """Communes named by INSEE code or by name, separated by commas or semicolons; unknown ones are refused."""
     found: list[Commune] = []

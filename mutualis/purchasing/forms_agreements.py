@@ -3,7 +3,7 @@
 from typing import Any
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from mutualis.members.choices import MemberKind
@@ -13,13 +13,6 @@ from mutualis.purchasing.models import CatalogueItem, FrameworkAgreement, Lot, S
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MONEY = {"max_digits": 14, "decimal_places": 2}
 UNIT_PRICE = {"max_digits": 14, "decimal_places": 4}
-
-
-def apply_service_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Show a service's ValidationError on the form: each message under its field, or at the top."""
-    errors = exc.message_dict if hasattr(exc, "error_dict") else {NON_FIELD_ERRORS: exc.messages}
-    for field, messages in errors.items():
-        form.add_error(field if field in form.fields else None, messages)
 
 
 class SupplierForm(forms.Form):

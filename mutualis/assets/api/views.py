@@ -14,8 +14,8 @@ from rest_framework.response import Response
 from mutualis.assets import selectors, services
 from mutualis.assets.api.serializers import AssetEventSerializer, AssetSerializer, AssetTransitionSerializer
 from mutualis.assets.permissions import get_abilities
+from mutualis.core.api import as_api_error
 from mutualis.core.permissions import AbilityPermission
-from mutualis.members.api.serializers import as_api_error
 
 FILTER_PARAMS = [
     OpenApiParameter("q", str, description=_("N° de série, libellé, article")),

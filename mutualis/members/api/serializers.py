@@ -2,29 +2,17 @@
 
 from typing import Any
 
-from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
-from rest_framework.settings import api_settings
 
+from mutualis.core.api import as_api_error
 from mutualis.members import selectors
 from mutualis.members.choices import Competence, MemberStatus
 from mutualis.members.models import CompetenceTransfer, Member, Site
 from mutualis.territory.models import Commune, Departement, Intercommunality
-
-
-def as_api_error(exc: DjangoValidationError) -> serializers.ValidationError:
-    """A service's ValidationError as DRF field errors (HTTP 400)."""
-    if not hasattr(exc, "error_dict"):
-        return serializers.ValidationError({api_settings.NON_FIELD_ERRORS_KEY: exc.messages})
-    detail = {
-        (api_settings.NON_FIELD_ERRORS_KEY if field == NON_FIELD_ERRORS else field): messages
-        for field, messages in exc.message_dict.items()
-    }
-    return serializers.ValidationError(detail)
 
 
 class CompetenceTransferSerializer(serializers.ModelSerializer):

@@ -12,6 +12,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from mutualis.core.api import as_api_error
 from mutualis.core.permissions import AbilityPermission
 from mutualis.members import selectors, services
 from mutualis.members.api.serializers import (
@@ -20,7 +21,6 @@ from mutualis.members.api.serializers import (
     MemberTransitionSerializer,
     SiteDeactivateSerializer,
     SiteSerializer,
-    as_api_error,
 )
 from mutualis.members.filters import MemberFilter, SiteFilter
 from mutualis.members.permissions import can_create_member, get_abilities

@@ -2,7 +2,6 @@
 
 from typing import Any
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 
 from mutualis.accounts.choices import StaffRole
@@ -10,31 +9,9 @@ from mutualis.accounts.models import User
 from mutualis.members.choices import MemberRole
 
 
-class Errors:
-    """Collects French messages by field, so that a form shows every problem at once; raises them together."""
-
-    def __init__(self) -> None:
-        self.by_field: dict[str, list[Any]] = {}
-
-    def add(self, field: str | None, message: Any) -> None:
-        self.by_field.setdefault(field or NON_FIELD_ERRORS, []).append(message)
-
-    def full_clean(self, obj: models.Model, **kwargs: Any) -> None:
-        """Run the model's own validation and keep its messages (field validators, uniqueness, constraints)."""
-        try:
-            obj.full_clean(**kwargs)
-        except ValidationError as exc:
-            for field, messages in exc.message_dict.items():
-                for message in messages:
-                    if message not in self.by_field.get(field, []):
-                        self.add(field, message)
-
-    def has(self, field: str) -> bool:
-        return field in self.by_field
-
-    def raise_if_any(self) -> None:
-        if self.by_field:
-            raise ValidationError(self.by_field)
+def authenticated_or_none(user: Any) -> Any:
+    """The user if signed in, else None (scripts and the demo act as the system)."""
+    return user if getattr(user, "is_authenticated", False) else None
 
 
 def administrators() -> models.QuerySet[User]:

@@ -9,9 +9,9 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from mutualis.core.services import audit_record, snapshot
+from mutualis.core.validation import Errors
 from mutualis.members.choices import OPEN_STATUSES
 from mutualis.members.models import CompetenceTransfer, Member
-from mutualis.members.services._common import Errors
 
 
 def _period(transfer: CompetenceTransfer) -> str:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mutualis.core.services import audit_record, notify, snapshot
+from mutualis.core.validation import Errors
 from mutualis.members.choices import (
     DELIBERATION_REQUIRED,
     MEMBER_TRANSITIONS,
@@ -21,7 +22,7 @@ from mutualis.members.choices import (
     MemberStatus,
 )
 from mutualis.members.models import Member, MemberStatusChange
-from mutualis.members.services._common import Errors, administrators, managers_of
+from mutualis.members.services._common import administrators, authenticated_or_none, managers_of
 from mutualis.members.validators import compact_number
 from mutualis.territory.models import Commune
 
@@ -188,7 +189,7 @@ def member_create(
     member.save()
     member.communes.set(communes)
     MemberStatusChange.objects.create(
-        member=member, from_status="", to_status=MemberStatus.REQUESTED, acting_user=_user_or_none(acting_user)
+        member=member, from_status="", to_status=MemberStatus.REQUESTED, acting_user=authenticated_or_none(acting_user)
     )
     audit_record(
         actor=acting_user,
@@ -237,10 +238,6 @@ def member_update(*, member: Member, acting_user: Any, request: Any = None, **ch
             request=request,
         )
     return member
-
-
-def _user_or_none(user: Any) -> Any:
-    return user if getattr(user, "is_authenticated", False) else None
 
 
 def _check_transition(member: Member, to_status: str, reason: str, reference: str, day: datetime.date | None) -> None:
@@ -331,7 +328,7 @@ def member_transition(
         member=member,
         from_status=from_status,
         to_status=to_status,
-        acting_user=_user_or_none(acting_user),
+        acting_user=authenticated_or_none(acting_user),
         reason=reason,
         deliberation_reference=deliberation_reference if to_status in DELIBERATION_REQUIRED else "",
         deliberation_date=deliberation_date if to_status in DELIBERATION_REQUIRED else None,

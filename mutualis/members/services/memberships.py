@@ -18,9 +18,10 @@ from django.utils.translation import gettext as _
 from mutualis.accounts.models import User
 from mutualis.accounts.services import user_create
 from mutualis.core.services import audit_record
+from mutualis.core.validation import Errors
 from mutualis.members.choices import OPEN_STATUSES, MemberRole
 from mutualis.members.models import Member, Membership
-from mutualis.members.services._common import Errors
+from mutualis.members.services._common import authenticated_or_none
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,7 @@ def membership_add(*, member: Member, user: User, role: str, acting_user: Any, r
     elif Membership.objects.filter(member=member, user=user).exists():
         errors.add("email", _("Cette personne fait déjà partie de %(member)s.") % {"member": member.name})
     errors.raise_if_any()
-    membership = Membership(member=member, user=user, role=role, invited_by=_authenticated(acting_user))
+    membership = Membership(member=member, user=user, role=role, invited_by=authenticated_or_none(acting_user))
     membership.full_clean()
     membership.save()
     audit_record(
@@ -115,10 +116,6 @@ def membership_invite(*, member: Member, email: str, role: str, acting_user: Any
         request=request,
     )
     return Invitation(membership=membership, user_created=created, set_password_url=link if created else "")
-
-
-def _authenticated(user: Any) -> Any:
-    return user if getattr(user, "is_authenticated", False) else None
 
 
 def _is_last_manager(membership: Membership) -> bool:

@@ -6,9 +6,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from mutualis.core.services import audit_record, snapshot
+from mutualis.core.validation import Errors
 from mutualis.members.choices import OPEN_STATUSES
 from mutualis.members.models import Member, Site
-from mutualis.members.services._common import Errors
 from mutualis.territory.models import Commune
 
 SITE_FIELDS = ("name", "kind", "address", "commune", "latitude", "longitude")

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mutualis.core.exports import csv_response
+from mutualis.core.forms import apply_service_errors
 from mutualis.core.selectors import audit_entry_list
 from mutualis.members import selectors, services
 from mutualis.members.choices import TRANSITION_LABELS, MemberStatus
@@ -20,7 +21,6 @@ from mutualis.members.forms import (
     CompetenceForm,
     MemberForm,
     TransitionForm,
-    apply_service_errors,
 )
 from mutualis.members.models import Member
 from mutualis.members.permissions import allowed_transitions, can_create_member, get_abilities

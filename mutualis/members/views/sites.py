@@ -7,8 +7,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from mutualis.core.forms import apply_service_errors
 from mutualis.members import selectors, services
-from mutualis.members.forms import ConfirmForm, SiteForm, apply_service_errors
+from mutualis.members.forms import ConfirmForm, SiteForm
 from mutualis.members.permissions import get_abilities
 from mutualis.members.services.sites import SITE_FIELDS
 from mutualis.members.views._helpers import member_home_url, require

@@ -8,8 +8,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from mutualis.core.forms import apply_service_errors
 from mutualis.members import selectors, services
-from mutualis.members.forms import InviteForm, RoleForm, apply_service_errors
+from mutualis.members.forms import InviteForm, RoleForm
 from mutualis.members.permissions import get_abilities
 from mutualis.members.views._helpers import member_home_url, require
 

@@ -21,8 +21,8 @@ from rest_framework.filters import OrderingFilter
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from mutualis.core.api import as_api_error
 from mutualis.core.permissions import AbilityPermission, is_operator_staff
-from mutualis.members.api.serializers import as_api_error
 from mutualis.members.choices import MemberKind
 from mutualis.purchasing.choices import ItemCategory
 from mutualis.purchasing.models import Amendment, CatalogueItem, FrameworkAgreement, Lot, Supplier, SupplierContact

@@ -14,8 +14,8 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from mutualis.core.api import as_api_error
 from mutualis.core.permissions import AbilityPermission
-from mutualis.members.api.serializers import as_api_error
 from mutualis.purchasing.models import Delivery, DeliveryLine, Invoice, Order, OrderLine
 from mutualis.purchasing.permissions import get_abilities
 from mutualis.purchasing.selectors.deliveries import delivery_list

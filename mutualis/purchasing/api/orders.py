@@ -12,8 +12,8 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from mutualis.core.api import as_api_error
 from mutualis.core.permissions import AbilityPermission, is_operator_staff
-from mutualis.members.api.serializers import as_api_error
 from mutualis.members.models import Member, Site
 from mutualis.members.selectors import member_list
 from mutualis.purchasing.choices import OrderStatus

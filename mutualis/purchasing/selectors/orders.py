@@ -15,6 +15,7 @@ from mutualis.members.choices import MemberRole
 from mutualis.members.selectors import member_ids_for, member_role
 from mutualis.purchasing.choices import ORDER_TRANSITIONS, OrderStatus
 from mutualis.purchasing.models import ConsolidatedOrder, MemberPurchasingSettings, Order, OrderLine, OrderTransition
+from mutualis.purchasing.permissions import can_manage_purchasing
 
 ORDERING_ROLES = {MemberRole.AGENT, MemberRole.MANAGER}
 # Statuses whose later moves (deliveries, service certified, invoices) belong to the deliveries & invoices area.
@@ -25,11 +26,6 @@ DOWNSTREAM = {
     OrderStatus.INVOICED,
     OrderStatus.PAID,
 }
-
-
-def is_purchasing_staff(user: Any) -> bool:
-    """Purchasing officers and administrators validate, reject and consolidate orders."""
-    return bool(is_operator_staff(user) and user.has_staff_role("purchasing_officer"))
 
 
 def purchasing_settings(member: Any) -> MemberPurchasingSettings | None:
@@ -48,7 +44,7 @@ def order_allowed_transitions(*, user: Any, order: Order) -> set[str]:
     """The statuses this user may move this order to now (workflow and roles together)."""
     if not getattr(user, "is_authenticated", False):
         return set()
-    purchasing = is_purchasing_staff(user)
+    purchasing = can_manage_purchasing(user)
     role = None if is_operator_staff(user) else member_role(user=user, member=order.member)
     ordering = role in ORDERING_ROLES
     manager = role == MemberRole.MANAGER

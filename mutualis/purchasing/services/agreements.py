@@ -11,13 +11,14 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from stdnum import iban as stdnum_iban
 
 from mutualis.core.services import audit_record, snapshot
+from mutualis.core.validation import Errors
 from mutualis.members.choices import MemberKind
 from mutualis.members.validators import compact_number
 from mutualis.purchasing import pricing, rules
@@ -59,41 +60,6 @@ ITEM_FIELDS = (
     "warranty_months",
     "is_active",
 )
-
-
-class Errors:
-    """Collects French messages by field so that a form shows every problem at once; raises them together."""
-
-    def __init__(self) -> None:
-        self.by_field: dict[str, list[Any]] = {}
-
-    def add(self, field: str | None, message: Any) -> None:
-        self.by_field.setdefault(field or NON_FIELD_ERRORS, []).append(message)
-
-    def check(self, rule: Any, *args: Any, **kwargs: Any) -> None:
-        """Run a legal rule (rules.assert_*) and keep its message instead of stopping at the first problem."""
-        try:
-            rule(*args, **kwargs)
-        except ValidationError as exc:
-            self.merge(exc)
-
-    def merge(self, exc: ValidationError) -> None:
-        errors = exc.message_dict if hasattr(exc, "error_dict") else {NON_FIELD_ERRORS: exc.messages}
-        for field, messages in errors.items():
-            for message in messages:
-                if message not in self.by_field.get(field, []):
-                    self.add(field, message)
-
-    def full_clean(self, obj: models.Model, **kwargs: Any) -> None:
-        """The model's own validation (field validators, uniqueness, constraints)."""
-        try:
-            obj.full_clean(**kwargs)
-        except ValidationError as exc:
-            self.merge(exc)
-
-    def raise_if_any(self) -> None:
-        if self.by_field:
-            raise ValidationError(self.by_field)
 
 
 def require_purchasing_manager(acting_user: Any) -> None:

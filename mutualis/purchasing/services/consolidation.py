@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from mutualis.core.services import audit_record
 from mutualis.purchasing.choices import OrderStatus
 from mutualis.purchasing.models import ConsolidatedOrder, Lot, Order, Supplier
-from mutualis.purchasing.selectors.orders import is_purchasing_staff
+from mutualis.purchasing.permissions import can_manage_purchasing
 from mutualis.purchasing.services.orders import order_transition
 
 
@@ -22,7 +22,7 @@ def consolidated_order_create(
     *, lot: Lot, supplier: Supplier, acting_user: Any, request: HttpRequest | None = None
 ) -> ConsolidatedOrder:
     """Gather the lot's validated, not yet consolidated orders to the supplier into one purchase order; each is sent."""
-    if not is_purchasing_staff(acting_user):
+    if not can_manage_purchasing(acting_user):
         raise PermissionDenied(_("Seuls les acheteurs de l'opérateur regroupent les commandes."))
     # Lock the orders so that a cancellation racing with the consolidation cannot slip between the two.
     orders = list(

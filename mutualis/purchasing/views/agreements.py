@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_POST
 
+from mutualis.core.forms import apply_service_errors
 from mutualis.core.permissions import require_ability, staff_required
 from mutualis.members.choices import MemberKind
 from mutualis.purchasing import decp
@@ -35,7 +36,6 @@ from mutualis.purchasing.forms_agreements import (
     SupplierContactForm,
     SupplierFilterForm,
     SupplierForm,
-    apply_service_errors,
 )
 from mutualis.purchasing.permissions import can_manage_purchasing, get_abilities
 from mutualis.purchasing.selectors import agreements as selectors

@@ -16,6 +16,7 @@ from mutualis.core.exports import csv_decimal, csv_response
 from mutualis.core.permissions import is_operator_staff
 from mutualis.purchasing.models import Lot, Supplier
 from mutualis.purchasing.pdf import consolidated_order_pdf
+from mutualis.purchasing.permissions import can_manage_purchasing
 from mutualis.purchasing.selectors import orders as selectors
 from mutualis.purchasing.services import consolidation as services
 
@@ -40,7 +41,7 @@ def consolidation_list_view(request: HttpRequest) -> HttpResponse:
     context = {
         "groups": selectors.consolidation_groups(user=request.user),
         "consolidations": selectors.consolidated_order_list(user=request.user)[:50],
-        "can_consolidate": selectors.is_purchasing_staff(request.user),
+        "can_consolidate": can_manage_purchasing(request.user),
     }
     return render(request, "purchasing/consolidation/list.html", context)
 
@@ -50,7 +51,7 @@ def consolidation_list_view(request: HttpRequest) -> HttpResponse:
 def consolidation_create_view(request: HttpRequest) -> HttpResponse:
     """Purchasing officers: create the consolidated purchase order of a lot and supplier; its orders are sent."""
     _require_staff(request)
-    if not selectors.is_purchasing_staff(request.user):
+    if not can_manage_purchasing(request.user):
         raise PermissionDenied
     form = ConsolidateForm(request.POST)
     if form.is_valid():

@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from mutualis.members.forms import apply_service_errors
+from mutualis.core.forms import apply_service_errors
 from mutualis.purchasing.forms_invoices import DeliveryForm, ServiceCertifyForm
 from mutualis.purchasing.permissions import order_fulfilment_abilities
 from mutualis.purchasing.selectors.deliveries import delivery_list

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mutualis.core.exports import csv_response
-from mutualis.members.forms import apply_service_errors
+from mutualis.core.forms import apply_service_errors
 from mutualis.purchasing.forms_invoices import (
     InvoiceFilterForm,
     InvoiceForm,
