@@ -1,6 +1,7 @@
 """Browser: an operator staff member signs in with password and TOTP; pages pass axe-core."""
 
 import pytest
+from playwright.sync_api import expect
 
 from mutualis.accounts.tests.factories import PASSWORD, StaffFactory
 from mutualis.core.testing import current_totp
@@ -32,7 +33,7 @@ def test_staff_enrols_totp_then_signs_in_with_it(page):
     device = TOTPDevice.objects.get(user=staff, confirmed=False)
     page.get_by_label("Code à usage unique").fill("000000" if current_totp(device) != "000000" else "111111")
     page.get_by_role("button", name="Activer").click()
-    assert page.get_by_text("Code incorrect ou expiré.").is_visible()
+    expect(page.get_by_text("Code incorrect ou expiré.")).to_be_visible()
     axe_check(page)
     page.get_by_label("Code à usage unique").fill(current_totp(device))
     page.get_by_role("button", name="Activer").click()
@@ -45,5 +46,5 @@ def test_staff_enrols_totp_then_signs_in_with_it(page):
     login(page, email=staff.email, password=PASSWORD, totp_device=device)
     assert "/connexion/" not in page.url
     page.goto("/back-office/journal/")
-    assert page.get_by_role("heading", name="Journal d'audit").is_visible()
+    expect(page.get_by_role("heading", name="Journal d'audit")).to_be_visible()
     axe_check(page)

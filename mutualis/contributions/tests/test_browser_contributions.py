@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from mutualis.accounts.tests.factories import PASSWORD, StaffFactory
 from mutualis.contributions.models import ContributionCall
@@ -21,37 +22,37 @@ def test_administrator_sets_a_rate_issues_the_calls_and_opens_one(page):
     login(page, email=admin.email, password=PASSWORD, totp_device=totp_device_for(admin))
 
     page.goto("/cotisations/taux/?year=2025")
-    assert page.get_by_role("heading", level=1).inner_text() == "Taux de cotisation 2025"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Taux de cotisation 2025")
     axe_check(page)
     page.get_by_label("Montant par habitant (€) — Centrale d'achat").fill("-1")
     page.get_by_label("Plancher (€) — Centrale d'achat").fill("500")
     row = page.get_by_role("row", name=re.compile("Centrale d'achat"))
     row.get_by_role("button", name="Enregistrer").click()
-    assert page.get_by_text("Le montant ne peut pas être négatif.").is_visible()
+    expect(page.get_by_text("Le montant ne peut pas être négatif.")).to_be_visible()
     axe_check(page)
     page.get_by_label("Montant par habitant (€) — Centrale d'achat").fill("0,15")
     row.get_by_role("button", name="Enregistrer").click()
-    assert page.get_by_text("Taux 2025 « Centrale d'achat » enregistré.").is_visible()
+    expect(page.get_by_text("Taux 2025 « Centrale d'achat » enregistré.")).to_be_visible()
     axe_check(page)
 
     page.goto("/cotisations/?year=2025")
     axe_check(page)
     page.get_by_role("link", name="Émettre les appels de cotisation 2025").click()
-    assert page.get_by_text("2 appels de cotisation seront émis").is_visible()
+    expect(page.get_by_text("2 appels de cotisation seront émis")).to_be_visible()
     axe_check(page)
     page.get_by_role("button", name="Confirmer l'émission des appels 2025").click()
-    assert page.get_by_text("2 appels de cotisation émis pour 2025.").is_visible()
+    expect(page.get_by_text("2 appels de cotisation émis pour 2025.")).to_be_visible()
     assert ContributionCall.objects.filter(year=2025).count() == 2
     axe_check(page)
 
     call = ContributionCall.objects.get(member__name="Ville de Versailles")
     page.get_by_role("link", name=call.number).click()
-    assert page.get_by_role("heading", level=1).inner_text() == f"Appel de cotisation {call.number}"
-    assert page.get_by_role("button", name="Imprimer").is_visible()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Appel de cotisation {call.number}")
+    expect(page.get_by_role("button", name="Imprimer")).to_be_visible()
     axe_check(page)
     page.get_by_text("Annuler l'appel de cotisation…").click()
     axe_check(page)
 
     page.get_by_role("link", name="Tous les appels de Ville de Versailles").click()
-    assert page.get_by_role("link", name=call.number).is_visible()
+    expect(page.get_by_role("link", name=call.number)).to_be_visible()
     axe_check(page)

@@ -1,6 +1,7 @@
 """Browser: a member manager uses the member space; an administrator creates a member and runs its adhésion."""
 
 import pytest
+from playwright.sync_api import expect
 
 from mutualis.accounts.tests.factories import PASSWORD
 from mutualis.core.testing import totp_device_for
@@ -18,15 +19,15 @@ def test_manager_sees_the_member_space_and_invites_a_user(page):
     world = build_world()
     login(page, email=world.manager.email, password=PASSWORD)
     page.wait_for_url("**/espace/")
-    assert page.get_by_role("heading", name="Commune de Versailles", level=1).is_visible()
-    assert page.get_by_role("cell", name="01/01/2024").first.is_visible()
-    assert page.get_by_role("rowheader", name="Hôtel de ville de Versailles").is_visible()
+    expect(page.get_by_role("heading", name="Commune de Versailles", level=1)).to_be_visible()
+    expect(page.get_by_role("cell", name="01/01/2024").first).to_be_visible()
+    expect(page.get_by_role("rowheader", name="Hôtel de ville de Versailles")).to_be_visible()
     axe_check(page)
 
     page.get_by_label("Adresse électronique").fill("nouvelle.collegue@versailles.fr")
     page.locator("#id_role").select_option("agent")  # the table also has "Rôle de …" selects
     page.get_by_role("button", name="Envoyer l'invitation").click()
-    assert page.get_by_role("heading", name="Invitation envoyée").is_visible()
+    expect(page.get_by_role("heading", name="Invitation envoyée")).to_be_visible()
     assert "/compte/activer/" in page.get_by_test_id("set-password-url").inner_text()
     axe_check(page)
     assert Membership.objects.filter(member=world.member_a, user__email="nouvelle.collegue@versailles.fr").exists()
@@ -42,7 +43,7 @@ def test_administrator_creates_a_member_then_approves_and_activates_it(page):
     axe_check(page)
 
     page.get_by_role("link", name="Nouvel adhérent").click()
-    assert page.get_by_role("heading", name="Nouvel adhérent").is_visible()
+    expect(page.get_by_role("heading", name="Nouvel adhérent")).to_be_visible()
     axe_check(page)
     page.get_by_label("Dénomination").fill("Commune de Viroflay")
     page.get_by_label("Nature").select_option("commune")
@@ -50,14 +51,14 @@ def test_administrator_creates_a_member_then_approves_and_activates_it(page):
     page.get_by_label("Département").select_option("78")
     page.get_by_label("Communes").fill("Viroflay")
     page.get_by_role("button", name="Enregistrer").click()
-    assert page.get_by_text("SIREN invalide : 9 chiffres avec une clé de contrôle correcte.").is_visible()
+    expect(page.get_by_text("SIREN invalide : 9 chiffres avec une clé de contrôle correcte.")).to_be_visible()
     axe_check(page)
     assert not Member.objects.filter(name="Commune de Viroflay").exists()
 
     page.get_by_label("SIREN").fill("217 806 868")
     page.get_by_role("button", name="Enregistrer").click()
-    assert page.get_by_role("heading", name="Commune de Viroflay", level=1).is_visible()
-    assert page.get_by_text("Adhésion demandée").first.is_visible()
+    expect(page.get_by_role("heading", name="Commune de Viroflay", level=1)).to_be_visible()
+    expect(page.get_by_text("Adhésion demandée").first).to_be_visible()
     axe_check(page)
 
     approval = page.locator("details", has_text="Approuver l'adhésion…")
@@ -65,12 +66,12 @@ def test_administrator_creates_a_member_then_approves_and_activates_it(page):
     approval.get_by_label("Référence de la délibération").fill("CS-2026-014")
     approval.get_by_label("Date de la délibération").fill("2026-03-12")
     approval.get_by_role("button", name="Approuver", exact=True).click()
-    assert page.get_by_role("button", name="Activer l'adhérent").is_visible()
-    assert page.get_by_text("Délibération CS-2026-014 du 12/03/2026").is_visible()
+    expect(page.get_by_role("button", name="Activer l'adhérent")).to_be_visible()
+    expect(page.get_by_text("Délibération CS-2026-014 du 12/03/2026")).to_be_visible()
     axe_check(page)
 
     page.get_by_role("button", name="Activer l'adhérent").click()
-    assert page.get_by_text("Adhérent actif").first.is_visible()
+    expect(page.get_by_text("Adhérent actif").first).to_be_visible()
     axe_check(page)
     member = Member.objects.get(siren="217806868")
     assert member.status == MemberStatus.ACTIVE
@@ -102,5 +103,5 @@ def test_every_other_members_page_passes_axe(page):
     page.get_by_role("button", name="Se déconnecter").click()
     login(page, email=world.reader.email, password=PASSWORD)
     page.goto("/espace/")
-    assert page.get_by_role("link", name="Commune de Boulogne-Billancourt").is_visible()
+    expect(page.get_by_role("link", name="Commune de Boulogne-Billancourt")).to_be_visible()
     axe_check(page)

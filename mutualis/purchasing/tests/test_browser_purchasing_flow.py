@@ -6,6 +6,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from playwright.sync_api import expect
 
 from mutualis.accounts.tests.factories import PASSWORD, StaffFactory, UserFactory
 from mutualis.assets.models import Asset
@@ -109,7 +110,7 @@ def test_collège_orders_tablets_from_basket_to_late_payment(page):
     page.wait_for_url(f"**/achats/commandes/{order.pk}/livraisons/")
     page.goto("/equipements/")
     axe_check(page)
-    assert page.get_by_role("link", name="JR-TAB-002").is_visible()
+    expect(page.get_by_role("link", name="JR-TAB-002")).to_be_visible()
     _sign_out(page)
 
     # The invoice arrived 80 days ago and is paid today: 50 days late, interest and the 40 € fee are owed.
@@ -123,7 +124,7 @@ def test_collège_orders_tablets_from_basket_to_late_payment(page):
     page.get_by_label("Montant TTC (€)").fill("1040.40")
     page.get_by_role("button", name="Enregistrer la facture").click()
     page.wait_for_url("**/achats/factures/*/")
-    assert page.get_by_text("Paiement en retard de 50 jours.").is_visible()
+    expect(page.get_by_text("Paiement en retard de 50 jours.")).to_be_visible()
     page.get_by_role("link", name="Enregistrer le paiement").click()
     page.get_by_label("Payée le").fill(TODAY.isoformat())
     page.get_by_role("button", name="Confirmer le paiement").click()
@@ -131,5 +132,5 @@ def test_collège_orders_tablets_from_basket_to_late_payment(page):
     axe_check(page)
     invoice = Invoice.objects.get(order=order)
     assert invoice.flat_fee == Decimal("40.00") and invoice.late_interest > 0
-    assert page.get_by_text("Intérêts moratoires").is_visible()
+    expect(page.get_by_text("Intérêts moratoires")).to_be_visible()
     assert Order.objects.get(pk=order.pk).status == OrderStatus.PAID

@@ -1,6 +1,7 @@
 """Browser: a visitor searches a commune, opens its page and sees its contour drawn on the map; axe-core passes."""
 
 import pytest
+from playwright.sync_api import expect
 
 from mutualis.core.testing_browser import axe_check
 
@@ -10,7 +11,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_search_a_commune_and_see_its_contour(page, territory):
     """List → search "Versailles" → commune page: Leaflet draws the contour (an SVG path) in the map."""
     page.goto("/territoire/")
-    assert page.get_by_role("heading", name="Communes du territoire").is_visible()
+    expect(page.get_by_role("heading", name="Communes du territoire")).to_be_visible()
     axe_check(page)
 
     page.get_by_label("Rechercher", exact=True).fill("Versailles")
@@ -20,7 +21,7 @@ def test_search_a_commune_and_see_its_contour(page, territory):
 
     page.get_by_role("link", name="Versailles", exact=True).click()
     page.wait_for_url("**/territoire/communes/78646/")
-    assert page.get_by_role("heading", name="Versailles", level=1).is_visible()
+    expect(page.get_by_role("heading", name="Versailles", level=1)).to_be_visible()
     map_region = page.get_by_role("region", name="Carte du contour de la commune de Versailles")
     path = map_region.locator("path.leaflet-interactive")
     path.wait_for(state="attached")
