@@ -80,6 +80,16 @@ def axe_check(page: Any, *, exclude: list[str] | None = None) -> None:
     assert not violations, f"axe-core: {len(violations)} violation(s) on {page.url}\n{details}"
 
 
+def click_and_wait(page: Any, locator: Any) -> None:
+    """Click a button or link that loads a new page, and return once that page has loaded.
+
+    ``page.wait_for_load_state()`` after a click can return at once, on the page being left; the next action
+    then races the navigation.
+    """
+    with page.expect_navigation():
+        locator.click()
+
+
 def login(page: Any, *, email: str, password: str, totp_device: Any = None) -> None:
     """Sign in through the login form (and the TOTP step when the account has a device)."""
     from mutualis.core.testing import current_totp
@@ -87,9 +97,7 @@ def login(page: Any, *, email: str, password: str, totp_device: Any = None) -> N
     page.goto("/compte/connexion/")
     page.get_by_label("Adresse électronique").fill(email)
     page.get_by_label("Mot de passe").fill(password)
-    page.get_by_role("button", name="Se connecter").last.click()
+    click_and_wait(page, page.get_by_role("button", name="Se connecter").last)
     if totp_device is not None:
-        page.wait_for_url("**/connexion/verification/")
         page.get_by_label("Code à usage unique").fill(current_totp(totp_device))
-        page.get_by_role("button", name="Vérifier").click()
-    page.wait_for_load_state()
+        click_and_wait(page, page.get_by_role("button", name="Vérifier"))

@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 
 from mutualis.accounts.tests.factories import PASSWORD, StaffFactory
 from mutualis.core.testing import current_totp
-from mutualis.core.testing_browser import axe_check, login
+from mutualis.core.testing_browser import axe_check, click_and_wait, login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -36,10 +36,9 @@ def test_staff_enrols_totp_then_signs_in_with_it(page):
     expect(page.get_by_text("Code incorrect ou expiré.")).to_be_visible()
     axe_check(page)
     page.get_by_label("Code à usage unique").fill(current_totp(device))
-    page.get_by_role("button", name="Activer").click()
-    page.wait_for_load_state()
+    click_and_wait(page, page.get_by_role("button", name="Activer"))
     assert "/deux-facteurs/" not in page.url
-    page.get_by_role("button", name="Se déconnecter").click()
+    click_and_wait(page, page.get_by_role("button", name="Se déconnecter"))
     # The code just used is refused again (replay protection) until the next 30-second step; act as if it came.
     TOTPDevice.objects.filter(pk=device.pk).update(last_t=-1)
     device.refresh_from_db()

@@ -7,7 +7,7 @@ import pytest
 
 from mutualis.accounts.tests.factories import PASSWORD
 from mutualis.core.testing import totp_device_for
-from mutualis.core.testing_browser import axe_check, login
+from mutualis.core.testing_browser import axe_check, click_and_wait, login
 from mutualis.members.testing import build_world
 from mutualis.purchasing.choices import OrderStatus
 from mutualis.purchasing.models import ConsolidatedOrder, Order
@@ -39,8 +39,7 @@ def test_agent_orders_and_operator_validates_and_consolidates(page):
     page.get_by_label("Site de livraison").select_option(str(world.site_a.pk))
     page.get_by_label("Référence interne").fill("Collège — rentrée")
     page.get_by_role("button", name="Enregistrer").click()
-    page.get_by_role("button", name="Soumettre la commande").click()
-    page.wait_for_load_state()
+    click_and_wait(page, page.get_by_role("button", name="Soumettre la commande"))
     axe_check(page)
     assert Order.objects.get().status == OrderStatus.SUBMITTED
     page.goto("/achats/commandes/")
@@ -50,8 +49,7 @@ def test_agent_orders_and_operator_validates_and_consolidates(page):
     login(page, email=world.staff.email, password=PASSWORD, totp_device=totp_device_for(world.staff))
     page.goto("/achats/back-office/commandes/")
     axe_check(page)
-    page.get_by_role("button", name=f"Valider {order.number}").click()
-    page.wait_for_url("**/achats/back-office/commandes/")
+    click_and_wait(page, page.get_by_role("button", name=f"Valider {order.number}"))
     assert Order.objects.get().status == OrderStatus.VALIDATED
     page.goto("/achats/back-office/regroupements/")
     axe_check(page)

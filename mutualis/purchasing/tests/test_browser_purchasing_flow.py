@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from mutualis.accounts.tests.factories import PASSWORD, StaffFactory, UserFactory
 from mutualis.assets.models import Asset
 from mutualis.core.testing import totp_device_for
-from mutualis.core.testing_browser import axe_check, login
+from mutualis.core.testing_browser import axe_check, click_and_wait, login
 from mutualis.members.choices import Competence, MemberRole
 from mutualis.members.tests.factories import CompetenceTransferFactory, MemberFactory, MembershipFactory, SiteFactory
 from mutualis.purchasing.choices import OrderStatus
@@ -27,8 +27,7 @@ def _days_ago(days: int) -> str:
 
 
 def _sign_out(page):
-    page.get_by_role("button", name="Se déconnecter").click()
-    page.wait_for_load_state()
+    click_and_wait(page, page.get_by_role("button", name="Se déconnecter"))
 
 
 def test_collège_orders_tablets_from_basket_to_late_payment(page):
@@ -60,8 +59,7 @@ def test_collège_orders_tablets_from_basket_to_late_payment(page):
     page.get_by_role("link", name="Site de livraison et références").click()
     page.get_by_label("Site de livraison").select_option(str(site.pk))
     page.get_by_role("button", name="Enregistrer").click()
-    page.get_by_role("button", name="Soumettre la commande").click()
-    page.wait_for_load_state()
+    click_and_wait(page, page.get_by_role("button", name="Soumettre la commande"))
     axe_check(page)
     assert Order.objects.get(pk=order.pk).status == OrderStatus.SUBMITTED
     _sign_out(page)
@@ -70,8 +68,7 @@ def test_collège_orders_tablets_from_basket_to_late_payment(page):
     login(page, email=manager.email, password=PASSWORD)
     page.goto(f"/achats/commandes/{order.pk}/")
     axe_check(page)
-    page.get_by_role("button", name="Approuver").first.click()
-    page.wait_for_load_state()
+    click_and_wait(page, page.get_by_role("button", name="Approuver").first)
     assert Order.objects.get(pk=order.pk).status == OrderStatus.APPROVED
     _sign_out(page)
 
@@ -79,8 +76,7 @@ def test_collège_orders_tablets_from_basket_to_late_payment(page):
     login(page, email=buyer.email, password=PASSWORD, totp_device=totp_device_for(buyer))
     page.goto("/achats/back-office/commandes/")
     axe_check(page)
-    page.get_by_role("button", name=f"Valider {order.number}").click()
-    page.wait_for_url("**/achats/back-office/commandes/")
+    click_and_wait(page, page.get_by_role("button", name=f"Valider {order.number}"))
     page.goto("/achats/back-office/regroupements/")
     page.get_by_role("button", name="Créer la commande groupée").click()
     page.wait_for_url("**/achats/back-office/regroupements/*/")
