@@ -88,8 +88,8 @@ def agreement_record(agreement: FrameworkAgreement) -> dict[str, Any] | None:
         "modalitesExecution": {"modaliteExecution": ["Bons de commande"]},
         "marcheInnovant": False,
         "ccag": "Techniques de l'information et de la communication" if tic else "Fournitures courantes et services",
-        # The number of offers is not recorded; every holder made one, so this is a lower bound.
-        "offresRecues": len(titulaires),
+        # When the number was not recorded, every holder made an offer: their count is a lower bound.
+        "offresRecues": agreement.offers_received if agreement.offers_received is not None else len(titulaires),
         "attributionAvance": False,
         "typeGroupementOperateurs": "Pas de groupement",
         "procedure": PROCEDURES[agreement.procedure],

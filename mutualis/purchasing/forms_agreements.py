@@ -68,6 +68,13 @@ class AgreementForm(forms.Form):
         help_text=_("Aucune case cochée : tous les adhérents peuvent commander."),
     )
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    # No server-side minimum here: the service says why in French (at least one, not fewer than the holders).
+    offers_received = forms.IntegerField(
+        label=_("Nombre d'offres reçues"),
+        required=False,
+        widget=forms.NumberInput(attrs={"min": 1}),
+        help_text=_("Publié dans les données essentielles (DECP) ; pas moins que le nombre de titulaires."),
+    )
 
     @classmethod
     def initial_for(cls, agreement: FrameworkAgreement) -> dict[str, Any]:

@@ -3,11 +3,12 @@
 from typing import Any
 
 from django import forms
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from mutualis.members.models import Member, Site
 from mutualis.purchasing.choices import ItemCategory, OrderStatus
-from mutualis.purchasing.models import FrameworkAgreement, Lot, Order
+from mutualis.purchasing.models import FrameworkAgreement, Lot, Order, Supplier
 from mutualis.territory.models import Departement
 
 
@@ -67,16 +68,39 @@ class LineQuantityForm(forms.Form):
     quantity = forms.IntegerField(label=_("Quantité"), min_value=1, max_value=100000)
 
 
+class HolderChoiceField(forms.ModelChoiceField):
+    """The lot's holders, in rank order, each shown with its rank."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return _("%(rank)s. %(name)s") % {"rank": obj.holder_rank, "name": obj.name}
+
+
 class OrderUpdateForm(forms.ModelForm):
-    """Delivery site and references of a draft order."""
+    """Holder (when the lot has several), delivery site and references of a draft order."""
 
     class Meta:
         model = Order
-        fields = ["site", "internal_reference", "ej_number", "service_code", "note"]
+        fields = ["supplier", "site", "internal_reference", "ej_number", "service_code", "note"]
+        field_classes = {"supplier": HolderChoiceField}
         widgets = {"note": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        holders = (
+            Supplier.objects.filter(lot_holdings__lot_id=self.instance.lot_id)
+            .annotate(holder_rank=F("lot_holdings__rank"))
+            .order_by("holder_rank", "name")
+        )
+        if len(holders) > 1:
+            self.fields["supplier"].queryset = holders
+            self.fields["supplier"].label = _("Titulaire")
+            self.fields["supplier"].empty_label = None
+            self.fields["supplier"].help_text = _(
+                "Le lot a plusieurs titulaires, classés. Commandez au premier ; un autre seulement s'il ne peut pas "
+                "exécuter la commande, en indiquant pourquoi dans la note."
+            )
+        else:
+            del self.fields["supplier"]
         self.fields["site"].queryset = Site.objects.filter(member=self.instance.member, is_active=True).order_by("name")
         self.fields["site"].required = True
         self.fields["site"].error_messages["required"] = _("Choisissez le site de livraison.")

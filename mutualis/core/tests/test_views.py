@@ -11,6 +11,7 @@ def test_home_page_is_public_and_french(client):
     assert response.status_code == 200
     body = response.content.decode()
     assert 'lang="fr"' in body and "opérateur public de services numériques" in body
+    assert "<title>Accueil — Mutualis</title>" in body  # page title, then the platform (RGAA 8.6)
 
 
 def test_healthz_reports_database(client):

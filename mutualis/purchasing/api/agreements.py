@@ -117,6 +117,7 @@ class FrameworkAgreementSerializer(serializers.ModelSerializer):
             "status",
             "allowed_member_kinds",
             "description",
+            "offers_received",
             "lots",
             "amendments",
         ]

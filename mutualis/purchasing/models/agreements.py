@@ -73,6 +73,13 @@ class FrameworkAgreement(BaseModel):
     # Empty means every kind of member may order; otherwise the MemberKind values allowed.
     allowed_member_kinds = models.JSONField(_("natures d'adhérents autorisées"), default=list, blank=True)
     description = models.TextField(_("description"), blank=True)
+    # Published as `offresRecues` in the DECP; empty for agreements recorded before it was asked.
+    offers_received = models.PositiveIntegerField(
+        _("nombre d'offres reçues"),
+        null=True,
+        blank=True,
+        help_text=_("Au moins une, et pas moins que le nombre de titulaires ; publié dans les données essentielles."),
+    )
 
     class Meta:
         ordering = ["-notification_date", "reference"]

@@ -46,6 +46,7 @@ AGREEMENT_FIELDS = (
     "duration_months",
     "allowed_member_kinds",
     "description",
+    "offers_received",
 )
 LOT_FIELDS = ("number", "title", "max_amount_ht", "min_amount_ht")
 ITEM_FIELDS = (
@@ -163,6 +164,49 @@ def supplier_contact_create(
 # --- Framework agreements -------------------------------------------------------------------------------------
 
 
+def holder_count(agreement: FrameworkAgreement, *, lot: Lot | None = None, holders: Iterable[Supplier] = ()) -> int:
+    """Distinct suppliers holding a lot of the agreement; with `lot`, its holders replaced by `holders`."""
+    recorded = LotHolder.objects.filter(lot__agreement_id=agreement.pk)
+    if lot is not None and lot.pk:
+        recorded = recorded.exclude(lot_id=lot.pk)
+    return len(set(recorded.values_list("supplier_id", flat=True)) | {supplier.pk for supplier in holders})
+
+
+def _check_offers_received(agreement: FrameworkAgreement, errors: Errors) -> None:
+    # Every holder made an offer: fewer offers than holders would publish impossible DECP data.
+    offers = agreement.offers_received
+    if offers is None:
+        return
+    if offers < 1:
+        errors.add("offers_received", _("Le nombre d'offres reçues est d'au moins une."))
+        return
+    holders = holder_count(agreement) if agreement.pk else 0
+    if offers < holders:
+        errors.add(
+            "offers_received",
+            _("Le nombre d'offres reçues ne peut être inférieur au nombre de titulaires (%(count)s).")
+            % {"count": holders},
+        )
+
+
+def _check_holders_within_offers(
+    agreement: FrameworkAgreement, lot: Lot, holders: list[Supplier], errors: Errors
+) -> None:
+    # The recorded number of offers bounds the holders: a supplier that made no offer cannot hold a lot.
+    if agreement.offers_received is None:
+        return
+    count = holder_count(agreement, lot=lot, holders=holders)
+    if count > agreement.offers_received:
+        errors.add(
+            "holders",
+            _(
+                "L'accord-cadre aurait %(count)s titulaires pour %(offers)s offre(s) reçue(s) : corrigez d'abord "
+                "le nombre d'offres reçues de l'accord-cadre."
+            )
+            % {"count": count, "offers": agreement.offers_received},
+        )
+
+
 def _check_agreement(agreement: FrameworkAgreement, errors: Errors) -> None:
     agreement.reference = (agreement.reference or "").strip()
     agreement.subject = (agreement.subject or "").strip()
@@ -175,7 +219,9 @@ def _check_agreement(agreement: FrameworkAgreement, errors: Errors) -> None:
         errors.check(rules.assert_framework_duration, agreement.duration_months)
     if agreement.notification_date and agreement.start_date and agreement.start_date < agreement.notification_date:
         errors.add("start_date", _("L'exécution ne peut commencer avant la notification de l'accord-cadre."))
-    errors.full_clean(agreement)
+    _check_offers_received(agreement, errors)
+    # Our message on the number of offers is enough; the field's own bound (≥ 0) would repeat it.
+    errors.full_clean(agreement, exclude=["offers_received"] if errors.has("offers_received") else None)
 
 
 @transaction.atomic
@@ -191,9 +237,11 @@ def agreement_create(
     duration_months: int,
     allowed_member_kinds: Iterable[str] = (),
     description: str = "",
+    offers_received: int | None = None,
     request: Any = None,
 ) -> FrameworkAgreement:
-    """Record a framework agreement in preparation (4 years at most — CCP L2125-1; reference unique; CPV checked)."""
+    """Record a framework agreement in preparation (4 years at most — CCP L2125-1; reference unique; CPV checked;
+    at least one offer received when the number is given)."""
     require_purchasing_manager(acting_user)
     agreement = FrameworkAgreement(
         reference=reference,
@@ -205,6 +253,7 @@ def agreement_create(
         duration_months=duration_months,
         allowed_member_kinds=list(allowed_member_kinds),
         description=description,
+        offers_received=offers_received,
         status=AgreementStatus.DRAFT,
     )
     errors = Errors()
@@ -219,7 +268,8 @@ def agreement_create(
 def agreement_update(
     *, agreement: FrameworkAgreement, acting_user: Any, request: Any = None, **changes: Any
 ) -> FrameworkAgreement:
-    """Change an agreement's description (not once it has ended); the same checks as at creation."""
+    """Change an agreement's description (not once it has ended); the same checks as at creation, and no fewer
+    offers received than the holders already recorded on its lots."""
     require_purchasing_manager(acting_user)
     _reject_unknown("agreement_update", changes, AGREEMENT_FIELDS)
     agreement = FrameworkAgreement.objects.select_for_update().get(pk=agreement.pk)
@@ -334,12 +384,15 @@ def lot_create(
     """Add a lot to an agreement: a maximum > 0, an optional minimum ≤ maximum (CCP R2162-4), ranked holders."""
     require_purchasing_manager(acting_user)
     holders = list(holders)
+    # Locked so that the number of offers received cannot change while holders are counted against it.
+    agreement = FrameworkAgreement.objects.select_for_update().get(pk=agreement.pk)
     errors = Errors()
     if agreement.status == AgreementStatus.ENDED:
         errors.add(None, _("On n'ajoute pas de lot à un accord-cadre terminé."))
     lot = Lot(agreement=agreement, number=number, title=title, max_amount_ht=max_amount_ht, min_amount_ht=min_amount_ht)
     _check_lot(lot, errors)
     _check_holders(holders, errors)
+    _check_holders_within_offers(agreement, lot, holders, errors)
     errors.raise_if_any()
     lot.save()
     _set_holders(lot, holders)
@@ -369,6 +422,8 @@ def lot_update(
         dropped = ordered - {s.pk for s in holders}
         if dropped:
             errors.add("holders", _("Un titulaire qui a déjà reçu des commandes ne peut être retiré du lot."))
+        agreement = FrameworkAgreement.objects.select_for_update().get(pk=lot.agreement_id)
+        _check_holders_within_offers(agreement, lot, holders, errors)
     errors.raise_if_any()
     lot.save()
     if holders is not None:

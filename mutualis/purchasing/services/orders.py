@@ -37,7 +37,7 @@ from mutualis.purchasing.selectors.orders import (
 )
 
 CENT = Decimal("0.01")
-ORDER_FIELDS = ["site_id", "internal_reference", "ej_number", "service_code", "note"]
+ORDER_FIELDS = ["supplier_id", "site_id", "internal_reference", "ej_number", "service_code", "note"]
 
 
 def _url(name: str, *args: Any) -> str:
@@ -235,6 +235,23 @@ def _check_references(order: Order) -> None:
         raise ValidationError(errors)
 
 
+def _check_holder_choice(order: Order) -> None:
+    """A lot with several holders orders from its first-ranked holder (the agreement's cascade); another holder
+    may be chosen only with the reason written in the order's note."""
+    ranks = dict(LotHolder.objects.filter(lot_id=order.lot_id).values_list("supplier_id", "rank"))
+    if order.supplier_id not in ranks:
+        raise ValidationError({"supplier": _("Ce fournisseur n'est pas titulaire du lot.")})
+    if ranks[order.supplier_id] > min(ranks.values()) and not order.note.strip():
+        raise ValidationError(
+            {
+                "note": _(
+                    "Le titulaire classé premier n'est pas retenu : indiquez dans la note pourquoi "
+                    "(indisponibilité, délai, rupture…), comme le prévoit la cascade de l'accord-cadre."
+                )
+            }
+        )
+
+
 _UNCHANGED: Any = object()
 
 
@@ -243,6 +260,7 @@ def order_update(
     *,
     order: Order,
     acting_user: Any,
+    supplier: Any = _UNCHANGED,
     site: Any = _UNCHANGED,
     internal_reference: Any = _UNCHANGED,
     ej_number: Any = _UNCHANGED,
@@ -250,11 +268,14 @@ def order_update(
     note: Any = _UNCHANGED,
     request: HttpRequest | None = None,
 ) -> Order:
-    """Set a draft order's delivery site and references (EJ and Chorus service code when the member requires them)."""
+    """Set a draft order's holder (among the lot's holders), delivery site and references (EJ and Chorus service
+    code when the member requires them)."""
     order = _lock_order(order)
     _require_ordering_role(acting_user, order.member)
     _require_draft(order)
     before = snapshot(order, ORDER_FIELDS)
+    if supplier is not _UNCHANGED:
+        order.supplier = supplier
     if site is not _UNCHANGED:
         order.site = site
     for name, value in (
@@ -265,6 +286,7 @@ def order_update(
     ):
         if value is not _UNCHANGED:
             setattr(order, name, (value or "").strip())
+    _check_holder_choice(order)
     _check_references(order)
     order.full_clean()
     order.save()
@@ -369,10 +391,11 @@ def _check_submission(order: Order) -> None:
         errors["lines"] = _("Ajoutez au moins un article avant de soumettre la commande.")
     if order.site_id is None:
         errors["site"] = _("Choisissez le site de livraison avant de soumettre la commande.")
-    try:
-        _check_references(order)
-    except ValidationError as exc:
-        errors.update(exc.message_dict)
+    for check in (_check_holder_choice, _check_references):
+        try:
+            check(order)
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
     if errors:
         raise ValidationError(errors)
 

@@ -194,3 +194,16 @@ def order_with_lines(*, member, lines, status="validated", validated_at=None):
         for item, quantity, unit, listed in lines
     )
     return order
+
+
+def agreement_kwargs(**overrides):
+    """The arguments of a valid `agreement_create` call (a 4-year tablets agreement), with `overrides` applied."""
+    return {
+        "reference": "AC-2026-001",
+        "subject": "Fourniture de tablettes pour les collèges",
+        "cpv_code": "30213200-7",
+        "procedure": Procedure.OPEN_TENDER,
+        "notification_date": datetime.date(2026, 1, 5),
+        "start_date": datetime.date(2026, 2, 1),
+        "duration_months": 48,
+    } | overrides

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from mutualis.accounts.tests.factories import StaffFactory, UserFactory
 from mutualis.purchasing import pricing
-from mutualis.purchasing.choices import AgreementStatus, ItemCategory, Procedure
+from mutualis.purchasing.choices import AgreementStatus, ItemCategory
 from mutualis.purchasing.models import Amendment, CatalogueItem, FrameworkAgreement, ItemPrice, Lot, Supplier
 from mutualis.purchasing.services import agreements as services
 from mutualis.purchasing.tests.factories import (
@@ -17,6 +17,7 @@ from mutualis.purchasing.tests.factories import (
     FrameworkAgreementFactory,
     LotFactory,
     SupplierFactory,
+    agreement_kwargs,
     make_supplier_siret,
 )
 
@@ -26,18 +27,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def officer():
     return StaffFactory(email="acheteur@operateur.example.fr", staff_role="purchasing_officer")
-
-
-def agreement_kwargs(**overrides):
-    return {
-        "reference": "AC-2026-001",
-        "subject": "Fourniture de tablettes pour les collèges",
-        "cpv_code": "30213200-7",
-        "procedure": Procedure.OPEN_TENDER,
-        "notification_date": datetime.date(2026, 1, 5),
-        "start_date": datetime.date(2026, 2, 1),
-        "duration_months": 48,
-    } | overrides
 
 
 def test_framework_agreement_longer_than_four_years_is_refused(officer):

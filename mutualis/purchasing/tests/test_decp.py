@@ -96,3 +96,19 @@ def test_decp_route_matrix(world):
     """The DECP export is public open data: every role, anonymous included, gets it."""
     expected = dict.fromkeys(("anonymous", "other_member", "reader", "agent", "manager", "staff"), 200)
     assert_role_matrix(world, method="get", url="/opendata/decp.json", expected=expected)
+
+
+def test_decp_publishes_the_recorded_number_of_offers():
+    """`offresRecues` is the number of offers recorded at the award; when it was not recorded, the number of
+    distinct holders (each made an offer) — still valid against the schema."""
+    recorded = LotFactory(agreement__reference="AC-2025-OFF", agreement__offers_received=6).agreement
+    LotFactory(agreement=recorded)
+    unknown = LotFactory(agreement__reference="AC-2025-NON").agreement
+    LotFactory(agreement=unknown)
+
+    document = decp.decp_document()
+
+    assert schema_errors(document) == []
+    records = {record["id"]: record for record in document["marches"]["marche"]}
+    assert records["AC-2025-OFF"]["offresRecues"] == 6
+    assert records["AC-2025-NON"]["offresRecues"] == 2

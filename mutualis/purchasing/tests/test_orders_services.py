@@ -244,3 +244,43 @@ def test_lines_cannot_change_after_submission(world, item):
     with pytest.raises(ValidationError):
         services.order_line_update(line=order.lines.get(), quantity=9, acting_user=world.agent)
     assert order.lines.get().quantity == 1
+
+
+def _second_holder(item):
+    from mutualis.purchasing.models import LotHolder
+    from mutualis.purchasing.tests.factories import SupplierFactory
+
+    return LotHolder.objects.create(lot=item.lot, supplier=SupplierFactory(name="Second titulaire"), rank=2).supplier
+
+
+def test_a_lower_ranked_holder_needs_a_reason_in_the_note(world, item):
+    """A multi-holder lot orders from its first-ranked holder; choosing the second needs the reason in the note,
+    and a supplier holding no share of the lot is refused — nothing changes when refused."""
+    second = _second_holder(item)
+    order = order_for(member=world.member_a, user=world.agent, item=item, site=world.site_a)
+    first = order.supplier
+    with pytest.raises(ValidationError) as exc:
+        services.order_update(order=order, supplier=second, acting_user=world.agent)
+    assert "note" in exc.value.message_dict
+    assert Order.objects.get(pk=order.pk).supplier == first
+    outsider = CatalogueItemFactory().lot.lot_holders.get().supplier
+    with pytest.raises(ValidationError) as exc:
+        services.order_update(order=order, supplier=outsider, note="Rupture", acting_user=world.agent)
+    assert exc.value.message_dict["supplier"] == ["Ce fournisseur n'est pas titulaire du lot."]
+    services.order_update(
+        order=order, supplier=second, note="Titulaire n°1 en rupture de stock jusqu'en mars.", acting_user=world.agent
+    )
+    assert Order.objects.get(pk=order.pk).supplier == second
+
+
+def test_submission_of_a_lower_ranked_holder_order_without_reason_is_refused(world, item):
+    """An order opened (e.g. through the API) to the second-ranked holder cannot be submitted without a reason."""
+    second = _second_holder(item)
+    order = services.order_create(
+        member=world.member_a, lot=item.lot, supplier=second, site=world.site_a, acting_user=world.agent
+    )
+    services.order_line_add(order=order, item=item, quantity=1, acting_user=world.agent)
+    with pytest.raises(ValidationError) as exc:
+        services.order_transition(order=order, to_status=OrderStatus.SUBMITTED, acting_user=world.agent)
+    assert "note" in exc.value.message_dict
+    assert Order.objects.get(pk=order.pk).status == OrderStatus.DRAFT

@@ -172,3 +172,29 @@ def test_other_members_orders_are_invisible(world):
     response = client.post(reverse("purchasing:order_transition", args=[order.pk]), {"to_status": "cancelled"})
     assert response.status_code == 404
     assert Order.objects.get(pk=order.pk).status == OrderStatus.DRAFT
+
+
+def test_order_form_offers_the_holders_of_a_multi_holder_lot(world):
+    """The holder select appears only when the lot has several holders, ranked; a bad choice answers 400 in French
+    and leaves the order as it was."""
+    from mutualis.purchasing.models import LotHolder
+    from mutualis.purchasing.tests.factories import SupplierFactory
+
+    item = CatalogueItemFactory()
+    order = order_for(member=world.member_a, user=world.agent, item=item, site=world.site_a)
+    client = client_for(world.agent)
+    url = reverse("purchasing:order_update", args=[order.pk])
+    assert 'name="supplier"' not in client.get(url).content.decode()
+
+    second = LotHolder.objects.create(lot=item.lot, supplier=SupplierFactory(name="Bureautique Ouest"), rank=2)
+    page = client.get(url).content.decode()
+    assert 'name="supplier"' in page and "2. Bureautique Ouest" in page
+    response = client.post(url, {"supplier": second.supplier_id, "site": world.site_a.pk})
+    assert response.status_code == 400
+    assert "Le titulaire classé premier n&#x27;est pas retenu" in response.content.decode()
+    assert Order.objects.get(pk=order.pk).supplier_id != second.supplier_id
+    response = client.post(
+        url, {"supplier": second.supplier_id, "site": world.site_a.pk, "note": "Rupture chez le premier titulaire."}
+    )
+    assert response.status_code == 302
+    assert Order.objects.get(pk=order.pk).supplier_id == second.supplier_id

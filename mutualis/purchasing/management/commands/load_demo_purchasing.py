@@ -23,9 +23,9 @@ from mutualis.accounts.services import DEMO_EMAIL_DOMAIN, user_create
 from mutualis.members.choices import Competence, MemberRole, MemberStatus
 from mutualis.members.models import Member, Membership
 from mutualis.members.services import membership_add
+from mutualis.purchasing.choices import AgreementStatus, Procedure
 from mutualis.purchasing.choices import ItemCategory as Cat
 from mutualis.purchasing.choices import OrderStatus as S
-from mutualis.purchasing.choices import Procedure
 from mutualis.purchasing.models import FrameworkAgreement, Lot, MemberPurchasingSettings, Order
 from mutualis.purchasing.services import agreements, consolidation, deliveries, invoices, orders
 
@@ -47,7 +47,7 @@ AGREEMENTS: list[tuple[Any, ...]] = [
                 "Tablettes et ordinateurs portables",
                 D("2400000"),
                 D("200000"),
-                0,
+                (0, 7),  # multi-attributaire: ranked holders
                 [
                     ("TAB-10", "Tablette 10 pouces 64 Go avec coque", Cat.TABLET, D("289.00"), D("369.00"), True),
                     ("PC-14", "Ordinateur portable 14 pouces élève", Cat.TABLET, D("529.00"), D("699.00"), True),
@@ -190,6 +190,8 @@ AGREEMENTS: list[tuple[Any, ...]] = [
         ],
     ),
 ]
+# Offers received at the award of each agreement (published as `offresRecues` in the DECP).
+OFFERS_RECEIVED = {"DEMO-2025-01": 7, "DEMO-2025-02": 4, "DEMO-2024-03": 5, "DEMO-2025-04": 3, "DEMO-2025-05": 6}
 SUPPLIERS = [
     "Numéria Éducation (fictif)",
     "Projecta Interactive (fictif)",
@@ -198,6 +200,7 @@ SUPPLIERS = [
     "VigiSite Sécurité (fictif)",
     "Électropôle Recharge (fictif)",
     "Fibréa Télécom (fictif)",
+    "Tabléo Distribution (fictif)",
 ]
 # Members that order, by SIREN → (the agent's local part, approval threshold HT).
 ORDERING_AGENTS = {
@@ -274,7 +277,13 @@ class Command(BaseCommand):
             suppliers.append(supplier)
         created = 0
         for reference, subject, cpv, procedure, notified, start, months, lots in AGREEMENTS:
-            if FrameworkAgreement.objects.filter(reference=reference).exists():
+            existing = FrameworkAgreement.objects.filter(reference=reference).first()
+            if existing is not None:
+                # Demo agreements loaded before the number of offers was recorded get it once.
+                if existing.offers_received is None and existing.status != AgreementStatus.ENDED:
+                    agreements.agreement_update(
+                        agreement=existing, acting_user=self.buyer, offers_received=OFFERS_RECEIVED[reference]
+                    )
                 continue
             agreement = agreements.agreement_create(
                 acting_user=self.buyer,
@@ -286,6 +295,7 @@ class Command(BaseCommand):
                 start_date=start,
                 duration_months=months,
                 description="Accord-cadre à bons de commande passé par la centrale d'achat pour ses adhérents.",
+                offers_received=OFFERS_RECEIVED[reference],
             )
             for number, title, maximum, minimum, supplier_index, items in lots:
                 lot = agreements.lot_create(
@@ -295,7 +305,10 @@ class Command(BaseCommand):
                     title=title,
                     max_amount_ht=maximum,
                     min_amount_ht=minimum,
-                    holders=[suppliers[supplier_index]],
+                    holders=[
+                        suppliers[i]
+                        for i in (supplier_index if isinstance(supplier_index, tuple) else [supplier_index])
+                    ],
                 )
                 for ref, label, category, price, list_price, serialized in items:
                     agreements.item_create(
