@@ -66,13 +66,27 @@ def page(chromium: Any, live_server: Any, request: pytest.FixtureRequest) -> Ite
 
 
 def axe_check(page: Any, *, exclude: list[str] | None = None) -> None:
-    """Run axe-core (WCAG 2.0/2.1 A and AA rules) on the current page and fail on any violation."""
-    page.add_script_tag(path=str(AXE_SCRIPT))
-    result = page.evaluate(
-        """async (exclude) => await axe.run({exclude: exclude.map(s => [s])},
-               {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})""",
-        exclude or [],
-    )
+    """Run axe-core (WCAG 2.0/2.1 A and AA rules) on the current page and fail on any violation.
+
+    A click that loads a page returns once the new document is committed, possibly before it has a <head>: wait for
+    it to load, and start again if a navigation still replaces the document under axe.
+    """
+    from playwright.sync_api import Error as PlaywrightError
+
+    for attempt in range(3):
+        page.wait_for_load_state("load")
+        try:
+            page.add_script_tag(path=str(AXE_SCRIPT))
+            result = page.evaluate(
+                """async (exclude) => await axe.run({exclude: exclude.map(s => [s])},
+                       {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})""",
+                exclude or [],
+            )
+            break
+        except PlaywrightError as exc:
+            navigating = "context was destroyed" in str(exc) or "reading 'appendChild'" in str(exc)
+            if not navigating or attempt == 2:
+                raise
     violations = result["violations"]
     details = "\n".join(
         f"- {v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:5]}" for v in violations

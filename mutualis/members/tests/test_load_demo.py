@@ -62,3 +62,23 @@ def test_load_demo_is_complete_and_idempotent():
     assert all(user.check_password("demo-mutualis-2026") for user in demo)
     assert "gestionnaire.versailles@demo.mutualis.fr" in out.getvalue()
     assert audit_verify() == []
+    _assert_purchasing_demo()
+
+
+def _assert_purchasing_demo():
+    """Purchasing demo: orders in every status with a believable history (numbers of the year they were placed,
+    steps in order, none in the future), agreements with their offers received, a multi-holder lot."""
+    from django.utils import timezone
+
+    from mutualis.purchasing.choices import OrderStatus
+    from mutualis.purchasing.models import FrameworkAgreement, LotHolder, Order
+
+    orders = Order.objects.prefetch_related("transitions")
+    assert set(orders.values_list("status", flat=True)) == set(OrderStatus.values)
+    now = timezone.now()
+    for order in orders:
+        assert order.number == f"BC-{timezone.localtime(order.created_at).year}-{order.pk:06d}"
+        steps = [t.at for t in sorted(order.transitions.all(), key=lambda t: t.pk)]
+        assert steps == sorted(steps) and steps[-1] <= now, order.number
+    assert not FrameworkAgreement.objects.filter(offers_received__isnull=True).exists()
+    assert LotHolder.objects.filter(rank=2, lot__agreement__reference="DEMO-2025-01").exists()

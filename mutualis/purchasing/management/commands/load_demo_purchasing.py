@@ -475,14 +475,52 @@ class Command(BaseCommand):
 
 
 def _backdate(order: Order, ordered_on: datetime.date) -> None:
-    """Spread the demo's history: the order's own timestamps move to the day it was placed (and the days after)."""
-    start = timezone.make_aware(datetime.datetime.combine(ordered_on, datetime.time(9, 30)))
+    """Spread the demo's history: the order, its number, its status history, its consolidated order and the
+    delivery events of its assets move to the days they would have happened (placed on `ordered_on`)."""
+    from mutualis.assets.models import AssetEvent
+    from mutualis.purchasing.models import ConsolidatedOrder, OrderTransition
+
+    now = timezone.now()
+
+    def at(day: datetime.date, offset_days: int = 0, hour: int = 9) -> datetime.datetime:
+        moment = datetime.datetime.combine(day + datetime.timedelta(days=offset_days), datetime.time(hour, 30))
+        return min(timezone.make_aware(moment), now)  # a step "today" never lies in the future
+
     order.refresh_from_db()
-    changes: dict[str, Any] = {"created_at": start}
+    start = at(ordered_on)
+    changes: dict[str, Any] = {"created_at": start, "number": f"BC-{ordered_on.year}-{order.pk:06d}"}
     for offset, field in enumerate(["submitted_at", "validated_at", "sent_at"]):
         if getattr(order, field) is not None:
-            changes[field] = start + datetime.timedelta(days=offset * 2)
+            changes[field] = at(ordered_on, offset * 2)
+    delivery = order.deliveries.order_by("delivered_on").first()
+    invoice = order.invoices.order_by("received_on").first()
+    if order.service_certified_at is not None and order.execution_date is not None:
+        changes["service_certified_at"] = at(order.execution_date, 0, 15)
     Order.objects.filter(pk=order.pk).update(**changes)
+    # Each recorded step on the day it would have been taken (same-day steps an hour apart, in order).
+    step_day = {
+        S.DRAFT: (ordered_on, 0),
+        S.SUBMITTED: (ordered_on, 0),
+        S.APPROVED: (ordered_on, 1),
+        S.REJECTED: (ordered_on, 1),
+        S.CANCELLED: (ordered_on, 1),
+        S.VALIDATED: (ordered_on, 2),
+        S.SENT: (ordered_on, 4),
+        S.PARTIALLY_DELIVERED: (delivery.delivered_on if delivery else ordered_on, 0),
+        S.DELIVERED: (delivery.delivered_on if delivery else ordered_on, 0),
+        S.SERVICE_CERTIFIED: (order.execution_date or ordered_on, 0),
+        S.INVOICED: (invoice.received_on if invoice else ordered_on, 0),
+        S.PAID: (invoice.paid_on if invoice and invoice.paid_on else ordered_on, 0),
+    }
+    for hour, transition in enumerate(order.transitions.order_by("pk"), start=9):
+        day, offset = step_day.get(transition.to_status, (ordered_on, 0))
+        OrderTransition.objects.filter(pk=transition.pk).update(at=at(day, offset, min(hour, 18)))
+    if order.consolidation_id is not None:
+        sent = at(ordered_on, 4)
+        ConsolidatedOrder.objects.filter(pk=order.consolidation_id).update(created_at=sent, sent_at=sent)
+    for event in AssetEvent.objects.filter(asset__order_line__order=order).select_related("asset"):
+        if event.asset.delivered_on is not None:
+            AssetEvent.objects.filter(pk=event.pk).update(at=at(event.asset.delivered_on, 0, 14))
 
 
 def _supplier(siret: str) -> Any:
