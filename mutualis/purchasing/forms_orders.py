@@ -97,7 +97,7 @@ class OrderUpdateForm(forms.ModelForm):
             self.fields["supplier"].empty_label = None
             self.fields["supplier"].help_text = _(
                 "Le lot a plusieurs titulaires, classés. Commandez au premier ; un autre seulement s'il ne peut pas "
-                "exécuter la commande, en indiquant pourquoi dans la note."
+                "exécuter la commande, en indiquant pourquoi dans le commentaire."
             )
         else:
             del self.fields["supplier"]

@@ -237,7 +237,7 @@ def _check_references(order: Order) -> None:
 
 def _check_holder_choice(order: Order) -> None:
     """A lot with several holders orders from its first-ranked holder (the agreement's cascade); another holder
-    may be chosen only with the reason written in the order's note."""
+    may be chosen only with the reason written in the order's comment (`note`)."""
     ranks = dict(LotHolder.objects.filter(lot_id=order.lot_id).values_list("supplier_id", "rank"))
     if order.supplier_id not in ranks:
         raise ValidationError({"supplier": _("Ce fournisseur n'est pas titulaire du lot.")})
@@ -245,7 +245,7 @@ def _check_holder_choice(order: Order) -> None:
         raise ValidationError(
             {
                 "note": _(
-                    "Le titulaire classé premier n'est pas retenu : indiquez dans la note pourquoi "
+                    "Le titulaire classé premier n'est pas retenu : indiquez pourquoi dans le commentaire "
                     "(indisponibilité, délai, rupture…), comme le prévoit la cascade de l'accord-cadre."
                 )
             }
