@@ -8,3 +8,9 @@ class PurchasingConfig(AppConfig):
     name = "mutualis.purchasing"
     label = "purchasing"
     verbose_name = _("Centrale d'achat")
+
+    def ready(self) -> None:
+        from mutualis.core.panels import register_commune_panel
+        from mutualis.purchasing.panels import commune_purchasing_panel
+
+        register_commune_panel(commune_purchasing_panel, order=30)

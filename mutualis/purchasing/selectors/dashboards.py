@@ -345,3 +345,22 @@ def operator_dashboard(*, user: Any, filters: dict[str, Any] | None = None) -> d
         "by_departement": [departements[code] for code in sorted(departements)],
         "lots": _lot_rows(filters, timezone.localdate()) if is_operator_staff(user) else [],
     }
+
+
+def commune_purchasing_summary(*, commune: Any) -> dict[str, Any] | None:
+    """Public figures of the central purchasing in a commune: the orders delivered to sites located in it
+    (validated onwards), per year, with the buyers' count and the savings; None when there are none.
+
+    Aggregates only: no order, item or category is named (some sites hold security equipment).
+    """
+    orders = Order.objects.filter(site__commune=commune, status__in=CONSUMING_STATUSES)
+    years = _year_rows(orders)
+    if not years:
+        return None
+    return {
+        "years": years,
+        "orders": sum(row["count"] for row in years),
+        "total_ht": sum((row["total_ht"] for row in years), ZERO),
+        "buyers": orders.order_by().values("member_id").distinct().count(),
+        **_savings(OrderLine.objects.filter(order__in=orders)),
+    }

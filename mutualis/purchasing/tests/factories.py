@@ -161,7 +161,7 @@ def order_for(*, member, user, item=None, lot=None, site=None, quantity: int = 1
 _dashboard_order_numbers = itertools.count(1)
 
 
-def order_with_lines(*, member, lines, status="validated", validated_at=None):
+def order_with_lines(*, member, lines, status="validated", validated_at=None, site=None):
     """An order of `member` straight in the database (no services) in `status`, validated at `validated_at`, with
     `lines` as (item, quantity, unit_price_ht, list_price_ht) tuples and its totals computed from them: figures
     for the dashboards."""
@@ -176,6 +176,7 @@ def order_with_lines(*, member, lines, status="validated", validated_at=None):
         lot=lot,
         supplier=lot.lot_holders.first().supplier,
         status=status,
+        site=site,
         validated_at=validated_at,
         total_ht=total,
         total_vat=(total * Decimal("0.2")).quantize(Decimal("0.01")),
