@@ -57,3 +57,26 @@ def test_navigation_depends_on_the_user_and_marks_the_current_page(client):
     login_as(client, StaffFactory())
     body = client.get("/back-office/adherents/").content.decode()
     assert 'aria-current="page">Adhérents' in body and "Journal d&#x27;audit" in body and "Panier" not in body
+
+
+def test_error_pages_are_french(client, world):
+    """404, 403, CSRF failure and 500 answer with French pages that say what happened and lead back home."""
+    from django.core.exceptions import PermissionDenied
+    from django.test import Client, RequestFactory
+    from django.views.defaults import permission_denied, server_error
+
+    missing = client.get("/cette-page-n-existe-pas/")
+    assert missing.status_code == 404
+    assert "<title>Page introuvable — Mutualis</title>" in missing.content.decode()
+
+    request = RequestFactory().get("/")
+    request.user = world.reader
+    refused = permission_denied(request, PermissionDenied())
+    assert refused.status_code == 403 and "Accès refusé" in refused.content.decode()
+
+    strict = Client(enforce_csrf_checks=True)
+    expired = strict.post("/compte/connexion/", {"username": "x", "password": "y"})
+    assert expired.status_code == 403 and "Formulaire expiré" in expired.content.decode()
+
+    crashed = server_error(RequestFactory().get("/"))
+    assert crashed.status_code == 500 and "Erreur du service" in crashed.content.decode()
