@@ -52,7 +52,7 @@ test-browser:
 lint:
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy $(wildcard mutualis/*/services.py mutualis/*/services mutualis/*/selectors.py mutualis/*/selectors)
+	$(VENV)/bin/mypy $(wildcard mutualis/*/services.py mutualis/*/services mutualis/*/selectors.py mutualis/*/selectors mutualis/*/tasks.py)
 
 check-migrations:
 	$(PY) manage.py makemigrations --check --dry-run

@@ -37,6 +37,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("rôle à l'opérateur"), max_length=32, choices=StaffRole.choices, blank=True, default=StaffRole.NONE
     )
     is_active = models.BooleanField(_("actif"), default=True)
+    notify_by_email = models.BooleanField(
+        _("notifications par courriel"),
+        default=True,
+        help_text=_("Recevoir aussi par courriel les notifications (commande à approuver, alerte de seuil…)."),
+    )
     date_joined = models.DateTimeField(_("inscrit le"), default=timezone.now)
 
     objects = UserManager()

@@ -89,3 +89,10 @@ def totp_device_set_demo(*, user: User) -> TOTPDevice:
         raise ValueError("Seuls les comptes de démonstration peuvent recevoir le secret TOTP publié.")
     TOTPDevice.objects.filter(user=user).delete()
     return TOTPDevice.objects.create(user=user, name="Démonstration", key=DEMO_TOTP_KEY_HEX, confirmed=True)
+
+
+def user_set_email_notifications(*, user: User, enabled: bool) -> User:
+    """Whether the user also receives their notifications by e-mail (they always show on the platform)."""
+    user.notify_by_email = bool(enabled)
+    user.save(update_fields=["notify_by_email"])
+    return user

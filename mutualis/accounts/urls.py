@@ -12,6 +12,7 @@ urlpatterns = [
     path("deux-facteurs/", views.totp_setup_view, name="totp_setup"),
     path("", views.profile_view, name="profile"),
     path("jeton-api/", views.api_token_view, name="api_token"),
+    path("courriels/", views.email_notifications_view, name="email_notifications"),
     path(
         "activer/<uidb64>/<token>/",
         auth_views.PasswordResetConfirmView.as_view(

@@ -158,6 +158,19 @@ def profile_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+def email_notifications_view(request: HttpRequest) -> HttpResponse:
+    """Turn the e-mail copy of the user's notifications on or off."""
+    enabled = request.POST.get("notify_by_email") == "on"
+    services.user_set_email_notifications(user=request.user, enabled=enabled)
+    if enabled:
+        messages.success(request, _("Vous recevrez aussi vos notifications par courriel."))
+    else:
+        messages.success(request, _("Vos notifications ne vous seront plus envoyées par courriel."))
+    return redirect("accounts:profile")
+
+
+@login_required
+@require_POST
 def api_token_view(request: HttpRequest) -> HttpResponse:
     """Create or replace the user's API token; the key is shown once."""
     token = services.api_token_regenerate(user=request.user, request=request)

@@ -96,15 +96,26 @@ def audit_verify() -> list[str]:
 
 
 def notify(*, recipients: Iterable[Any], kind: str, title: str, body: str = "", url: str = "") -> int:
-    """Store a notification for each recipient; the realtime process pushes it to their open pages."""
+    """Store a notification for each recipient; the realtime process pushes it to their open pages, and the worker
+    e-mails it to those who accept e-mails (after the transaction commits)."""
     rows = [
         Notification(recipient=user, kind=kind, title=title[:200], body=body, url=url)
         for user in {u.pk: u for u in recipients}.values()
     ]
     Notification.objects.bulk_create(rows)
     user_ids = [row.recipient_id for row in rows]
+    notification_ids = [row.pk for row in rows if row.pk is not None]
     transaction.on_commit(lambda: _wake_realtime(user_ids))
+    transaction.on_commit(lambda: _enqueue_emails(notification_ids))
     return len(rows)
+
+
+def _enqueue_emails(notification_ids: list[int]) -> None:
+    # The worker sends them: a slow or absent mail server never holds up the page that raised the notification.
+    from mutualis.core.tasks import send_notification_emails
+
+    if notification_ids:
+        send_notification_emails.enqueue(notification_ids)
 
 
 def _wake_realtime(user_ids: list[int]) -> None:

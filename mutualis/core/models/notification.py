@@ -18,6 +18,7 @@ class Notification(models.Model):
     body = models.TextField(_("texte"), blank=True)
     url = models.CharField(_("lien"), max_length=500, blank=True)
     read_at = models.DateTimeField(_("lue le"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("envoyée par courriel le"), null=True, blank=True)
 
     class Meta:
         ordering = ["-id"]
