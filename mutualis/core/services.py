@@ -1,7 +1,9 @@
 """Writes owned by core: appending to the audit log."""
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.db import models, transaction
@@ -106,8 +108,22 @@ def notify(*, recipients: Iterable[Any], kind: str, title: str, body: str = "", 
     user_ids = [row.recipient_id for row in rows]
     notification_ids = [row.pk for row in rows if row.pk is not None]
     transaction.on_commit(lambda: _wake_realtime(user_ids))
-    transaction.on_commit(lambda: _enqueue_emails(notification_ids))
+    if not _emails_suppressed.get():
+        transaction.on_commit(lambda: _enqueue_emails(notification_ids))
     return len(rows)
+
+
+_emails_suppressed: ContextVar[bool] = ContextVar("notification_emails_suppressed", default=False)
+
+
+@contextmanager
+def notification_emails_suppressed() -> Iterator[None]:
+    """Within this block, notifications are stored and shown but not e-mailed (loading demo data or history)."""
+    token = _emails_suppressed.set(True)
+    try:
+        yield
+    finally:
+        _emails_suppressed.reset(token)
 
 
 def _enqueue_emails(notification_ids: list[int]) -> None:

@@ -68,3 +68,13 @@ def test_anonymous_cannot_change_the_setting(client):
     """Without a session the switch redirects to the login page and changes nothing."""
     response = client.post("/compte/courriels/", {})
     assert response.status_code == 302 and "/compte/connexion/" in response["Location"]
+
+
+def test_notifications_raised_while_suppressed_are_not_emailed(django_capture_on_commit_callbacks):
+    """Loading the demo (or history) stores notifications without e-mailing them."""
+    from mutualis.core.services import notification_emails_suppressed
+
+    user = UserFactory()
+    with django_capture_on_commit_callbacks(execute=True), notification_emails_suppressed():
+        notify(recipients=[user], kind="test", title="Historique")
+    assert Notification.objects.get().emailed_at is None and mail.outbox == []

@@ -22,7 +22,7 @@ from stdnum import luhn
 from mutualis.accounts.management.commands.demo_logins import DEMO_PASSWORD
 from mutualis.accounts.models import User
 from mutualis.accounts.services import DEMO_EMAIL_DOMAIN, totp_device_set_demo, user_create
-from mutualis.core.models import Notification
+from mutualis.core.services import notification_emails_suppressed
 from mutualis.members import services
 from mutualis.members.choices import Competence as C
 from mutualis.members.choices import MemberKind, MemberRole, MemberStatus, SiteKind
@@ -159,6 +159,12 @@ class Command(BaseCommand):
     help = "Charge les données de démonstration (adhérents, sites, comptes) ; idempotent."
 
     def handle(self, *args: object, **options: object) -> None:
+        # The demo's notifications are history, not news: they show on the platform but are not e-mailed.
+        with notification_emails_suppressed():
+            self._load()
+        call_command("demo_logins", stdout=self.stdout)
+
+    def _load(self) -> None:
         if not Commune.objects.exists():
             call_command("load_territory", stdout=self.stdout)
         self.admin = self._staff_accounts()
@@ -169,9 +175,6 @@ class Command(BaseCommand):
         for step in DEMO_STEPS:
             if step in commands:
                 call_command(step, stdout=self.stdout)
-        # The demo's notifications are history, not news: the worker does not e-mail them.
-        Notification.objects.filter(emailed_at__isnull=True).update(emailed_at=timezone.now())
-        call_command("demo_logins", stdout=self.stdout)
 
     def _departements(self) -> int:
         created = 0
