@@ -119,6 +119,14 @@ class InvoiceFilterForm(forms.Form):
     overdue = forms.BooleanField(label=_("En retard seulement"), required=False)
     supplier = forms.ModelChoiceField(label=_("Fournisseur"), queryset=None, required=False, empty_label=_("Tous"))
     member = forms.ModelChoiceField(label=_("Adhérent"), queryset=None, required=False, empty_label=_("Tous"))
+    sort = forms.ChoiceField(
+        label=_("Tri"),
+        required=False,
+        choices=[
+            ("due", _("Échéance (les plus urgentes d'abord)")),
+            ("received", _("Réception (les plus récentes d'abord)")),
+        ],
+    )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         from mutualis.members.selectors import member_list

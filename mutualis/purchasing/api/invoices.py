@@ -19,7 +19,7 @@ from mutualis.core.permissions import AbilityPermission
 from mutualis.purchasing.models import Delivery, DeliveryLine, Invoice, Order, OrderLine
 from mutualis.purchasing.permissions import get_abilities
 from mutualis.purchasing.selectors.deliveries import delivery_list
-from mutualis.purchasing.selectors.invoices import invoice_clock, invoice_list, with_clocks
+from mutualis.purchasing.selectors.invoices import invoice_clock, invoice_list
 from mutualis.purchasing.selectors.orders import order_list
 from mutualis.purchasing.services import deliveries as delivery_services
 from mutualis.purchasing.services import invoices as invoice_services
@@ -96,12 +96,13 @@ class InvoiceSerializer(serializers.ModelSerializer):
             "amount_ttc",
             "status",
             "paid_on",
+            "due_date",
             "late_interest",
             "flat_fee",
             "suspensions",
             "clock",
         ]
-        read_only_fields = ["supplier", "status", "paid_on", "late_interest", "flat_fee"]
+        read_only_fields = ["supplier", "status", "paid_on", "due_date", "late_interest", "flat_fee"]
 
     @extend_schema_field(ClockSerializer)
     def get_clock(self, invoice: Invoice) -> dict[str, Any]:
@@ -178,6 +179,15 @@ class DeliveryViewSet(_Scoped):
         description=_("Les factures des adhérents visibles, avec le délai de paiement."),
         parameters=[
             OpenApiParameter("overdue", bool, description=_("Seulement les factures en retard")),
+            OpenApiParameter(
+                "sort",
+                str,
+                enum=["received", "due"],
+                description=_(
+                    "received (défaut) : les plus récemment reçues d'abord ; due : les impayées d'abord, par "
+                    "échéance croissante (sans échéance ensuite), puis les payées, dernier paiement d'abord"
+                ),
+            ),
             OpenApiParameter("status", str),
             OpenApiParameter("supplier", int),
             OpenApiParameter("member", int),
@@ -198,13 +208,6 @@ class InvoiceViewSet(_Scoped):
 
     def get_queryset(self) -> Any:
         return invoice_list(user=self.request.user, filters=self.request.query_params.dict())
-
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        invoices: Any = self.get_queryset()
-        if request.query_params.get("overdue") in {"1", "true"}:
-            invoices = with_clocks(invoices, overdue_only=True)
-        page = self.paginate_queryset(invoices)
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)

@@ -25,6 +25,10 @@ class Invoice(BaseModel):
     amount_ttc = models.DecimalField(_("montant TTC"), max_digits=14, decimal_places=2)
     status = models.CharField(_("statut"), max_length=16, choices=InvoiceStatus.choices, default=InvoiceStatus.RECEIVED)
     paid_on = models.DateField(_("payée le"), null=True, blank=True)
+    # The payment clock's due date, stored so lists filter and sort on it in SQL; kept equal to
+    # invoice_clock(invoice).due_date by services.invoices.invoice_refresh_due_date (None while the clock has not
+    # started or is suspended).
+    due_date = models.DateField(_("date limite de paiement"), null=True, blank=True, db_index=True)
     # Frozen when paid: the interest and flat fee owed for a late payment (CCP R2192-31 to -36).
     late_interest = models.DecimalField(_("intérêts moratoires"), default=Decimal("0"), max_digits=14, decimal_places=2)
     flat_fee = models.DecimalField(

@@ -1,4 +1,5 @@
-"""Reads of invoices, scoped by the user, with the legal payment clock computed for each (not stored until paid)."""
+"""Reads of invoices, scoped by the user: the legal payment clock computed for each (its due date is also stored, so
+lists filter on overdue, sort by urgency and total in SQL)."""
 
 import datetime
 from dataclasses import dataclass, field
@@ -6,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet, Sum, Value, When
 from django.http import Http404
 from django.utils import timezone
 
@@ -81,18 +82,12 @@ def invoice_clock(invoice: Invoice, *, today: datetime.date | None = None) -> Pa
     )
 
 
-def invoice_list(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[Invoice]:
-    """Invoices of the members the user may see, newest reception first.
+TRUE_VALUES = {True, "1", "true", "True", "on"}
 
-    filters: q (invoice or order number, EJ), status, supplier, member (ids). The clock is computed per invoice
-    with `invoice_clock` or `with_clocks`.
-    """
-    qs = (
-        Invoice.objects.filter(order__member_id__in=member_ids_for(user))
-        .select_related("order", "order__member", "order__site", "supplier")
-        .prefetch_related(Prefetch("suspensions", queryset=InvoiceSuspension.objects.order_by("started_on")))
-    )
-    filters = filters or {}
+
+def _scoped(user: Any, filters: dict[str, Any], today: datetime.date | None) -> QuerySet[Invoice]:
+    """The invoices of the members the user may see, filtered, unordered."""
+    qs = Invoice.objects.filter(order__member_id__in=member_ids_for(user))
     q = (filters.get("q") or "").strip()
     if q:
         qs = qs.filter(Q(number__icontains=q) | Q(order__number__icontains=q) | Q(order__ej_number__icontains=q))
@@ -102,18 +97,77 @@ def invoice_list(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySe
         value = str(filters.get(key) or "")
         if value.isdigit():
             qs = qs.filter(**{fld: int(value)})
+    if filters.get("overdue") in TRUE_VALUES:
+        qs = qs.filter(overdue_q(today or timezone.localdate()))
+    return qs
+
+
+def overdue_q(today: datetime.date) -> Q:
+    """Unpaid and past the stored due date on `today`: the SQL form of the clock's `overdue` (days late > 0)."""
+    return ~Q(status=InvoiceStatus.PAID) & Q(due_date__lt=today)
+
+
+def invoice_list(
+    *, user: Any, filters: dict[str, Any] | None = None, today: datetime.date | None = None
+) -> QuerySet[Invoice]:
+    """Invoices of the members the user may see.
+
+    filters: q (invoice or order number, EJ), status, supplier, member (ids), overdue (true / "1" / "true": unpaid
+    and past the stored due date on `today`, default the local date), sort:
+    - "received" (default): newest reception first;
+    - "due" (the list page's default, most urgent first): unpaid invoices first, by due date ascending, those
+      without a due date (service not executed, clock suspended) after them; then paid invoices, latest payment
+      first; ties by newest reception.
+    The full clock (days late, interest) is computed per invoice with `invoice_clock` or `with_clocks`.
+    """
+    filters = filters or {}
+    qs = (
+        _scoped(user, filters, today)
+        .select_related("order", "order__member", "order__site", "supplier")
+        .prefetch_related(Prefetch("suspensions", queryset=InvoiceSuspension.objects.order_by("started_on")))
+    )
+    if filters.get("sort") == "due":
+        paid_last = Case(When(status=InvoiceStatus.PAID, then=Value(1)), default=Value(0), output_field=IntegerField())
+        # Unpaid invoices have no payment date, so within them the due date decides.
+        return qs.order_by(
+            paid_last.asc(),
+            F("paid_on").desc(nulls_last=True),
+            F("due_date").asc(nulls_last=True),
+            "-received_on",
+            "-pk",
+        )
     return qs.order_by("-received_on", "-pk")
 
 
-def with_clocks(invoices: Any, *, overdue_only: bool = False, today: datetime.date | None = None) -> list[Invoice]:
-    """The invoices with `.clock` set; only the unpaid overdue ones if asked (computed in Python: the clock
-    depends on suspensions and execution dates)."""
-    result = []
+def invoice_overdue_totals(
+    *, user: Any, filters: dict[str, Any] | None = None, today: datetime.date | None = None
+) -> dict[str, Any]:
+    """Number, amount TTC and late-payment interest owed on `today` of the overdue invoices among the filtered
+    ones, from SQL aggregates grouped by due date (so as many rows as due dates, not invoices); the interest is
+    computed per due date on the summed amounts, within a cent per invoice of the sum of each invoice's interest."""
+    today = today or timezone.localdate()
+    rows = (
+        _scoped(user, {**(filters or {}), "overdue": True}, today)
+        .order_by()
+        .values("due_date")
+        .annotate(count=Count("pk"), ttc=Sum("amount_ttc"))
+    )
+    rate = ecb_rate()
+    totals: dict[str, Any] = {"overdue": 0, "amount_ttc": Decimal("0.00"), "interest": Decimal("0.00")}
+    for row in rows:
+        days = rules.days_late(due_date=row["due_date"], paid_on=None, today=today)
+        totals["overdue"] += row["count"]
+        totals["amount_ttc"] += row["ttc"]
+        totals["interest"] += rules.late_payment_interest(amount_ttc=row["ttc"], days=days, ecb_rate_percent=rate)
+    return totals
+
+
+def with_clocks(invoices: Any, *, today: datetime.date | None = None) -> list[Invoice]:
+    """The invoices (a page of them: each needs its suspensions and order) with `.clock` set."""
+    invoices = list(invoices)
     for invoice in invoices:
         invoice.clock = invoice_clock(invoice, today=today)
-        if not overdue_only or invoice.clock.overdue:
-            result.append(invoice)
-    return result
+    return invoices
 
 
 def invoice_get(*, user: Any, pk: Any) -> Invoice:

@@ -15,6 +15,7 @@ from mutualis.core.services import audit_record
 from mutualis.purchasing.choices import OrderStatus
 from mutualis.purchasing.models import Delivery, DeliveryLine, Order
 from mutualis.purchasing.permissions import order_fulfilment_abilities
+from mutualis.purchasing.services.invoices import invoice_refresh_due_date
 from mutualis.purchasing.services.orders import order_fulfilment_transition
 
 DELIVERABLE = {OrderStatus.SENT, OrderStatus.PARTIALLY_DELIVERED}
@@ -189,6 +190,8 @@ def service_certify(
     order.service_certified_at = timezone.now()
     order.service_certified_by = acting_user
     order.save(update_fields=["execution_date", "service_certified_at", "service_certified_by", "updated_at"])
+    for invoice in order.invoices.all():  # the execution date may start their payment clock (R2192-13)
+        invoice_refresh_due_date(invoice)
     order = order_fulfilment_transition(
         order=order, to_status=OrderStatus.SERVICE_CERTIFIED, acting_user=acting_user, request=request
     )

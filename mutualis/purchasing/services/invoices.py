@@ -16,13 +16,30 @@ from mutualis.core.services import audit_record, snapshot
 from mutualis.purchasing.choices import InvoiceStatus, OrderStatus
 from mutualis.purchasing.models import Invoice, InvoiceSuspension, Order
 from mutualis.purchasing.permissions import invoice_abilities, order_fulfilment_abilities
-from mutualis.purchasing.rules import euros
+from mutualis.purchasing.rules import euros, payment_due_date
 from mutualis.purchasing.selectors.invoices import invoice_clock
 from mutualis.purchasing.services.orders import order_fulfilment_transition
 
 # Invoices may differ from the order's total by rounding (line by line vs. on the total).
 ROUNDING_TOLERANCE = Decimal("0.05")
 INVOICE_FIELDS = ["status", "paid_on", "late_interest", "flat_fee"]
+
+
+def invoice_refresh_due_date(invoice: Invoice) -> Invoice:
+    """Store the due date of the invoice's payment clock, read afresh from its reception, its order's execution
+    date and its suspensions: the value invoice_clock computes (None while not started or suspended, R2192-29)."""
+    execution = Order.objects.filter(pk=invoice.order_id).values_list("execution_date", flat=True).get()
+    suspensions = list(InvoiceSuspension.objects.filter(invoice_id=invoice.pk).values_list("started_on", "ended_on"))
+    due = payment_due_date(
+        received_on=invoice.received_on,
+        execution_date=execution,
+        suspensions=suspensions,
+        today=invoice.paid_on or timezone.localdate(),
+    )
+    if due != invoice.due_date:
+        invoice.due_date = due
+        invoice.save(update_fields=["due_date", "updated_at"])
+    return invoice
 
 
 def _check_amounts(order: Order, amount_ht: Decimal, amount_vat: Decimal, amount_ttc: Decimal) -> None:
@@ -92,6 +109,7 @@ def invoice_register(
     )
     invoice.full_clean()
     invoice.save()
+    invoice_refresh_due_date(invoice)
     if order.status == OrderStatus.SERVICE_CERTIFIED:
         order_fulfilment_transition(
             order=order, to_status=OrderStatus.INVOICED, acting_user=acting_user, request=request
@@ -148,6 +166,7 @@ def invoice_suspend(
     suspension.save()
     invoice.status = InvoiceStatus.SUSPENDED
     invoice.save(update_fields=["status", "updated_at"])
+    invoice_refresh_due_date(invoice)
     audit_record(
         actor=acting_user,
         action="invoice.suspend",
@@ -178,6 +197,7 @@ def invoice_resume(
     suspension.save(update_fields=["ended_on", "updated_at"])
     invoice.status = InvoiceStatus.RECEIVED
     invoice.save(update_fields=["status", "updated_at"])
+    invoice_refresh_due_date(invoice)
     audit_record(
         actor=acting_user,
         action="invoice.resume",
@@ -208,6 +228,7 @@ def invoice_pay(
     invoice.status = InvoiceStatus.PAID
     invoice.full_clean()
     invoice.save()
+    invoice_refresh_due_date(invoice)
     order = invoice.order
     unpaid = Invoice.objects.filter(order=order).exclude(status__in=[InvoiceStatus.PAID, InvoiceStatus.REJECTED])
     if order.status == OrderStatus.INVOICED and not unpaid.exists():

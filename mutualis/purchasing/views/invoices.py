@@ -23,29 +23,31 @@ from mutualis.purchasing.forms_invoices import (
     InvoiceSuspendForm,
 )
 from mutualis.purchasing.permissions import invoice_abilities, order_fulfilment_abilities
-from mutualis.purchasing.selectors.invoices import invoice_get, invoice_list, with_clocks
+from mutualis.purchasing.selectors.invoices import invoice_get, invoice_list, invoice_overdue_totals, with_clocks
 from mutualis.purchasing.selectors.orders import order_get
 from mutualis.purchasing.services import invoices as services
 
 PAGE_SIZE = 25
 
 
-def _filtered(request: HttpRequest) -> tuple[InvoiceFilterForm, list[Any]]:
+def _filters(request: HttpRequest) -> tuple[InvoiceFilterForm, dict[str, Any]]:
     form = InvoiceFilterForm(request.GET or None, user=request.user)
     filters = form.filters()
-    invoices = with_clocks(invoice_list(user=request.user, filters=filters), overdue_only=bool(filters.get("overdue")))
-    return form, invoices
+    filters["sort"] = filters.get("sort") or "due"  # most urgent first unless asked otherwise
+    return form, filters
 
 
 @login_required
 def invoice_list_view(request: HttpRequest) -> HttpResponse:
-    """Invoices due and overdue, with due date, days late and interest owed today."""
-    form, invoices = _filtered(request)
-    page = Paginator(invoices, PAGE_SIZE).get_page(request.GET.get("page"))
-    totals = {
-        "overdue": sum(1 for i in invoices if i.clock.overdue),
-        "interest": sum((i.clock.interest for i in invoices if i.clock.overdue), Decimal("0")),
-    }
+    """Invoices due and overdue, most urgent first, with due date, days late and interest owed today: filtered,
+    sorted and paginated in SQL; only the page's invoices get their full clock; totals from SQL aggregates."""
+    form, filters = _filters(request)
+    today = timezone.localdate()
+    page = Paginator(invoice_list(user=request.user, filters=filters, today=today), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    page.object_list = with_clocks(page.object_list, today=today)
+    totals = invoice_overdue_totals(user=request.user, filters=filters, today=today)
     return render(request, "purchasing/invoices/invoice_list.html", {"form": form, "page": page, "totals": totals})
 
 
@@ -182,8 +184,8 @@ def chorus_record(invoice: Any) -> dict[str, Any]:
 
 
 def _export_queryset(request: HttpRequest) -> Any:
-    form = InvoiceFilterForm(request.GET or None, user=request.user)
-    return invoice_list(user=request.user, filters=form.filters()).prefetch_related("order__lines__item")
+    _form, filters = _filters(request)
+    return invoice_list(user=request.user, filters=filters).prefetch_related("order__lines__item")
 
 
 CSV_COLUMNS = [
