@@ -144,6 +144,9 @@ AUTH_PASSWORD_VALIDATORS = [
 # Login throttling (accounts.throttling): failures per account and per address within the window.
 LOGIN_MAX_FAILURES = envint("LOGIN_MAX_FAILURES", "5")
 LOGIN_LOCKOUT_SECONDS = envint("LOGIN_LOCKOUT_SECONDS", "900")
+# Public adhésion form (members.throttling): accepted submissions per client address within the window.
+ADHESION_REQUEST_MAX = envint("ADHESION_REQUEST_MAX", "5")
+ADHESION_REQUEST_WINDOW_SECONDS = envint("ADHESION_REQUEST_WINDOW_SECONDS", "3600")
 OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", "Mutualis")
 
 # Security: secure cookies by default; `make run` turns them off for plain-http local use only.

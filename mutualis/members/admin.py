@@ -5,7 +5,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from mutualis.members.models import CompetenceTransfer, Member, Membership, MemberStatusChange, Site
+from mutualis.members.models import AdhesionRequest, CompetenceTransfer, Member, Membership, MemberStatusChange, Site
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -54,3 +54,9 @@ class MembershipAdmin(ReadOnlyAdmin):
 class MemberStatusChangeAdmin(ReadOnlyAdmin):
     list_display = ("member", "from_status", "to_status", "acting_user", "at")
     list_filter = ("to_status",)
+
+
+@admin.register(AdhesionRequest)
+class AdhesionRequestAdmin(ReadOnlyAdmin):
+    list_display = ("member", "contact_name", "contact_email", "created_at")
+    search_fields = ("member__name", "contact_name", "contact_email")

@@ -52,8 +52,8 @@ def resolve_communes(text: str) -> list[Commune]:
     return found
 
 
-class MemberForm(forms.Form):
-    """A member's identity and territory (back-office)."""
+class MemberIdentityForm(forms.Form):
+    """A public body's identity and territory: shared by the back-office form and the public adhésion form."""
 
     name = forms.CharField(label=_("Dénomination"), max_length=200)
     kind = forms.ChoiceField(label=_("Nature"), choices=MemberKind.choices)
@@ -86,13 +86,41 @@ class MemberForm(forms.Form):
         help_text=_("L'EPCI ou l'EPT adhérent lui-même ; sinon, déduit de la commune."),
     )
     address = forms.CharField(label=_("Adresse"), max_length=255, required=False)
-    email = forms.EmailField(label=_("Courriel de contact"), required=False)
-    phone = forms.CharField(label=_("Téléphone"), max_length=20, required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["siren"].widget.attrs.update(inputmode="numeric", autocomplete="off")
         self.fields["siret"].widget.attrs.update(inputmode="numeric", autocomplete="off")
+
+    def clean_siren(self) -> str:
+        value = compact_number(self.cleaned_data["siren"])
+        validate_siren(value)
+        return value
+
+    def clean_siret(self) -> str:
+        value = compact_number(self.cleaned_data.get("siret"))
+        if value:
+            validate_siret(value)
+        return value
+
+    def clean_commune_codes(self) -> list[Commune]:
+        return resolve_communes(self.cleaned_data.get("commune_codes", ""))
+
+    def member_kwargs(self) -> dict[str, Any]:
+        """The identity fields as keyword arguments of the member services (communes under their service name)."""
+        data = {name: self.cleaned_data[name] for name in MemberIdentityForm.base_fields}
+        data["communes"] = data.pop("commune_codes")
+        return data
+
+
+class MemberForm(MemberIdentityForm):
+    """A member's identity and territory, and its contact details (back-office)."""
+
+    email = forms.EmailField(label=_("Courriel de contact"), required=False)
+    phone = forms.CharField(label=_("Téléphone"), max_length=20, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.fields["email"].widget.attrs.update(autocomplete="email")
         self.fields["phone"].widget.attrs.update(autocomplete="tel")
 
@@ -114,25 +142,9 @@ class MemberForm(forms.Form):
             "phone": member.phone,
         }
 
-    def clean_siren(self) -> str:
-        value = compact_number(self.cleaned_data["siren"])
-        validate_siren(value)
-        return value
-
-    def clean_siret(self) -> str:
-        value = compact_number(self.cleaned_data.get("siret"))
-        if value:
-            validate_siret(value)
-        return value
-
-    def clean_commune_codes(self) -> list[Commune]:
-        return resolve_communes(self.cleaned_data.get("commune_codes", ""))
-
     def service_kwargs(self) -> dict[str, Any]:
         """The cleaned data as the keyword arguments of member_create / member_update."""
-        data = dict(self.cleaned_data)
-        data["communes"] = data.pop("commune_codes")
-        return data
+        return self.member_kwargs() | {"email": self.cleaned_data["email"], "phone": self.cleaned_data["phone"]}
 
 
 class SiteForm(forms.Form):

@@ -10,7 +10,14 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
 from mutualis.members.choices import MemberRole, MemberStatus
-from mutualis.members.models import CompetenceTransfer, Member, Membership, MemberStatusChange, Site
+from mutualis.members.models import (
+    AdhesionRequest,
+    CompetenceTransfer,
+    Member,
+    Membership,
+    MemberStatusChange,
+    Site,
+)
 
 
 def _is_staff(user: Any) -> bool:
@@ -86,6 +93,13 @@ def status_change_list(*, user: Any, member: Member) -> QuerySet[MemberStatusCha
     return MemberStatusChange.objects.filter(member_id__in=member_ids_for(user), member=member).select_related(
         "acting_user"
     )
+
+
+def adhesion_request_list(*, user: Any, member: Member) -> QuerySet[AdhesionRequest]:
+    """The member's online adhésion requests, newest first (operator staff only: they hold the requester's contact)."""
+    if not _is_staff(user):
+        return AdhesionRequest.objects.none()
+    return AdhesionRequest.objects.filter(member_id__in=member_ids_for(user), member=member).order_by("-created_at")
 
 
 def site_list(*, user: Any, member: Member | None = None, filters: dict[str, Any] | None = None) -> QuerySet[Site]:

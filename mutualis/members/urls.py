@@ -1,10 +1,13 @@
 from django.urls import path
 
-from mutualis.members.views import backoffice, sites, space, users
+from mutualis.members.views import adhesion, backoffice, sites, space, users
 
 app_name = "members"
 
 urlpatterns = [
+    # Public adhésion request
+    path("adhesion/", adhesion.adhesion_request_view, name="adhesion_request"),
+    path("adhesion/merci/", adhesion.adhesion_request_done_view, name="adhesion_request_done"),
     # Member space
     path("espace/", space.space_view, name="space"),
     path("espace/<int:member_id>/", space.space_member_view, name="space_member"),

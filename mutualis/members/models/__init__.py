@@ -1,5 +1,6 @@
+from mutualis.members.models.adhesion import AdhesionRequest
 from mutualis.members.models.member import CompetenceTransfer, Member, MemberStatusChange
 from mutualis.members.models.membership import Membership
 from mutualis.members.models.site import Site
 
-__all__ = ["CompetenceTransfer", "Member", "MemberStatusChange", "Membership", "Site"]
+__all__ = ["AdhesionRequest", "CompetenceTransfer", "Member", "MemberStatusChange", "Membership", "Site"]

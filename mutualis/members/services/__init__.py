@@ -5,6 +5,7 @@ so that one rule holds everywhere. Bad input raises django.core.exceptions.Valid
 keyed by field, and nothing is written.
 """
 
+from mutualis.members.services.adhesion import adhesion_request_submit
 from mutualis.members.services.competences import competence_transfer_add, competence_transfer_end
 from mutualis.members.services.members import member_create, member_transition, member_update
 from mutualis.members.services.memberships import (
@@ -18,6 +19,7 @@ from mutualis.members.services.sites import site_create, site_deactivate, site_u
 
 __all__ = [
     "Invitation",
+    "adhesion_request_submit",
     "competence_transfer_add",
     "competence_transfer_end",
     "member_create",

@@ -168,9 +168,14 @@ def member_create(
     address: str = "",
     email: str = "",
     phone: str = "",
+    requested_by: str = "",
     request: Any = None,
 ) -> Member:
-    """Record an adhésion request (status "requested"); administrators are notified."""
+    """Record an adhésion request (status "requested"); administrators are notified.
+
+    `acting_user` may be None (scripts, the public adhésion form); `requested_by` is then the e-mail of whoever
+    asked online, kept in the audit entry.
+    """
     member = Member(
         name=name,
         kind=kind,
@@ -191,13 +196,9 @@ def member_create(
     MemberStatusChange.objects.create(
         member=member, from_status="", to_status=MemberStatus.REQUESTED, acting_user=authenticated_or_none(acting_user)
     )
+    after = member_snapshot(member) | ({"requested_by": requested_by} if requested_by else {})
     audit_record(
-        actor=acting_user,
-        action="member.create",
-        obj=member,
-        member_id=member.pk,
-        after=member_snapshot(member),
-        request=request,
+        actor=acting_user, action="member.create", obj=member, member_id=member.pk, after=after, request=request
     )
     notify(
         recipients=administrators().exclude(pk=getattr(acting_user, "pk", None) or 0),

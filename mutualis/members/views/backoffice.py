@@ -142,6 +142,7 @@ def member_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     context = member_context(request, member) | {
         "transitions": _transition_forms(request.user, member),
         "status_changes": selectors.status_change_list(user=request.user, member=member),
+        "adhesion_requests": selectors.adhesion_request_list(user=request.user, member=member),
         "competence_form": CompetenceForm(),
         "audit_entries": audit_entry_list(user=request.user, filters={"member_id": member.pk})[:20],
     }

@@ -1,0 +1,110 @@
+"""Adhésion requests made online by a public body, through the public form (no account, no acting user)."""
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+
+from mutualis.core.validation import Errors
+from mutualis.members.models import AdhesionRequest, Member
+from mutualis.members.services.members import member_create
+from mutualis.members.validators import compact_number
+from mutualis.territory.models import Commune
+
+
+def already_known_error() -> ValidationError:
+    """The answer to a body that is already a member or has already asked (whatever its status: SIREN is unique)."""
+    return ValidationError(
+        {"siren": _("Cette structure est déjà adhérente ou a déjà une demande en cours : contactez l'opérateur.")}
+    )
+
+
+@transaction.atomic
+def adhesion_request_submit(
+    *,
+    name: str,
+    kind: str,
+    siren: str,
+    departement: Any,
+    contact_name: str,
+    contact_function: str,
+    contact_email: str,
+    siret: str = "",
+    communes: Iterable[Commune] = (),
+    intercommunality: Any = None,
+    establishment_type: str = "",
+    uai: str = "",
+    address: str = "",
+    contact_phone: str = "",
+    competences: Iterable[str] = (),
+    message: str = "",
+    request: Any = None,
+) -> AdhesionRequest:
+    """Record a body's online adhésion request: the member (status "requested", through member_create, which
+    notifies the administrators) and the request itself; the requester gets an acknowledgment by e-mail.
+
+    The e-mail is sent last, inside the transaction: if the mail server refuses it, nothing is kept and the
+    requester can simply submit again.
+    """
+    if Member.objects.filter(siren=compact_number(siren)).exists():
+        raise already_known_error()
+    adhesion = AdhesionRequest(
+        contact_name=(contact_name or "").strip(),
+        contact_function=(contact_function or "").strip(),
+        contact_email=(contact_email or "").strip(),
+        contact_phone=(contact_phone or "").strip(),
+        competences=list(dict.fromkeys(competences)),
+        message=(message or "").strip(),
+    )
+    errors = Errors()
+    errors.full_clean(adhesion, exclude=["member"])
+    try:
+        # A savepoint: a concurrent request for the same SIREN fails on the unique index, not with an error page.
+        with transaction.atomic():
+            member = member_create(
+                acting_user=None,
+                name=name,
+                kind=kind,
+                siren=siren,
+                siret=siret,
+                departement=departement,
+                communes=communes,
+                intercommunality=intercommunality,
+                establishment_type=establishment_type,
+                uai=uai,
+                address=address,
+                requested_by=adhesion.contact_email,
+                request=request,
+            )
+    except ValidationError as exc:
+        errors.merge(exc)
+        errors.raise_if_any()
+    except IntegrityError:
+        raise already_known_error() from None
+    errors.raise_if_any()
+    adhesion.member = member
+    adhesion.save()
+    _send_acknowledgment(adhesion)
+    return adhesion
+
+
+def _send_acknowledgment(adhesion: AdhesionRequest) -> None:
+    context = {
+        "adhesion": adhesion,
+        "member": adhesion.member,
+        "competences": adhesion.competence_labels(),
+        "site_root": settings.SITE_ROOT.rstrip("/"),
+    }
+    # One line: a name typed with a line break must not break the mail header.
+    subject = " ".join((_("Demande d'adhésion de %(name)s reçue") % {"name": adhesion.member.name}).split())
+    send_mail(
+        subject=subject,
+        message=render_to_string("members/emails/adhesion_acknowledgment.txt", context),
+        from_email=None,
+        recipient_list=[adhesion.contact_email],
+    )

@@ -1,0 +1,42 @@
+"""The public adhésion form: a public body asks online to join the operator (no account needed)."""
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from mutualis.core.forms import apply_service_errors
+from mutualis.core.services import client_ip
+from mutualis.members import services, throttling
+from mutualis.members.forms_adhesion import AdhesionRequestForm
+
+FIELD_MAP = {"communes": "commune_codes"}
+
+
+@require_http_methods(["GET", "POST"])
+def adhesion_request_view(request: HttpRequest) -> HttpResponse:
+    """Fill in the request; bad input is shown in French (400) and nothing is written; throttled per address."""
+    if request.method != "POST":
+        return render(request, "members/adhesion/request_form.html", {"form": AdhesionRequestForm()})
+    ip = client_ip(request)
+    if throttling.adhesion_request_is_limited(ip=ip):
+        return render(request, "members/adhesion/throttled.html", status=429)
+    form = AdhesionRequestForm(request.POST)
+    if form.is_bot():
+        # Same answer as a real request, so that the robot learns nothing; nothing is recorded or sent.
+        throttling.adhesion_request_counted(ip=ip)
+        return redirect("members:adhesion_request_done")
+    if form.is_valid():
+        try:
+            services.adhesion_request_submit(request=request, **form.service_kwargs())
+        except ValidationError as exc:
+            apply_service_errors(form, exc, FIELD_MAP)
+        else:
+            throttling.adhesion_request_counted(ip=ip)
+            return redirect("members:adhesion_request_done")
+    return render(request, "members/adhesion/request_form.html", {"form": form}, status=400)
+
+
+def adhesion_request_done_view(request: HttpRequest) -> HttpResponse:
+    """The confirmation shown after a request (the same for everyone: it discloses nothing)."""
+    return render(request, "members/adhesion/request_done.html")
