@@ -178,14 +178,25 @@ def consolidation_groups(*, user: Any) -> list[dict[str, Any]]:
     return [{**row, "savings": max((row["list_total_ht"] or 0) - (row["total_ht"] or 0), 0)} for row in rows]
 
 
-def consolidated_order_list(*, user: Any) -> QuerySet[ConsolidatedOrder]:
-    """Consolidated purchase orders, newest first — operator staff only."""
+def consolidated_order_list(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[ConsolidatedOrder]:
+    """Consolidated purchase orders, newest first — operator staff only.
+
+    filters: q (its number, the supplier's name or the agreement's reference, or the number of an order it holds).
+    """
     if not is_operator_staff(user):
         return ConsolidatedOrder.objects.none()
-    return (
-        ConsolidatedOrder.objects.select_related("lot", "lot__agreement", "supplier")
-        .annotate(order_count=Count("orders"), member_count=Count("orders__member", distinct=True))
-        .order_by("-created_at", "-pk")
+    queryset = ConsolidatedOrder.objects.select_related("lot", "lot__agreement", "supplier")
+    q = ((filters or {}).get("q") or "").strip()
+    if q:
+        holding = Order.objects.filter(number__icontains=q).values("consolidation_id")
+        queryset = queryset.filter(
+            Q(number__icontains=q)
+            | Q(supplier__name__icontains=q)
+            | Q(lot__agreement__reference__icontains=q)
+            | Q(pk__in=holding)
+        )
+    return queryset.annotate(order_count=Count("orders"), member_count=Count("orders__member", distinct=True)).order_by(
+        "-created_at", "-pk"
     )
 
 

@@ -198,3 +198,30 @@ def test_order_form_offers_the_holders_of_a_multi_holder_lot(world):
     )
     assert response.status_code == 302
     assert Order.objects.get(pk=order.pk).supplier_id == second.supplier_id
+
+
+def test_sent_consolidations_are_searchable_and_paginated(world):
+    """The consolidated orders already sent are found by their number, a supplier, an agreement or one of their
+    orders' numbers, 25 a page; a search without result says so."""
+    first_item, second_item = CatalogueItemFactory(), CatalogueItemFactory()
+    numbers = {}
+    for item in (first_item, second_item):
+        order = order_for(member=world.member_a, user=world.agent, item=item, site=world.site_a, submit=True)
+        services.order_transition(order=order, to_status=OrderStatus.VALIDATED, acting_user=world.staff)
+        client_for(world.staff).post(
+            reverse("purchasing:consolidation_create"), {"lot": item.lot_id, "supplier": order.supplier_id}
+        )
+        numbers[item] = (ConsolidatedOrder.objects.get(lot=item.lot).number, order.number)
+    client = client_for(world.staff)
+    url = reverse("purchasing:consolidation_list")
+    both = client.get(url).content.decode()
+    assert numbers[first_item][0] in both and numbers[second_item][0] in both and "2 résultats" in both
+    by_order = client.get(url, {"q": numbers[second_item][1]}).content.decode()
+    assert numbers[second_item][0] in by_order and numbers[first_item][0] not in by_order
+    supplier = first_item.lot.lot_holders.get().supplier
+    supplier.name = "Bureautique Ouest"
+    supplier.save(update_fields=["name"])
+    by_supplier = client.get(url, {"q": "bureautique"}).content.decode()
+    assert numbers[first_item][0] in by_supplier and numbers[second_item][0] not in by_supplier
+    nothing = client.get(url, {"q": "introuvable"}).content.decode()
+    assert "Aucune commande groupée ne correspond à cette recherche." in nothing

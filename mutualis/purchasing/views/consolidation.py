@@ -7,6 +7,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -27,6 +28,20 @@ def _require_staff(request: HttpRequest) -> None:
         raise Http404
 
 
+PAGE_SIZE = 25
+
+
+class ConsolidationFilterForm(forms.Form):
+    """Search the consolidated orders already sent."""
+
+    q = forms.CharField(
+        label=_("Rechercher"),
+        required=False,
+        max_length=100,
+        help_text=_("Numéro de commande groupée ou de bon de commande, titulaire, accord-cadre."),
+    )
+
+
 class ConsolidateForm(forms.Form):
     """The lot and supplier whose validated orders are consolidated."""
 
@@ -38,9 +53,14 @@ class ConsolidateForm(forms.Form):
 def consolidation_list_view(request: HttpRequest) -> HttpResponse:
     """Validated orders awaiting consolidation, by lot and supplier, and the consolidated orders already sent."""
     _require_staff(request)
+    filter_form = ConsolidationFilterForm(request.GET or None)
+    filters = filter_form.cleaned_data if filter_form.is_valid() else {}
+    sent = selectors.consolidated_order_list(user=request.user, filters=filters)
     context = {
         "groups": selectors.consolidation_groups(user=request.user),
-        "consolidations": selectors.consolidated_order_list(user=request.user)[:50],
+        "filter_form": filter_form,
+        "filtered": bool(filters.get("q")),
+        "page": Paginator(sent, PAGE_SIZE).get_page(request.GET.get("page")),
         "can_consolidate": can_manage_purchasing(request.user),
     }
     return render(request, "purchasing/consolidation/list.html", context)
