@@ -225,3 +225,17 @@ def test_sent_consolidations_are_searchable_and_paginated(world):
     assert numbers[first_item][0] in by_supplier and numbers[second_item][0] not in by_supplier
     nothing = client.get(url, {"q": "introuvable"}).content.decode()
     assert "Aucune commande groupée ne correspond à cette recherche." in nothing
+
+
+def test_consolidating_nothing_answers_400_with_the_list(world):
+    """Asking to consolidate a lot with no validated order answers 400 with the reason, the list and its search;
+    nothing is created."""
+    item = CatalogueItemFactory()
+    response = client_for(world.staff).post(
+        reverse("purchasing:consolidation_create"),
+        {"lot": item.lot_id, "supplier": item.lot.lot_holders.get().supplier_id},
+    )
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert 'role="search"' in body and "Aucune commande groupée pour l'instant." in body
+    assert ConsolidatedOrder.objects.count() == 0

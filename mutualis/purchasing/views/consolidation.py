@@ -2,6 +2,7 @@
 (printable) and their CSV and PDF exports."""
 
 from decimal import Decimal
+from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -53,17 +54,21 @@ class ConsolidateForm(forms.Form):
 def consolidation_list_view(request: HttpRequest) -> HttpResponse:
     """Validated orders awaiting consolidation, by lot and supplier, and the consolidated orders already sent."""
     _require_staff(request)
+    return render(request, "purchasing/consolidation/list.html", _list_context(request))
+
+
+def _list_context(request: HttpRequest) -> dict[str, Any]:
+    """The groups awaiting consolidation and a page of the consolidated orders sent (searched by `q`)."""
     filter_form = ConsolidationFilterForm(request.GET or None)
     filters = filter_form.cleaned_data if filter_form.is_valid() else {}
     sent = selectors.consolidated_order_list(user=request.user, filters=filters)
-    context = {
+    return {
         "groups": selectors.consolidation_groups(user=request.user),
         "filter_form": filter_form,
         "filtered": bool(filters.get("q")),
         "page": Paginator(sent, PAGE_SIZE).get_page(request.GET.get("page")),
         "can_consolidate": can_manage_purchasing(request.user),
     }
-    return render(request, "purchasing/consolidation/list.html", context)
 
 
 @login_required
@@ -88,12 +93,7 @@ def consolidation_create_view(request: HttpRequest) -> HttpResponse:
                 request, _("Commande groupée %(number)s créée et envoyée.") % {"number": consolidation.number}
             )
             return redirect("purchasing:consolidation_detail", pk=consolidation.pk)
-    context = {
-        "groups": selectors.consolidation_groups(user=request.user),
-        "consolidations": selectors.consolidated_order_list(user=request.user)[:50],
-        "can_consolidate": True,
-    }
-    return render(request, "purchasing/consolidation/list.html", context, status=400)
+    return render(request, "purchasing/consolidation/list.html", _list_context(request), status=400)
 
 
 @login_required
