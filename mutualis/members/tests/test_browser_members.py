@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 
 from mutualis.accounts.tests.factories import PASSWORD
 from mutualis.core.testing import totp_device_for
-from mutualis.core.testing_browser import axe_check, login
+from mutualis.core.testing_browser import axe_check, click_and_wait, login
 from mutualis.members.choices import MemberStatus
 from mutualis.members.models import Member, Membership
 from mutualis.members.testing import build_world
@@ -100,7 +100,7 @@ def test_every_other_members_page_passes_axe(page):
         page.goto(path)
         assert page.locator("h1").count() == 1, path
         axe_check(page)
-    page.get_by_role("button", name="Se déconnecter").click()
+    click_and_wait(page, page.get_by_role("button", name="Se déconnecter"))
     login(page, email=world.reader.email, password=PASSWORD)
     page.goto("/espace/")
     expect(page.get_by_role("link", name="Commune de Boulogne-Billancourt")).to_be_visible()

@@ -1,6 +1,7 @@
 """Browser: a purchasing officer records an agreement, a lot, imports its BPU; every page passes axe-core."""
 
 import pytest
+from playwright.sync_api import expect
 
 from mutualis.accounts.tests.factories import PASSWORD, StaffFactory
 from mutualis.core.testing import totp_device_for
@@ -34,7 +35,7 @@ def test_purchasing_officer_builds_an_agreement_and_imports_its_bpu(page):
     page.get_by_label("Date de début d'exécution").fill("2026-02-01")
     page.get_by_label("Durée (mois)").fill("60")
     page.get_by_role("button", name="Enregistrer").click()
-    assert page.get_by_text("L2125-1").first.is_visible()
+    expect(page.get_by_text("L2125-1").first).to_be_visible()
     axe_check(page)
     page.get_by_label("Durée (mois)").fill("48")
     page.get_by_role("button", name="Enregistrer").click()
@@ -54,13 +55,13 @@ def test_purchasing_officer_builds_an_agreement_and_imports_its_bpu(page):
         files=[{"name": "bpu.csv", "mimeType": "text/csv", "buffer": BPU.encode("utf-8")}]
     )
     page.get_by_role("button", name="Vérifier le fichier").click()
-    assert page.get_by_role("heading", name="Lignes valides").is_visible()
+    expect(page.get_by_role("heading", name="Lignes valides")).to_be_visible()
     axe_check(page)
     assert CatalogueItem.objects.count() == 0
     page.get_by_role("button", name="Importer 2 lignes").click()
     page.wait_for_url("**/accords-cadres/*/")
-    assert page.get_by_text("2 article(s) créé(s)").is_visible()
-    assert page.get_by_role("cell", name="289,90 €").is_visible()
+    expect(page.get_by_text("2 article(s) créé(s)")).to_be_visible()
+    expect(page.get_by_role("cell", name="289,90 €")).to_be_visible()
     axe_check(page)
     assert CatalogueItem.objects.count() == 2
 
@@ -68,7 +69,7 @@ def test_purchasing_officer_builds_an_agreement_and_imports_its_bpu(page):
     axe_check(page)
     page.get_by_role("button", name="Confirmer la mise en vigueur").click()
     page.wait_for_url("**/accords-cadres/*/")
-    assert page.get_by_text("En vigueur").first.is_visible()
+    expect(page.get_by_text("En vigueur").first).to_be_visible()
     page.goto("/achats/back-office/fournisseurs/")
     axe_check(page)
     page.get_by_role("link", name=supplier.name).click()

@@ -1,6 +1,7 @@
 """Browser: the dashboards draw their charts from the page's JSON and pass axe-core, tables included."""
 
 import pytest
+from playwright.sync_api import expect
 
 from mutualis.accounts.tests.factories import PASSWORD
 from mutualis.core.testing import totp_device_for
@@ -21,8 +22,10 @@ def test_member_sees_spending_charts_and_tables(page):
     page.goto("/achats/tableau-de-bord/")
     assert page.get_by_role("heading", level=1).inner_text().startswith("Tableau de bord des achats")
     page.wait_for_function(DRAWN, arg="chart-year")
-    assert page.get_by_role("img", name="Dépenses HT par année").is_visible()
-    assert page.get_by_role("table", name="Dépenses HT par année").get_by_role("rowheader", name="2025").is_visible()
+    expect(page.get_by_role("img", name="Dépenses HT par année")).to_be_visible()
+    expect(
+        page.get_by_role("table", name="Dépenses HT par année").get_by_role("rowheader", name="2025")
+    ).to_be_visible()
     axe_check(page)
     page.get_by_label("Année", exact=True).select_option("2025")
     page.get_by_role("button", name="Filtrer").click()
@@ -38,5 +41,5 @@ def test_operator_sees_lot_consumption_and_volumes(page):
     page.goto("/achats/back-office/tableau-de-bord/")
     for chart in ("chart-lots", "chart-agreement", "chart-departement"):
         page.wait_for_function(DRAWN, arg=chart)
-    assert page.get_by_text("80 % atteints").first.is_visible()
+    expect(page.get_by_text("80 % atteints").first).to_be_visible()
     axe_check(page)

@@ -4,11 +4,12 @@ registers the invoice and pays it late: the interest shows. axe-core on every pa
 import datetime
 
 import pytest
+from playwright.sync_api import expect
 
 from mutualis.accounts.tests.factories import PASSWORD
 from mutualis.assets.models import Asset
 from mutualis.assets.tests.builders import sent_order
-from mutualis.core.testing_browser import axe_check, login
+from mutualis.core.testing_browser import axe_check, click_and_wait, login
 from mutualis.members.testing import build_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -33,7 +34,7 @@ def test_delivery_service_fait_and_late_invoice(page):
     page.locator(f"#id_line_{line.pk}_quantity").fill("2")
     page.locator(f"#id_line_{line.pk}_serials").fill("TAB-001\nTAB-001")
     page.get_by_role("button", name="Enregistrer la livraison").click()
-    assert page.get_by_text("en double").is_visible()
+    expect(page.get_by_text("en double")).to_be_visible()
     axe_check(page)
     page.locator(f"#id_line_{line.pk}_serials").fill("TAB-001\nTAB-002")
     page.get_by_role("button", name="Enregistrer la livraison").click()
@@ -48,7 +49,7 @@ def test_delivery_service_fait_and_late_invoice(page):
     axe_check(page)
     page.get_by_role("link", name="TAB-002").click()
     axe_check(page)
-    page.get_by_role("button", name="Se déconnecter").click()
+    click_and_wait(page, page.get_by_role("button", name="Se déconnecter"))
 
     login(page, email=world.manager.email, password=PASSWORD)
     page.goto(f"/achats/commandes/{order.pk}/factures/nouvelle/")
@@ -62,12 +63,12 @@ def test_delivery_service_fait_and_late_invoice(page):
     page.get_by_role("button", name="Enregistrer la facture").click()
     page.wait_for_url("**/achats/factures/*/")
     axe_check(page)
-    assert page.get_by_text("Paiement en retard de 50 jours.").is_visible()
+    expect(page.get_by_text("Paiement en retard de 50 jours.")).to_be_visible()
     page.get_by_role("link", name="Enregistrer le paiement").click()
     axe_check(page)
     page.get_by_label("Payée le").fill(TODAY.isoformat())
     page.get_by_role("button", name="Confirmer le paiement").click()
     page.wait_for_url("**/achats/factures/*/")
-    assert page.get_by_text("Intérêts moratoires").is_visible()
+    expect(page.get_by_text("Intérêts moratoires")).to_be_visible()
     page.goto("/achats/factures/")
     axe_check(page)
