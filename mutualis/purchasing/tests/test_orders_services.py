@@ -284,3 +284,15 @@ def test_submission_of_a_lower_ranked_holder_order_without_reason_is_refused(wor
         services.order_transition(order=order, to_status=OrderStatus.SUBMITTED, acting_user=world.agent)
     assert "note" in exc.value.message_dict
     assert Order.objects.get(pk=order.pk).status == OrderStatus.DRAFT
+
+
+def test_the_manager_gets_the_approval_request_by_email(world, item, django_capture_on_commit_callbacks):
+    """An order above the threshold reaches the member's manager by e-mail too, with the link to the order."""
+    from django.core import mail
+
+    MemberPurchasingSettingsFactory(member=world.member_a, approval_threshold_ht=Decimal("500"))
+    with django_capture_on_commit_callbacks(execute=True):
+        order = submitted(world, item, quantity=2)
+    to_manager = [message for message in mail.outbox if message.to == [world.manager.email]]
+    assert len(to_manager) == 1
+    assert order.number in to_manager[0].subject and f"/achats/commandes/{order.pk}/" in to_manager[0].body
