@@ -230,6 +230,20 @@ STATUS_PLAN = [
     (S.REJECTED, 8),
     (S.CANCELLED, 8),
 ]
+# How many days ago an order in each final status was placed: work in progress is recent (an invoice still unpaid
+# was received weeks ago, not a year ago); closed orders spread over the last eighteen months.
+AGE_DAYS = {
+    S.DRAFT: (1, 20),
+    S.SUBMITTED: (2, 12),
+    S.APPROVED: (3, 15),
+    S.VALIDATED: (5, 25),
+    S.SENT: (8, 40),
+    S.PARTIALLY_DELIVERED: (20, 60),
+    S.DELIVERED: (25, 70),
+    S.SERVICE_CERTIFIED: (30, 75),
+    S.INVOICED: (40, 100),
+}
+CLOSED_AGE_DAYS = (5, 540)
 PATH = [S.SUBMITTED, S.VALIDATED, S.SENT, S.DELIVERED, S.SERVICE_CERTIFIED, S.INVOICED, S.PAID]
 
 
@@ -376,7 +390,8 @@ class Command(BaseCommand):
             member, agent, manager = self.rng.choice(buyers)
             lot = self.rng.choice(lots)
             # Within the agreement's life: nobody orders under an agreement before it starts.
-            ordered_on = max(today - datetime.timedelta(days=self.rng.randint(5, 540)), lot.agreement.start_date)
+            age = self.rng.randint(*AGE_DAYS.get(target, CLOSED_AGE_DAYS))
+            ordered_on = max(today - datetime.timedelta(days=age), lot.agreement.start_date)
             with transaction.atomic():
                 order = self._draft(member, agent, lot)
                 self._advance(order, target, agent, manager, ordered_on, today)
