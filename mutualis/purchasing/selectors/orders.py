@@ -178,6 +178,18 @@ def consolidation_groups(*, user: Any) -> list[dict[str, Any]]:
     return [{**row, "savings": max((row["list_total_ht"] or 0) - (row["total_ht"] or 0), 0)} for row in rows]
 
 
+def consolidation_candidates(*, user: Any, lot: Any, supplier: Any) -> QuerySet[Order]:
+    """The validated orders of a lot and supplier not consolidated yet: what a consolidation would send (operator
+    staff only), oldest validation first."""
+    if not is_operator_staff(user):
+        return Order.objects.none()
+    return (
+        Order.objects.filter(status=OrderStatus.VALIDATED, consolidation__isnull=True, lot=lot, supplier=supplier)
+        .select_related("member", "site")
+        .order_by("validated_at", "pk")
+    )
+
+
 def consolidated_order_list(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[ConsolidatedOrder]:
     """Consolidated purchase orders, newest first — operator staff only.
 

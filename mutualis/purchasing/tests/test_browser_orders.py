@@ -1,9 +1,11 @@
 """Browser: a member agent orders tablets from the catalogue, the operator validates and consolidates; every page
 visited passes axe-core."""
 
+import re
 from decimal import Decimal
 
 import pytest
+from playwright.sync_api import expect
 
 from mutualis.accounts.tests.factories import PASSWORD
 from mutualis.core.testing import totp_device_for
@@ -53,8 +55,10 @@ def test_agent_orders_and_operator_validates_and_consolidates(page):
     assert Order.objects.get().status == OrderStatus.VALIDATED
     page.goto("/achats/back-office/regroupements/")
     axe_check(page)
-    page.get_by_role("button", name="Créer la commande groupée").click()
-    page.wait_for_url("**/achats/back-office/regroupements/*/")
+    click_and_wait(page, page.get_by_role("link", name="Préparer la commande groupée"))
+    axe_check(page)
+    click_and_wait(page, page.get_by_role("button", name="Créer et envoyer"))
+    expect(page).to_have_url(re.compile(r"/achats/back-office/regroupements/\d+/$"))
     axe_check(page)
     assert ConsolidatedOrder.objects.get().total_ht == Decimal("8670.00")
     assert Order.objects.get().status == OrderStatus.SENT

@@ -3,6 +3,7 @@ validates and consolidates, the collège receives them with serial numbers (asse
 the invoice is paid late and the interest shows. axe-core finds nothing on any page visited."""
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -78,8 +79,10 @@ def test_collège_orders_tablets_from_basket_to_late_payment(page):
     axe_check(page)
     click_and_wait(page, page.get_by_role("button", name=f"Valider {order.number}"))
     page.goto("/achats/back-office/regroupements/")
-    page.get_by_role("button", name="Créer la commande groupée").click()
-    page.wait_for_url("**/achats/back-office/regroupements/*/")
+    click_and_wait(page, page.get_by_role("link", name="Préparer la commande groupée"))
+    axe_check(page)
+    click_and_wait(page, page.get_by_role("button", name="Créer et envoyer"))
+    expect(page).to_have_url(re.compile(r"/achats/back-office/regroupements/\d+/$"))
     axe_check(page)
     assert Order.objects.get(pk=order.pk).status == OrderStatus.SENT
     _sign_out(page)

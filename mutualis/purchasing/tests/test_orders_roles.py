@@ -160,6 +160,15 @@ def test_backoffice_pages_are_for_operator_staff(world, shop):
         assert_role_matrix(world, method="get", url=reverse(name, args=args), expected=expected)
 
 
+def test_consolidation_confirmation_is_for_purchasing_staff(world, shop):
+    """The page that shows what a consolidation will send is for purchasing staff only; members get 404."""
+    order = order_for(member=world.member_a, user=world.agent, item=shop.item, site=world.site_a, submit=True)
+    services.order_transition(order=order, to_status=OrderStatus.VALIDATED, acting_user=world.staff)
+    url = reverse("purchasing:consolidation_create") + f"?lot={shop.item.lot_id}&supplier={order.supplier_id}"
+    assert_role_matrix(world, method="get", url=url, expected={**MEMBERS_404, "staff": 200})
+    assert Order.objects.get(pk=order.pk).status == OrderStatus.VALIDATED
+
+
 def test_consolidation_is_created_by_purchasing_staff(world, shop):
     """Only purchasing staff create a consolidated purchase order; refusals change nothing."""
     order = order_for(member=world.member_a, user=world.agent, item=shop.item, site=world.site_a, submit=True)

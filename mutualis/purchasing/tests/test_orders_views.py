@@ -239,3 +239,25 @@ def test_consolidating_nothing_answers_400_with_the_list(world):
     assert response.status_code == 400
     assert 'role="search"' in body and "Aucune commande groupée pour l'instant." in body
     assert ConsolidatedOrder.objects.count() == 0
+
+
+def test_consolidation_is_confirmed_before_it_is_sent(world):
+    """Preparing a consolidation lists the orders, members and totals it will send, and sends nothing; a lot or
+    supplier that does not exist answers 404."""
+    item = CatalogueItemFactory(price=Decimal("300.50"))
+    orders = []
+    for _ in range(2):
+        order = order_for(member=world.member_a, user=world.agent, item=item, site=world.site_a, submit=True)
+        orders.append(services.order_transition(order=order, to_status=OrderStatus.VALIDATED, acting_user=world.staff))
+    client = client_for(world.staff)
+    url = reverse("purchasing:consolidation_create")
+    listing = client.get(reverse("purchasing:consolidation_list")).content.decode()
+    assert f"{url}?lot={item.lot_id}&amp;supplier={orders[0].supplier_id}" in listing
+    page = client.get(url, {"lot": item.lot_id, "supplier": orders[0].supplier_id}).content.decode()
+    assert all(order.number in page for order in orders)
+    assert "2 commandes validées partiront en une seule commande groupée : 601,00 € HT" in page
+    assert "Adhérents concernés : 1." in page
+    assert ConsolidatedOrder.objects.count() == 0
+    assert set(Order.objects.values_list("status", flat=True)) == {OrderStatus.VALIDATED}
+    assert client.get(url, {"lot": 999999, "supplier": orders[0].supplier_id}).status_code == 404
+    assert client.get(url, {"lot": "x"}).status_code == 404

@@ -12,7 +12,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from mutualis.core.exports import csv_decimal, csv_response
 from mutualis.core.permissions import is_operator_staff
@@ -72,12 +72,15 @@ def _list_context(request: HttpRequest) -> dict[str, Any]:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def consolidation_create_view(request: HttpRequest) -> HttpResponse:
-    """Purchasing officers: create the consolidated purchase order of a lot and supplier; its orders are sent."""
+    """Purchasing officers: GET shows what the consolidated purchase order of a lot and supplier will send (orders,
+    members, totals) for confirmation; POST creates it and its orders are sent."""
     _require_staff(request)
     if not can_manage_purchasing(request.user):
         raise PermissionDenied
+    if request.method == "GET":
+        return _confirmation(request)
     form = ConsolidateForm(request.POST)
     if form.is_valid():
         lot = get_object_or_404(Lot, pk=form.cleaned_data["lot"])
@@ -94,6 +97,24 @@ def consolidation_create_view(request: HttpRequest) -> HttpResponse:
             )
             return redirect("purchasing:consolidation_detail", pk=consolidation.pk)
     return render(request, "purchasing/consolidation/list.html", _list_context(request), status=400)
+
+
+def _confirmation(request: HttpRequest) -> HttpResponse:
+    form = ConsolidateForm(request.GET)
+    if not form.is_valid():
+        raise Http404
+    lot = get_object_or_404(Lot.objects.select_related("agreement"), pk=form.cleaned_data["lot"])
+    supplier = get_object_or_404(Supplier, pk=form.cleaned_data["supplier"])
+    orders = list(selectors.consolidation_candidates(user=request.user, lot=lot, supplier=supplier))
+    context = {
+        "lot": lot,
+        "supplier": supplier,
+        "orders": orders,
+        "members": len({order.member_id for order in orders}),
+        "total_ht": sum((order.total_ht for order in orders), Decimal("0")),
+        "total_ttc": sum((order.total_ttc for order in orders), Decimal("0")),
+    }
+    return render(request, "purchasing/consolidation/confirm.html", context)
 
 
 @login_required
