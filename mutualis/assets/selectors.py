@@ -12,6 +12,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from mutualis.assets.models import Asset, AssetEvent
+from mutualis.core.validation import parse_id
 from mutualis.members.selectors import member_ids_for
 
 # Values of the "warranty" filter: "expired", or a number of days within which the warranty ends.
@@ -35,9 +36,8 @@ def asset_list(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[
             | Q(item__reference__icontains=q)
         )
     for key, field in (("member", "member_id"), ("site", "site_id")):
-        value = str(filters.get(key) or "")
-        if value.isdigit():
-            qs = qs.filter(**{field: int(value)})
+        if value := parse_id(filters.get(key)):
+            qs = qs.filter(**{field: value})
     if filters.get("status"):
         qs = qs.filter(status=filters["status"])
     if filters.get("category"):
@@ -46,14 +46,14 @@ def asset_list(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[
     today = timezone.localdate()
     if warranty == "expired":
         qs = qs.filter(warranty_end__lt=today)
-    elif warranty.isdigit():
+    elif warranty in WARRANTY_WINDOWS:
         qs = qs.filter(warranty_end__gte=today, warranty_end__lte=today + datetime.timedelta(days=int(warranty)))
     return qs.order_by("member__name", "item__label", "serial_number", "pk")
 
 
 def asset_get(*, user: Any, pk: Any) -> Asset:
     """One asset the user may see, or Http404."""
-    asset = asset_list(user=user).filter(pk=pk).first() if str(pk).isdigit() else None
+    asset = asset_list(user=user).filter(pk=pk).first() if parse_id(pk) else None
     if asset is None:
         raise Http404
     return asset

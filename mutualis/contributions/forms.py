@@ -17,7 +17,13 @@ class YearForm(forms.Form):
         super().__init__(*args, **kwargs)
         asked = self.data.get("year") if self.is_bound else None
         years = list(years)
-        if asked and str(asked).isdigit() and YEAR_MIN <= int(asked) <= YEAR_MAX and int(asked) not in years:
+        if (
+            asked
+            and str(asked).isascii()
+            and str(asked).isdigit()
+            and YEAR_MIN <= int(asked) <= YEAR_MAX
+            and int(asked) not in years
+        ):
             years = sorted([*years, int(asked)], reverse=True)
         self.fields["year"].choices = [(y, str(y)) for y in years]
         self.fields["year"].error_messages["invalid_choice"] = _(

@@ -9,7 +9,7 @@ urlpatterns = [
     path("export.csv", views.call_export_view, name="call_export"),
     path("emettre/", views.call_issue_view, name="call_issue"),
     path("taux/", views.rate_list_view, name="rate_list"),
-    path("appels/<int:pk>/", views.call_detail_view, name="call_detail"),
-    path("appels/<int:pk>/annuler/", views.call_cancel_view, name="call_cancel"),
-    path("adherent/<int:member_id>/", views.member_calls_view, name="member_calls"),
+    path("appels/<id:pk>/", views.call_detail_view, name="call_detail"),
+    path("appels/<id:pk>/annuler/", views.call_cancel_view, name="call_cancel"),
+    path("adherent/<id:member_id>/", views.member_calls_view, name="member_calls"),
 ]

@@ -1,10 +1,15 @@
 """API building blocks shared by every app's api/ package."""
 
+from typing import Any
+
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.routers import SimpleRouter
 from rest_framework.settings import api_settings
+
+from mutualis.core.urls_ids import ID_REGEX
 
 
 class Pagination(PageNumberPagination):
@@ -23,3 +28,13 @@ def as_api_error(exc: DjangoValidationError) -> serializers.ValidationError:
         for field, messages in exc.message_dict.items()
     }
     return serializers.ValidationError(detail)
+
+
+class Router(SimpleRouter):
+    """DRF router whose detail routes looked up by primary key only match 1 to 18 digits (see core.urls_ids)."""
+
+    def get_lookup_regex(self, viewset: Any, lookup_prefix: str = "") -> str:
+        if getattr(viewset, "lookup_field", "pk") == "pk" and not hasattr(viewset, "lookup_value_regex"):
+            lookup_url_kwarg = getattr(viewset, "lookup_url_kwarg", None) or "pk"
+            return f"(?P<{lookup_prefix}{lookup_url_kwarg}>{ID_REGEX})"
+        return super().get_lookup_regex(viewset, lookup_prefix)

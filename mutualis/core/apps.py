@@ -8,3 +8,10 @@ class CoreConfig(AppConfig):
     name = "mutualis.core"
     label = "core"
     verbose_name = _("Socle")
+
+    def ready(self) -> None:
+        from django.urls import register_converter
+
+        from mutualis.core.urls_ids import IdConverter
+
+        register_converter(IdConverter, "id")

@@ -6,6 +6,18 @@ from typing import Any
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 
+MAX_ID = 2**63 - 1  # the largest primary key a database column holds (bigint)
+
+
+def parse_id(value: Any) -> int | None:
+    """A primary key typed by a user (query string, URL, form), or None when it cannot be one: only ASCII digits
+    (no sign, no exponent, no "²"), at most MAX_ID — larger numbers overflow SQLite instead of finding nothing."""
+    text = str(value if value is not None else "").strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > 19:
+        return None
+    number = int(text)
+    return number if 0 < number <= MAX_ID else None
+
 
 class Errors:
     """French messages by field; `raise_if_any()` raises them together as one ValidationError."""

@@ -7,6 +7,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mutualis.core.filters import IdFilter
 from mutualis.members.choices import Competence, MemberKind, MemberStatus, SiteKind
 from mutualis.members.models import CompetenceTransfer, Member, Site
 from mutualis.territory.models import Commune, Departement
@@ -67,7 +68,7 @@ class SiteFilter(django_filters.FilterSet):
     """Filter sites by member, commune (INSEE code), kind and whether they are in service; search by name."""
 
     q = django_filters.CharFilter(label=_("Recherche"), method="search", help_text=_("Nom ou adresse"))
-    member = django_filters.NumberFilter(label=_("Adhérent (identifiant)"), field_name="member_id")
+    member = IdFilter(label=_("Adhérent (identifiant)"), field_name="member_id")
     commune = django_filters.CharFilter(label=_("Commune (code INSEE)"), field_name="commune__insee_code")
     kind = django_filters.ChoiceFilter(label=_("Nature"), choices=SiteKind.choices, empty_label=_("Toutes"))
     is_active = django_filters.BooleanFilter(label=_("En service"))

@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
+from mutualis.core.validation import parse_id
 from mutualis.members.choices import MemberRole, MemberStatus
 from mutualis.members.models import (
     AdhesionRequest,
@@ -49,7 +50,7 @@ def member_list(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet
 
 def member_get(*, user: Any, pk: Any) -> Member:
     """One member the user may see, or Http404."""
-    member = member_list(user=user).filter(pk=pk).first() if str(pk).isdigit() else None
+    member = member_list(user=user).filter(pk=pk).first() if parse_id(pk) else None
     if member is None:
         raise Http404
     return member
@@ -80,7 +81,7 @@ def competence_get(*, user: Any, pk: Any) -> CompetenceTransfer:
     """One competence transfer of a member the user may see, or Http404."""
     transfer = (
         CompetenceTransfer.objects.filter(member_id__in=member_ids_for(user), pk=pk).select_related("member").first()
-        if str(pk).isdigit()
+        if parse_id(pk)
         else None
     )
     if transfer is None:
@@ -116,7 +117,7 @@ def site_list(*, user: Any, member: Member | None = None, filters: dict[str, Any
 
 def site_get(*, user: Any, pk: Any) -> Site:
     """One site of a member the user may see, or Http404."""
-    site = site_list(user=user).filter(pk=pk).first() if str(pk).isdigit() else None
+    site = site_list(user=user).filter(pk=pk).first() if parse_id(pk) else None
     if site is None:
         raise Http404
     return site
@@ -135,7 +136,7 @@ def membership_get(*, user: Any, pk: Any) -> Membership:
     """One membership of a member the user may see, or Http404."""
     membership = (
         Membership.objects.filter(member_id__in=member_ids_for(user), pk=pk).select_related("user", "member").first()
-        if str(pk).isdigit()
+        if parse_id(pk)
         else None
     )
     if membership is None:

@@ -1,10 +1,9 @@
 """Assets API routes: /api/v1/assets/ (with /transition/ and /events/)."""
 
-from rest_framework.routers import SimpleRouter
-
 from mutualis.assets.api import views
+from mutualis.core.api import Router
 
-router = SimpleRouter()
+router = Router()
 router.register("assets", views.AssetViewSet, basename="asset")
 
 urlpatterns = router.urls

@@ -2,6 +2,7 @@ import django_filters
 
 from mutualis.contributions.choices import CallStatus
 from mutualis.contributions.models import ContributionCall, ContributionRate
+from mutualis.core.filters import IdFilter
 
 
 class ContributionRateFilter(django_filters.FilterSet):
@@ -15,7 +16,7 @@ class ContributionRateFilter(django_filters.FilterSet):
 class ContributionCallFilter(django_filters.FilterSet):
     """Calls by year, member (id) and status."""
 
-    member = django_filters.NumberFilter(field_name="member_id")
+    member = IdFilter(field_name="member_id")
     status = django_filters.ChoiceFilter(choices=CallStatus.choices)
 
     class Meta:

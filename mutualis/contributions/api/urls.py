@@ -1,8 +1,7 @@
-from rest_framework.routers import SimpleRouter
-
 from mutualis.contributions.api.views import ContributionCallViewSet, ContributionRateViewSet
+from mutualis.core.api import Router
 
-router = SimpleRouter()
+router = Router()
 router.register("contribution-rates", ContributionRateViewSet, basename="contribution-rate")
 router.register("contribution-calls", ContributionCallViewSet, basename="contribution-call")
 

@@ -1,10 +1,9 @@
 """Members API routes: /api/v1/members/ (with /transition/ and /competences/), /api/v1/sites/."""
 
-from rest_framework.routers import SimpleRouter
-
+from mutualis.core.api import Router
 from mutualis.members.api import views
 
-router = SimpleRouter()
+router = Router()
 router.register("members", views.MemberViewSet, basename="member")
 router.register("sites", views.SiteViewSet, basename="site")
 

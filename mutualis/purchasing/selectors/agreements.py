@@ -14,6 +14,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from mutualis.core.permissions import is_operator_staff
+from mutualis.core.validation import parse_id
 from mutualis.members.choices import Competence, MemberStatus
 from mutualis.members.models import CompetenceTransfer, Member
 from mutualis.purchasing.choices import AgreementStatus
@@ -29,7 +30,7 @@ from mutualis.purchasing.models import (
 
 
 def _pk(value: Any) -> bool:
-    return str(value).isdigit()
+    return parse_id(value) is not None
 
 
 def purchasing_members(*, user: Any, day: datetime.date | None = None) -> QuerySet[Member]:

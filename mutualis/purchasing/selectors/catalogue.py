@@ -13,6 +13,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from mutualis.core.permissions import is_operator_staff
+from mutualis.core.validation import parse_id
 from mutualis.members.choices import Competence, MemberRole, MemberStatus
 from mutualis.members.models import CompetenceTransfer, Member, Membership
 from mutualis.purchasing.choices import AgreementStatus
@@ -113,7 +114,7 @@ def catalogue_item_list(
 
 def catalogue_item_get(*, user: Any, pk: Any, day: datetime.date | None = None) -> CatalogueItem:
     """One orderable item (annotated as in the list), or Http404."""
-    item = catalogue_item_list(user=user, day=day).filter(pk=pk).first() if str(pk).isdigit() else None
+    item = catalogue_item_list(user=user, day=day).filter(pk=pk).first() if parse_id(pk) else None
     if item is None:
         raise Http404
     return item

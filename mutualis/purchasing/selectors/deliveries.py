@@ -5,6 +5,7 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
+from mutualis.core.validation import parse_id
 from mutualis.members.selectors import member_ids_for
 from mutualis.purchasing.models import Delivery, DeliveryLine
 
@@ -25,7 +26,7 @@ def delivery_list(*, user: Any, order: Any = None) -> QuerySet[Delivery]:
 
 def delivery_get(*, user: Any, pk: Any) -> Delivery:
     """One delivery the user may see, or Http404."""
-    delivery = delivery_list(user=user).filter(pk=pk).first() if str(pk).isdigit() else None
+    delivery = delivery_list(user=user).filter(pk=pk).first() if parse_id(pk) else None
     if delivery is None:
         raise Http404
     return delivery

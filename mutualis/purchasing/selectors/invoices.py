@@ -11,6 +11,7 @@ from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from mutualis.core.validation import parse_id
 from mutualis.members.selectors import member_ids_for
 from mutualis.purchasing import rules
 from mutualis.purchasing.choices import InvoiceStatus
@@ -94,9 +95,8 @@ def _scoped(user: Any, filters: dict[str, Any], today: datetime.date | None) -> 
     if filters.get("status"):
         qs = qs.filter(status=filters["status"])
     for key, fld in (("supplier", "supplier_id"), ("member", "order__member_id")):
-        value = str(filters.get(key) or "")
-        if value.isdigit():
-            qs = qs.filter(**{fld: int(value)})
+        if value := parse_id(filters.get(key)):
+            qs = qs.filter(**{fld: value})
     if filters.get("overdue") in TRUE_VALUES:
         qs = qs.filter(overdue_q(today or timezone.localdate()))
     return qs
@@ -172,7 +172,7 @@ def with_clocks(invoices: Any, *, today: datetime.date | None = None) -> list[In
 
 def invoice_get(*, user: Any, pk: Any) -> Invoice:
     """One invoice the user may see, or Http404."""
-    invoice = invoice_list(user=user).filter(pk=pk).first() if str(pk).isdigit() else None
+    invoice = invoice_list(user=user).filter(pk=pk).first() if parse_id(pk) else None
     if invoice is None:
         raise Http404
     return invoice

@@ -11,6 +11,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 
 from mutualis.core.permissions import is_operator_staff
+from mutualis.core.validation import parse_id
 from mutualis.members.choices import MemberRole
 from mutualis.members.selectors import member_ids_for, member_role
 from mutualis.purchasing.choices import ORDER_TRANSITIONS, OrderStatus
@@ -108,7 +109,7 @@ def order_list(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[
 
 def order_get(*, user: Any, pk: Any) -> Order:
     """One order the user may see, or Http404."""
-    order = order_list(user=user).filter(pk=pk).first() if str(pk).isdigit() else None
+    order = order_list(user=user).filter(pk=pk).first() if parse_id(pk) else None
     if order is None:
         raise Http404
     return order
@@ -116,7 +117,7 @@ def order_get(*, user: Any, pk: Any) -> Order:
 
 def order_line_get(*, user: Any, order: Order, pk: Any) -> OrderLine:
     """One line of an order the user may see, or Http404."""
-    line = order.lines.filter(pk=pk).select_related("item").first() if str(pk).isdigit() else None
+    line = order.lines.filter(pk=pk).select_related("item").first() if parse_id(pk) else None
     if line is None:
         raise Http404
     return line
@@ -214,7 +215,7 @@ def consolidated_order_list(*, user: Any, filters: dict[str, Any] | None = None)
 
 def consolidated_order_get(*, user: Any, pk: Any) -> ConsolidatedOrder:
     """One consolidated purchase order (operator staff), or Http404."""
-    obj = consolidated_order_list(user=user).filter(pk=pk).first() if str(pk).isdigit() else None
+    obj = consolidated_order_list(user=user).filter(pk=pk).first() if parse_id(pk) else None
     if obj is None:
         raise Http404
     return obj
