@@ -62,6 +62,8 @@ def test_load_demo_is_complete_and_idempotent():
     assert all(user.check_password("demo-mutualis-2026") for user in demo)
     assert "gestionnaire.versailles@demo.mutualis.fr" in out.getvalue()
     assert audit_verify() == []
+    requested = Member.objects.filter(status=MemberStatus.REQUESTED)
+    assert requested.exists() and all(member.adhesion_requests.exists() for member in requested)
     _assert_purchasing_demo()
 
 

@@ -26,7 +26,7 @@ from mutualis.core.services import notification_emails_suppressed
 from mutualis.members import services
 from mutualis.members.choices import Competence as C
 from mutualis.members.choices import MemberKind, MemberRole, MemberStatus, SiteKind
-from mutualis.members.models import Member, Membership
+from mutualis.members.models import AdhesionRequest, Member, Membership
 from mutualis.members.validators import UAI_LETTERS
 from mutualis.territory.models import Commune, Departement, Intercommunality
 
@@ -277,6 +277,8 @@ class Command(BaseCommand):
         if Member.objects.filter(siren=identity["siren"]).exists():
             return 0
         member = services.member_create(acting_user=self.admin, **identity)
+        if status == R:
+            _online_request(member, competences)
         if status == X:
             services.member_transition(member=member, to_status=X, acting_user=self.admin, reason="Dossier incomplet.")
             return 1
@@ -347,3 +349,17 @@ class Command(BaseCommand):
                     if not Membership.objects.filter(member=member, user=user).exists():
                         services.membership_add(member=member, user=user, role=role, acting_user=self.admin)
         return created
+
+
+def _online_request(member: Member, competences: list[str]) -> None:
+    """A pending request as the public form records it: who asked, for what (staff see it on the member's page)."""
+    request = AdhesionRequest(
+        member=member,
+        contact_name="Claire Martin",
+        contact_function="Directrice générale des services",
+        contact_email=f"dgs.{member.siren}@{DEMO_EMAIL_DOMAIN}",
+        competences=[C.CENTRAL_PURCHASING, *competences],
+        message="Nous souhaitons équiper nos écoles en tablettes dès la rentrée et rejoindre la centrale d'achat.",
+    )
+    request.full_clean()
+    request.save()
