@@ -149,6 +149,9 @@ LOGIN_LOCKOUT_SECONDS = envint("LOGIN_LOCKOUT_SECONDS", "900")
 ADHESION_REQUEST_MAX = envint("ADHESION_REQUEST_MAX", "5")
 ADHESION_REQUEST_WINDOW_SECONDS = envint("ADHESION_REQUEST_WINDOW_SECONDS", "3600")
 OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", "Mutualis")
+# API tokens expire (accounts.authentication): members' after a year, operator staff's after 90 days.
+API_TOKEN_TTL_DAYS = envint("API_TOKEN_TTL_DAYS", "365")
+API_TOKEN_TTL_DAYS_STAFF = envint("API_TOKEN_TTL_DAYS_STAFF", "90")
 
 # Security: secure cookies by default; `make run` turns them off for plain-http local use only.
 SECURE_COOKIES = envbool("SECURE_COOKIES", "true")
@@ -195,7 +198,7 @@ MEDIA_ROOT = VAR_DIR / "media"
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "mutualis.accounts.authentication.ExpiringTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "mutualis.core.api.Pagination",

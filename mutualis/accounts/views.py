@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -16,6 +17,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import Token
 
 from mutualis.accounts import services, throttling
+from mutualis.accounts.authentication import api_token_expires_at
 from mutualis.accounts.forms import LoginForm, TokenForm
 from mutualis.accounts.models import User
 from mutualis.core.services import audit_record, client_ip
@@ -148,9 +150,14 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 @login_required
 def profile_view(request: HttpRequest) -> HttpResponse:
     """My account: identity, second factor, API token for machine clients."""
+    token = Token.objects.filter(user=request.user).first()
     context: dict[str, Any] = {
         "has_totp": TOTPDevice.objects.filter(user=request.user, confirmed=True).exists(),
-        "token": Token.objects.filter(user=request.user).first(),
+        "token": token,
+        "now": timezone.now(),
+        "token_expires": (
+            api_token_expires_at(created=token.created, staff=request.user.is_operator_staff) if token else None
+        ),
         "new_token": request.session.pop("accounts_new_token", None),
     }
     return render(request, "accounts/profile.html", context)

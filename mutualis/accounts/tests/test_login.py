@@ -141,3 +141,40 @@ def test_csrf_is_enforced_on_login():
     user = UserFactory()
     response = strict.post(reverse("accounts:login"), {"email": user.email, "password": PASSWORD})
     assert response.status_code == 403
+
+
+def test_api_tokens_expire_with_a_french_message(client, settings):
+    """A member's token works for API_TOKEN_TTL_DAYS, a staff token for API_TOKEN_TTL_DAYS_STAFF; past that, refused
+    (403, as every unauthenticated API call here) with the date and what to do; the profile page shows the expiry."""
+    import datetime
+
+    from django.utils import timezone
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    from mutualis.accounts.tests.factories import StaffFactory
+
+    settings.API_TOKEN_TTL_DAYS, settings.API_TOKEN_TTL_DAYS_STAFF = 365, 90
+    member_user, staff = UserFactory(), StaffFactory()
+    now = timezone.now()
+
+    def status_with_token_aged(user, days):
+        Token.objects.filter(user=user).delete()
+        token = Token.objects.create(user=user)
+        Token.objects.filter(pk=token.pk).update(created=now - datetime.timedelta(days=days))
+        api = APIClient()
+        api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        return api.get("/api/v1/members/")
+
+    assert status_with_token_aged(member_user, 364).status_code == 200
+    expired = status_with_token_aged(member_user, 366)
+    assert expired.status_code == 403
+    assert "Jeton d'API expiré le" in expired.json()["detail"] and "Mon compte" in expired.json()["detail"]
+    assert status_with_token_aged(staff, 89).status_code == 200
+    assert status_with_token_aged(staff, 91).status_code == 403
+
+    login_as(client, member_user)
+    Token.objects.filter(user=member_user).update(created=now - datetime.timedelta(days=10))
+    page = client.get(reverse("accounts:profile")).content.decode()
+    expires = timezone.localtime(now - datetime.timedelta(days=10) + datetime.timedelta(days=365)).strftime("%d/%m/%Y")
+    assert f"valable jusqu&#x27;au {expires}" in page or f"valable jusqu'au {expires}" in page
