@@ -329,12 +329,6 @@ def agreement_end(
     return agreement
 
 
-def agreement_end_date(agreement: FrameworkAgreement) -> datetime.date:
-    """Last day of execution, counting the duration changes of its amendments."""
-    extra = sum(agreement.amendments.values_list("duration_change_months", flat=True))
-    return rules.framework_end_date(agreement.start_date, agreement.duration_months + extra)
-
-
 # --- Lots -----------------------------------------------------------------------------------------------------
 
 

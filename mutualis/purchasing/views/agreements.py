@@ -39,6 +39,7 @@ from mutualis.purchasing.forms_agreements import (
 )
 from mutualis.purchasing.permissions import can_manage_purchasing, get_abilities
 from mutualis.purchasing.selectors import agreements as selectors
+from mutualis.purchasing.selectors.catalogue import agreement_end_date
 from mutualis.purchasing.services import agreements as services
 from mutualis.purchasing.services.bpu_import import bpu_import, bpu_preview
 
@@ -230,7 +231,7 @@ def agreement_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         "agreement": agreement,
         "abilities": get_abilities(request.user, agreement),
         "lots": lots,
-        "end_date": services.agreement_end_date(agreement),
+        "end_date": agreement_end_date(agreement),
         "member_kinds": [
             str(MemberKind(kind).label) for kind in agreement.allowed_member_kinds if kind in MemberKind.values
         ],
