@@ -23,6 +23,7 @@ class OfferedService:
     label: str | Promise
     description: str | Promise
     competence: str
+    url_name: str = ""  # the page where a member uses the service on the platform, when it has one
 
 
 SERVICES: tuple[OfferedService, ...] = (
@@ -31,6 +32,7 @@ SERVICES: tuple[OfferedService, ...] = (
         label=_("Centrale d'achat"),
         description=_("Commander matériels et prestations sur les accords-cadres de l'opérateur."),
         competence=Competence.CENTRAL_PURCHASING,
+        url_name="purchasing:catalogue",
     ),
     OfferedService(
         key="digital_education",

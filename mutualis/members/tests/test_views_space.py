@@ -53,6 +53,7 @@ def test_member_space_shows_identity_competences_sites_users_services(world, cli
         assert text in body, text
     assert "Commune de Boulogne-Billancourt" not in body
     assert "Ajouter un site" not in body and "Inviter un utilisateur" not in body
+    assert '<a href="/achats/catalogue/">Centrale d&#x27;achat</a>' in body  # the open service leads to its page
 
 
 def test_manager_sees_management_buttons(world, client):
