@@ -8,6 +8,8 @@ import hashlib
 from django.conf import settings
 from django.core.cache import cache
 
+from mutualis.core.throttling import counter_hit, counter_value
+
 
 def _keys(email: str, ip: str | None) -> list[str]:
     digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()[:32]
@@ -19,18 +21,13 @@ def _keys(email: str, ip: str | None) -> list[str]:
 
 def login_is_locked(*, email: str, ip: str | None) -> bool:
     """True when the account or the address has used up its failed attempts."""
-    return any((cache.get(key) or 0) >= settings.LOGIN_MAX_FAILURES for key in _keys(email, ip))
+    return any(counter_value(key) >= settings.LOGIN_MAX_FAILURES for key in _keys(email, ip))
 
 
 def login_failed(*, email: str, ip: str | None) -> None:
     """Count one failed attempt (password or second factor) for the account and the address."""
     for key in _keys(email, ip):
-        if cache.add(key, 1, timeout=settings.LOGIN_LOCKOUT_SECONDS):
-            continue
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add() and incr()
-            cache.set(key, 1, timeout=settings.LOGIN_LOCKOUT_SECONDS)
+        counter_hit(key, timeout=settings.LOGIN_LOCKOUT_SECONDS)
 
 
 def login_succeeded(*, email: str, ip: str | None) -> None:

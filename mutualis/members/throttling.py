@@ -7,7 +7,8 @@ person correcting the form is never locked out by their own mistakes.
 """
 
 from django.conf import settings
-from django.core.cache import cache
+
+from mutualis.core.throttling import counter_hit, counter_value
 
 
 def _key(ip: str | None) -> str:
@@ -17,15 +18,9 @@ def _key(ip: str | None) -> str:
 
 def adhesion_request_is_limited(*, ip: str | None) -> bool:
     """True when the address has used up its submissions for the window."""
-    return (cache.get(_key(ip)) or 0) >= settings.ADHESION_REQUEST_MAX
+    return counter_value(_key(ip)) >= settings.ADHESION_REQUEST_MAX
 
 
 def adhesion_request_counted(*, ip: str | None) -> None:
     """Count one accepted submission (or one caught bot) for the address."""
-    key = _key(ip)
-    if cache.add(key, 1, timeout=settings.ADHESION_REQUEST_WINDOW_SECONDS):
-        return
-    try:
-        cache.incr(key)
-    except ValueError:  # expired between add() and incr()
-        cache.set(key, 1, timeout=settings.ADHESION_REQUEST_WINDOW_SECONDS)
+    counter_hit(_key(ip), timeout=settings.ADHESION_REQUEST_WINDOW_SECONDS)
