@@ -15,6 +15,7 @@ from mutualis.contributions import selectors, services
 from mutualis.contributions.forms import CallFilterForm, CancelForm, IssueForm, RateForm, YearForm
 from mutualis.contributions.permissions import get_abilities
 from mutualis.core.exports import csv_decimal, csv_response
+from mutualis.core.forms import apply_service_errors
 from mutualis.members.choices import Competence
 
 PAGE_SIZE = 50
@@ -180,7 +181,7 @@ def rate_list_view(request: HttpRequest) -> HttpResponse:
                 try:
                     services.rate_set(year=year, competence=competence, acting_user=request.user, **form.cleaned_data)
                 except ValidationError as exc:
-                    _add_service_errors(form, exc)
+                    apply_service_errors(form, exc)
                 else:
                     messages.success(
                         request,
@@ -200,14 +201,6 @@ def _rate_context(
     request: HttpRequest, year_form: YearForm, year: int, abilities: dict[str, bool], bound: Any = None
 ) -> dict[str, Any]:
     return {"year_form": year_form, "year": year, "rows": _rate_rows(request, year, bound), "abilities": abilities}
-
-
-def _add_service_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _render_detail(request: HttpRequest, call: Any, cancel_form: CancelForm | None = None, status: int = 200):
@@ -240,7 +233,7 @@ def call_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.call_cancel(call=call, reason=form.cleaned_data["reason"], acting_user=request.user)
         except ValidationError as exc:
-            _add_service_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("L'appel %(number)s est annulé.") % {"number": call.number})
             return redirect("contributions:call_detail", pk=call.pk)

@@ -6,7 +6,6 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -15,19 +14,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from mutualis.core.exports import csv_decimal, csv_response
-from mutualis.core.permissions import is_operator_staff
+from mutualis.core.permissions import staff_required
 from mutualis.purchasing.models import Lot, Supplier
 from mutualis.purchasing.pdf import consolidated_order_pdf
 from mutualis.purchasing.permissions import can_manage_purchasing
 from mutualis.purchasing.selectors import orders as selectors
 from mutualis.purchasing.services import consolidation as services
-
-
-def _require_staff(request: HttpRequest) -> None:
-    # Back-office pages do not exist for members' users: 404, not 403.
-    if not is_operator_staff(request.user):
-        raise Http404
-
 
 PAGE_SIZE = 25
 
@@ -50,10 +42,9 @@ class ConsolidateForm(forms.Form):
     supplier = forms.IntegerField(widget=forms.HiddenInput)
 
 
-@login_required
+@staff_required
 def consolidation_list_view(request: HttpRequest) -> HttpResponse:
     """Validated orders awaiting consolidation, by lot and supplier, and the consolidated orders already sent."""
-    _require_staff(request)
     return render(request, "purchasing/consolidation/list.html", _list_context(request))
 
 
@@ -71,12 +62,11 @@ def _list_context(request: HttpRequest) -> dict[str, Any]:
     }
 
 
-@login_required
+@staff_required
 @require_http_methods(["GET", "POST"])
 def consolidation_create_view(request: HttpRequest) -> HttpResponse:
     """Purchasing officers: GET shows what the consolidated purchase order of a lot and supplier will send (orders,
     members, totals) for confirmation; POST creates it and its orders are sent."""
-    _require_staff(request)
     if not can_manage_purchasing(request.user):
         raise PermissionDenied
     if request.method == "GET":
@@ -117,10 +107,9 @@ def _confirmation(request: HttpRequest) -> HttpResponse:
     return render(request, "purchasing/consolidation/confirm.html", context)
 
 
-@login_required
+@staff_required
 def consolidation_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     """A consolidated purchase order, printable (print CSS): quantities per item and the orders it gathers."""
-    _require_staff(request)
     consolidation = selectors.consolidated_order_get(user=request.user, pk=pk)
     totals = selectors.consolidated_totals(consolidation=consolidation)
     context = {
@@ -134,10 +123,9 @@ def consolidation_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "purchasing/consolidation/detail.html", context)
 
 
-@login_required
+@staff_required
 def consolidation_export_view(request: HttpRequest, pk: int) -> HttpResponse:
     """CSV of a consolidated order's lines (UTF-8 with BOM, `;`, decimal comma: opens in a spreadsheet)."""
-    _require_staff(request)
     consolidation = selectors.consolidated_order_get(user=request.user, pk=pk)
     response, writer = csv_response(f"{consolidation.number}.csv")
     writer.writerow(
@@ -179,10 +167,9 @@ def consolidation_export_view(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-@login_required
+@staff_required
 def consolidation_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
     """The consolidated purchase order as a PDF to send to the supplier (operator staff)."""
-    _require_staff(request)
     consolidation = selectors.consolidated_order_get(user=request.user, pk=pk)
     response = HttpResponse(consolidated_order_pdf(consolidation=consolidation), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{consolidation.number}.pdf"'

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from mutualis.core.forms import apply_service_errors
 from mutualis.core.permissions import is_operator_staff
 from mutualis.purchasing.choices import OrderStatus
 from mutualis.purchasing.forms_orders import (
@@ -34,15 +35,6 @@ ACTION_LABELS = {
     OrderStatus.REJECTED: _("Refuser la commande"),
     OrderStatus.CANCELLED: _("Annuler la commande"),
 }
-
-
-def add_service_errors(form: Any, exc: ValidationError) -> None:
-    """Show a service's ValidationError on the form (field errors on their field, others on top)."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _bound_filters(form: Any) -> tuple[dict[str, Any], int]:
@@ -129,7 +121,7 @@ def order_update_view(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 services.order_update(order=order, acting_user=request.user, request=request, **data)
             except ValidationError as exc:
-                add_service_errors(form, exc)
+                apply_service_errors(form, exc)
             else:
                 messages.success(request, _("Commande %(number)s enregistrée.") % {"number": order.number})
                 return redirect("purchasing:order_detail", pk=order.pk)
@@ -207,7 +199,7 @@ def order_transition_view(request: HttpRequest, pk: int) -> HttpResponse:
                 request=request,
             )
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(
                 request,
