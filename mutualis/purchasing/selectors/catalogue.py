@@ -8,7 +8,7 @@ checked in Python (JSON `contains` is not portable to SQLite); items are then fi
 import datetime
 from typing import Any
 
-from django.db.models import DecimalField, ExpressionWrapper, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import DecimalField, ExpressionWrapper, F, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
@@ -24,8 +24,9 @@ ORDERING_ROLES = (MemberRole.AGENT, MemberRole.MANAGER)
 
 
 def agreement_end_date(agreement: FrameworkAgreement) -> datetime.date:
-    """Last day of the agreement, its amendments' duration changes included."""
-    extra = agreement.amendments.aggregate(total=Sum("duration_change_months"))["total"] or 0
+    """Last day of the agreement, its amendments' duration changes included (read from prefetched amendments when
+    the caller prefetched them: the catalogue checks every agreement on each page)."""
+    extra = sum(amendment.duration_change_months for amendment in agreement.amendments.all())
     return framework_end_date(agreement.start_date, agreement.duration_months + extra)
 
 
