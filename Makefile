@@ -32,7 +32,11 @@ install-node:
 install-test-deps: install
 	@command -v chromium >/dev/null || test -x /usr/bin/chromium || bash scripts/apt-install.sh chromium
 
-migrate:
+var/secret_key: ## A local secret key, made once (production sets SECRET_KEY or SECRET_KEY_FILE instead)
+	@mkdir -p var
+	@umask 077 && $(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
+
+migrate: var/secret_key
 	@mkdir -p var
 	$(PY) manage.py migrate --noinput -v0
 	$(PY) manage.py createcachetable
@@ -54,7 +58,7 @@ lint:
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy $(wildcard mutualis/*/services.py mutualis/*/services mutualis/*/selectors.py mutualis/*/selectors mutualis/*/tasks.py)
 
-check-migrations:
+check-migrations: var/secret_key
 	$(PY) manage.py makemigrations --check --dry-run
 
 clean:

@@ -31,6 +31,7 @@ def setup_django(scratch: str) -> None:
             "DJANGO_SETTINGS_MODULE": "config.settings",
             "SQLITE_PATH": f"{scratch}/bench.sqlite3",
             "MUTUALIS_VAR_DIR": scratch,
+            "SECRET_KEY": "bench-only-key-0123456789-abcdefghijklmnopqrstuvwxyz",
             "SECURE_COOKIES": "0",
         }
     )

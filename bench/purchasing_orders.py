@@ -35,7 +35,14 @@ def setup_django(backend: str, scratch: str) -> None:
     if backend == "sqlite":
         os.environ.pop("DATABASE_URL", None)
         os.environ["SQLITE_PATH"] = f"{scratch}/bench.sqlite3"
-    os.environ.update({"DJANGO_SETTINGS_MODULE": "config.settings", "MUTUALIS_VAR_DIR": scratch, "SECURE_COOKIES": "0"})
+    os.environ.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "MUTUALIS_VAR_DIR": scratch,
+            "SECURE_COOKIES": "0",
+            "SECRET_KEY": "bench-only-key-0123456789-abcdefghijklmnopqrstuvwxyz",
+        }
+    )
     os.makedirs(f"{scratch}/staticfiles", exist_ok=True)
     import django
 

@@ -67,6 +67,7 @@ def main() -> None:
         **os.environ,
         "SQLITE_PATH": f"{scratch}/bench.sqlite3",
         "MUTUALIS_VAR_DIR": scratch,
+        "SECRET_KEY": "bench-only-key-0123456789-abcdefghijklmnopqrstuvwxyz",
         "SECURE_COOKIES": "0",
         "API_ANON_RATE": "100000000/min",
         "API_USER_RATE": "100000000/min",

@@ -7,6 +7,7 @@ ALLOWED_HOSTS.
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from config.env import env, envbool, envint, envlist
@@ -15,8 +16,18 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env("MUTUALIS_VAR_DIR", str(BASE_DIR / "var")))
 
 DEBUG = envbool("DEBUG", "false")
-# The default key only serves local runs; production must set SECRET_KEY (or SECRET_KEY_FILE).
-SECRET_KEY = env("SECRET_KEY", "insecure-local-only-key-change-me-in-production-0123456789")
+# SECRET_KEY (or SECRET_KEY_FILE), else the key `make run` writes once into var/secret_key; the built-in key is only
+# for DEBUG runs on a laptop, and refused otherwise (sessions, password links and tokens would be forgeable).
+INSECURE_LOCAL_KEY = "insecure-local-only-key-change-me-in-production-0123456789"
+SECRET_KEY = env("SECRET_KEY", "")
+if not SECRET_KEY and (VAR_DIR / "secret_key").is_file():
+    SECRET_KEY = (VAR_DIR / "secret_key").read_text().strip()
+if not SECRET_KEY and DEBUG:
+    SECRET_KEY = INSECURE_LOCAL_KEY
+if not SECRET_KEY or (SECRET_KEY == INSECURE_LOCAL_KEY and not DEBUG):
+    raise ImproperlyConfigured(
+        "SECRET_KEY is not set: set SECRET_KEY or SECRET_KEY_FILE (make run writes var/secret_key for local use)."
+    )
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
 SITE_ROOT = env("SITE_ROOT", f"http://127.0.0.1:{env('HTTP_PORT', '8000')}")
@@ -64,6 +75,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "mutualis.core.context.AuditContextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -106,7 +118,7 @@ if DATABASE_URL:
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and envbool("DATABASE_POOL", "true"):
         DATABASES["default"].setdefault("OPTIONS", {})["pool"] = True
 else:
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    # The folder is made by `make migrate` (or by the operator), never as a side effect of importing settings.
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
@@ -208,6 +220,7 @@ REST_FRAMEWORK = {
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "mutualis.core.api.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
         "rest_framework.throttling.UserRateThrottle",

@@ -3,8 +3,11 @@
 import os
 import re
 
+# A key of the test run's own (set before the real settings read the environment, which refuse running without one).
+os.environ.setdefault("SECRET_KEY", "test-suite-only-key-0123456789-abcdefghijklmnopqrstuvwxyz")
+
 from config.settings import *  # noqa: F403
-from config.settings import DATABASES, REDIS_URL
+from config.settings import DATABASES, REDIS_URL  # noqa: E402
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

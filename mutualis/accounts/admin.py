@@ -28,5 +28,5 @@ class UserAdmin(BaseUserAdmin):
     @admin.action(description=_("Réinitialiser la double authentification (téléphone perdu)"))
     def reset_totp(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
         for user in queryset:
-            services.totp_device_reset(user=user, acting_user=request.user, request=request)
+            services.totp_device_reset(user=user, acting_user=request.user)
         messages.success(request, _("Double authentification réinitialisée : réenrôlement à la prochaine connexion."))

@@ -1,7 +1,5 @@
 """Writes owned by accounts: users, TOTP devices, API tokens."""
 
-from typing import Any
-
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import Token
@@ -18,7 +16,7 @@ def user_create(
     last_name: str = "",
     staff_role: str = "",
     password: str | None = None,
-    acting_user: Any = None,
+    acting_user: User | None = None,
 ) -> User:
     """Create an account (without a usable password unless one is given) and record it in the audit log."""
     user = User(
@@ -49,30 +47,30 @@ def totp_device_start(*, user: User) -> TOTPDevice:
 
 
 @transaction.atomic
-def totp_device_confirm(*, device: TOTPDevice, token: str, request: Any = None) -> bool:
+def totp_device_confirm(*, device: TOTPDevice, token: str) -> bool:
     """Confirm the device if the code is right; the user's other devices are then removed."""
     if not device.verify_token(token):
         return False
     TOTPDevice.objects.filter(user=device.user).exclude(pk=device.pk).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
-    audit_record(actor=device.user, action="user.totp_enabled", obj=device.user, request=request)
+    audit_record(actor=device.user, action="user.totp_enabled", obj=device.user)
     return True
 
 
 @transaction.atomic
-def totp_device_reset(*, user: User, acting_user: Any, request: Any = None) -> None:
+def totp_device_reset(*, user: User, acting_user: User) -> None:
     """Remove a user's TOTP devices (lost phone): staff must enrol again at their next login."""
     TOTPDevice.objects.filter(user=user).delete()
-    audit_record(actor=acting_user, action="user.totp_reset", obj=user, request=request)
+    audit_record(actor=acting_user, action="user.totp_reset", obj=user)
 
 
 @transaction.atomic
-def api_token_regenerate(*, user: User, request: Any = None) -> Token:
+def api_token_regenerate(*, user: User) -> Token:
     """Replace the user's API token with a new one (the old one stops working at once)."""
     Token.objects.filter(user=user).delete()
     token = Token.objects.create(user=user)
-    audit_record(actor=user, action="user.api_token_regenerated", obj=user, request=request)
+    audit_record(actor=user, action="user.api_token_regenerated", obj=user)
     return token
 
 

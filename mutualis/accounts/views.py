@@ -20,7 +20,8 @@ from mutualis.accounts import services, throttling
 from mutualis.accounts.authentication import api_token_expires_at
 from mutualis.accounts.forms import LoginForm, TokenForm
 from mutualis.accounts.models import User
-from mutualis.core.services import audit_record, client_ip
+from mutualis.core.context import client_ip
+from mutualis.core.services import audit_record
 
 PENDING_KEY = "accounts_pending_user_id"
 NEXT_KEY = "accounts_next"
@@ -62,7 +63,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
                     return redirect("accounts:login_verify")
                 throttling.login_succeeded(email=email, ip=ip)
                 login(request, user)
-                audit_record(actor=user, action="user.login", obj=user, request=request)
+                audit_record(actor=user, action="user.login", obj=user)
                 if user.is_operator_staff:
                     return redirect("accounts:totp_setup")
                 return redirect(request.session.pop(NEXT_KEY, reverse("core:dashboard")))
@@ -96,7 +97,7 @@ def login_verify_view(request: HttpRequest) -> HttpResponse:
                 login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             otp_login(request, device)
             request.session.pop(PENDING_KEY, None)
-            audit_record(actor=user, action="user.login", obj=user, request=request, after={"second_factor": "totp"})
+            audit_record(actor=user, action="user.login", obj=user, after={"second_factor": "totp"})
             return redirect(next_url)
         else:
             throttling.login_failed(email=user.email, ip=ip)
@@ -120,9 +121,7 @@ def totp_setup_view(request: HttpRequest) -> HttpResponse:
     form = TokenForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        if form.is_valid() and services.totp_device_confirm(
-            device=device, token=form.cleaned_data["token"], request=request
-        ):
+        if form.is_valid() and services.totp_device_confirm(device=device, token=form.cleaned_data["token"]):
             otp_login(request, device)
             messages.success(request, _("L'authentification à deux facteurs est activée."))
             return redirect(request.session.pop(NEXT_KEY, None) or reverse("core:dashboard"))
@@ -180,7 +179,7 @@ def email_notifications_view(request: HttpRequest) -> HttpResponse:
 @require_POST
 def api_token_view(request: HttpRequest) -> HttpResponse:
     """Create or replace the user's API token; the key is shown once."""
-    token = services.api_token_regenerate(user=request.user, request=request)
+    token = services.api_token_regenerate(user=request.user)
     request.session["accounts_new_token"] = token.key
     messages.success(request, _("Nouveau jeton d'API créé. Copiez-le maintenant : il ne sera plus affiché."))
     return redirect("accounts:profile")

@@ -3,6 +3,7 @@ administrators change status and site."""
 
 from typing import Any
 
+from mutualis.accounts.types import Viewer
 from mutualis.assets.choices import ASSET_TRANSITIONS
 from mutualis.assets.models import Asset
 from mutualis.members.choices import MemberRole
@@ -11,11 +12,11 @@ from mutualis.members.selectors import member_role
 ASSET_ABILITIES = ("view", "update", "transition", "move", "retire")
 
 
-def _staff_manager(user: Any) -> bool:
+def _staff_manager(user: Viewer) -> bool:
     return bool(getattr(user, "is_operator_staff", False) and user.has_staff_role("purchasing_officer"))
 
 
-def get_abilities(user: Any, obj: Asset) -> dict[str, Any]:
+def get_abilities(user: Viewer, obj: Asset) -> dict[str, Any]:
     """What the user may do with the asset; `transitions` lists the statuses it may be moved to."""
     if not getattr(user, "is_authenticated", False):
         return dict.fromkeys(ASSET_ABILITIES, False) | {"transitions": []}

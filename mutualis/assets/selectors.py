@@ -11,21 +11,21 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from mutualis.accounts.types import Viewer
 from mutualis.assets.models import Asset, AssetEvent
 from mutualis.core.validation import parse_id
-from mutualis.members.selectors import member_ids_for
 
 # Values of the "warranty" filter: "expired", or a number of days within which the warranty ends.
 WARRANTY_WINDOWS = ("30", "90", "180")
 
 
-def asset_list(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[Asset]:
+def asset_list(*, user: Viewer, filters: dict[str, Any] | None = None) -> QuerySet[Asset]:
     """Assets the user may see, optionally filtered.
 
     filters: q (serial number, label, item reference or label), member, site, status, category, warranty
     ("expired" or a number of days: warranty ending within that many days).
     """
-    qs = Asset.objects.filter(member_id__in=member_ids_for(user)).select_related("member", "site", "item")
+    qs = Asset.objects.visible_to(user).select_related("member", "site", "item")
     filters = filters or {}
     q = (filters.get("q") or "").strip()
     if q:
@@ -51,7 +51,7 @@ def asset_list(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[
     return qs.order_by("member__name", "item__label", "serial_number", "pk")
 
 
-def asset_get(*, user: Any, pk: Any) -> Asset:
+def asset_get(*, user: Viewer, pk: Any) -> Asset:
     """One asset the user may see, or Http404."""
     asset = asset_list(user=user).filter(pk=pk).first() if parse_id(pk) else None
     if asset is None:
@@ -59,7 +59,7 @@ def asset_get(*, user: Any, pk: Any) -> Asset:
     return asset
 
 
-def asset_find(*, user: Any, item: Any, serial_number: str) -> Asset | None:
+def asset_find(*, user: Viewer, item: Any, serial_number: str) -> Asset | None:
     """The asset of that item and serial number if the user may see it (for supervision / charging links)."""
     return asset_list(user=user).filter(item=item, serial_number=serial_number).first()
 

@@ -10,10 +10,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from mutualis.accounts.types import User
 from mutualis.assets.choices import ASSET_TRANSITIONS, AssetStatus
 from mutualis.assets.models import Asset, AssetEvent
+from mutualis.core.dates import add_months
 from mutualis.core.services import audit_record, snapshot
-from mutualis.purchasing.rules import add_months
 
 
 class AssetEventKind:
@@ -32,7 +33,7 @@ def asset_create_from_delivery(
     order_line: Any,
     serial_number: str,
     delivered_on: datetime.date,
-    acting_user: Any,
+    acting_user: User,
 ) -> Asset:
     """Record one delivered serialized item as an asset in stock, warranty from the delivery date, with its event."""
     asset = Asset(
@@ -55,7 +56,7 @@ def asset_create_from_delivery(
     return asset
 
 
-def asset_transition(*, asset: Asset, to_status: str, acting_user: Any, note: str = "", request: Any = None) -> Asset:
+def asset_transition(*, asset: Asset, to_status: str, acting_user: User, note: str = "") -> Asset:
     """Move an asset to another status allowed by ASSET_TRANSITIONS, with an event and an audit entry."""
     with transaction.atomic():
         asset = Asset.objects.select_for_update().get(pk=asset.pk)
@@ -91,12 +92,11 @@ def asset_transition(*, asset: Asset, to_status: str, acting_user: Any, note: st
             before=before,
             after=snapshot(asset, ["status"]),
             reason=note,
-            request=request,
         )
     return asset
 
 
-def asset_move(*, asset: Asset, site: Any, acting_user: Any, note: str = "", request: Any = None) -> Asset:
+def asset_move(*, asset: Asset, site: Any, acting_user: User, note: str = "") -> Asset:
     """Move an asset to another active site of the same member, with an event and an audit entry."""
     if site.member_id != asset.member_id:
         raise ValidationError({"site": _("Le site doit appartenir à l'adhérent propriétaire de l'équipement.")})
@@ -117,6 +117,5 @@ def asset_move(*, asset: Asset, site: Any, acting_user: Any, note: str = "", req
             before=before,
             after=snapshot(asset, ["site"]),
             reason=note,
-            request=request,
         )
     return asset

@@ -138,7 +138,6 @@ def asset_transition_view(request: HttpRequest, pk: int) -> HttpResponse:
                 to_status=to_status,
                 acting_user=request.user,
                 note=form.cleaned_data["note"],
-                request=request,
             )
         except ValidationError as exc:
             apply_service_errors(form, exc)
@@ -163,7 +162,6 @@ def asset_move_view(request: HttpRequest, pk: int) -> HttpResponse:
                 site=form.cleaned_data["site"],
                 acting_user=request.user,
                 note=form.cleaned_data["note"],
-                request=request,
             )
         except ValidationError as exc:
             apply_service_errors(form, exc)

@@ -7,22 +7,21 @@ from django.db.models import Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
+from mutualis.accounts.types import Viewer
 from mutualis.contributions.choices import CallStatus
 from mutualis.contributions.models import ContributionCall, ContributionCallLine, ContributionRate
 from mutualis.core.permissions import is_operator_staff
 from mutualis.members.choices import Competence
 from mutualis.members.models import Member
-from mutualis.members.selectors import member_get, member_ids_for
+from mutualis.members.selectors import member_get
 
 if TYPE_CHECKING:
     from mutualis.contributions.services import IssuePlan
 
 
-def call_list(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[ContributionCall]:
+def call_list(*, user: Viewer, filters: dict[str, Any] | None = None) -> QuerySet[ContributionCall]:
     """Calls visible to the user (staff: all; a member's user: their members' calls; others: none), filtered."""
-    qs = ContributionCall.objects.filter(member_id__in=member_ids_for(user)).select_related(
-        "member", "member__departement"
-    )
+    qs = ContributionCall.objects.visible_to(user).select_related("member", "member__departement")
     filters = filters or {}
     if filters.get("year"):
         qs = qs.filter(year=filters["year"])
@@ -41,7 +40,7 @@ def call_list(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[C
     return qs.order_by("-year", "member__name", "number")
 
 
-def call_get(*, user: Any, pk: Any) -> ContributionCall:
+def call_get(*, user: Viewer, pk: Any) -> ContributionCall:
     """One call the user may see, with its member and lines; another member's call raises Http404."""
     try:
         return call_list(user=user).select_related("issued_by", "cancelled_by").prefetch_related("lines").get(pk=pk)
@@ -49,7 +48,7 @@ def call_get(*, user: Any, pk: Any) -> ContributionCall:
         raise Http404 from None
 
 
-def call_line_list(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[ContributionCallLine]:
+def call_line_list(*, user: Viewer, filters: dict[str, Any] | None = None) -> QuerySet[ContributionCallLine]:
     """Lines of the calls visible to the user under the same filters, for exports."""
     calls = call_list(user=user, filters=filters)
     return (
@@ -76,12 +75,12 @@ def call_totals(*, calls: QuerySet[ContributionCall]) -> dict[str, Any]:
     }
 
 
-def member_get_for_calls(*, user: Any, pk: Any) -> Member:
+def member_get_for_calls(*, user: Viewer, pk: Any) -> Member:
     """The member whose calls the user asks for (members' scoping: staff any, a member's user theirs; else 404)."""
     return member_get(user=user, pk=pk)
 
 
-def rate_list(*, user: Any, year: int | None = None) -> QuerySet[ContributionRate]:
+def rate_list(*, user: Viewer, year: int | None = None) -> QuerySet[ContributionRate]:
     """Contribution rates (operator staff only; nobody else), for one year if given."""
     if not is_operator_staff(user):
         return ContributionRate.objects.none()
@@ -89,7 +88,7 @@ def rate_list(*, user: Any, year: int | None = None) -> QuerySet[ContributionRat
     return qs.filter(year=year) if year else qs
 
 
-def call_issue_preview(*, user: Any, year: int) -> "IssuePlan":
+def call_issue_preview(*, user: Viewer, year: int) -> "IssuePlan":
     """What issuing the year would do (operator staff only; others get Http404)."""
     from mutualis.contributions.services import call_issue_plan
 
@@ -98,7 +97,7 @@ def call_issue_preview(*, user: Any, year: int) -> "IssuePlan":
     return call_issue_plan(year=year)
 
 
-def year_choices(*, user: Any) -> list[int]:
+def year_choices(*, user: Viewer) -> list[int]:
     """Years worth offering in a selector: those with rates or calls, plus the current and previous years."""
     today = timezone.localdate()
     years = {today.year, today.year - 1}
@@ -108,7 +107,7 @@ def year_choices(*, user: Any) -> list[int]:
     return sorted(years, reverse=True)
 
 
-def default_year(*, user: Any) -> int:
+def default_year(*, user: Viewer) -> int:
     """The year a list opens on: the latest year with an issued call, else the current year."""
     latest = call_list(user=user).filter(status=CallStatus.ISSUED).order_by("-year").values_list("year", flat=True)
     return latest.first() or timezone.localdate().year

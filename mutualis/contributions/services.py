@@ -13,14 +13,15 @@ from django.db.models import Max, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mutualis.accounts.types import User
 from mutualis.contributions.choices import CALL_TRANSITIONS, YEAR_MAX, YEAR_MIN, CallStatus
 from mutualis.contributions.models import ContributionCall, ContributionCallLine, ContributionRate
+from mutualis.core.money import CENT
 from mutualis.core.services import audit_record, snapshot
 from mutualis.members.choices import Competence, MemberKind, MemberStatus
 from mutualis.members.models import CompetenceTransfer, Member
 from mutualis.territory.models import Commune
 
-CENT = Decimal("0.01")
 LINE_FIELDS = ["competence", "population", "per_inhabitant", "floor", "days_in_force", "days_in_year", "amount"]
 
 
@@ -220,7 +221,7 @@ def _decimal(value: Any, field_name: str) -> Decimal:
 
 @transaction.atomic
 def rate_set(
-    *, year: int, competence: str, per_inhabitant: Decimal, floor: Decimal, acting_user: Any
+    *, year: int, competence: str, per_inhabitant: Decimal, floor: Decimal, acting_user: User
 ) -> ContributionRate:
     """Set (create or change) the rate of a competence for a year; calls already issued keep their own copy."""
     year = validate_year(year)
@@ -250,7 +251,7 @@ def rate_set(
 
 
 @transaction.atomic
-def call_issue_year(*, year: int, acting_user: Any) -> list[ContributionCall]:
+def call_issue_year(*, year: int, acting_user: User) -> list[ContributionCall]:
     """Issue the year's call to every eligible member that has no live call yet; all or nothing.
 
     Running it twice issues nothing the second time. A competence in force without a rate for the year stops the
@@ -299,7 +300,7 @@ def call_issue_year(*, year: int, acting_user: Any) -> list[ContributionCall]:
 
 
 @transaction.atomic
-def call_cancel(*, call: ContributionCall, reason: str, acting_user: Any) -> ContributionCall:
+def call_cancel(*, call: ContributionCall, reason: str, acting_user: User) -> ContributionCall:
     """Cancel an issued call with a reason; the member may then be issued a new call for that year."""
     reason = (reason or "").strip()
     if not reason:

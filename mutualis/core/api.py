@@ -3,11 +3,14 @@
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.routers import SimpleRouter
 from rest_framework.settings import api_settings
+from rest_framework.views import exception_handler as drf_exception_handler
 
 from mutualis.core.urls_ids import ID_REGEX
 
@@ -28,6 +31,16 @@ def as_api_error(exc: DjangoValidationError) -> serializers.ValidationError:
         for field, messages in exc.message_dict.items()
     }
     return serializers.ValidationError(detail)
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Any:
+    """DRF's handler, plus: a service's Django ValidationError answers 400 with its field errors, so viewsets and
+    serializers call services without a try/except of their own (settings.REST_FRAMEWORK["EXCEPTION_HANDLER"])."""
+    if isinstance(exc, DjangoValidationError):
+        exc = as_api_error(exc)
+    elif isinstance(exc, DjangoPermissionDenied) and str(exc):
+        exc = PermissionDenied(str(exc))  # DRF's own handler would drop the service's French reason
+    return drf_exception_handler(exc, context)
 
 
 class Router(SimpleRouter):

@@ -2,6 +2,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+# The browser's date picker; the ISO format is what <input type="date"> reads back.
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
 
 class AuditFilterForm(forms.Form):
     """Filters of the audit log page."""
@@ -10,8 +13,8 @@ class AuditFilterForm(forms.Form):
     action = forms.CharField(label=_("Action"), required=False)
     object_type = forms.CharField(label=_("Type d'objet"), required=False)
     member_id = forms.IntegerField(label=_("N° d'adhérent"), required=False, min_value=1)
-    date_from = forms.DateField(label=_("Du"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("Au"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(label=_("Du"), required=False, widget=DATE_WIDGET)
+    date_to = forms.DateField(label=_("Au"), required=False, widget=DATE_WIDGET)
 
 
 def apply_service_errors(form: forms.Form, exc: ValidationError, field_map: dict[str, str] | None = None) -> None:

@@ -7,9 +7,9 @@ from contextvars import ContextVar
 from typing import Any
 
 from django.db import models, transaction
-from django.http import HttpRequest
 from django.utils import timezone
 
+from mutualis.core.context import current_audit_context
 from mutualis.core.models import AuditChainHead, AuditEntry, Notification
 
 
@@ -22,13 +22,6 @@ def snapshot(obj: models.Model, fields: Iterable[str] | None = None) -> dict[str
     """A JSON-ready picture of a model's concrete fields (or the named ones), for an audit before/after."""
     names = fields or [f.attname for f in obj._meta.concrete_fields if f.attname not in {"created_at", "updated_at"}]
     return _jsonable({name: getattr(obj, name) for name in names})
-
-
-def client_ip(request: HttpRequest | None) -> str | None:
-    """The client address as Django sees it (behind a proxy, configure it to set REMOTE_ADDR)."""
-    if request is None:
-        return None
-    return request.META.get("REMOTE_ADDR") or None
 
 
 @transaction.atomic
@@ -44,9 +37,10 @@ def audit_record(
     before: Any = None,
     after: Any = None,
     reason: str = "",
-    request: HttpRequest | None = None,
 ) -> AuditEntry:
-    """Append one entry to the hash-chained audit log, inside the caller's transaction."""
+    """Append one entry to the hash-chained audit log, inside the caller's transaction; where the action comes from
+    (address, user agent, request id) is read from the audit context (core.context), never passed in."""
+    context = current_audit_context()
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or obj.pk
@@ -67,7 +61,9 @@ def audit_record(
         before=_jsonable(before),
         after=_jsonable(after),
         reason=reason,
-        ip_address=client_ip(request),
+        ip_address=context.ip_address,
+        user_agent=context.user_agent or None,
+        request_id=context.request_id or None,
         prev_hash=head.last_hash,
     )
     entry.hash = entry.compute_hash()

@@ -11,6 +11,10 @@ class MembersConfig(AppConfig):
 
     def ready(self) -> None:
         from mutualis.core.panels import register_commune_panel
+        from mutualis.core.scoping import register_member_scope
         from mutualis.members.panels import commune_members_panel
+        from mutualis.members.selectors import member_ids_for
+
+        register_member_scope(member_ids_for)
 
         register_commune_panel(commune_members_panel, order=10)

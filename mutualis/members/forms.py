@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from mutualis.core.forms import DATE_WIDGET
 from mutualis.members.choices import (
     DELIBERATION_REQUIRED,
     REASON_REQUIRED,
@@ -21,8 +22,6 @@ from mutualis.members.models import Member
 from mutualis.members.validators import compact_number, validate_siren, validate_siret
 from mutualis.territory.models import Commune, Departement, Intercommunality
 from mutualis.territory.search import normalize_name
-
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def resolve_communes(text: str) -> list[Commune]:

@@ -7,6 +7,7 @@ member, readers only read, agents also create and edit sites, managers also mana
 from typing import Any
 
 from mutualis.accounts.choices import StaffRole
+from mutualis.accounts.types import Viewer
 from mutualis.members import selectors
 from mutualis.members.choices import MEMBER_TRANSITIONS, OPEN_STATUSES, MemberRole, MemberStatus
 from mutualis.members.models import Member, Membership, Site
@@ -25,21 +26,21 @@ SITE_ABILITIES = ("view", "update", "deactivate")
 MEMBERSHIP_ABILITIES = ("view", "change_role", "remove")
 
 
-def is_administrator(user: Any) -> bool:
+def is_administrator(user: Viewer) -> bool:
     """An operator administrator (full rights on members)."""
     return bool(getattr(user, "is_authenticated", False) and getattr(user, "staff_role", "") == StaffRole.ADMINISTRATOR)
 
 
-def can_create_member(user: Any) -> bool:
+def can_create_member(user: Viewer) -> bool:
     """Only operator administrators record new members."""
     return is_administrator(user)
 
 
-def _role(user: Any, member: Member) -> str | None:
+def _role(user: Viewer, member: Member) -> str | None:
     return selectors.member_role(user=user, member=member)
 
 
-def _member_abilities(user: Any, member: Member) -> dict[str, bool]:
+def _member_abilities(user: Viewer, member: Member) -> dict[str, bool]:
     staff = bool(getattr(user, "is_authenticated", False) and getattr(user, "is_operator_staff", False))
     admin = is_administrator(user)
     role = _role(user, member)
@@ -56,7 +57,7 @@ def _member_abilities(user: Any, member: Member) -> dict[str, bool]:
     }
 
 
-def _site_abilities(user: Any, site: Site) -> dict[str, bool]:
+def _site_abilities(user: Viewer, site: Site) -> dict[str, bool]:
     member_abilities = _member_abilities(user, site.member)
     admin = is_administrator(user)
     role = _role(user, site.member)
@@ -67,7 +68,7 @@ def _site_abilities(user: Any, site: Site) -> dict[str, bool]:
     }
 
 
-def _membership_abilities(user: Any, membership: Membership) -> dict[str, bool]:
+def _membership_abilities(user: Viewer, membership: Membership) -> dict[str, bool]:
     member_abilities = _member_abilities(user, membership.member)
     return {
         "view": member_abilities["view"],
@@ -76,7 +77,7 @@ def _membership_abilities(user: Any, membership: Membership) -> dict[str, bool]:
     }
 
 
-def get_abilities(user: Any, obj: Any) -> dict[str, bool]:
+def get_abilities(user: Viewer, obj: Any) -> dict[str, bool]:
     """What the user may do with a Member, Site or Membership (every key present, False when denied)."""
     if isinstance(obj, Member):
         return _member_abilities(user, obj)
@@ -87,7 +88,7 @@ def get_abilities(user: Any, obj: Any) -> dict[str, bool]:
     raise TypeError(f"get_abilities: no abilities for {type(obj).__name__}")
 
 
-def allowed_transitions(user: Any, member: Member) -> list[str]:
+def allowed_transitions(user: Viewer, member: Member) -> list[str]:
     """Statuses the user may move the member to now (empty unless they hold the transition ability)."""
     if not get_abilities(user, member)["transition"]:
         return []

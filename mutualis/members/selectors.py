@@ -1,7 +1,7 @@
 """Reads of member data, always scoped by the user: operator staff see every member, a member's user only theirs.
 
 Another member's object is reported as missing (Http404), never as forbidden: its existence is not disclosed.
-Later apps filter their own rows with `member_ids_for(user)`.
+Member-owned rows are read through `Model.objects.visible_to(user)` (core.scoping), which calls `member_ids_for`.
 """
 
 from typing import Any
@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
+from mutualis.accounts.types import Viewer, signed_in
 from mutualis.core.validation import parse_id
 from mutualis.members.choices import MemberRole, MemberStatus
 from mutualis.members.models import (
@@ -21,24 +22,25 @@ from mutualis.members.models import (
 )
 
 
-def _is_staff(user: Any) -> bool:
+def _is_staff(user: Viewer) -> bool:
     return bool(getattr(user, "is_authenticated", False) and getattr(user, "is_operator_staff", False))
 
 
-def _visible_members(user: Any) -> QuerySet[Member]:
-    if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+def _visible_members(user: Viewer) -> QuerySet[Member]:
+    account = signed_in(user)
+    if account is None:
         return Member.objects.none()
-    if _is_staff(user):
+    if account.is_operator_staff:
         return Member.objects.all()
-    return Member.objects.filter(id__in=Membership.objects.filter(user=user).values("member_id"))
+    return Member.objects.filter(id__in=Membership.objects.filter(user=account).values("member_id"))
 
 
-def member_ids_for(user: Any) -> QuerySet:
+def member_ids_for(user: Viewer) -> QuerySet:
     """Ids of the members whose data the user may read (a subquery: use it with `member_id__in=`)."""
     return _visible_members(user).values("pk")
 
 
-def member_list(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[Member]:
+def member_list(*, user: Viewer, filters: dict[str, Any] | None = None) -> QuerySet[Member]:
     """Members the user may see, with their département and intercommunality; optionally filtered (MemberFilter)."""
     qs = _visible_members(user).select_related("departement", "intercommunality").prefetch_related("communes")
     if filters:
@@ -48,7 +50,7 @@ def member_list(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet
     return qs.order_by("name", "pk")
 
 
-def member_get(*, user: Any, pk: Any) -> Member:
+def member_get(*, user: Viewer, pk: Any) -> Member:
     """One member the user may see, or Http404."""
     member = member_list(user=user).filter(pk=pk).first() if parse_id(pk) else None
     if member is None:
@@ -56,31 +58,31 @@ def member_get(*, user: Any, pk: Any) -> Member:
     return member
 
 
-def user_member_list(*, user: Any) -> QuerySet[Member]:
+def user_member_list(*, user: Viewer) -> QuerySet[Member]:
     """The members the user belongs to (their member space), whatever their staff role."""
-    if not getattr(user, "is_authenticated", False):
+    account = signed_in(user)
+    if account is None:
         return Member.objects.none()
-    return Member.objects.filter(memberships__user=user).select_related("departement").order_by("name", "pk")
+    return Member.objects.filter(memberships__user=account).select_related("departement").order_by("name", "pk")
 
 
-def member_role(*, user: Any, member: Member) -> str | None:
+def member_role(*, user: Viewer, member: Member) -> str | None:
     """The user's role in the member (reader, agent, manager), or None."""
-    if not getattr(user, "is_authenticated", False):
+    account = signed_in(user)
+    if account is None:
         return None
-    return Membership.objects.filter(user=user, member=member).values_list("role", flat=True).first()
+    return Membership.objects.filter(user=account, member=member).values_list("role", flat=True).first()
 
 
-def competence_list(*, user: Any, member: Member) -> QuerySet[CompetenceTransfer]:
+def competence_list(*, user: Viewer, member: Member) -> QuerySet[CompetenceTransfer]:
     """The member's competence transfers, current and past (empty if the user may not see the member)."""
-    return CompetenceTransfer.objects.filter(member_id__in=member_ids_for(user), member=member).order_by(
-        "competence", "start_date"
-    )
+    return CompetenceTransfer.objects.visible_to(user).filter(member=member).order_by("competence", "start_date")
 
 
-def competence_get(*, user: Any, pk: Any) -> CompetenceTransfer:
+def competence_get(*, user: Viewer, pk: Any) -> CompetenceTransfer:
     """One competence transfer of a member the user may see, or Http404."""
     transfer = (
-        CompetenceTransfer.objects.filter(member_id__in=member_ids_for(user), pk=pk).select_related("member").first()
+        CompetenceTransfer.objects.visible_to(user).filter(pk=pk).select_related("member").first()
         if parse_id(pk)
         else None
     )
@@ -89,23 +91,21 @@ def competence_get(*, user: Any, pk: Any) -> CompetenceTransfer:
     return transfer
 
 
-def status_change_list(*, user: Any, member: Member) -> QuerySet[MemberStatusChange]:
+def status_change_list(*, user: Viewer, member: Member) -> QuerySet[MemberStatusChange]:
     """The member's adhésion steps, oldest first."""
-    return MemberStatusChange.objects.filter(member_id__in=member_ids_for(user), member=member).select_related(
-        "acting_user"
-    )
+    return MemberStatusChange.objects.visible_to(user).filter(member=member).select_related("acting_user")
 
 
-def adhesion_request_list(*, user: Any, member: Member) -> QuerySet[AdhesionRequest]:
+def adhesion_request_list(*, user: Viewer, member: Member) -> QuerySet[AdhesionRequest]:
     """The member's online adhésion requests, newest first (operator staff only: they hold the requester's contact)."""
     if not _is_staff(user):
         return AdhesionRequest.objects.none()
-    return AdhesionRequest.objects.filter(member_id__in=member_ids_for(user), member=member).order_by("-created_at")
+    return AdhesionRequest.objects.visible_to(user).filter(member=member).order_by("-created_at")
 
 
-def site_list(*, user: Any, member: Member | None = None, filters: dict[str, Any] | None = None) -> QuerySet[Site]:
+def site_list(*, user: Viewer, member: Member | None = None, filters: dict[str, Any] | None = None) -> QuerySet[Site]:
     """Sites of the members the user may see (of one member if given); optionally filtered (SiteFilter)."""
-    qs = Site.objects.filter(member_id__in=member_ids_for(user)).select_related("member", "commune")
+    qs = Site.objects.visible_to(user).select_related("member", "commune")
     if member is not None:
         qs = qs.filter(member=member)
     if filters:
@@ -115,7 +115,7 @@ def site_list(*, user: Any, member: Member | None = None, filters: dict[str, Any
     return qs.order_by("member__name", "name", "pk")
 
 
-def site_get(*, user: Any, pk: Any) -> Site:
+def site_get(*, user: Viewer, pk: Any) -> Site:
     """One site of a member the user may see, or Http404."""
     site = site_list(user=user).filter(pk=pk).first() if parse_id(pk) else None
     if site is None:
@@ -123,19 +123,20 @@ def site_get(*, user: Any, pk: Any) -> Site:
     return site
 
 
-def membership_list(*, user: Any, member: Member) -> QuerySet[Membership]:
+def membership_list(*, user: Viewer, member: Member) -> QuerySet[Membership]:
     """The users of a member with their roles (empty if the user may not see the member)."""
     return (
-        Membership.objects.filter(member_id__in=member_ids_for(user), member=member)
+        Membership.objects.visible_to(user)
+        .filter(member=member)
         .select_related("user", "member")
         .order_by("user__last_name", "user__first_name", "user__email")
     )
 
 
-def membership_get(*, user: Any, pk: Any) -> Membership:
+def membership_get(*, user: Viewer, pk: Any) -> Membership:
     """One membership of a member the user may see, or Http404."""
     membership = (
-        Membership.objects.filter(member_id__in=member_ids_for(user), pk=pk).select_related("user", "member").first()
+        Membership.objects.visible_to(user).filter(pk=pk).select_related("user", "member").first()
         if parse_id(pk)
         else None
     )
@@ -144,7 +145,7 @@ def membership_get(*, user: Any, pk: Any) -> Membership:
     return membership
 
 
-def commune_members(*, user: Any, commune: Any) -> list[dict[str, Any]]:
+def commune_members(*, user: Viewer, commune: Any) -> list[dict[str, Any]]:
     """Members present in a commune, as the viewer may see them, each with the sites there the viewer may see.
 
     Public visitors see only the names of active members linked to the commune; operator staff see every member
@@ -152,7 +153,7 @@ def commune_members(*, user: Any, commune: Any) -> list[dict[str, Any]]:
     own members, their sites in the commune.
     """
     staff = _is_staff(user)
-    own_ids = set() if staff else set(member_ids_for(user).values_list("pk", flat=True))
+    own_ids = set() if staff else set(Member.objects.visible_to(user).values_list("pk", flat=True))
     present = Member.objects.filter(Q(communes=commune) | Q(sites__commune=commune)).values("pk")
     members = Member.objects.filter(pk__in=present)
     if not staff:

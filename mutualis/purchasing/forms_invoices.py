@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from mutualis.members.forms import DATE_WIDGET
+from mutualis.core.forms import DATE_WIDGET
 from mutualis.purchasing.choices import InvoiceStatus
 
 

@@ -1,7 +1,7 @@
 """The consolidated purchase order as a PDF (A4, French), drawn server-side with reportlab's platypus.
 
 Fonts are the Bitstream Vera TTFs shipped inside reportlab (no system fonts), embedded so that "€" and accents
-render. Vera has no narrow no-break space (U+202F, used by `rules.euros`): it is drawn as a no-break space.
+render. Vera has no narrow no-break space (U+202F, used by `core.money.euros`): it is drawn as a no-break space.
 """
 
 import io
@@ -22,8 +22,8 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from mutualis.core.money import euros
 from mutualis.purchasing.models import ConsolidatedOrder
-from mutualis.purchasing.rules import euros
 from mutualis.purchasing.selectors.orders import consolidated_items, consolidated_totals
 
 FONT = "MutualisVera"

@@ -8,6 +8,7 @@ Each area adds its models' branch to `get_abilities` below.
 
 from typing import Any
 
+from mutualis.accounts.types import User, Viewer
 from mutualis.core.permissions import is_operator_staff
 from mutualis.purchasing.models import (
     CatalogueItem,
@@ -26,17 +27,17 @@ LOT_ABILITIES = ("view", "update", "delete", "add_item", "import_bpu")
 ITEM_ABILITIES = ("view", "update", "delete")
 
 
-def can_manage_purchasing(user: Any) -> bool:
+def can_manage_purchasing(user: Viewer) -> bool:
     """Purchasing officers and administrators run the centrale d'achat back-office."""
-    return bool(is_operator_staff(user) and user.has_staff_role("purchasing_officer"))
+    return isinstance(user, User) and is_operator_staff(user) and user.has_staff_role("purchasing_officer")
 
 
-def _supplier_abilities(user: Any, supplier: Supplier) -> dict[str, bool]:
+def _supplier_abilities(user: Viewer, supplier: Supplier) -> dict[str, bool]:
     manage = can_manage_purchasing(user)
     return {"view": is_operator_staff(user), "update": manage, "delete": False}
 
 
-def _agreement_visible(user: Any, agreement: FrameworkAgreement) -> bool:
+def _agreement_visible(user: Viewer, agreement: FrameworkAgreement) -> bool:
     if is_operator_staff(user):
         return True
     from mutualis.purchasing.selectors.agreements import agreement_list
@@ -44,7 +45,7 @@ def _agreement_visible(user: Any, agreement: FrameworkAgreement) -> bool:
     return agreement_list(user=user).filter(pk=agreement.pk).exists()
 
 
-def _agreement_abilities(user: Any, agreement: FrameworkAgreement) -> dict[str, bool]:
+def _agreement_abilities(user: Viewer, agreement: FrameworkAgreement) -> dict[str, bool]:
     from mutualis.purchasing.choices import AgreementStatus
 
     manage = can_manage_purchasing(user)
@@ -59,7 +60,7 @@ def _agreement_abilities(user: Any, agreement: FrameworkAgreement) -> dict[str, 
     }
 
 
-def _lot_abilities(user: Any, lot: Lot) -> dict[str, bool]:
+def _lot_abilities(user: Viewer, lot: Lot) -> dict[str, bool]:
     agreement = _agreement_abilities(user, lot.agreement)
     return {
         "view": agreement["view"],
@@ -70,12 +71,12 @@ def _lot_abilities(user: Any, lot: Lot) -> dict[str, bool]:
     }
 
 
-def _item_abilities(user: Any, item: CatalogueItem) -> dict[str, bool]:
+def _item_abilities(user: Viewer, item: CatalogueItem) -> dict[str, bool]:
     agreement = _agreement_abilities(user, item.lot.agreement)
     return {"view": agreement["view"], "update": agreement["update"], "delete": False}
 
 
-def get_abilities(user: Any, obj: Any) -> dict[str, bool]:
+def get_abilities(user: Viewer, obj: Any) -> dict[str, bool]:
     """What the user may do with a purchasing object (every key present, False when denied)."""
     # Agreements and catalogue (agreements area).
     if isinstance(obj, Supplier):
@@ -104,13 +105,13 @@ FULFILMENT_ABILITIES = ("view", "record_delivery", "certify_service", "register_
 INVOICE_ABILITIES = ("view", "update", "delete", "suspend", "resume", "pay")
 
 
-def _member_role(user: Any, member: Any) -> str | None:
+def _member_role(user: Viewer, member: Any) -> str | None:
     from mutualis.members.selectors import member_role
 
     return None if is_operator_staff(user) else member_role(user=user, member=member)
 
 
-def order_fulfilment_abilities(user: Any, order: Any) -> dict[str, bool]:
+def order_fulfilment_abilities(user: Viewer, order: Any) -> dict[str, bool]:
     """What the user may do downstream of sending an order: deliveries, service fait, invoices."""
     from mutualis.members.choices import MemberRole
     from mutualis.purchasing.choices import OrderStatus
@@ -131,7 +132,7 @@ def order_fulfilment_abilities(user: Any, order: Any) -> dict[str, bool]:
     }
 
 
-def invoice_abilities(user: Any, invoice: Any) -> dict[str, bool]:
+def invoice_abilities(user: Viewer, invoice: Any) -> dict[str, bool]:
     """What the user may do with an invoice: purchasing officers and the member's managers suspend, resume, pay."""
     from mutualis.members.choices import MemberRole
     from mutualis.purchasing.choices import InvoiceStatus

@@ -11,7 +11,6 @@ Code de la commande publique (CCP):
 - L2192-13 and D2192-35: a flat fee of 40 € for recovery costs on every late payment.
 """
 
-import calendar
 import datetime
 from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
@@ -19,18 +18,14 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from mutualis.core.dates import add_months
+from mutualis.core.money import CENT, euros
+
 MAX_FRAMEWORK_MONTHS = 48
 PAYMENT_DELAY_DAYS = 30
 LATE_INTEREST_MARGIN_POINTS = Decimal("8")
 RECOVERY_FLAT_FEE = Decimal("40.00")
 CONSUMPTION_ALERTS = (Decimal("0.80"), Decimal("0.95"))
-CENT = Decimal("0.01")
-
-
-def euros(value: Decimal) -> str:
-    """A French amount: 12 345,60 €."""
-    text = f"{value.quantize(CENT):,.2f}".replace(",", "\u202f").replace(".", ",")
-    return f"{text} €"
 
 
 def assert_framework_duration(duration_months: int) -> None:
@@ -39,13 +34,6 @@ def assert_framework_duration(duration_months: int) -> None:
         raise ValidationError(
             {"duration_months": _("Un accord-cadre ne peut durer plus de 4 ans (48 mois) — article L2125-1 du CCP.")}
         )
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """The same day `months` later, clamped to the last day of a shorter month."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def framework_end_date(start_date: datetime.date, duration_months: int) -> datetime.date:

@@ -2,7 +2,6 @@
 
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
@@ -14,7 +13,6 @@ from rest_framework.response import Response
 from mutualis.assets import selectors, services
 from mutualis.assets.api.serializers import AssetEventSerializer, AssetSerializer, AssetTransitionSerializer
 from mutualis.assets.permissions import get_abilities
-from mutualis.core.api import as_api_error
 from mutualis.core.permissions import AbilityPermission
 
 FILTER_PARAMS = [
@@ -51,12 +49,7 @@ class AssetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         asset = self.get_object()
         serializer = AssetTransitionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            asset = services.asset_transition(
-                asset=asset, acting_user=request.user, request=request, **serializer.validated_data
-            )
-        except DjangoValidationError as exc:
-            raise as_api_error(exc) from exc
+        asset = services.asset_transition(asset=asset, acting_user=request.user, **serializer.validated_data)
         return Response(AssetSerializer(asset).data)
 
     @extend_schema(summary=_("Historique d'un équipement"), responses=AssetEventSerializer(many=True))

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mutualis.assets.choices import AssetStatus
 from mutualis.core.models import BaseModel
+from mutualis.core.scoping import TenantQuerySet
 
 
 class Asset(BaseModel):
@@ -37,6 +38,8 @@ class Asset(BaseModel):
     )
     label = models.CharField(_("libellé d'inventaire"), max_length=200, blank=True)
 
+    objects = TenantQuerySet.as_manager()
+
     class Meta:
         ordering = ["member", "item", "serial_number"]
         verbose_name = _("équipement")
@@ -50,6 +53,8 @@ class Asset(BaseModel):
 class AssetEvent(models.Model):
     """One step in an asset's history: delivery, status change, move to another site."""
 
+    member_path = "asset__member"
+
     asset = models.ForeignKey(Asset, verbose_name=_("équipement"), on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(_("le"), auto_now_add=True)
     acting_user = models.ForeignKey(
@@ -62,6 +67,8 @@ class AssetEvent(models.Model):
         "members.Site", verbose_name=_("site"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     note = models.TextField(_("commentaire"), blank=True)
+
+    objects = TenantQuerySet.as_manager()
 
     class Meta:
         ordering = ["at", "id"]

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mutualis.contributions.choices import YEAR_MAX, YEAR_MIN, CallStatus
 from mutualis.core.models import BaseModel
+from mutualis.core.scoping import TenantQuerySet
 from mutualis.members.choices import Competence
 
 
@@ -44,6 +45,8 @@ class ContributionCall(BaseModel):
         related_name="+",
     )
 
+    objects = TenantQuerySet.as_manager()
+
     class Meta:
         ordering = ["-year", "number"]
         verbose_name = _("appel de cotisation")
@@ -66,6 +69,8 @@ class ContributionCall(BaseModel):
 class ContributionCallLine(models.Model):
     """One competence of a call, with the population, rate, floor and days it was computed from."""
 
+    member_path = "call__member"
+
     call = models.ForeignKey(
         ContributionCall, verbose_name=_("appel de cotisation"), on_delete=models.CASCADE, related_name="lines"
     )
@@ -76,6 +81,8 @@ class ContributionCallLine(models.Model):
     days_in_force = models.PositiveSmallIntegerField(_("jours d'exercice de la compétence"))
     days_in_year = models.PositiveSmallIntegerField(_("jours de l'année"))
     amount = models.DecimalField(_("montant (€)"), max_digits=12, decimal_places=2)
+
+    objects = TenantQuerySet.as_manager()
 
     class Meta:
         ordering = ["call", "competence"]

@@ -47,6 +47,10 @@ class AuditEntry(models.Model):
     after = models.JSONField(_("après"), null=True, blank=True)
     reason = models.TextField(_("motif"), blank=True)
     ip_address = models.GenericIPAddressField(_("adresse IP"), null=True, blank=True)
+    # Null rather than "" so that adding them was a plain ALTER TABLE (SQLite would otherwise rebuild the
+    # append-only table); entries written before they existed keep hashing as they did.
+    user_agent = models.CharField(_("navigateur ou client"), max_length=255, null=True, blank=True)
+    request_id = models.CharField(_("identifiant de requête"), max_length=64, null=True, blank=True)
     prev_hash = models.CharField(_("empreinte précédente"), max_length=64)
     hash = models.CharField(_("empreinte"), max_length=64, unique=True)
 
@@ -70,24 +74,27 @@ class AuditEntry(models.Model):
 
     def hash_payload(self) -> str:
         """The text whose hash seals this entry: every recorded field plus the previous entry's hash."""
-        return canonical_json(
-            {
-                "seq": self.seq,
-                "created_at": self.created_at.isoformat(),
-                "actor_id": self.actor_id,
-                "actor_label": self.actor_label,
-                "action": self.action,
-                "object_type": self.object_type,
-                "object_id": self.object_id,
-                "object_repr": self.object_repr,
-                "member_id": self.member_id,
-                "before": self.before,
-                "after": self.after,
-                "reason": self.reason,
-                "ip_address": self.ip_address,
-                "prev_hash": self.prev_hash,
-            }
-        )
+        payload = {
+            "seq": self.seq,
+            "created_at": self.created_at.isoformat(),
+            "actor_id": self.actor_id,
+            "actor_label": self.actor_label,
+            "action": self.action,
+            "object_type": self.object_type,
+            "object_id": self.object_id,
+            "object_repr": self.object_repr,
+            "member_id": self.member_id,
+            "before": self.before,
+            "after": self.after,
+            "reason": self.reason,
+            "ip_address": self.ip_address,
+            "prev_hash": self.prev_hash,
+        }
+        # Fields added later enter the hash only when set, so older entries verify unchanged.
+        for name in ("user_agent", "request_id"):
+            if getattr(self, name):
+                payload[name] = getattr(self, name)
+        return canonical_json(payload)
 
     def compute_hash(self) -> str:
         return hashlib.sha256(self.hash_payload().encode()).hexdigest()

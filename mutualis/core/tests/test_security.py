@@ -13,16 +13,53 @@ from mutualis.core.testing import login_as
 pytestmark = pytest.mark.django_db
 
 
-def test_production_defaults_are_secure():
-    """Without any environment, cookies are Secure and HttpOnly, DEBUG is off (checked in a clean process)."""
+def _settings_in_clean_process(env: dict[str, str], expression: str) -> subprocess.CompletedProcess:
     code = (
         "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='config.settings'; django.setup();"
-        "from django.conf import settings as s;"
-        "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SESSION_COOKIE_HTTPONLY, s.DEBUG)"
+        f"from django.conf import settings as s; print({expression})"
     )
-    env = {"PATH": "/usr/bin:/bin", "MUTUALIS_VAR_DIR": "/tmp/mutualis-settings-check"}
-    out = subprocess.run([sys.executable, "-c", code], cwd=settings.BASE_DIR, env=env, capture_output=True, text=True)
+    base = {"PATH": "/usr/bin:/bin", "MUTUALIS_VAR_DIR": "/tmp/mutualis-settings-check-absent"}
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=settings.BASE_DIR, env=base | env, capture_output=True, text=True
+    )
+
+
+def test_production_defaults_are_secure():
+    """Without any environment but a key, cookies are Secure and HttpOnly, DEBUG is off (checked in a clean
+    process)."""
+    out = _settings_in_clean_process(
+        {"SECRET_KEY": "k" * 50}, "s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SESSION_COOKIE_HTTPONLY, s.DEBUG"
+    )
     assert out.stdout.split() == ["True", "True", "True", "False"], out.stderr
+
+
+def test_settings_refuse_to_start_without_a_secret_key():
+    """With DEBUG off, no SECRET_KEY and no var/secret_key, the settings stop the start-up and say what to set; the
+    built-in local key is refused too, and only accepted with DEBUG on."""
+    missing = _settings_in_clean_process({}, "s.SECRET_KEY")
+    assert missing.returncode != 0 and "SECRET_KEY is not set" in missing.stderr
+    builtin = "insecure-local-only-key-change-me-in-production-0123456789"
+    refused = _settings_in_clean_process({"SECRET_KEY": builtin}, "s.SECRET_KEY")
+    assert refused.returncode != 0 and "SECRET_KEY is not set" in refused.stderr
+    debug = _settings_in_clean_process({"DEBUG": "true"}, "s.SECRET_KEY == " + repr(builtin))
+    assert debug.stdout.split() == ["True"], debug.stderr
+
+
+def test_settings_refuse_a_boolean_they_do_not_understand():
+    """SECURE_COOKIES=flase is a typo, not "false": the start-up stops with the variable named, rather than silently
+    choosing one of the two."""
+    out = _settings_in_clean_process({"SECRET_KEY": "k" * 50, "SECURE_COOKIES": "flase"}, "s.SECURE_COOKIES")
+    assert out.returncode != 0 and "SECURE_COOKIES='flase' is not a boolean" in out.stderr
+    out = _settings_in_clean_process({"SECRET_KEY": "k" * 50, "SECURE_COOKIES": "Off"}, "s.SECURE_COOKIES")
+    assert out.stdout.split() == ["False"], out.stderr
+
+
+def test_importing_settings_creates_no_directory(tmp_path):
+    """Reading the settings has no side effect on the disk: the SQLite folder is made by `make migrate`."""
+    var_dir = tmp_path / "var-not-made"
+    out = _settings_in_clean_process({"SECRET_KEY": "k" * 50, "MUTUALIS_VAR_DIR": str(var_dir)}, "s.DEBUG")
+    assert out.stdout.split() == ["False"], out.stderr
+    assert not var_dir.exists()
 
 
 def test_pages_send_protective_headers(client):

@@ -2,13 +2,11 @@
 
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from mutualis.core.api import as_api_error
 from mutualis.members import selectors
 from mutualis.members.choices import Competence, MemberStatus
 from mutualis.members.models import CompetenceTransfer, Member, Site
@@ -116,19 +114,13 @@ class MemberSerializer(serializers.ModelSerializer):
         from mutualis.members import services
 
         request = self.context["request"]
-        try:
-            return services.member_create(acting_user=request.user, request=request, **validated_data)
-        except DjangoValidationError as exc:
-            raise as_api_error(exc) from exc
+        return services.member_create(acting_user=request.user, **validated_data)
 
     def update(self, instance: Member, validated_data: dict[str, Any]) -> Member:
         from mutualis.members import services
 
         request = self.context["request"]
-        try:
-            return services.member_update(member=instance, acting_user=request.user, request=request, **validated_data)
-        except DjangoValidationError as exc:
-            raise as_api_error(exc) from exc
+        return services.member_update(member=instance, acting_user=request.user, **validated_data)
 
 
 class MemberTransitionSerializer(serializers.Serializer):
@@ -184,20 +176,14 @@ class SiteSerializer(serializers.ModelSerializer):
         from mutualis.members import services
 
         request = self.context["request"]
-        try:
-            return services.site_create(acting_user=request.user, request=request, **validated_data)
-        except DjangoValidationError as exc:
-            raise as_api_error(exc) from exc
+        return services.site_create(acting_user=request.user, **validated_data)
 
     def update(self, instance: Site, validated_data: dict[str, Any]) -> Site:
         from mutualis.members import services
 
         request = self.context["request"]
         validated_data.pop("member", None)
-        try:
-            return services.site_update(site=instance, acting_user=request.user, request=request, **validated_data)
-        except DjangoValidationError as exc:
-            raise as_api_error(exc) from exc
+        return services.site_update(site=instance, acting_user=request.user, **validated_data)
 
 
 class SiteDeactivateSerializer(serializers.Serializer):

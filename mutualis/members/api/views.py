@@ -2,7 +2,6 @@
 
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
@@ -12,7 +11,6 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from mutualis.core.api import as_api_error
 from mutualis.core.permissions import AbilityPermission
 from mutualis.members import selectors, services
 from mutualis.members.api.serializers import (
@@ -78,12 +76,7 @@ class MemberViewSet(_ScopedViewSet):
         member = self.get_object()
         serializer = MemberTransitionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            member = services.member_transition(
-                member=member, acting_user=request.user, request=request, **serializer.validated_data
-            )
-        except DjangoValidationError as exc:
-            raise as_api_error(exc) from exc
+        member = services.member_transition(member=member, acting_user=request.user, **serializer.validated_data)
         return Response(MemberSerializer(member, context=self.get_serializer_context()).data)
 
     @extend_schema(
@@ -128,7 +121,5 @@ class SiteViewSet(_ScopedViewSet):
         site = self.get_object()
         serializer = SiteDeactivateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        site = services.site_deactivate(
-            site=site, acting_user=request.user, request=request, **serializer.validated_data
-        )
+        site = services.site_deactivate(site=site, acting_user=request.user, **serializer.validated_data)
         return Response(SiteSerializer(site, context=self.get_serializer_context()).data)

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from mutualis.core.models import BaseModel
+from mutualis.core.scoping import TenantQuerySet
 from mutualis.members.choices import Competence
 from mutualis.members.models.member import Member
 
@@ -29,6 +30,8 @@ class AdhesionRequest(BaseModel):
         _("compétences souhaitées"), default=list, blank=True, validators=[validate_competence_list]
     )
     message = models.TextField(_("message"), blank=True, max_length=5000)
+
+    objects = TenantQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]

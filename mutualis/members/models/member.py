@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from mutualis.core.models import BaseModel
+from mutualis.core.scoping import TenantQuerySet
 from mutualis.members.choices import Competence, EstablishmentType, MemberKind, MemberStatus
 from mutualis.members.validators import validate_siren, validate_siret, validate_uai
 from mutualis.territory.models import Commune, Departement, Intercommunality
@@ -13,6 +14,8 @@ from mutualis.territory.models import Commune, Departement, Intercommunality
 
 class Member(BaseModel):
     """An adhérent: a public body that joined the operator and transferred some competences to it."""
+
+    member_path = "pk"
 
     name = models.CharField(_("dénomination"), max_length=200)
     kind = models.CharField(_("nature"), max_length=32, choices=MemberKind.choices)
@@ -59,6 +62,8 @@ class Member(BaseModel):
     activated_at = models.DateTimeField(_("actif depuis"), null=True, blank=True)
     withdrawn_at = models.DateTimeField(_("retiré le"), null=True, blank=True)
 
+    objects = TenantQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("adhérent")
@@ -94,6 +99,8 @@ class MemberStatusChange(models.Model):
     deliberation_reference = models.CharField(_("référence de délibération"), max_length=100, blank=True)
     deliberation_date = models.DateField(_("date de délibération"), null=True, blank=True)
 
+    objects = TenantQuerySet.as_manager()
+
     class Meta:
         ordering = ["at", "id"]
         verbose_name = _("étape d'adhésion")
@@ -103,7 +110,7 @@ class MemberStatusChange(models.Model):
         return f"{self.member} : {self.from_status} → {self.to_status}"
 
 
-class CompetenceTransferQuerySet(models.QuerySet):
+class CompetenceTransferQuerySet(TenantQuerySet):
     """Queries on competence transfers by date."""
 
     def active_on(self, day: datetime.date) -> "CompetenceTransferQuerySet":

@@ -3,6 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from mutualis.core.models import BaseModel
+from mutualis.core.scoping import TenantQuerySet
 from mutualis.members.choices import MemberRole
 
 
@@ -27,6 +28,8 @@ class Membership(BaseModel):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+
+    objects = TenantQuerySet.as_manager()
 
     class Meta:
         ordering = ["member", "user"]

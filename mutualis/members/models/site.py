@@ -3,6 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from mutualis.core.models import BaseModel
+from mutualis.core.scoping import TenantQuerySet
 from mutualis.members.choices import SiteKind
 from mutualis.territory.models import Commune
 
@@ -24,6 +25,8 @@ class Site(BaseModel):
         _("longitude"), null=True, blank=True, validators=[MinValueValidator(-180), MaxValueValidator(180)]
     )
     is_active = models.BooleanField(_("en service"), default=True)
+
+    objects = TenantQuerySet.as_manager()
 
     class Meta:
         ordering = ["member", "name"]

@@ -6,12 +6,13 @@ from django.db import models
 
 from mutualis.accounts.choices import StaffRole
 from mutualis.accounts.models import User
+from mutualis.accounts.types import Viewer
 from mutualis.members.choices import MemberRole
 
 
-def authenticated_or_none(user: Any) -> Any:
+def authenticated_or_none(user: Viewer | None) -> User | None:
     """The user if signed in, else None (scripts and the demo act as the system)."""
-    return user if getattr(user, "is_authenticated", False) else None
+    return user if isinstance(user, User) and user.is_authenticated else None
 
 
 def administrators() -> models.QuerySet[User]:

@@ -43,7 +43,6 @@ def adhesion_request_submit(
     contact_phone: str = "",
     competences: Iterable[str] = (),
     message: str = "",
-    request: Any = None,
 ) -> AdhesionRequest:
     """Record a body's online adhésion request: the member (status "requested", through member_create, which
     notifies the administrators) and the request itself; the requester gets an acknowledgment by e-mail.
@@ -79,7 +78,6 @@ def adhesion_request_submit(
                 uai=uai,
                 address=address,
                 requested_by=adhesion.contact_email,
-                request=request,
             )
     except ValidationError as exc:
         errors.merge(exc)

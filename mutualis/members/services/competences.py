@@ -1,13 +1,13 @@
 """Competences a member transfers to the operator, à la carte, each over a period."""
 
 import datetime
-from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from mutualis.accounts.types import User
 from mutualis.core.services import audit_record, snapshot
 from mutualis.core.validation import Errors
 from mutualis.members.choices import OPEN_STATUSES
@@ -47,10 +47,9 @@ def competence_transfer_add(
     member: Member,
     competence: str,
     start_date: datetime.date,
-    acting_user: Any,
+    acting_user: User,
     end_date: datetime.date | None = None,
     deliberation_reference: str = "",
-    request: Any = None,
 ) -> CompetenceTransfer:
     """Record that the member transfers a competence from start_date (to end_date, if known)."""
     # Lock the member: two concurrent additions of the same competence must not both pass the overlap check.
@@ -76,7 +75,6 @@ def competence_transfer_add(
         obj=transfer,
         member_id=member.pk,
         after=snapshot(transfer),
-        request=request,
     )
     return transfer
 
@@ -86,9 +84,8 @@ def competence_transfer_end(
     *,
     transfer: CompetenceTransfer,
     end_date: datetime.date | None,
-    acting_user: Any,
+    acting_user: User,
     reason: str = "",
-    request: Any = None,
 ) -> CompetenceTransfer:
     """Set the last day of a competence transfer (the competence is still held on that day)."""
     Member.objects.select_for_update().filter(pk=transfer.member_id).first()
@@ -111,12 +108,11 @@ def competence_transfer_end(
         before=before,
         after=snapshot(transfer),
         reason=reason,
-        request=request,
     )
     return transfer
 
 
-def end_all_competences(*, member: Member, day: datetime.date, acting_user: Any, request: Any = None) -> None:
+def end_all_competences(*, member: Member, day: datetime.date, acting_user: User) -> None:
     """On withdrawal: every transfer still running ends on `day`; those not yet started are cancelled."""
     running = member.competences.filter(Q(end_date__isnull=True) | Q(end_date__gt=day))
     for transfer in running:
@@ -133,7 +129,6 @@ def end_all_competences(*, member: Member, day: datetime.date, acting_user: Any,
                 member_id=member.pk,
                 before=before,
                 reason=_("Retrait de l'adhérent"),
-                request=request,
             )
             continue
         transfer.end_date = day
@@ -146,5 +141,4 @@ def end_all_competences(*, member: Member, day: datetime.date, acting_user: Any,
             before=before,
             after=snapshot(transfer),
             reason=_("Retrait de l'adhérent"),
-            request=request,
         )

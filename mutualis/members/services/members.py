@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mutualis.accounts.types import User
 from mutualis.core.services import audit_record, notify, snapshot
 from mutualis.core.validation import Errors
 from mutualis.members.choices import (
@@ -155,7 +156,7 @@ def _validated(member: Member, communes: Iterable[Commune]) -> list[Commune]:
 @transaction.atomic
 def member_create(
     *,
-    acting_user: Any,
+    acting_user: User | None,
     name: str,
     kind: str,
     siren: str,
@@ -169,7 +170,6 @@ def member_create(
     email: str = "",
     phone: str = "",
     requested_by: str = "",
-    request: Any = None,
 ) -> Member:
     """Record an adhésion request (status "requested"); administrators are notified.
 
@@ -197,9 +197,7 @@ def member_create(
         member=member, from_status="", to_status=MemberStatus.REQUESTED, acting_user=authenticated_or_none(acting_user)
     )
     after = member_snapshot(member) | ({"requested_by": requested_by} if requested_by else {})
-    audit_record(
-        actor=acting_user, action="member.create", obj=member, member_id=member.pk, after=after, request=request
-    )
+    audit_record(actor=acting_user, action="member.create", obj=member, member_id=member.pk, after=after)
     notify(
         recipients=administrators().exclude(pk=getattr(acting_user, "pk", None) or 0),
         kind="member.requested",
@@ -210,7 +208,7 @@ def member_create(
 
 
 @transaction.atomic
-def member_update(*, member: Member, acting_user: Any, request: Any = None, **changes: Any) -> Member:
+def member_update(*, member: Member, acting_user: User, **changes: Any) -> Member:
     """Change a member's identity or territory (not its status: see member_transition)."""
     unknown = set(changes) - set(MEMBER_FIELDS) - {"communes"}
     if unknown:
@@ -236,7 +234,6 @@ def member_update(*, member: Member, acting_user: Any, request: Any = None, **ch
             member_id=member.pk,
             before=before,
             after=after,
-            request=request,
         )
     return member
 
@@ -292,12 +289,11 @@ def member_transition(
     *,
     member: Member,
     to_status: str,
-    acting_user: Any,
+    acting_user: User,
     reason: str = "",
     deliberation_reference: str = "",
     deliberation_date: datetime.date | None = None,
     effective_date: datetime.date | None = None,
-    request: Any = None,
 ) -> Member:
     """Move a member along the adhésion workflow (MEMBER_TRANSITIONS); each step is recorded and audited.
 
@@ -323,7 +319,7 @@ def member_transition(
         member.activated_at = now
     elif to_status == MemberStatus.WITHDRAWN:
         member.withdrawn_at = now
-        end_all_competences(member=member, day=timezone.localdate(now), acting_user=acting_user, request=request)
+        end_all_competences(member=member, day=timezone.localdate(now), acting_user=acting_user)
     member.save()
     MemberStatusChange.objects.create(
         member=member,
@@ -348,7 +344,6 @@ def member_transition(
             "effective_date": timezone.localdate(now),
         },
         reason=reason,
-        request=request,
     )
     if to_status in {MemberStatus.APPROVED, MemberStatus.ACTIVE}:
         title = (

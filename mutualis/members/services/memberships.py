@@ -1,7 +1,6 @@
 """Memberships: the users of a member and their role; invitations by e-mail."""
 
 from dataclasses import dataclass
-from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
@@ -46,7 +45,7 @@ def _check_role(role: str, errors: Errors) -> None:
 
 
 @transaction.atomic
-def membership_add(*, member: Member, user: User, role: str, acting_user: Any, request: Any = None) -> Membership:
+def membership_add(*, member: Member, user: User, role: str, acting_user: User) -> Membership:
     """Give an existing account a role in the member (no e-mail: see membership_invite)."""
     errors = Errors()
     _check_role(role, errors)
@@ -64,13 +63,12 @@ def membership_add(*, member: Member, user: User, role: str, acting_user: Any, r
         obj=membership,
         member_id=member.pk,
         after={"user": user.email, "role": role},
-        request=request,
     )
     return membership
 
 
 @transaction.atomic
-def membership_invite(*, member: Member, email: str, role: str, acting_user: Any, request: Any = None) -> Invitation:
+def membership_invite(*, member: Member, email: str, role: str, acting_user: User) -> Invitation:
     """Invite someone by e-mail to the member with a role, creating the account if needed.
 
     The e-mail is sent inside the transaction, last: if the mail server refuses it, nothing is kept and the
@@ -91,7 +89,7 @@ def membership_invite(*, member: Member, email: str, role: str, acting_user: Any
     created = user is None
     if user is None:
         user = user_create(email=email, acting_user=acting_user)
-    membership = membership_add(member=member, user=user, role=role, acting_user=acting_user, request=request)
+    membership = membership_add(member=member, user=user, role=role, acting_user=acting_user)
     link = set_password_url(user) if not user.has_usable_password() else ""
     login_url = settings.SITE_ROOT.rstrip("/") + reverse("accounts:login")
     context = {
@@ -113,7 +111,6 @@ def membership_invite(*, member: Member, email: str, role: str, acting_user: Any
         obj=membership,
         member_id=member.pk,
         after={"email": user.email, "role": role, "account_created": created},
-        request=request,
     )
     return Invitation(membership=membership, user_created=created, set_password_url=link if created else "")
 
@@ -129,7 +126,7 @@ def _last_manager_error() -> ValidationError:
 
 
 @transaction.atomic
-def membership_change_role(*, membership: Membership, role: str, acting_user: Any, request: Any = None) -> Membership:
+def membership_change_role(*, membership: Membership, role: str, acting_user: User) -> Membership:
     """Give a user another role in the member; the last manager cannot step down."""
     errors = Errors()
     _check_role(role, errors)
@@ -148,13 +145,12 @@ def membership_change_role(*, membership: Membership, role: str, acting_user: An
         member_id=membership.member_id,
         before={"user": membership.user.email, "role": before},
         after={"user": membership.user.email, "role": role},
-        request=request,
     )
     return membership
 
 
 @transaction.atomic
-def membership_remove(*, membership: Membership, acting_user: Any, request: Any = None) -> None:
+def membership_remove(*, membership: Membership, acting_user: User) -> None:
     """Remove a user from the member (the account stays, for their other members); never the last manager."""
     if _is_last_manager(membership):
         raise _last_manager_error()
@@ -164,6 +160,5 @@ def membership_remove(*, membership: Membership, acting_user: Any, request: Any 
         obj=membership,
         member_id=membership.member_id,
         before={"user": membership.user.email, "role": membership.role},
-        request=request,
     )
     membership.delete()

@@ -5,6 +5,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from mutualis.accounts.types import User
 from mutualis.core.services import audit_record, snapshot
 from mutualis.core.validation import Errors
 from mutualis.members.choices import OPEN_STATUSES
@@ -36,14 +37,13 @@ def _check_site(site: Site, errors: Errors) -> None:
 def site_create(
     *,
     member: Member,
-    acting_user: Any,
+    acting_user: User,
     name: str,
     kind: str,
     address: str,
     commune: Commune | None,
     latitude: float | None = None,
     longitude: float | None = None,
-    request: Any = None,
 ) -> Site:
     """Add a place to a member (a member withdrawn or refused gets no new site)."""
     errors = Errors()
@@ -61,14 +61,12 @@ def site_create(
     _check_site(site, errors)
     errors.raise_if_any()
     site.save()
-    audit_record(
-        actor=acting_user, action="site.create", obj=site, member_id=member.pk, after=snapshot(site), request=request
-    )
+    audit_record(actor=acting_user, action="site.create", obj=site, member_id=member.pk, after=snapshot(site))
     return site
 
 
 @transaction.atomic
-def site_update(*, site: Site, acting_user: Any, request: Any = None, **changes: Any) -> Site:
+def site_update(*, site: Site, acting_user: User, **changes: Any) -> Site:
     """Change a site's name, kind, address, commune or coordinates."""
     unknown = set(changes) - set(SITE_FIELDS)
     if unknown:
@@ -91,13 +89,12 @@ def site_update(*, site: Site, acting_user: Any, request: Any = None, **changes:
             member_id=site.member_id,
             before=before,
             after=after,
-            request=request,
         )
     return site
 
 
 @transaction.atomic
-def site_deactivate(*, site: Site, acting_user: Any, reason: str = "", request: Any = None) -> Site:
+def site_deactivate(*, site: Site, acting_user: User, reason: str = "") -> Site:
     """Take a site out of service (kept for history: later apps' records still point to it). Idempotent."""
     if not site.is_active:
         return site
@@ -111,6 +108,5 @@ def site_deactivate(*, site: Site, acting_user: Any, reason: str = "", request: 
         before={"is_active": True},
         after={"is_active": False},
         reason=reason,
-        request=request,
     )
     return site

@@ -5,8 +5,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from mutualis.core.context import client_ip
 from mutualis.core.forms import apply_service_errors
-from mutualis.core.services import client_ip
 from mutualis.members import services, throttling
 from mutualis.members.forms_adhesion import AdhesionRequestForm
 
@@ -28,7 +28,7 @@ def adhesion_request_view(request: HttpRequest) -> HttpResponse:
         return redirect("members:adhesion_request_done")
     if form.is_valid():
         try:
-            services.adhesion_request_submit(request=request, **form.service_kwargs())
+            services.adhesion_request_submit(**form.service_kwargs())
         except ValidationError as exc:
             apply_service_errors(form, exc, FIELD_MAP)
         else:

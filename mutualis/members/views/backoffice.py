@@ -94,7 +94,7 @@ def member_create_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                member = services.member_create(acting_user=request.user, request=request, **form.service_kwargs())
+                member = services.member_create(acting_user=request.user, **form.service_kwargs())
             except ValidationError as exc:
                 apply_service_errors(form, exc, MEMBER_FIELD_MAP)
             else:
@@ -116,9 +116,7 @@ def member_update_view(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                services.member_update(
-                    member=member, acting_user=request.user, request=request, **form.service_kwargs()
-                )
+                services.member_update(member=member, acting_user=request.user, **form.service_kwargs())
             except ValidationError as exc:
                 apply_service_errors(form, exc, MEMBER_FIELD_MAP)
             else:
@@ -162,7 +160,7 @@ def member_transition_view(request: HttpRequest, pk: int, to_status: str) -> Htt
         if form.is_valid():
             try:
                 services.member_transition(
-                    member=member, to_status=to_status, acting_user=request.user, request=request, **form.cleaned_data
+                    member=member, to_status=to_status, acting_user=request.user, **form.cleaned_data
                 )
             except ValidationError as exc:
                 apply_service_errors(form, exc)
@@ -197,7 +195,7 @@ def competence_add_view(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             try:
                 transfer = services.competence_transfer_add(
-                    member=member, acting_user=request.user, request=request, **form.cleaned_data
+                    member=member, acting_user=request.user, **form.cleaned_data
                 )
             except ValidationError as exc:
                 apply_service_errors(form, exc)
@@ -222,9 +220,7 @@ def competence_end_view(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                services.competence_transfer_end(
-                    transfer=transfer, acting_user=request.user, request=request, **form.cleaned_data
-                )
+                services.competence_transfer_end(transfer=transfer, acting_user=request.user, **form.cleaned_data)
             except ValidationError as exc:
                 apply_service_errors(form, exc)
             else:

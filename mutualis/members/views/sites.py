@@ -25,9 +25,7 @@ def site_create_view(request: HttpRequest, member_id: int) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                site = services.site_create(
-                    member=member, acting_user=request.user, request=request, **form.cleaned_data
-                )
+                site = services.site_create(member=member, acting_user=request.user, **form.cleaned_data)
             except ValidationError as exc:
                 apply_service_errors(form, exc)
             else:
@@ -48,7 +46,7 @@ def site_update_view(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                services.site_update(site=site, acting_user=request.user, request=request, **form.cleaned_data)
+                services.site_update(site=site, acting_user=request.user, **form.cleaned_data)
             except ValidationError as exc:
                 apply_service_errors(form, exc)
             else:
@@ -66,9 +64,7 @@ def site_deactivate_view(request: HttpRequest, pk: int) -> HttpResponse:
     require(get_abilities(request.user, site), "deactivate")
     form = ConfirmForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        services.site_deactivate(
-            site=site, acting_user=request.user, reason=form.cleaned_data["reason"], request=request
-        )
+        services.site_deactivate(site=site, acting_user=request.user, reason=form.cleaned_data["reason"])
         messages.success(request, _("Site « %(name)s » mis hors service.") % {"name": site.name})
         return redirect(member_home_url(request.user, site.member))
     return render(request, "members/site_deactivate.html", {"form": form, "site": site, "member": site.member})

@@ -25,9 +25,7 @@ def membership_invite_view(request: HttpRequest, member_id: int) -> HttpResponse
     if request.method == "POST":
         if form.is_valid():
             try:
-                invitation = services.membership_invite(
-                    member=member, acting_user=request.user, request=request, **form.cleaned_data
-                )
+                invitation = services.membership_invite(member=member, acting_user=request.user, **form.cleaned_data)
             except ValidationError as exc:
                 apply_service_errors(form, exc)
             else:
@@ -51,7 +49,7 @@ def membership_change_role_view(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.membership_change_role(
-                membership=membership, role=form.cleaned_data["role"], acting_user=request.user, request=request
+                membership=membership, role=form.cleaned_data["role"], acting_user=request.user
             )
         except ValidationError as exc:
             apply_service_errors(form, exc)
@@ -74,7 +72,7 @@ def membership_remove_view(request: HttpRequest, pk: int) -> HttpResponse:
     error, status = "", 200
     if request.method == "POST":
         try:
-            services.membership_remove(membership=membership, acting_user=request.user, request=request)
+            services.membership_remove(membership=membership, acting_user=request.user)
         except ValidationError as exc:
             error, status = " ".join(exc.messages), 400
         else:

@@ -9,8 +9,6 @@ officers and administrators write. Writes go through the agreements services; th
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -21,7 +19,6 @@ from rest_framework.filters import OrderingFilter
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from mutualis.core.api import as_api_error
 from mutualis.core.permissions import AbilityPermission, is_operator_staff
 from mutualis.members.choices import MemberKind
 from mutualis.purchasing.choices import ItemCategory
@@ -29,17 +26,6 @@ from mutualis.purchasing.models import Amendment, CatalogueItem, FrameworkAgreem
 from mutualis.purchasing.permissions import can_manage_purchasing, get_abilities
 from mutualis.purchasing.selectors import agreements as selectors
 from mutualis.purchasing.services import agreements as services
-
-
-def _call(service: Any, **kwargs: Any) -> Any:
-    """Run a service; its ValidationError becomes a 400 with field errors, its PermissionDenied a 403."""
-    try:
-        return service(**kwargs)
-    except DjangoValidationError as exc:
-        raise as_api_error(exc) from exc
-    except DjangoPermissionDenied as exc:
-        raise PermissionDenied(str(exc) or None) from exc
-
 
 # --- Serializers ----------------------------------------------------------------------------------------------
 
@@ -65,14 +51,12 @@ class SupplierSerializer(serializers.ModelSerializer):
 
     def create(self, validated_data: dict[str, Any]) -> Supplier:
         request = self.context["request"]
-        return _call(services.supplier_create, acting_user=request.user, request=request, **validated_data)
+        return services.supplier_create(acting_user=request.user, **validated_data)
 
     def update(self, instance: Supplier, validated_data: dict[str, Any]) -> Supplier:
         request = self.context["request"]
         validated_data.pop("contacts", None)
-        return _call(
-            services.supplier_update, supplier=instance, acting_user=request.user, request=request, **validated_data
-        )
+        return services.supplier_update(supplier=instance, acting_user=request.user, **validated_data)
 
 
 class AmendmentSerializer(serializers.ModelSerializer):
@@ -125,13 +109,11 @@ class FrameworkAgreementSerializer(serializers.ModelSerializer):
 
     def create(self, validated_data: dict[str, Any]) -> FrameworkAgreement:
         request = self.context["request"]
-        return _call(services.agreement_create, acting_user=request.user, request=request, **validated_data)
+        return services.agreement_create(acting_user=request.user, **validated_data)
 
     def update(self, instance: FrameworkAgreement, validated_data: dict[str, Any]) -> FrameworkAgreement:
         request = self.context["request"]
-        return _call(
-            services.agreement_update, agreement=instance, acting_user=request.user, request=request, **validated_data
-        )
+        return services.agreement_update(agreement=instance, acting_user=request.user, **validated_data)
 
 
 class AgreementEndSerializer(serializers.Serializer):
@@ -185,14 +167,12 @@ class LotSerializer(serializers.ModelSerializer):
         agreement = validated_data.pop("agreement")
         if not get_abilities(request.user, agreement)["add_lot"]:
             raise PermissionDenied(_("Vous ne pouvez pas ajouter de lot à cet accord-cadre."))
-        return _call(
-            services.lot_create, agreement=agreement, acting_user=request.user, request=request, **validated_data
-        )
+        return services.lot_create(agreement=agreement, acting_user=request.user, **validated_data)
 
     def update(self, instance: Lot, validated_data: dict[str, Any]) -> Lot:
         request = self.context["request"]
         validated_data.pop("agreement", None)
-        return _call(services.lot_update, lot=instance, acting_user=request.user, request=request, **validated_data)
+        return services.lot_update(lot=instance, acting_user=request.user, **validated_data)
 
 
 class CatalogueItemSerializer(serializers.ModelSerializer):
@@ -245,13 +225,13 @@ class CatalogueItemSerializer(serializers.ModelSerializer):
             raise PermissionDenied(_("Vous ne pouvez pas ajouter d'article à ce lot."))
         if validated_data.get("unit_price_ht") is None:
             raise serializers.ValidationError({"unit_price_ht": [_("Indiquez le prix unitaire HT.")]})
-        item = _call(services.item_create, lot=lot, acting_user=request.user, request=request, **validated_data)
+        item = services.item_create(lot=lot, acting_user=request.user, **validated_data)
         return selectors.with_current_price(CatalogueItem.objects.filter(pk=item.pk)).get()
 
     def update(self, instance: CatalogueItem, validated_data: dict[str, Any]) -> CatalogueItem:
         request = self.context["request"]
         validated_data.pop("lot", None)
-        item = _call(services.item_update, item=instance, acting_user=request.user, request=request, **validated_data)
+        item = services.item_update(item=instance, acting_user=request.user, **validated_data)
         return selectors.with_current_price(CatalogueItem.objects.filter(pk=item.pk)).get()
 
 
@@ -347,7 +327,7 @@ class FrameworkAgreementViewSet(_AgreementsViewSet):
     @action(detail=True, methods=["post"])
     def activate(self, request: Request, pk: str | None = None) -> Response:
         agreement = self.get_object()
-        agreement = _call(services.agreement_activate, agreement=agreement, acting_user=request.user, request=request)
+        agreement = services.agreement_activate(agreement=agreement, acting_user=request.user)
         return Response(self.get_serializer(agreement).data)
 
     @extend_schema(summary=_("Terminer"), request=AgreementEndSerializer, responses=FrameworkAgreementSerializer)
@@ -356,11 +336,9 @@ class FrameworkAgreementViewSet(_AgreementsViewSet):
         agreement = self.get_object()
         serializer = AgreementEndSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        agreement = _call(
-            services.agreement_end,
+        agreement = services.agreement_end(
             agreement=agreement,
             acting_user=request.user,
-            request=request,
             **serializer.validated_data,
         )
         return Response(self.get_serializer(agreement).data)

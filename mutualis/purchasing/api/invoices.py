@@ -3,18 +3,14 @@ the caller; the payment clock is computed on every invoice."""
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from mutualis.core.api import as_api_error
 from mutualis.core.permissions import AbilityPermission
 from mutualis.purchasing.models import Delivery, DeliveryLine, Invoice, Order, OrderLine
 from mutualis.purchasing.permissions import get_abilities
@@ -121,15 +117,6 @@ class ResumeSerializer(serializers.Serializer):
     ended_on = serializers.DateField()
 
 
-def _call(service: Any, **kwargs: Any) -> Any:
-    try:
-        return service(**kwargs)
-    except DjangoValidationError as exc:
-        raise as_api_error(exc) from exc
-    except DjangoPermissionDenied as exc:
-        raise PermissionDenied(str(exc) or None) from exc
-
-
 class _Scoped(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
     permission_classes = [IsAuthenticated, AbilityPermission]
     filter_backends: list = []
@@ -160,15 +147,13 @@ class DeliveryViewSet(_Scoped):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        delivery = _call(
-            delivery_services.delivery_record,
+        delivery = delivery_services.delivery_record(
             order=data["order"],
             delivered_on=data["delivered_on"],
             lines=[dict(line) for line in data["lines"]],
             reservations=data.get("reservations", ""),
             delivery_note=data.get("delivery_note", ""),
             acting_user=request.user,
-            request=request,
         )
         return Response(self.get_serializer(delivery).data, status=status.HTTP_201_CREATED)
 
@@ -214,16 +199,14 @@ class InvoiceViewSet(_Scoped):
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         order: Order = data.pop("order")
-        invoice = _call(
-            invoice_services.invoice_register, order=order, acting_user=request.user, request=request, **data
-        )
+        invoice = invoice_services.invoice_register(order=order, acting_user=request.user, **data)
         return Response(self.get_serializer(invoice).data, status=status.HTTP_201_CREATED)
 
     def _act(self, request: Request, service: Any, serializer_class: Any) -> Response:
         invoice = self.get_object()
         serializer = serializer_class(data=request.data)
         serializer.is_valid(raise_exception=True)
-        _call(service, invoice=invoice, acting_user=request.user, request=request, **serializer.validated_data)
+        service(invoice=invoice, acting_user=request.user, **serializer.validated_data)
         invoice = self.get_queryset().get(pk=invoice.pk)
         return Response(self.get_serializer(invoice).data)
 

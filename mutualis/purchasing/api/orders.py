@@ -3,7 +3,6 @@ consolidated purchase orders (operator staff). Every write goes through the orde
 
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -12,7 +11,6 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from mutualis.core.api import as_api_error
 from mutualis.core.permissions import AbilityPermission, is_operator_staff
 from mutualis.members.models import Member, Site
 from mutualis.members.selectors import member_list
@@ -177,14 +175,11 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         references = {k: data.pop(k) for k in ("internal_reference", "ej_number", "service_code") if k in data}
-        try:
-            # One transaction: a draft whose references are refused is not left behind.
-            with transaction.atomic():
-                order = services.order_create(acting_user=request.user, request=request, **data)
-                if references:
-                    order = services.order_update(order=order, acting_user=request.user, request=request, **references)
-        except DjangoValidationError as exc:
-            raise as_api_error(exc) from exc
+        # One transaction: a draft whose references are refused is not left behind.
+        with transaction.atomic():
+            order = services.order_create(acting_user=request.user, **data)
+            if references:
+                order = services.order_update(order=order, acting_user=request.user, **references)
         return self._reply(order, status.HTTP_201_CREATED)
 
     @extend_schema(summary=_("Ajouter une ligne"), request=OrderLineAddSerializer, responses={201: OrderSerializer})
@@ -193,10 +188,7 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
         order = self.get_object()
         serializer = OrderLineAddSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            services.order_line_add(order=order, acting_user=request.user, request=request, **serializer.validated_data)
-        except DjangoValidationError as exc:
-            raise as_api_error(exc) from exc
+        services.order_line_add(order=order, acting_user=request.user, **serializer.validated_data)
         return self._reply(order, status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -207,12 +199,7 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
         order = self.get_object()
         serializer = OrderTransitionRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            services.order_transition(
-                order=order, acting_user=request.user, request=request, **serializer.validated_data
-            )
-        except DjangoValidationError as exc:
-            raise as_api_error(exc) from exc
+        services.order_transition(order=order, acting_user=request.user, **serializer.validated_data)
         return self._reply(order)
 
 

@@ -4,11 +4,14 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from mutualis.core.models import BaseModel
+from mutualis.core.scoping import TenantQuerySet
 from mutualis.purchasing.models.orders import Order, OrderLine
 
 
 class Delivery(BaseModel):
     """A (possibly partial) delivery of an order, received at the member's site."""
+
+    member_path = "order__member"
 
     order = models.ForeignKey(Order, verbose_name=_("commande"), on_delete=models.CASCADE, related_name="deliveries")
     delivered_on = models.DateField(_("livrée le"))
@@ -22,6 +25,8 @@ class Delivery(BaseModel):
     delivery_note = models.CharField(_("bon de livraison"), max_length=100, blank=True)
     reservations = models.TextField(_("réserves"), blank=True)
 
+    objects = TenantQuerySet.as_manager()
+
     class Meta:
         ordering = ["order", "delivered_on", "id"]
         verbose_name = _("livraison")
@@ -34,12 +39,16 @@ class Delivery(BaseModel):
 class DeliveryLine(BaseModel):
     """What one delivery brought of one order line, with the serial numbers of the items."""
 
+    member_path = "delivery__order__member"
+
     delivery = models.ForeignKey(Delivery, verbose_name=_("livraison"), on_delete=models.CASCADE, related_name="lines")
     order_line = models.ForeignKey(
         OrderLine, verbose_name=_("ligne de commande"), on_delete=models.PROTECT, related_name="delivery_lines"
     )
     quantity = models.PositiveIntegerField(_("quantité livrée"), validators=[MinValueValidator(1)])
     serial_numbers = models.JSONField(_("numéros de série"), default=list, blank=True)
+
+    objects = TenantQuerySet.as_manager()
 
     class Meta:
         ordering = ["delivery", "id"]

@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from mutualis.core.models import BaseModel
+from mutualis.core.scoping import TenantQuerySet
 from mutualis.purchasing.choices import InvoiceStatus
 from mutualis.purchasing.models.agreements import Supplier
 from mutualis.purchasing.models.orders import Order
@@ -12,6 +13,8 @@ from mutualis.purchasing.models.orders import Order
 
 class Invoice(BaseModel):
     """A supplier's invoice for an order; the legal payment clock runs from its reception (CCP R2192-10 to -13)."""
+
+    member_path = "order__member"
 
     order = models.ForeignKey(Order, verbose_name=_("commande"), on_delete=models.PROTECT, related_name="invoices")
     supplier = models.ForeignKey(
@@ -35,6 +38,8 @@ class Invoice(BaseModel):
         _("indemnité forfaitaire pour frais de recouvrement"), default=Decimal("0"), max_digits=14, decimal_places=2
     )
 
+    objects = TenantQuerySet.as_manager()
+
     class Meta:
         ordering = ["-received_on", "-id"]
         verbose_name = _("facture")
@@ -50,12 +55,16 @@ class Invoice(BaseModel):
 class InvoiceSuspension(BaseModel):
     """A period during which the payment clock stops because documents are missing (CCP R2192-29)."""
 
+    member_path = "invoice__order__member"
+
     invoice = models.ForeignKey(
         Invoice, verbose_name=_("facture"), on_delete=models.CASCADE, related_name="suspensions"
     )
     started_on = models.DateField(_("suspendu le"))
     ended_on = models.DateField(_("repris le"), null=True, blank=True)
     reason = models.TextField(_("pièces manquantes"))
+
+    objects = TenantQuerySet.as_manager()
 
     class Meta:
         ordering = ["invoice", "started_on"]

@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from mutualis.core.models import BaseModel
+from mutualis.core.scoping import TenantQuerySet
 from mutualis.purchasing.choices import OrderStatus
 from mutualis.purchasing.models.agreements import CatalogueItem, Lot, Supplier
 
@@ -27,6 +28,8 @@ class MemberPurchasingSettings(BaseModel):
     requires_ej = models.BooleanField(_("numéro d'engagement juridique (EJ) obligatoire"), default=False)
     requires_service_code = models.BooleanField(_("code service Chorus Pro obligatoire"), default=False)
     default_service_code = models.CharField(_("code service Chorus Pro par défaut"), max_length=100, blank=True)
+
+    objects = TenantQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("règles d'achat de l'adhérent")
@@ -114,6 +117,8 @@ class Order(BaseModel):
         related_name="orders",
     )
 
+    objects = TenantQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("bon de commande")
@@ -135,6 +140,8 @@ class Order(BaseModel):
 class OrderLine(BaseModel):
     """A line of an order; its prices are copied from the catalogue when the line is added, so they never move."""
 
+    member_path = "order__member"
+
     order = models.ForeignKey(Order, verbose_name=_("commande"), on_delete=models.CASCADE, related_name="lines")
     item = models.ForeignKey(
         CatalogueItem, verbose_name=_("article"), on_delete=models.PROTECT, related_name="order_lines"
@@ -144,6 +151,8 @@ class OrderLine(BaseModel):
     vat_rate = models.DecimalField(_("taux de TVA (%)"), max_digits=5, decimal_places=2)
     list_price_ht = models.DecimalField(_("prix public HT"), null=True, blank=True, max_digits=14, decimal_places=4)
     delivered_quantity = models.PositiveIntegerField(_("quantité livrée"), default=0)
+
+    objects = TenantQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "id"]
@@ -161,6 +170,8 @@ class OrderLine(BaseModel):
 class OrderTransition(models.Model):
     """One status change of an order: who, when, why."""
 
+    member_path = "order__member"
+
     order = models.ForeignKey(Order, verbose_name=_("commande"), on_delete=models.CASCADE, related_name="transitions")
     from_status = models.CharField(_("statut précédent"), max_length=24, choices=OrderStatus.choices, blank=True)
     to_status = models.CharField(_("nouveau statut"), max_length=24, choices=OrderStatus.choices)
@@ -169,6 +180,8 @@ class OrderTransition(models.Model):
     )
     at = models.DateTimeField(_("le"), auto_now_add=True)
     reason = models.TextField(_("motif"), blank=True)
+
+    objects = TenantQuerySet.as_manager()
 
     class Meta:
         ordering = ["at", "id"]

@@ -13,6 +13,7 @@ from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
+from mutualis.accounts.types import Viewer, signed_in
 from mutualis.core.permissions import is_operator_staff
 from mutualis.core.validation import parse_id
 from mutualis.members.choices import Competence, MemberStatus
@@ -33,14 +34,15 @@ def _pk(value: Any) -> bool:
     return parse_id(value) is not None
 
 
-def purchasing_members(*, user: Any, day: datetime.date | None = None) -> QuerySet[Member]:
+def purchasing_members(*, user: Viewer, day: datetime.date | None = None) -> QuerySet[Member]:
     """The user's active members that hold the central purchasing competence on `day` (today by default)."""
-    if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+    account = signed_in(user)
+    if account is None:
         return Member.objects.none()
     day = day or timezone.localdate()
     holding = CompetenceTransfer.objects.filter(competence=Competence.CENTRAL_PURCHASING).active_on(day)
     return Member.objects.filter(
-        memberships__user=user, status=MemberStatus.ACTIVE, pk__in=holding.values("member_id")
+        memberships__user=account, status=MemberStatus.ACTIVE, pk__in=holding.values("member_id")
     ).distinct()
 
 
@@ -49,7 +51,7 @@ def agreement_open_to(agreement: FrameworkAgreement, member_kinds: set[str]) -> 
     return not agreement.allowed_member_kinds or bool(member_kinds & set(agreement.allowed_member_kinds))
 
 
-def _visible_agreements(user: Any) -> QuerySet[FrameworkAgreement]:
+def _visible_agreements(user: Viewer) -> QuerySet[FrameworkAgreement]:
     if not getattr(user, "is_authenticated", False):
         return FrameworkAgreement.objects.none()
     if is_operator_staff(user):
@@ -64,7 +66,7 @@ def _visible_agreements(user: Any) -> QuerySet[FrameworkAgreement]:
     return FrameworkAgreement.objects.filter(pk__in=ids)
 
 
-def agreement_list(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[FrameworkAgreement]:
+def agreement_list(*, user: Viewer, filters: dict[str, Any] | None = None) -> QuerySet[FrameworkAgreement]:
     """Agreements the user may see, optionally filtered by status, CPV code (prefix) and keyword."""
     qs = _visible_agreements(user)
     filters = filters or {}
@@ -84,7 +86,7 @@ def agreement_list(*, user: Any, filters: dict[str, Any] | None = None) -> Query
     return qs.order_by("-notification_date", "reference")
 
 
-def agreement_get(*, user: Any, pk: Any) -> FrameworkAgreement:
+def agreement_get(*, user: Viewer, pk: Any) -> FrameworkAgreement:
     """One agreement the user may see, with its lots, holders and amendments, or Http404."""
     agreement = (
         agreement_list(user=user)
@@ -103,7 +105,7 @@ def agreement_get(*, user: Any, pk: Any) -> FrameworkAgreement:
     return agreement
 
 
-def lot_list(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[Lot]:
+def lot_list(*, user: Viewer, filters: dict[str, Any] | None = None) -> QuerySet[Lot]:
     """Lots of the agreements the user may see (of one agreement with `agreement`)."""
     qs = Lot.objects.filter(agreement__in=_visible_agreements(user)).select_related("agreement")
     filters = filters or {}
@@ -114,7 +116,7 @@ def lot_list(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[Lo
     ).order_by("agreement__reference", "number")
 
 
-def lot_get(*, user: Any, pk: Any) -> Lot:
+def lot_get(*, user: Viewer, pk: Any) -> Lot:
     """One lot the user may see, or Http404."""
     lot = lot_list(user=user).filter(pk=pk).first() if _pk(pk) else None
     if lot is None:
@@ -136,7 +138,7 @@ def _decimal(value: Any) -> Decimal | None:
         return None
 
 
-def item_list(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[CatalogueItem]:
+def item_list(*, user: Viewer, filters: dict[str, Any] | None = None) -> QuerySet[CatalogueItem]:
     """Catalogue items the user may see with their current price; filters: agreement, lot, category, min_price,
     max_price, q. Members' users only see items still in the catalogue."""
     qs = CatalogueItem.objects.filter(lot__agreement__in=_visible_agreements(user)).select_related("lot__agreement")
@@ -160,7 +162,7 @@ def item_list(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[C
     return qs.order_by("lot__agreement__reference", "lot__number", "reference")
 
 
-def item_get(*, user: Any, pk: Any) -> CatalogueItem:
+def item_get(*, user: Viewer, pk: Any) -> CatalogueItem:
     """One catalogue item the user may see (with its current price), or Http404."""
     item = item_list(user=user).filter(pk=pk).first() if _pk(pk) else None
     if item is None:
@@ -168,7 +170,7 @@ def item_get(*, user: Any, pk: Any) -> CatalogueItem:
     return item
 
 
-def supplier_list(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[Supplier]:
+def supplier_list(*, user: Viewer, filters: dict[str, Any] | None = None) -> QuerySet[Supplier]:
     """Suppliers (operator staff only), searchable by name or SIRET."""
     if not is_operator_staff(user):
         return Supplier.objects.none()
@@ -179,7 +181,7 @@ def supplier_list(*, user: Any, filters: dict[str, Any] | None = None) -> QueryS
     return qs.order_by("name", "pk")
 
 
-def supplier_get(*, user: Any, pk: Any) -> Supplier:
+def supplier_get(*, user: Viewer, pk: Any) -> Supplier:
     """One supplier (operator staff only), with its contacts and lots, or Http404."""
     supplier = (
         supplier_list(user=user).prefetch_related("contacts", "lot_holdings__lot__agreement").filter(pk=pk).first()

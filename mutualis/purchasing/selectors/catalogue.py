@@ -12,6 +12,7 @@ from django.db.models import DecimalField, ExpressionWrapper, F, OuterRef, Q, Qu
 from django.http import Http404
 from django.utils import timezone
 
+from mutualis.accounts.types import Viewer, signed_in
 from mutualis.core.permissions import is_operator_staff
 from mutualis.core.validation import parse_id
 from mutualis.members.choices import Competence, MemberRole, MemberStatus
@@ -39,12 +40,13 @@ def agreement_open_for(agreement: FrameworkAgreement, member: Member, day: datet
     return agreement_end_date(agreement) >= day
 
 
-def ordering_members(*, user: Any, day: datetime.date | None = None, roles: Any = None) -> QuerySet[Member]:
+def ordering_members(*, user: Viewer, day: datetime.date | None = None, roles: Any = None) -> QuerySet[Member]:
     """The user's active members holding the central purchasing competence on `day` (with one of `roles`)."""
-    if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+    account = signed_in(user)
+    if account is None:
         return Member.objects.none()
     day = day or timezone.localdate()
-    memberships = Membership.objects.filter(user=user)
+    memberships = Membership.objects.filter(user=account)
     if roles is not None:
         memberships = memberships.filter(role__in=roles)
     competent = CompetenceTransfer.objects.filter(competence=Competence.CENTRAL_PURCHASING).active_on(day)
@@ -75,7 +77,7 @@ def current_price_subquery(day: datetime.date) -> Subquery:
 
 
 def catalogue_item_list(
-    *, user: Any, filters: dict[str, Any] | None = None, day: datetime.date | None = None
+    *, user: Viewer, filters: dict[str, Any] | None = None, day: datetime.date | None = None
 ) -> QuerySet[CatalogueItem]:
     """Items the user's members may order on `day` (operator staff: every orderable item), with `current_price`
     and `saving` annotated; filters: agreement, lot, category, min_price, max_price, q."""
@@ -113,7 +115,7 @@ def catalogue_item_list(
     return qs.order_by("lot__agreement__reference", "lot__number", "label", "pk")
 
 
-def catalogue_item_get(*, user: Any, pk: Any, day: datetime.date | None = None) -> CatalogueItem:
+def catalogue_item_get(*, user: Viewer, pk: Any, day: datetime.date | None = None) -> CatalogueItem:
     """One orderable item (annotated as in the list), or Http404."""
     item = catalogue_item_list(user=user, day=day).filter(pk=pk).first() if parse_id(pk) else None
     if item is None:
@@ -121,7 +123,7 @@ def catalogue_item_get(*, user: Any, pk: Any, day: datetime.date | None = None) 
     return item
 
 
-def catalogue_lots(*, user: Any, day: datetime.date | None = None) -> QuerySet[Lot]:
+def catalogue_lots(*, user: Viewer, day: datetime.date | None = None) -> QuerySet[Lot]:
     """Lots with at least one orderable item for the user (for the catalogue's filters)."""
     items = catalogue_item_list(user=user, day=day)
     return (

@@ -28,15 +28,15 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, ExtractYear
 from django.utils import timezone
 
+from mutualis.accounts.types import Viewer
+from mutualis.core.money import CENT
 from mutualis.core.permissions import is_operator_staff
 from mutualis.members.models import Member
-from mutualis.members.selectors import member_ids_for
 from mutualis.purchasing import rules
 from mutualis.purchasing.choices import CONSUMING_STATUSES, OrderStatus
 from mutualis.purchasing.models import Amendment, FrameworkAgreement, Lot, Order, OrderLine
 
 ZERO = Decimal("0")
-CENT = Decimal("0.01")
 TENTH = Decimal("0.1")
 TOP_MEMBERS = 20
 TOP_ITEMS = 10
@@ -123,11 +123,11 @@ def _savings(lines: QuerySet[OrderLine]) -> dict[str, Any]:
     }
 
 
-def dashboard_agreement_choices(*, user: Any, member: Member | None = None) -> list[tuple[int, str]]:
+def dashboard_agreement_choices(*, user: Viewer, member: Member | None = None) -> list[tuple[int, str]]:
     """Agreements to filter a dashboard by: every agreement for the operator, those the member ordered under."""
     agreements = FrameworkAgreement.objects.order_by("reference")
     if member is not None:
-        ordered = Order.objects.filter(member_id__in=member_ids_for(user), member_id=member.pk)
+        ordered = Order.objects.visible_to(user).filter(member_id=member.pk)
         agreements = agreements.filter(pk__in=ordered.values("lot__agreement_id"))
     elif not is_operator_staff(user):
         return []
@@ -137,11 +137,11 @@ def dashboard_agreement_choices(*, user: Any, member: Member | None = None) -> l
     ]
 
 
-def member_dashboard(*, user: Any, member: Member, filters: dict[str, Any] | None = None) -> dict[str, Any]:
+def member_dashboard(*, user: Viewer, member: Member, filters: dict[str, Any] | None = None) -> dict[str, Any]:
     """A member's purchasing figures: orders per status, spending per year and per lot, savings, top items."""
     filters = {key: value for key, value in (filters or {}).items() if key != "departement"}
-    orders = Order.objects.filter(member_id__in=member_ids_for(user), member_id=member.pk)
-    lines = OrderLine.objects.filter(order__member_id__in=member_ids_for(user), order__member_id=member.pk)
+    orders = Order.objects.visible_to(user).filter(member_id=member.pk)
+    lines = OrderLine.objects.visible_to(user).filter(order__member_id=member.pk)
     consuming = orders.filter(_order_filters(filters))
     consuming_lines = lines.filter(_order_filters(filters, prefix="order__"))
     # Every status is listed (drafts included), so the member sees their whole pipeline.
@@ -252,7 +252,7 @@ def _lot_rows(filters: dict[str, Any], today: datetime.date) -> list[dict[str, A
     return rows
 
 
-def operator_dashboard(*, user: Any, filters: dict[str, Any] | None = None) -> dict[str, Any]:
+def operator_dashboard(*, user: Viewer, filters: dict[str, Any] | None = None) -> dict[str, Any]:
     """The operator's figures: volume per agreement, member (top 20) and département, lot consumption, savings."""
     filters = filters or {}
     if not is_operator_staff(user):

@@ -5,15 +5,15 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
+from mutualis.accounts.types import Viewer
 from mutualis.core.validation import parse_id
-from mutualis.members.selectors import member_ids_for
 from mutualis.purchasing.models import Delivery, DeliveryLine
 
 
-def delivery_list(*, user: Any, order: Any = None) -> QuerySet[Delivery]:
+def delivery_list(*, user: Viewer, order: Any = None) -> QuerySet[Delivery]:
     """Deliveries of the orders the user may see (of one order if given), oldest first, with their lines."""
     qs = (
-        Delivery.objects.filter(order__member_id__in=member_ids_for(user))
+        Delivery.objects.visible_to(user)
         .select_related("order", "order__member", "received_by")
         .prefetch_related(
             Prefetch("lines", queryset=DeliveryLine.objects.select_related("order_line", "order_line__item"))
@@ -24,7 +24,7 @@ def delivery_list(*, user: Any, order: Any = None) -> QuerySet[Delivery]:
     return qs.order_by("delivered_on", "pk")
 
 
-def delivery_get(*, user: Any, pk: Any) -> Delivery:
+def delivery_get(*, user: Viewer, pk: Any) -> Delivery:
     """One delivery the user may see, or Http404."""
     delivery = delivery_list(user=user).filter(pk=pk).first() if parse_id(pk) else None
     if delivery is None:

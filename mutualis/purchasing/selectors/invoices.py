@@ -11,8 +11,8 @@ from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from mutualis.accounts.types import Viewer
 from mutualis.core.validation import parse_id
-from mutualis.members.selectors import member_ids_for
 from mutualis.purchasing import rules
 from mutualis.purchasing.choices import InvoiceStatus
 from mutualis.purchasing.models import Invoice, InvoiceSuspension
@@ -86,9 +86,9 @@ def invoice_clock(invoice: Invoice, *, today: datetime.date | None = None) -> Pa
 TRUE_VALUES = {True, "1", "true", "True", "on"}
 
 
-def _scoped(user: Any, filters: dict[str, Any], today: datetime.date | None) -> QuerySet[Invoice]:
+def _scoped(user: Viewer, filters: dict[str, Any], today: datetime.date | None) -> QuerySet[Invoice]:
     """The invoices of the members the user may see, filtered, unordered."""
-    qs = Invoice.objects.filter(order__member_id__in=member_ids_for(user))
+    qs = Invoice.objects.visible_to(user)
     q = (filters.get("q") or "").strip()
     if q:
         qs = qs.filter(Q(number__icontains=q) | Q(order__number__icontains=q) | Q(order__ej_number__icontains=q))
@@ -108,7 +108,7 @@ def overdue_q(today: datetime.date) -> Q:
 
 
 def invoice_list(
-    *, user: Any, filters: dict[str, Any] | None = None, today: datetime.date | None = None
+    *, user: Viewer, filters: dict[str, Any] | None = None, today: datetime.date | None = None
 ) -> QuerySet[Invoice]:
     """Invoices of the members the user may see.
 
@@ -140,7 +140,7 @@ def invoice_list(
 
 
 def invoice_overdue_totals(
-    *, user: Any, filters: dict[str, Any] | None = None, today: datetime.date | None = None
+    *, user: Viewer, filters: dict[str, Any] | None = None, today: datetime.date | None = None
 ) -> dict[str, Any]:
     """Number, amount TTC and late-payment interest owed on `today` of the overdue invoices among the filtered
     ones, from SQL aggregates grouped by due date (so as many rows as due dates, not invoices); the interest is
@@ -170,7 +170,7 @@ def with_clocks(invoices: Any, *, today: datetime.date | None = None) -> list[In
     return invoices
 
 
-def invoice_get(*, user: Any, pk: Any) -> Invoice:
+def invoice_get(*, user: Viewer, pk: Any) -> Invoice:
     """One invoice the user may see, or Http404."""
     invoice = invoice_list(user=user).filter(pk=pk).first() if parse_id(pk) else None
     if invoice is None:

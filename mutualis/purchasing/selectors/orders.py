@@ -10,10 +10,11 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 
+from mutualis.accounts.types import Viewer
 from mutualis.core.permissions import is_operator_staff
 from mutualis.core.validation import parse_id
 from mutualis.members.choices import MemberRole
-from mutualis.members.selectors import member_ids_for, member_role
+from mutualis.members.selectors import member_role
 from mutualis.purchasing.choices import ORDER_TRANSITIONS, OrderStatus
 from mutualis.purchasing.models import ConsolidatedOrder, MemberPurchasingSettings, Order, OrderLine, OrderTransition
 from mutualis.purchasing.permissions import can_manage_purchasing
@@ -41,7 +42,7 @@ def needs_approval(order: Order) -> bool:
     return threshold is not None and order.total_ht > threshold
 
 
-def order_allowed_transitions(*, user: Any, order: Order) -> set[str]:
+def order_allowed_transitions(*, user: Viewer, order: Order) -> set[str]:
     """The statuses this user may move this order to now (workflow and roles together)."""
     if not getattr(user, "is_authenticated", False):
         return set()
@@ -77,10 +78,10 @@ def order_allowed_transitions(*, user: Any, order: Order) -> set[str]:
     return allowed & set(ORDER_TRANSITIONS[status])
 
 
-def order_list(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[Order]:
+def order_list(*, user: Viewer, filters: dict[str, Any] | None = None) -> QuerySet[Order]:
     """Orders the user may see, newest first; filters: status, member, departement, agreement, lot, number, ej,
     date_from, date_to (creation dates), supplier."""
-    qs = Order.objects.filter(member_id__in=member_ids_for(user)).select_related(
+    qs = Order.objects.visible_to(user).select_related(
         "member", "member__departement", "lot", "lot__agreement", "supplier", "site"
     )
     filters = filters or {}
@@ -107,7 +108,7 @@ def order_list(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[
     return qs.order_by("-created_at", "-pk")
 
 
-def order_get(*, user: Any, pk: Any) -> Order:
+def order_get(*, user: Viewer, pk: Any) -> Order:
     """One order the user may see, or Http404."""
     order = order_list(user=user).filter(pk=pk).first() if parse_id(pk) else None
     if order is None:
@@ -115,7 +116,7 @@ def order_get(*, user: Any, pk: Any) -> Order:
     return order
 
 
-def order_line_get(*, user: Any, order: Order, pk: Any) -> OrderLine:
+def order_line_get(*, user: Viewer, order: Order, pk: Any) -> OrderLine:
     """One line of an order the user may see, or Http404."""
     line = order.lines.filter(pk=pk).select_related("item").first() if parse_id(pk) else None
     if line is None:
@@ -133,11 +134,11 @@ def order_history(*, order: Order) -> QuerySet[OrderTransition]:
     return order.transitions.select_related("acting_user").order_by("at", "pk")
 
 
-def basket_list(*, user: Any) -> QuerySet[Order]:
+def basket_list(*, user: Viewer) -> QuerySet[Order]:
     """The user's draft orders (their basket), one per member and lot."""
     return (
         order_list(user=user)
-        .filter(status=OrderStatus.DRAFT, created_by=user)
+        .filter(status=OrderStatus.DRAFT, created_by_id=user.pk)
         .prefetch_related("lines", "lines__item")
         .order_by("member__name", "lot__agreement__reference", "lot__number", "pk")
     )
@@ -148,7 +149,7 @@ def savings(order: Order) -> Decimal:
     return max(order.list_total_ht - order.total_ht, Decimal("0"))
 
 
-def validation_queue(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[Order]:
+def validation_queue(*, user: Viewer, filters: dict[str, Any] | None = None) -> QuerySet[Order]:
     """Orders awaiting operator validation (submitted without approval needed, or approved) — staff only."""
     if not is_operator_staff(user):
         return Order.objects.none()
@@ -160,7 +161,7 @@ def validation_queue(*, user: Any, filters: dict[str, Any] | None = None) -> Que
     return qs.filter(status__in=[OrderStatus.SUBMITTED, OrderStatus.APPROVED])
 
 
-def consolidation_groups(*, user: Any) -> list[dict[str, Any]]:
+def consolidation_groups(*, user: Viewer) -> list[dict[str, Any]]:
     """Validated orders not yet consolidated, grouped by lot and supplier, with totals and number of members."""
     if not is_operator_staff(user):
         return []
@@ -179,7 +180,7 @@ def consolidation_groups(*, user: Any) -> list[dict[str, Any]]:
     return [{**row, "savings": max((row["list_total_ht"] or 0) - (row["total_ht"] or 0), 0)} for row in rows]
 
 
-def consolidation_candidates(*, user: Any, lot: Any, supplier: Any) -> QuerySet[Order]:
+def consolidation_candidates(*, user: Viewer, lot: Any, supplier: Any) -> QuerySet[Order]:
     """The validated orders of a lot and supplier not consolidated yet: what a consolidation would send (operator
     staff only), oldest validation first."""
     if not is_operator_staff(user):
@@ -191,7 +192,7 @@ def consolidation_candidates(*, user: Any, lot: Any, supplier: Any) -> QuerySet[
     )
 
 
-def consolidated_order_list(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[ConsolidatedOrder]:
+def consolidated_order_list(*, user: Viewer, filters: dict[str, Any] | None = None) -> QuerySet[ConsolidatedOrder]:
     """Consolidated purchase orders, newest first — operator staff only.
 
     filters: q (its number, the supplier's name or the agreement's reference, or the number of an order it holds).
@@ -213,7 +214,7 @@ def consolidated_order_list(*, user: Any, filters: dict[str, Any] | None = None)
     )
 
 
-def consolidated_order_get(*, user: Any, pk: Any) -> ConsolidatedOrder:
+def consolidated_order_get(*, user: Viewer, pk: Any) -> ConsolidatedOrder:
     """One consolidated purchase order (operator staff), or Http404."""
     obj = consolidated_order_list(user=user).filter(pk=pk).first() if parse_id(pk) else None
     if obj is None:
@@ -266,7 +267,7 @@ ORDER_ABILITIES = (
 )
 
 
-def order_abilities(user: Any, obj: Order | ConsolidatedOrder) -> dict[str, bool]:
+def order_abilities(user: Viewer, obj: Order | ConsolidatedOrder) -> dict[str, bool]:
     """What the user may do with an order (buttons and API) or a consolidated purchase order (staff reads it)."""
     if isinstance(obj, ConsolidatedOrder):
         return {"view": is_operator_staff(user), "update": False, "delete": False, "print": is_operator_staff(user)}

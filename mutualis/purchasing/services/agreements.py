@@ -17,6 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from stdnum import iban as stdnum_iban
 
+from mutualis.accounts.types import User
+from mutualis.core.money import euros
 from mutualis.core.services import audit_record, snapshot
 from mutualis.core.validation import Errors
 from mutualis.members.choices import MemberKind
@@ -63,14 +65,14 @@ ITEM_FIELDS = (
 )
 
 
-def require_purchasing_manager(acting_user: Any) -> None:
+def require_purchasing_manager(acting_user: User) -> None:
     # None is a system script (demo data, management command): they act as the operator itself.
     if acting_user is not None and not can_manage_purchasing(acting_user):
         raise PermissionDenied(_("Réservé aux acheteurs de la centrale d'achat et aux administrateurs."))
 
 
-def _audit(acting_user: Any, action: str, obj: models.Model, request: Any, **kwargs: Any) -> None:
-    audit_record(actor=acting_user, action=action, obj=obj, request=request, **kwargs)
+def _audit(acting_user: User, action: str, obj: models.Model, **kwargs: Any) -> None:
+    audit_record(actor=acting_user, action=action, obj=obj, **kwargs)
 
 
 def _reject_unknown(name: str, changes: dict[str, Any], allowed: Iterable[str]) -> None:
@@ -92,7 +94,7 @@ def _normalize_supplier(supplier: Supplier) -> None:
 @transaction.atomic
 def supplier_create(
     *,
-    acting_user: Any,
+    acting_user: User,
     name: str,
     siret: str,
     address: str = "",
@@ -101,7 +103,6 @@ def supplier_create(
     iban: str = "",
     bic: str = "",
     contacts: Iterable[dict[str, str]] = (),
-    request: Any = None,
 ) -> Supplier:
     """Record a supplier (SIRET and IBAN checked) with its contacts."""
     require_purchasing_manager(acting_user)
@@ -117,12 +118,12 @@ def supplier_create(
     for row in contact_rows:
         row.supplier = supplier
         row.save()
-    _audit(acting_user, "supplier.create", supplier, request, after=snapshot(supplier))
+    _audit(acting_user, "supplier.create", supplier, after=snapshot(supplier))
     return supplier
 
 
 @transaction.atomic
-def supplier_update(*, supplier: Supplier, acting_user: Any, request: Any = None, **changes: Any) -> Supplier:
+def supplier_update(*, supplier: Supplier, acting_user: User, **changes: Any) -> Supplier:
     """Change a supplier's identity, contact details or bank account (SIRET and IBAN checked)."""
     require_purchasing_manager(acting_user)
     _reject_unknown("supplier_update", changes, SUPPLIER_FIELDS)
@@ -135,7 +136,7 @@ def supplier_update(*, supplier: Supplier, acting_user: Any, request: Any = None
     errors.full_clean(supplier)
     errors.raise_if_any()
     supplier.save()
-    _audit(acting_user, "supplier.update", supplier, request, before=before, after=snapshot(supplier))
+    _audit(acting_user, "supplier.update", supplier, before=before, after=snapshot(supplier))
     return supplier
 
 
@@ -143,12 +144,11 @@ def supplier_update(*, supplier: Supplier, acting_user: Any, request: Any = None
 def supplier_contact_create(
     *,
     supplier: Supplier,
-    acting_user: Any,
+    acting_user: User,
     name: str,
     role: str = "",
     email: str = "",
     phone: str = "",
-    request: Any = None,
 ) -> SupplierContact:
     """Add a contact person to a supplier."""
     require_purchasing_manager(acting_user)
@@ -157,7 +157,7 @@ def supplier_contact_create(
     errors.full_clean(contact)
     errors.raise_if_any()
     contact.save()
-    _audit(acting_user, "supplier.contact_create", supplier, request, after=snapshot(contact))
+    _audit(acting_user, "supplier.contact_create", supplier, after=snapshot(contact))
     return contact
 
 
@@ -227,7 +227,7 @@ def _check_agreement(agreement: FrameworkAgreement, errors: Errors) -> None:
 @transaction.atomic
 def agreement_create(
     *,
-    acting_user: Any,
+    acting_user: User,
     reference: str,
     subject: str,
     cpv_code: str,
@@ -238,7 +238,6 @@ def agreement_create(
     allowed_member_kinds: Iterable[str] = (),
     description: str = "",
     offers_received: int | None = None,
-    request: Any = None,
 ) -> FrameworkAgreement:
     """Record a framework agreement in preparation (4 years at most — CCP L2125-1; reference unique; CPV checked;
     at least one offer received when the number is given)."""
@@ -260,14 +259,12 @@ def agreement_create(
     _check_agreement(agreement, errors)
     errors.raise_if_any()
     agreement.save()
-    _audit(acting_user, "agreement.create", agreement, request, after=snapshot(agreement))
+    _audit(acting_user, "agreement.create", agreement, after=snapshot(agreement))
     return agreement
 
 
 @transaction.atomic
-def agreement_update(
-    *, agreement: FrameworkAgreement, acting_user: Any, request: Any = None, **changes: Any
-) -> FrameworkAgreement:
+def agreement_update(*, agreement: FrameworkAgreement, acting_user: User, **changes: Any) -> FrameworkAgreement:
     """Change an agreement's description (not once it has ended); the same checks as at creation, and no fewer
     offers received than the holders already recorded on its lots."""
     require_purchasing_manager(acting_user)
@@ -285,12 +282,12 @@ def agreement_update(
     _check_agreement(agreement, errors)
     errors.raise_if_any()
     agreement.save()
-    _audit(acting_user, "agreement.update", agreement, request, before=before, after=snapshot(agreement))
+    _audit(acting_user, "agreement.update", agreement, before=before, after=snapshot(agreement))
     return agreement
 
 
 @transaction.atomic
-def agreement_activate(*, agreement: FrameworkAgreement, acting_user: Any, request: Any = None) -> FrameworkAgreement:
+def agreement_activate(*, agreement: FrameworkAgreement, acting_user: User) -> FrameworkAgreement:
     """Put an agreement in force: members may order once every lot has a holder and there is at least one lot."""
     require_purchasing_manager(acting_user)
     agreement = FrameworkAgreement.objects.select_for_update().get(pk=agreement.pk)
@@ -306,14 +303,12 @@ def agreement_activate(*, agreement: FrameworkAgreement, acting_user: Any, reque
     errors.raise_if_any()
     agreement.status = AgreementStatus.ACTIVE
     agreement.save(update_fields=["status", "updated_at"])
-    _audit(acting_user, "agreement.activate", agreement, request, after={"status": agreement.status})
+    _audit(acting_user, "agreement.activate", agreement, after={"status": agreement.status})
     return agreement
 
 
 @transaction.atomic
-def agreement_end(
-    *, agreement: FrameworkAgreement, acting_user: Any, reason: str = "", request: Any = None
-) -> FrameworkAgreement:
+def agreement_end(*, agreement: FrameworkAgreement, acting_user: User, reason: str = "") -> FrameworkAgreement:
     """End an agreement in force (term reached, or resiliation — then a reason is required)."""
     require_purchasing_manager(acting_user)
     agreement = FrameworkAgreement.objects.select_for_update().get(pk=agreement.pk)
@@ -325,7 +320,7 @@ def agreement_end(
     errors.raise_if_any()
     agreement.status = AgreementStatus.ENDED
     agreement.save(update_fields=["status", "updated_at"])
-    _audit(acting_user, "agreement.end", agreement, request, after={"status": agreement.status}, reason=reason)
+    _audit(acting_user, "agreement.end", agreement, after={"status": agreement.status}, reason=reason)
     return agreement
 
 
@@ -345,7 +340,7 @@ def _check_lot(lot: Lot, errors: Errors) -> None:
         errors.add(
             "max_amount_ht",
             _("Le maximum ne peut être inférieur au montant déjà consommé (%(consumed)s HT).")
-            % {"consumed": rules.euros(lot.consumed_amount_ht)},
+            % {"consumed": euros(lot.consumed_amount_ht)},
         )
     errors.full_clean(lot)
 
@@ -367,13 +362,12 @@ def _set_holders(lot: Lot, holders: list[Supplier]) -> None:
 def lot_create(
     *,
     agreement: FrameworkAgreement,
-    acting_user: Any,
+    acting_user: User,
     number: int,
     title: str,
     max_amount_ht: Decimal,
     min_amount_ht: Decimal | None = None,
     holders: Iterable[Supplier] = (),
-    request: Any = None,
 ) -> Lot:
     """Add a lot to an agreement: a maximum > 0, an optional minimum ≤ maximum (CCP R2162-4), ranked holders."""
     require_purchasing_manager(acting_user)
@@ -390,14 +384,12 @@ def lot_create(
     errors.raise_if_any()
     lot.save()
     _set_holders(lot, holders)
-    _audit(acting_user, "lot.create", lot, request, after=snapshot(lot) | {"holders": [s.pk for s in holders]})
+    _audit(acting_user, "lot.create", lot, after=snapshot(lot) | {"holders": [s.pk for s in holders]})
     return lot
 
 
 @transaction.atomic
-def lot_update(
-    *, lot: Lot, acting_user: Any, holders: Iterable[Supplier] | None = None, request: Any = None, **changes: Any
-) -> Lot:
+def lot_update(*, lot: Lot, acting_user: User, holders: Iterable[Supplier] | None = None, **changes: Any) -> Lot:
     """Change a lot's title, amounts or holders; the maximum never drops below what was already consumed."""
     require_purchasing_manager(acting_user)
     _reject_unknown("lot_update", changes, LOT_FIELDS)
@@ -423,7 +415,7 @@ def lot_update(
     if holders is not None:
         _set_holders(lot, holders)
     after = snapshot(lot) | {"holders": list(lot.lot_holders.values_list("supplier_id", flat=True))}
-    _audit(acting_user, "lot.update", lot, request, before=before, after=after)
+    _audit(acting_user, "lot.update", lot, before=before, after=after)
     return lot
 
 
@@ -451,7 +443,7 @@ def _check_price(price: Decimal | None, errors: Errors, field: str = "unit_price
 def item_create(
     *,
     lot: Lot,
-    acting_user: Any,
+    acting_user: User,
     reference: str,
     label: str,
     category: str,
@@ -464,7 +456,6 @@ def item_create(
     warranty_months: int = 24,
     is_active: bool = True,
     price_from: datetime.date | None = None,
-    request: Any = None,
 ) -> CatalogueItem:
     """Add an item to a lot's BPU with its award price, in force from the agreement's start (or `price_from`)."""
     require_purchasing_manager(acting_user)
@@ -496,7 +487,7 @@ def item_create(
     )
     price.full_clean()
     price.save()
-    _audit(acting_user, "item.create", item, request, after=snapshot(item) | {"unit_price_ht": unit_price_ht})
+    _audit(acting_user, "item.create", item, after=snapshot(item) | {"unit_price_ht": unit_price_ht})
     return item
 
 
@@ -504,9 +495,8 @@ def item_create(
 def item_update(
     *,
     item: CatalogueItem,
-    acting_user: Any,
+    acting_user: User,
     unit_price_ht: Decimal | None = None,
-    request: Any = None,
     **changes: Any,
 ) -> CatalogueItem:
     """Change an item's description; its award price may change only while the agreement is in preparation
@@ -545,7 +535,7 @@ def item_update(
         award.unit_price_ht, award.created_by = unit_price_ht, acting_user
         award.full_clean()
         award.save()
-    _audit(acting_user, "item.update", item, request, before=before, after=after)
+    _audit(acting_user, "item.update", item, before=before, after=after)
     return item
 
 
@@ -556,7 +546,7 @@ def item_update(
 def amendment_create(
     *,
     agreement: FrameworkAgreement,
-    acting_user: Any,
+    acting_user: User,
     number: int | None = None,
     subject: str,
     signed_date: datetime.date,
@@ -564,7 +554,6 @@ def amendment_create(
     prices: dict[CatalogueItem, Decimal] | None = None,
     duration_change_months: int = 0,
     amount_change_ht: Decimal = Decimal("0"),
-    request: Any = None,
 ) -> Amendment:
     """Record an avenant; its new prices apply from its effective date (earlier orders keep the prices they copied).
     The agreement with its extensions still lasts 4 years at most (CCP L2125-1)."""
@@ -613,5 +602,5 @@ def amendment_create(
         row.full_clean()
         row.save()
     after = snapshot(amendment) | {"prices": {item.reference: str(price) for item, price in prices.items()}}
-    _audit(acting_user, "amendment.create", amendment, request, after=after)
+    _audit(acting_user, "amendment.create", amendment, after=after)
     return amendment

@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from mutualis.accounts.types import User
 from mutualis.core.services import audit_record
 from mutualis.purchasing.choices import AgreementStatus, ItemCategory
 from mutualis.purchasing.models import CatalogueItem, ItemPrice, Lot
@@ -308,9 +309,8 @@ def bpu_import(
     *,
     lot: Lot,
     file: Any,
-    acting_user: Any,
+    acting_user: User,
     price_from: datetime.date | None = None,
-    request: Any = None,
 ) -> BpuReport:
     """Import a BPU file into a lot: every line or none (a ValidationError carries the report when a line is bad).
 
@@ -348,7 +348,6 @@ def bpu_import(
             actor=acting_user,
             action="lot.bpu_import",
             obj=lot,
-            request=request,
             after={"created": report.created, "updated": report.updated, "effective_from": str(effective)},
         )
     return report

@@ -1,15 +1,14 @@
 """Writes of consolidation: validated orders of one lot and supplier sent together as one purchase order."""
 
 import uuid
-from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Sum
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mutualis.accounts.types import User
 from mutualis.core.services import audit_record
 from mutualis.purchasing.choices import OrderStatus
 from mutualis.purchasing.models import ConsolidatedOrder, Lot, Order, Supplier
@@ -18,9 +17,7 @@ from mutualis.purchasing.services.orders import order_transition
 
 
 @transaction.atomic
-def consolidated_order_create(
-    *, lot: Lot, supplier: Supplier, acting_user: Any, request: HttpRequest | None = None
-) -> ConsolidatedOrder:
+def consolidated_order_create(*, lot: Lot, supplier: Supplier, acting_user: User) -> ConsolidatedOrder:
     """Gather the lot's validated, not yet consolidated orders to the supplier into one purchase order; each is sent."""
     if not can_manage_purchasing(acting_user):
         raise PermissionDenied(_("Seuls les acheteurs de l'opérateur regroupent les commandes."))
@@ -41,7 +38,7 @@ def consolidated_order_create(
     consolidation.number = f"CG-{timezone.localdate().year}-{consolidation.pk:06d}"
     Order.objects.filter(pk__in=[o.pk for o in orders]).update(consolidation=consolidation)
     for order in orders:
-        order_transition(order=order, to_status=OrderStatus.SENT, acting_user=acting_user, request=request)
+        order_transition(order=order, to_status=OrderStatus.SENT, acting_user=acting_user)
     consolidation.total_ht = Order.objects.filter(consolidation=consolidation).aggregate(t=Sum("total_ht"))["t"]
     consolidation.save(update_fields=["number", "total_ht", "updated_at"])
     audit_record(
@@ -49,6 +46,5 @@ def consolidated_order_create(
         action="consolidated_order.create",
         obj=consolidation,
         after={"orders": [o.number for o in orders], "total_ht": str(consolidation.total_ht)},
-        request=request,
     )
     return consolidation

@@ -5,10 +5,10 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mutualis.accounts.types import User
 from mutualis.assets.models import Asset
 from mutualis.assets.services import asset_create_from_delivery
 from mutualis.core.services import audit_record
@@ -99,10 +99,9 @@ def delivery_record(
     order: Order,
     delivered_on: datetime.date,
     lines: list[dict[str, Any]],
-    acting_user: Any,
+    acting_user: User,
     reservations: str = "",
     delivery_note: str = "",
-    request: HttpRequest | None = None,
 ) -> Delivery:
     """Record a (partial) delivery of a sent order: quantities per line, one serial number per serialized unit (each
     becomes an asset in stock); the order becomes partially delivered or delivered."""
@@ -147,7 +146,7 @@ def delivery_record(
                 assets += 1
     complete = all(line.delivered_quantity >= line.quantity for line in order.lines.all())
     to_status = OrderStatus.DELIVERED if complete else OrderStatus.PARTIALLY_DELIVERED
-    order_fulfilment_transition(order=order, to_status=to_status, acting_user=acting_user, request=request)
+    order_fulfilment_transition(order=order, to_status=to_status, acting_user=acting_user)
     audit_record(
         actor=acting_user,
         action="delivery.record",
@@ -160,15 +159,12 @@ def delivery_record(
             "assets": assets,
         },
         reason=reservations,
-        request=request,
     )
     return delivery
 
 
 @transaction.atomic
-def service_certify(
-    *, order: Order, execution_date: datetime.date, acting_user: Any, request: HttpRequest | None = None
-) -> Order:
+def service_certify(*, order: Order, execution_date: datetime.date, acting_user: User) -> Order:
     """Certify service fait on a delivered order (member agents and managers): the execution date starts the
     payment clock (CCP R2192-13); it is neither in the future nor before the first delivery."""
     order = Order.objects.select_for_update(of=("self",)).select_related("member").get(pk=order.pk)
@@ -192,15 +188,12 @@ def service_certify(
     order.save(update_fields=["execution_date", "service_certified_at", "service_certified_by", "updated_at"])
     for invoice in order.invoices.all():  # the execution date may start their payment clock (R2192-13)
         invoice_refresh_due_date(invoice)
-    order = order_fulfilment_transition(
-        order=order, to_status=OrderStatus.SERVICE_CERTIFIED, acting_user=acting_user, request=request
-    )
+    order = order_fulfilment_transition(order=order, to_status=OrderStatus.SERVICE_CERTIFIED, acting_user=acting_user)
     audit_record(
         actor=acting_user,
         action="order.service_certify",
         obj=order,
         member_id=order.member_id,
         after={"execution_date": execution_date.isoformat()},
-        request=request,
     )
     return order

@@ -3,20 +3,20 @@ late-payment interest (R2192-31) and flat fee (L2192-13, D2192-35) frozen at pay
 
 import datetime
 from decimal import Decimal
-from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Sum
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mutualis.accounts.types import User
+from mutualis.core.money import euros
 from mutualis.core.services import audit_record, snapshot
 from mutualis.purchasing.choices import InvoiceStatus, OrderStatus
 from mutualis.purchasing.models import Invoice, InvoiceSuspension, Order
 from mutualis.purchasing.permissions import invoice_abilities, order_fulfilment_abilities
-from mutualis.purchasing.rules import euros, payment_due_date
+from mutualis.purchasing.rules import payment_due_date
 from mutualis.purchasing.selectors.invoices import invoice_clock
 from mutualis.purchasing.services.orders import order_fulfilment_transition
 
@@ -73,8 +73,7 @@ def invoice_register(
     amount_ht: Decimal,
     amount_vat: Decimal,
     amount_ttc: Decimal,
-    acting_user: Any,
-    request: HttpRequest | None = None,
+    acting_user: User,
 ) -> Invoice:
     """Register the supplier's invoice of a certified order with its reception date (the payment clock starts from
     it or from the execution, CCP R2192-12/-13); the order becomes invoiced."""
@@ -111,21 +110,18 @@ def invoice_register(
     invoice.save()
     invoice_refresh_due_date(invoice)
     if order.status == OrderStatus.SERVICE_CERTIFIED:
-        order_fulfilment_transition(
-            order=order, to_status=OrderStatus.INVOICED, acting_user=acting_user, request=request
-        )
+        order_fulfilment_transition(order=order, to_status=OrderStatus.INVOICED, acting_user=acting_user)
     audit_record(
         actor=acting_user,
         action="invoice.register",
         obj=invoice,
         member_id=order.member_id,
         after=snapshot(invoice, ["number", "invoice_date", "received_on", "amount_ht", "amount_vat", "amount_ttc"]),
-        request=request,
     )
     return invoice
 
 
-def _locked(invoice: Invoice, acting_user: Any, ability: str) -> Invoice:
+def _locked(invoice: Invoice, acting_user: User, ability: str) -> Invoice:
     invoice = (
         Invoice.objects.select_for_update(of=("self",)).select_related("order", "order__member").get(pk=invoice.pk)
     )
@@ -144,7 +140,7 @@ def _locked(invoice: Invoice, acting_user: Any, ability: str) -> Invoice:
 
 @transaction.atomic
 def invoice_suspend(
-    *, invoice: Invoice, started_on: datetime.date, reason: str, acting_user: Any, request: HttpRequest | None = None
+    *, invoice: Invoice, started_on: datetime.date, reason: str, acting_user: User
 ) -> InvoiceSuspension:
     """Suspend the payment clock while documents are missing (CCP R2192-29); the reason lists them."""
     invoice = _locked(invoice, acting_user, "suspend")
@@ -174,15 +170,12 @@ def invoice_suspend(
         member_id=invoice.order.member_id,
         after={"started_on": started_on.isoformat()},
         reason=reason,
-        request=request,
     )
     return suspension
 
 
 @transaction.atomic
-def invoice_resume(
-    *, invoice: Invoice, ended_on: datetime.date, acting_user: Any, request: HttpRequest | None = None
-) -> InvoiceSuspension:
+def invoice_resume(*, invoice: Invoice, ended_on: datetime.date, acting_user: User) -> InvoiceSuspension:
     """The missing documents arrived: the payment clock runs again from `ended_on` (CCP R2192-29)."""
     invoice = _locked(invoice, acting_user, "resume")
     suspension = invoice.suspensions.filter(ended_on__isnull=True).first()
@@ -204,15 +197,12 @@ def invoice_resume(
         obj=invoice,
         member_id=invoice.order.member_id,
         after={"ended_on": ended_on.isoformat(), "suspended_days": (ended_on - suspension.started_on).days},
-        request=request,
     )
     return suspension
 
 
 @transaction.atomic
-def invoice_pay(
-    *, invoice: Invoice, paid_on: datetime.date, acting_user: Any, request: HttpRequest | None = None
-) -> Invoice:
+def invoice_pay(*, invoice: Invoice, paid_on: datetime.date, acting_user: User) -> Invoice:
     """Record the payment; late-payment interest (CCP R2192-31) and the 40 € flat fee (D2192-35) are computed
     with the rate in force and frozen; the order becomes paid once all its invoices are."""
     invoice = _locked(invoice, acting_user, "pay")
@@ -232,7 +222,7 @@ def invoice_pay(
     order = invoice.order
     unpaid = Invoice.objects.filter(order=order).exclude(status__in=[InvoiceStatus.PAID, InvoiceStatus.REJECTED])
     if order.status == OrderStatus.INVOICED and not unpaid.exists():
-        order_fulfilment_transition(order=order, to_status=OrderStatus.PAID, acting_user=acting_user, request=request)
+        order_fulfilment_transition(order=order, to_status=OrderStatus.PAID, acting_user=acting_user)
     audit_record(
         actor=acting_user,
         action="invoice.pay",
@@ -240,6 +230,5 @@ def invoice_pay(
         member_id=order.member_id,
         before=before,
         after=snapshot(invoice, INVOICE_FIELDS) | {"days_late": clock.days_late, "ecb_rate": str(clock.ecb_rate)},
-        request=request,
     )
     return invoice

@@ -13,11 +13,12 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
-from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mutualis.accounts.types import User, Viewer
+from mutualis.core.money import CENT, euros
 from mutualis.core.services import audit_record, notify, snapshot
 from mutualis.members.choices import MemberRole
 from mutualis.members.models import Member, Membership, Site
@@ -36,7 +37,6 @@ from mutualis.purchasing.selectors.orders import (
     staff_q,
 )
 
-CENT = Decimal("0.01")
 ORDER_FIELDS = ["supplier_id", "site_id", "internal_reference", "ej_number", "service_code", "note"]
 
 
@@ -47,7 +47,7 @@ def _url(name: str, *args: Any) -> str:
         return ""
 
 
-def _require_ordering_role(user: Any, member: Member) -> None:
+def _require_ordering_role(user: Viewer, member: Member) -> None:
     if member_role(user=user, member=member) not in ORDERING_ROLES:
         raise PermissionDenied(_("Seuls les agents et gestionnaires de l'adhérent passent ses commandes."))
 
@@ -84,10 +84,9 @@ def order_create(
     *,
     member: Member,
     lot: Lot,
-    acting_user: Any,
+    acting_user: User,
     supplier: Supplier | None = None,
     site: Site | None = None,
-    request: HttpRequest | None = None,
 ) -> Order:
     """Open a draft order of the member under the lot, to its first-ranked holder unless another holder is chosen."""
     _require_ordering_role(acting_user, member)
@@ -123,15 +122,12 @@ def order_create(
         obj=order,
         member_id=member.pk,
         after=snapshot(order, ["number", "lot_id", "supplier_id", "site_id"]),
-        request=request,
     )
     return order
 
 
 @transaction.atomic
-def order_line_add(
-    *, order: Order, item: CatalogueItem, quantity: int, acting_user: Any, request: HttpRequest | None = None
-) -> OrderLine:
+def order_line_add(*, order: Order, item: CatalogueItem, quantity: int, acting_user: User) -> OrderLine:
     """Add an item to a draft order, copying today's unit price, VAT rate and list price onto the line."""
     order = _lock_order(order)
     _require_ordering_role(acting_user, order.member)
@@ -167,15 +163,12 @@ def order_line_add(
         obj=order,
         member_id=order.member_id,
         after={"item": item.reference, "quantity": line.quantity, "unit_price_ht": str(price)},
-        request=request,
     )
     return line
 
 
 @transaction.atomic
-def order_line_update(
-    *, line: OrderLine, quantity: int, acting_user: Any, request: HttpRequest | None = None
-) -> OrderLine:
+def order_line_update(*, line: OrderLine, quantity: int, acting_user: User) -> OrderLine:
     """Change the quantity of a line of a draft order (its prices stay those copied when it was added)."""
     order = _lock_order(line.order)
     _require_ordering_role(acting_user, order.member)
@@ -194,13 +187,12 @@ def order_line_update(
         member_id=order.member_id,
         before={"item": line.item.reference, "quantity": before},
         after={"item": line.item.reference, "quantity": line.quantity},
-        request=request,
     )
     return line
 
 
 @transaction.atomic
-def order_line_remove(*, line: OrderLine, acting_user: Any, request: HttpRequest | None = None) -> Order:
+def order_line_remove(*, line: OrderLine, acting_user: User) -> Order:
     """Remove a line from a draft order."""
     order = _lock_order(line.order)
     _require_ordering_role(acting_user, order.member)
@@ -214,7 +206,6 @@ def order_line_remove(*, line: OrderLine, acting_user: Any, request: HttpRequest
         obj=order,
         member_id=order.member_id,
         before=removed,
-        request=request,
     )
     return order
 
@@ -259,14 +250,13 @@ _UNCHANGED: Any = object()
 def order_update(
     *,
     order: Order,
-    acting_user: Any,
+    acting_user: User,
     supplier: Any = _UNCHANGED,
     site: Any = _UNCHANGED,
     internal_reference: Any = _UNCHANGED,
     ej_number: Any = _UNCHANGED,
     service_code: Any = _UNCHANGED,
     note: Any = _UNCHANGED,
-    request: HttpRequest | None = None,
 ) -> Order:
     """Set a draft order's holder (among the lot's holders), delivery site and references (EJ and Chorus service
     code when the member requires them)."""
@@ -297,7 +287,6 @@ def order_update(
         member_id=order.member_id,
         before=before,
         after=snapshot(order, ORDER_FIELDS),
-        request=request,
     )
     return order
 
@@ -308,9 +297,8 @@ def basket_add(
     member: Member,
     item: CatalogueItem,
     quantity: int,
-    acting_user: Any,
+    acting_user: User,
     supplier: Supplier | None = None,
-    request: HttpRequest | None = None,
 ) -> OrderLine:
     """Put an item in the user's basket: their draft order of that member and lot (opened if needed)."""
     _require_ordering_role(acting_user, member)
@@ -321,8 +309,8 @@ def basket_add(
     if order is None:
         if not item_orderable_by(item=item, member=member):
             raise ValidationError({"item": _("Cet article ne peut pas être commandé par cet adhérent aujourd'hui.")})
-        order = order_create(member=member, lot=item.lot, supplier=supplier, acting_user=acting_user, request=request)
-    return order_line_add(order=order, item=item, quantity=quantity, acting_user=acting_user, request=request)
+        order = order_create(member=member, lot=item.lot, supplier=supplier, acting_user=acting_user)
+    return order_line_add(order=order, item=item, quantity=quantity, acting_user=acting_user)
 
 
 def _purchasing_staff() -> list[Any]:
@@ -347,8 +335,8 @@ def _lot_alerts(lot: Lot, before: Decimal, after: Decimal) -> None:
         message = _("%(lot)s : %(share)s %% du maximum consommé (%(consumed)s sur %(maximum)s HT).") % {
             "lot": lot,
             "share": int(share * 100),
-            "consumed": rules.euros(after),
-            "maximum": rules.euros(lot.max_amount_ht),
+            "consumed": euros(after),
+            "maximum": euros(lot.max_amount_ht),
         }
         _raise_alert(lot, kind, message)
     agreement = lot.agreement
@@ -363,7 +351,7 @@ def _lot_alerts(lot: Lot, before: Decimal, after: Decimal) -> None:
             "%(lot)s : au rythme actuel, le minimum de %(minimum)s HT ne sera pas atteint avant l'échéance."
         ) % {
             "lot": lot,
-            "minimum": rules.euros(lot.min_amount_ht or Decimal("0")),
+            "minimum": euros(lot.min_amount_ht or Decimal("0")),
         }
         _raise_alert(lot, LotAlert.Kind.MIN_UNREACHABLE, message)
 
@@ -400,7 +388,7 @@ def _check_submission(order: Order) -> None:
         raise ValidationError(errors)
 
 
-def _notify_after(order: Order, to_status: str, acting_user: Any, reason: str) -> None:
+def _notify_after(order: Order, to_status: str, acting_user: User, reason: str) -> None:
     url = _url("purchasing:order_detail", order.pk)
     if to_status == OrderStatus.SUBMITTED and needs_approval(order):
         managers = [
@@ -413,7 +401,7 @@ def _notify_after(order: Order, to_status: str, acting_user: Any, reason: str) -
             recipients=managers,
             kind="purchasing.order_approval",
             title=_("Commande %(number)s à approuver (%(amount)s HT)")
-            % {"number": order.number, "amount": rules.euros(order.total_ht)},
+            % {"number": order.number, "amount": euros(order.total_ht)},
             url=url,
         )
         return
@@ -441,9 +429,7 @@ FULFILMENT_STATUSES = {
 
 
 @transaction.atomic
-def order_transition(
-    *, order: Order, to_status: str, acting_user: Any, reason: str = "", request: HttpRequest | None = None
-) -> Order:
+def order_transition(*, order: Order, to_status: str, acting_user: User, reason: str = "") -> Order:
     """Move an order to `to_status` if the workflow and the user's role allow it; record who, when and why."""
     if to_status in FULFILMENT_STATUSES:
         raise ValidationError(
@@ -453,27 +439,24 @@ def order_transition(
                 )
             }
         )
-    return _transition(order=order, to_status=to_status, acting_user=acting_user, reason=reason, request=request)
+    return _transition(order=order, to_status=to_status, acting_user=acting_user, reason=reason)
 
 
 @transaction.atomic
-def order_fulfilment_transition(
-    *, order: Order, to_status: str, acting_user: Any, request: HttpRequest | None = None
-) -> Order:
+def order_fulfilment_transition(*, order: Order, to_status: str, acting_user: User) -> Order:
     """For the deliveries and invoices services only, which have checked who may record the fact: move the order to
     the fulfilment status that fact implies."""
     if to_status not in FULFILMENT_STATUSES:
         raise ValueError(f"{to_status} is not a fulfilment status")
-    return _transition(order=order, to_status=to_status, acting_user=acting_user, request=request, check_role=False)
+    return _transition(order=order, to_status=to_status, acting_user=acting_user, check_role=False)
 
 
 def _transition(
     *,
     order: Order,
     to_status: str,
-    acting_user: Any,
+    acting_user: User,
     reason: str = "",
-    request: HttpRequest | None = None,
     check_role: bool = True,
 ) -> Order:
     order = _lock_order(order)
@@ -514,7 +497,6 @@ def _transition(
         before={"status": from_status},
         after={"status": to_status, "total_ht": str(order.total_ht)},
         reason=reason,
-        request=request,
     )
     _notify_after(order, to_status, acting_user, reason)
     return order

@@ -9,10 +9,10 @@ from django.test import Client
 from django.urls import reverse
 from pypdf import PdfReader
 
+from mutualis.core.money import euros
 from mutualis.core.testing import login_as
 from mutualis.members.testing import assert_role_matrix
 from mutualis.purchasing.choices import OrderStatus
-from mutualis.purchasing.rules import euros
 from mutualis.purchasing.selectors.orders import consolidated_totals
 from mutualis.purchasing.services import consolidation as consolidation_services
 from mutualis.purchasing.services import orders as services
@@ -59,7 +59,7 @@ def test_staff_download_the_consolidated_order_as_pdf(world, consolidation):
     assert consolidation.supplier.name in text
     assert "Tablette durcie élève" in text
     assert world.member_a.name in text
-    assert euros(totals["ttc"]) == "7\u202f407,00 €"
+    assert euros(totals["ttc"]) == "7\u202f407,00\u00a0€"
     assert "7 407,00 €" in text
     assert "Page 1 sur 1" in text
 

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_POST
 
-from mutualis.core.forms import apply_service_errors
+from mutualis.core.formviews import form_page
 from mutualis.core.permissions import require_ability, staff_required
 from mutualis.members.choices import MemberKind
 from mutualis.purchasing import decp
@@ -67,17 +67,9 @@ def _form_page(
     context: dict[str, Any] | None = None,
     template: str = "form.html",
 ) -> HttpResponse:
-    """GET shows the form; a valid POST calls the service (`on_valid`); errors come back in French with 400."""
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                return on_valid()
-            except ValidationError as exc:
-                apply_service_errors(form, exc)
-        status = 400
-    page = {"form": form, "title": title, "cancel_url": cancel_url} | (context or {})
-    return render(request, TEMPLATES + template, page, status=status)
+    """core's form_page with this section's template and its title and cancel link."""
+    page = {"title": title, "cancel_url": cancel_url} | (context or {})
+    return form_page(request, form, template=TEMPLATES + template, on_valid=on_valid, context=page)
 
 
 # --- Suppliers ------------------------------------------------------------------------------------------------
@@ -100,7 +92,7 @@ def supplier_create_view(request: HttpRequest) -> HttpResponse:
     form = SupplierForm(request.POST if request.method == "POST" else None)
 
     def save() -> HttpResponse:
-        supplier = services.supplier_create(acting_user=request.user, request=request, **form.cleaned_data)
+        supplier = services.supplier_create(acting_user=request.user, **form.cleaned_data)
         messages.success(request, _("Fournisseur « %(name)s » enregistré.") % {"name": supplier.name})
         return redirect("purchasing:backoffice_supplier_detail", pk=supplier.pk)
 
@@ -133,7 +125,7 @@ def supplier_update_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = SupplierForm(request.POST if request.method == "POST" else None, initial=SupplierForm.initial_for(supplier))
 
     def save() -> HttpResponse:
-        services.supplier_update(supplier=supplier, acting_user=request.user, request=request, **form.cleaned_data)
+        services.supplier_update(supplier=supplier, acting_user=request.user, **form.cleaned_data)
         messages.success(request, _("Fournisseur modifié."))
         return redirect("purchasing:backoffice_supplier_detail", pk=supplier.pk)
 
@@ -154,9 +146,7 @@ def supplier_contact_create_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = SupplierContactForm(request.POST if request.method == "POST" else None)
 
     def save() -> HttpResponse:
-        services.supplier_contact_create(
-            supplier=supplier, acting_user=request.user, request=request, **form.cleaned_data
-        )
+        services.supplier_contact_create(supplier=supplier, acting_user=request.user, **form.cleaned_data)
         messages.success(request, _("Contact ajouté."))
         return redirect("purchasing:backoffice_supplier_detail", pk=supplier.pk)
 
@@ -190,7 +180,7 @@ def agreement_create_view(request: HttpRequest) -> HttpResponse:
     form = AgreementForm(request.POST if request.method == "POST" else None)
 
     def save() -> HttpResponse:
-        agreement = services.agreement_create(acting_user=request.user, request=request, **form.cleaned_data)
+        agreement = services.agreement_create(acting_user=request.user, **form.cleaned_data)
         messages.success(request, _("Accord-cadre « %(ref)s » enregistré.") % {"ref": agreement.reference})
         return redirect("purchasing:backoffice_agreement_detail", pk=agreement.pk)
 
@@ -251,7 +241,7 @@ def agreement_update_view(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
     def save() -> HttpResponse:
-        services.agreement_update(agreement=agreement, acting_user=request.user, request=request, **form.cleaned_data)
+        services.agreement_update(agreement=agreement, acting_user=request.user, **form.cleaned_data)
         messages.success(request, _("Accord-cadre modifié."))
         return redirect("purchasing:backoffice_agreement_detail", pk=agreement.pk)
 
@@ -272,7 +262,7 @@ def agreement_activate_view(request: HttpRequest, pk: int) -> HttpResponse:
     error, status = "", 200
     if request.method == "POST":
         try:
-            services.agreement_activate(agreement=agreement, acting_user=request.user, request=request)
+            services.agreement_activate(agreement=agreement, acting_user=request.user)
         except ValidationError as exc:
             error, status = " ".join(exc.messages), 400
         else:
@@ -290,7 +280,7 @@ def agreement_end_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = AgreementEndForm(request.POST if request.method == "POST" else None)
 
     def save() -> HttpResponse:
-        services.agreement_end(agreement=agreement, acting_user=request.user, request=request, **form.cleaned_data)
+        services.agreement_end(agreement=agreement, acting_user=request.user, **form.cleaned_data)
         messages.success(request, _("Accord-cadre terminé."))
         return redirect("purchasing:backoffice_agreement_detail", pk=agreement.pk)
 
@@ -318,7 +308,7 @@ def lot_create_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = LotForm(request.POST if request.method == "POST" else None, initial={"number": next_number})
 
     def save() -> HttpResponse:
-        lot = services.lot_create(agreement=agreement, acting_user=request.user, request=request, **form.cleaned_data)
+        lot = services.lot_create(agreement=agreement, acting_user=request.user, **form.cleaned_data)
         messages.success(request, _("Lot %(number)s ajouté.") % {"number": lot.number})
         return redirect("purchasing:backoffice_agreement_detail", pk=agreement.pk)
 
@@ -339,7 +329,7 @@ def lot_update_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = LotForm(request.POST if request.method == "POST" else None, initial=LotForm.initial_for(lot))
 
     def save() -> HttpResponse:
-        services.lot_update(lot=lot, acting_user=request.user, request=request, **form.cleaned_data)
+        services.lot_update(lot=lot, acting_user=request.user, **form.cleaned_data)
         messages.success(request, _("Lot modifié."))
         return redirect("purchasing:backoffice_agreement_detail", pk=lot.agreement_id)
 
@@ -360,7 +350,7 @@ def item_create_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = ItemForm(request.POST if request.method == "POST" else None)
 
     def save() -> HttpResponse:
-        item = services.item_create(lot=lot, acting_user=request.user, request=request, **form.cleaned_data)
+        item = services.item_create(lot=lot, acting_user=request.user, **form.cleaned_data)
         messages.success(request, _("Article « %(ref)s » ajouté.") % {"ref": item.reference})
         return redirect("purchasing:backoffice_agreement_detail", pk=lot.agreement_id)
 
@@ -383,7 +373,7 @@ def item_update_view(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
     def save() -> HttpResponse:
-        services.item_update(item=item, acting_user=request.user, request=request, **form.cleaned_data)
+        services.item_update(item=item, acting_user=request.user, **form.cleaned_data)
         messages.success(request, _("Article modifié."))
         return redirect("purchasing:backoffice_agreement_detail", pk=item.lot.agreement_id)
 
@@ -405,9 +395,7 @@ def amendment_create_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = AmendmentForm(request.POST if request.method == "POST" else None, items=items)
 
     def save() -> HttpResponse:
-        amendment = services.amendment_create(
-            agreement=agreement, acting_user=request.user, request=request, **form.service_kwargs()
-        )
+        amendment = services.amendment_create(agreement=agreement, acting_user=request.user, **form.service_kwargs())
         messages.success(request, _("Avenant n° %(number)s enregistré.") % {"number": amendment.number})
         return redirect("purchasing:backoffice_agreement_detail", pk=agreement.pk)
 
@@ -497,7 +485,7 @@ def bpu_confirm_view(request: HttpRequest, pk: int) -> HttpResponse:
     price_from = datetime.date.fromisoformat(stored["price_from"]) if stored["price_from"] else None
     try:
         with default_storage.open(_bpu_name(token), "rb") as handle:
-            report = bpu_import(lot=lot, file=handle, acting_user=request.user, price_from=price_from, request=request)
+            report = bpu_import(lot=lot, file=handle, acting_user=request.user, price_from=price_from)
     except ValidationError as exc:
         _discard_upload(request, token)
         report = getattr(exc, "report", None)

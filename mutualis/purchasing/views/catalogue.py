@@ -77,7 +77,6 @@ def basket_add_view(request: HttpRequest, pk: int) -> HttpResponse:
                 item=item,
                 quantity=form.cleaned_data["quantity"],
                 acting_user=request.user,
-                request=request,
             )
         except ValidationError as exc:
             form.add_error(None, exc.messages)

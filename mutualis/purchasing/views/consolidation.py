@@ -76,9 +76,7 @@ def consolidation_create_view(request: HttpRequest) -> HttpResponse:
         lot = get_object_or_404(Lot, pk=form.cleaned_data["lot"])
         supplier = get_object_or_404(Supplier, pk=form.cleaned_data["supplier"])
         try:
-            consolidation = services.consolidated_order_create(
-                lot=lot, supplier=supplier, acting_user=request.user, request=request
-            )
+            consolidation = services.consolidated_order_create(lot=lot, supplier=supplier, acting_user=request.user)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:

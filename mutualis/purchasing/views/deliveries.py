@@ -48,7 +48,6 @@ def delivery_create_view(request: HttpRequest, order_id: int) -> HttpResponse:
                     reservations=form.cleaned_data["reservations"],
                     delivery_note=form.cleaned_data["delivery_note"],
                     acting_user=request.user,
-                    request=request,
                 )
             except ValidationError as exc:
                 apply_service_errors(form, exc, form.error_field_map())
@@ -74,7 +73,6 @@ def service_certify_view(request: HttpRequest, order_id: int) -> HttpResponse:
                     order=order,
                     execution_date=form.cleaned_data["execution_date"],
                     acting_user=request.user,
-                    request=request,
                 )
             except ValidationError as exc:
                 apply_service_errors(form, exc)

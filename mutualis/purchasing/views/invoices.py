@@ -72,9 +72,7 @@ def invoice_create_view(request: HttpRequest, order_id: int) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                invoice = services.invoice_register(
-                    order=order, acting_user=request.user, request=request, **form.cleaned_data
-                )
+                invoice = services.invoice_register(order=order, acting_user=request.user, **form.cleaned_data)
             except ValidationError as exc:
                 apply_service_errors(form, exc)
             else:
@@ -95,7 +93,7 @@ def _invoice_action(
     if request.method == "POST":
         if form.is_valid():
             try:
-                service(invoice=invoice, acting_user=request.user, request=request, **form.cleaned_data)
+                service(invoice=invoice, acting_user=request.user, **form.cleaned_data)
             except ValidationError as exc:
                 apply_service_errors(form, exc)
             else:

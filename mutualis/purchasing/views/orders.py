@@ -119,7 +119,7 @@ def order_update_view(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             try:
-                services.order_update(order=order, acting_user=request.user, request=request, **data)
+                services.order_update(order=order, acting_user=request.user, **data)
             except ValidationError as exc:
                 apply_service_errors(form, exc)
             else:
@@ -141,9 +141,7 @@ def order_line_update_view(request: HttpRequest, pk: int, line_pk: int) -> HttpR
     form = LineQuantityForm(request.POST, prefix=f"line-{line.pk}")
     if form.is_valid():
         try:
-            services.order_line_update(
-                line=line, quantity=form.cleaned_data["quantity"], acting_user=request.user, request=request
-            )
+            services.order_line_update(line=line, quantity=form.cleaned_data["quantity"], acting_user=request.user)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
             return _back_response(request, order)
@@ -173,7 +171,7 @@ def order_line_remove_view(request: HttpRequest, pk: int, line_pk: int) -> HttpR
     line = selectors.order_line_get(user=request.user, order=order, pk=line_pk)
     if not get_abilities(request.user, order)["update"]:
         raise PermissionDenied
-    services.order_line_remove(line=line, acting_user=request.user, request=request)
+    services.order_line_remove(line=line, acting_user=request.user)
     messages.success(request, _("Ligne supprimée."))
     return redirect(_back(request, order))
 
@@ -196,7 +194,6 @@ def order_transition_view(request: HttpRequest, pk: int) -> HttpResponse:
                 to_status=to_status,
                 acting_user=request.user,
                 reason=form.cleaned_data["reason"],
-                request=request,
             )
         except ValidationError as exc:
             apply_service_errors(form, exc)
