@@ -12,6 +12,8 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.urls import register_converter
 
+        from mutualis.core import collation
         from mutualis.core.urls_ids import IdConverter
 
         register_converter(IdConverter, "id")
+        collation.connect()
