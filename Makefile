@@ -56,6 +56,7 @@ test-browser:
 lint:
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 	$(VENV)/bin/mypy $(wildcard mutualis/*/services.py mutualis/*/services mutualis/*/selectors.py mutualis/*/selectors mutualis/*/tasks.py)
 
 check-migrations: var/secret_key
