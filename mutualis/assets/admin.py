@@ -18,7 +18,7 @@ class AssetEventInline(admin.TabularInline):
 
 @admin.register(Asset)
 class AssetAdmin(ReadOnlyAdmin):
-    list_display = ("serial_number", "item", "member", "site", "status", "warranty_end")
-    list_filter = ("status", "item__category")
-    search_fields = ("serial_number", "label", "item__reference", "item__label")
+    list_display = ("serial_number", "designation", "kind", "member", "site", "status", "warranty_end")
+    list_filter = ("status", "kind")
+    search_fields = ("serial_number", "designation", "manufacturer", "reference")
     inlines = [AssetEventInline]

@@ -5,21 +5,20 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from mutualis.assets.choices import AssetStatus
+from mutualis.accounts.types import Viewer
+from mutualis.assets.choices import AssetKind, AssetStatus
+from mutualis.assets.models import Asset
 from mutualis.members.selectors import member_list, site_list
-from mutualis.purchasing.choices import ItemCategory
 
 
 class AssetFilterForm(forms.Form):
     """Search and filters of the asset list (member only for staff)."""
 
-    q = forms.CharField(label=_("Rechercher (n° de série, libellé, article)"), required=False)
+    q = forms.CharField(label=_("Rechercher (n° de série, désignation, fabricant, référence)"), required=False)
     member = forms.ModelChoiceField(label=_("Adhérent"), queryset=None, required=False, empty_label=_("Tous"))
     site = forms.ModelChoiceField(label=_("Site"), queryset=None, required=False, empty_label=_("Tous"))
     status = forms.ChoiceField(label=_("Statut"), required=False, choices=[("", _("Tous"))] + AssetStatus.choices)
-    category = forms.ChoiceField(
-        label=_("Catégorie"), required=False, choices=[("", _("Toutes"))] + ItemCategory.choices
-    )
+    kind = forms.ChoiceField(label=_("Nature"), required=False, choices=[("", _("Toutes"))] + AssetKind.choices)
     warranty = forms.ChoiceField(
         label=_("Garantie"),
         required=False,
@@ -32,7 +31,7 @@ class AssetFilterForm(forms.Form):
         ],
     )
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Viewer, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if getattr(user, "is_operator_staff", False):
             self.fields["member"].queryset = member_list(user=user)
@@ -57,6 +56,17 @@ class AssetTransitionForm(forms.Form):
     note = forms.CharField(label=_("Commentaire"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     confirm = forms.BooleanField(label=_("Je confirme"), required=False)
 
+    def clean(self) -> dict[str, Any]:
+        """Retiring is final: it needs the box ticked."""
+        data = super().clean()
+        if data.get("to_status") == AssetStatus.RETIRED and not data.get("confirm"):
+            self.add_error("confirm", _("Cochez la case pour confirmer la réforme : elle est définitive."))
+        return data
+
+    def needs_confirmation(self) -> bool:
+        """Whether the form goes back to the confirmation page (a retirement not confirmed) rather than the asset."""
+        return self.has_error("confirm")
+
 
 class AssetMoveForm(forms.Form):
     """Move an asset to another site of its member."""
@@ -64,6 +74,6 @@ class AssetMoveForm(forms.Form):
     site = forms.ModelChoiceField(label=_("Nouveau site"), queryset=None)
     note = forms.CharField(label=_("Commentaire"), required=False)
 
-    def __init__(self, *args: Any, asset: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, asset: Asset, user: Viewer, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["site"].queryset = site_list(user=user, member=asset.member).filter(is_active=True)

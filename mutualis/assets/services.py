@@ -4,7 +4,7 @@ Other apps (supervision, charging, education loans) change assets only through t
 """
 
 import datetime
-from typing import Any
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -15,6 +15,7 @@ from mutualis.assets.choices import ASSET_TRANSITIONS, AssetStatus
 from mutualis.assets.models import Asset, AssetEvent
 from mutualis.core.dates import add_months
 from mutualis.core.services import audit_record, snapshot
+from mutualis.members.models import Member, Site
 
 
 class AssetEventKind:
@@ -25,27 +26,34 @@ class AssetEventKind:
     MOVED = "moved"
 
 
-def asset_create_from_delivery(
+def asset_create(
     *,
-    member: Any,
-    site: Any,
-    item: Any,
-    order_line: Any,
+    member: Member,
+    site: Site | None,
+    kind: str,
+    designation: str,
     serial_number: str,
     delivered_on: datetime.date,
-    acting_user: User,
+    acting_user: User | None,
+    manufacturer: str = "",
+    reference: str = "",
+    purchase_price_ht: Decimal | None = None,
+    warranty_months: int | None = None,
 ) -> Asset:
-    """Record one delivered serialized item as an asset in stock, warranty from the delivery date, with its event."""
+    """Record one piece of equipment received by a member, in stock at its site, with what it is (a snapshot the
+    fleet keeps whatever becomes of the purchase), warranty from the delivery date, and its « delivered » event."""
     asset = Asset(
         member=member,
         site=site,
-        item=item,
-        order_line=order_line,
+        kind=kind,
+        designation=designation.strip(),
+        manufacturer=manufacturer.strip(),
+        reference=reference.strip(),
         serial_number=serial_number.strip(),
+        purchase_price_ht=purchase_price_ht,
         delivered_on=delivered_on,
-        warranty_end=add_months(delivered_on, item.warranty_months),
+        warranty_end=add_months(delivered_on, warranty_months) if warranty_months is not None else None,
         status=AssetStatus.IN_STOCK,
-        label=item.label,
     )
     asset.full_clean()
     with transaction.atomic():
@@ -96,7 +104,7 @@ def asset_transition(*, asset: Asset, to_status: str, acting_user: User, note: s
     return asset
 
 
-def asset_move(*, asset: Asset, site: Any, acting_user: User, note: str = "") -> Asset:
+def asset_move(*, asset: Asset, site: Site, acting_user: User, note: str = "") -> Asset:
     """Move an asset to another active site of the same member, with an event and an audit entry."""
     if site.member_id != asset.member_id:
         raise ValidationError({"site": _("Le site doit appartenir à l'adhérent propriétaire de l'équipement.")})

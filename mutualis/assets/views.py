@@ -5,7 +5,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -16,17 +16,20 @@ from django.views.decorators.http import require_POST
 from mutualis.assets import selectors, services
 from mutualis.assets.choices import AssetStatus
 from mutualis.assets.forms import AssetFilterForm, AssetMoveForm, AssetTransitionForm
+from mutualis.assets.models import Asset
 from mutualis.assets.permissions import get_abilities
 from mutualis.core.exports import csv_response
-from mutualis.core.forms import apply_service_errors
+from mutualis.core.formviews import form_status, submit_form
+from mutualis.core.panels import render_asset_panels
 
 PAGE_SIZE = 25
 EXPORT_HEADER = [
     gettext_lazy("Adhérent"),
     gettext_lazy("Site"),
-    gettext_lazy("Article"),
+    gettext_lazy("Désignation"),
+    gettext_lazy("Fabricant"),
     gettext_lazy("Référence"),
-    gettext_lazy("Catégorie"),
+    gettext_lazy("Nature"),
     gettext_lazy("N° de série"),
     gettext_lazy("Statut"),
     gettext_lazy("Livré le"),
@@ -52,9 +55,10 @@ def _rows(assets: Any) -> list[list[Any]]:
         [
             a.member.name,
             a.site.name if a.site else "",
-            a.item.label,
-            a.item.reference,
-            a.item.get_category_display(),
+            a.designation,
+            a.manufacturer,
+            a.reference,
+            a.get_kind_display(),
             a.serial_number,
             a.get_status_display(),
             a.delivered_on.isoformat() if a.delivered_on else "",
@@ -94,11 +98,12 @@ def asset_export_xlsx_view(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _detail(request: HttpRequest, asset: Any, status: int = 200, **forms: Any) -> HttpResponse:
+def _detail(request: HttpRequest, asset: Asset, status: int = 200, **forms: Any) -> HttpResponse:
     abilities = get_abilities(request.user, asset)
     context = {
         "asset": asset,
         "abilities": abilities,
+        "panels": render_asset_panels(asset, request),
         "events": selectors.asset_event_list(asset=asset),
         "transitions": [AssetStatus(s) for s in abilities["transitions"]],
         "move_form": forms.get("move_form")
@@ -126,25 +131,24 @@ def asset_transition_view(request: HttpRequest, pk: int) -> HttpResponse:
         form = AssetTransitionForm(initial={"to_status": to_status})
         return render(request, "assets/asset_confirm.html", {"asset": asset, "form": form, "to_status": to_status})
     form = AssetTransitionForm(request.POST)
-    if form.is_valid():
-        to_status = form.cleaned_data["to_status"]
-        if to_status == AssetStatus.RETIRED and not form.cleaned_data["confirm"]:
-            form.add_error("confirm", _("Cochez la case pour confirmer la réforme : elle est définitive."))
-            context = {"asset": asset, "form": form, "to_status": to_status}
-            return render(request, "assets/asset_confirm.html", context, status=400)
-        try:
-            services.asset_transition(
-                asset=asset,
-                to_status=to_status,
-                acting_user=request.user,
-                note=form.cleaned_data["note"],
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("Statut de l'équipement mis à jour."))
-            return redirect("assets:asset_detail", pk=asset.pk)
-    return _detail(request, asset, status=400, transition_form=form)
+
+    def on_valid() -> HttpResponse:
+        services.asset_transition(
+            asset=asset,
+            to_status=form.cleaned_data["to_status"],
+            acting_user=request.user,
+            note=form.cleaned_data["note"],
+        )
+        messages.success(request, _("Statut de l'équipement mis à jour."))
+        return redirect("assets:asset_detail", pk=asset.pk)
+
+    response = submit_form(request, form, on_valid)
+    if response is not None:
+        return response
+    if form.needs_confirmation():
+        context = {"asset": asset, "form": form, "to_status": form.cleaned_data["to_status"]}
+        return render(request, "assets/asset_confirm.html", context, status=form_status(request, form))
+    return _detail(request, asset, status=form_status(request, form), transition_form=form)
 
 
 @login_required
@@ -155,17 +159,14 @@ def asset_move_view(request: HttpRequest, pk: int) -> HttpResponse:
     if not get_abilities(request.user, asset)["move"]:
         raise PermissionDenied
     form = AssetMoveForm(request.POST, asset=asset, user=request.user)
-    if form.is_valid():
-        try:
-            services.asset_move(
-                asset=asset,
-                site=form.cleaned_data["site"],
-                acting_user=request.user,
-                note=form.cleaned_data["note"],
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("Équipement déplacé."))
-            return redirect("assets:asset_detail", pk=asset.pk)
-    return _detail(request, asset, status=400, move_form=form)
+
+    def on_valid() -> HttpResponse:
+        services.asset_move(
+            asset=asset, site=form.cleaned_data["site"], acting_user=request.user, note=form.cleaned_data["note"]
+        )
+        messages.success(request, _("Équipement déplacé."))
+        return redirect("assets:asset_detail", pk=asset.pk)
+
+    return submit_form(request, form, on_valid) or _detail(
+        request, asset, status=form_status(request, form), move_form=form
+    )

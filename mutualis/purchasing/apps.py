@@ -10,7 +10,8 @@ class PurchasingConfig(AppConfig):
     verbose_name = _("Centrale d'achat")
 
     def ready(self) -> None:
-        from mutualis.core.panels import register_commune_panel
-        from mutualis.purchasing.panels import commune_purchasing_panel
+        from mutualis.core.panels import register_asset_panel, register_commune_panel
+        from mutualis.purchasing.panels import asset_purchase_panel, commune_purchasing_panel
 
         register_commune_panel(commune_purchasing_panel, order=30)
+        register_asset_panel(asset_purchase_panel, order=10)

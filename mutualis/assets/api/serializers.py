@@ -16,11 +16,10 @@ class AssetEventSerializer(serializers.ModelSerializer):
 
 
 class AssetSerializer(serializers.ModelSerializer):
-    """An asset of the fleet (read-only: assets are created by deliveries)."""
+    """An asset of the fleet (read-only: assets are created when equipment is received)."""
 
     status_label = serializers.CharField(source="get_status_display", read_only=True)
-    item_reference = serializers.CharField(source="item.reference", read_only=True)
-    item_label = serializers.CharField(source="item.label", read_only=True)
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
 
     class Meta:
         model = Asset
@@ -28,12 +27,13 @@ class AssetSerializer(serializers.ModelSerializer):
             "id",
             "member",
             "site",
-            "item",
-            "item_reference",
-            "item_label",
-            "order_line",
+            "kind",
+            "kind_label",
+            "designation",
+            "manufacturer",
+            "reference",
             "serial_number",
-            "label",
+            "purchase_price_ht",
             "delivered_on",
             "warranty_end",
             "status",

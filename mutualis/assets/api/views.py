@@ -12,15 +12,16 @@ from rest_framework.response import Response
 
 from mutualis.assets import selectors, services
 from mutualis.assets.api.serializers import AssetEventSerializer, AssetSerializer, AssetTransitionSerializer
+from mutualis.assets.choices import AssetKind
 from mutualis.assets.permissions import get_abilities
 from mutualis.core.permissions import AbilityPermission
 
 FILTER_PARAMS = [
-    OpenApiParameter("q", str, description=_("N° de série, libellé, article")),
+    OpenApiParameter("q", str, description=_("N° de série, désignation, fabricant ou référence")),
     OpenApiParameter("member", int),
     OpenApiParameter("site", int),
     OpenApiParameter("status", str),
-    OpenApiParameter("category", str),
+    OpenApiParameter("kind", str, enum=AssetKind.values, description=_("Nature de l'équipement")),
     OpenApiParameter("warranty", str, description=_("« expired » ou un nombre de jours")),
 ]
 

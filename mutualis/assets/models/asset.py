@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from mutualis.assets.choices import AssetStatus
+from mutualis.assets.choices import AssetKind, AssetStatus
 from mutualis.core.models import BaseModel
 from mutualis.core.scoping import TenantQuerySet
 
@@ -16,38 +16,38 @@ class Asset(BaseModel):
     site = models.ForeignKey(
         "members.Site", verbose_name=_("site"), null=True, blank=True, on_delete=models.PROTECT, related_name="assets"
     )
-    item = models.ForeignKey(
-        "purchasing.CatalogueItem",
-        verbose_name=_("article du catalogue"),
-        on_delete=models.PROTECT,
-        related_name="assets",
+    # What the asset is, copied when it is received: the fleet keeps it whatever becomes of the purchase.
+    kind = models.CharField(
+        _("nature"), max_length=32, choices=AssetKind.choices, default=AssetKind.OTHER, db_index=True
     )
-    order_line = models.ForeignKey(
-        "purchasing.OrderLine",
-        verbose_name=_("ligne de commande"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="assets",
-    )
+    designation = models.CharField(_("désignation"), max_length=255)
+    manufacturer = models.CharField(_("fabricant"), max_length=100, blank=True)
+    reference = models.CharField(_("modèle ou référence"), max_length=100, blank=True)
     serial_number = models.CharField(_("numéro de série"), max_length=100)
+    purchase_price_ht = models.DecimalField(
+        _("prix d'achat HT"), max_digits=14, decimal_places=4, null=True, blank=True
+    )
     delivered_on = models.DateField(_("livré le"), null=True, blank=True)
     warranty_end = models.DateField(_("fin de garantie"), null=True, blank=True)
     status = models.CharField(
         _("statut"), max_length=16, choices=AssetStatus.choices, default=AssetStatus.IN_STOCK, db_index=True
     )
-    label = models.CharField(_("libellé d'inventaire"), max_length=200, blank=True)
 
     objects = TenantQuerySet.as_manager()
 
     class Meta:
-        ordering = ["member", "item", "serial_number"]
+        ordering = ["member", "designation", "serial_number"]
         verbose_name = _("équipement")
         verbose_name_plural = _("équipements")
-        constraints = [models.UniqueConstraint(fields=["item", "serial_number"], name="unique_serial_per_item")]
+        # A serial number identifies one device of a manufacturer's model, across the whole fleet.
+        constraints = [
+            models.UniqueConstraint(
+                fields=["manufacturer", "reference", "serial_number"], name="unique_serial_per_model"
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"{self.item.label} n° {self.serial_number}"
+        return f"{self.designation} n° {self.serial_number}"
 
 
 class AssetEvent(models.Model):

@@ -2,15 +2,18 @@
 
 import datetime
 import io
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils.html import format_html
 from openpyxl import load_workbook
 
 from mutualis.assets import selectors, services
-from mutualis.assets.choices import AssetStatus
+from mutualis.assets.choices import AssetKind, AssetStatus
 from mutualis.assets.models import Asset, AssetEvent
-from mutualis.assets.tests.builders import deliver_all, sent_order
+from mutualis.assets.tests.factories import AssetFactory
+from mutualis.core import panels
 from mutualis.core.testing import login_as
 from mutualis.members.testing import assert_role_matrix, rows
 from mutualis.members.tests.factories import SiteFactory
@@ -23,9 +26,10 @@ A_SEES = {"other_member": 404, "reader": 200, "agent": 200, "manager": 200, "sta
 
 @pytest.fixture
 def fleet(world):
-    """Two tablets of member A (serials SN-<line>-0/1) and one of member B."""
-    deliver_all(sent_order(world, tablets=2), world.agent, on=TODAY, prefix="A")
-    deliver_all(sent_order(world, member=world.member_b, tablets=1), world.other_member, on=TODAY, prefix="B")
+    """Two tablets of member A (serials A-0/1) and one of member B, received today."""
+    for serial in ("A-0", "A-1"):
+        AssetFactory(member=world.member_a, site=world.site_a, serial_number=serial, acting_user=world.agent)
+    AssetFactory(member=world.member_b, site=world.site_b, serial_number="B-0", acting_user=world.other_member)
     return Asset.objects.filter(member=world.member_a).order_by("pk")
 
 
@@ -168,3 +172,76 @@ def test_retire_confirmation_page_matrix(world, fleet):
         url=f"/equipements/{fleet[0].pk}/statut/?to_status=retired",
         expected={"other_member": 404, "reader": 403, "agent": 200, "manager": 200, "staff": 200},
     )
+
+
+def test_create_keeps_what_the_asset_is(world):
+    """A received asset keeps its kind, designation, model and price, is in stock, warranty from its delivery."""
+    asset = services.asset_create(
+        member=world.member_a,
+        site=world.site_a,
+        kind=AssetKind.CAMERA,
+        designation=" Caméra dôme 4K extérieure ",
+        manufacturer="Axis",
+        reference="CAM-DOME",
+        serial_number=" CAM-001 ",
+        purchase_price_ht=Decimal("740"),
+        delivered_on=datetime.date(2026, 1, 31),
+        warranty_months=36,
+        acting_user=world.agent,
+    )
+    asset.refresh_from_db()
+    assert (asset.kind, asset.designation, asset.manufacturer, asset.reference, asset.serial_number) == (
+        "camera",
+        "Caméra dôme 4K extérieure",
+        "Axis",
+        "CAM-DOME",
+        "CAM-001",
+    )
+    assert (asset.status, asset.purchase_price_ht, asset.warranty_end) == (
+        AssetStatus.IN_STOCK,
+        Decimal("740"),
+        datetime.date(2029, 1, 31),
+    )
+    assert list(asset.events.values_list("kind", "acting_user")) == [("delivered", world.agent.pk)]
+
+
+def test_serial_number_is_unique_per_model_across_the_fleet(world):
+    """The same serial number of the same model is refused, even for another member; another model may reuse it."""
+    AssetFactory(member=world.member_a, reference="CAM-DOME", serial_number="X1")
+    with pytest.raises(ValidationError):
+        AssetFactory(member=world.member_b, reference="CAM-DOME", serial_number="X1")
+    AssetFactory(member=world.member_b, reference="CAM-PTZ", serial_number="X1")
+    taken = selectors.serial_numbers_in_fleet(
+        serial_numbers=["X1", "X2"], reference="CAM-DOME", manufacturer="Fabricant Exemple"
+    )
+    assert taken == ["X1"]
+    assert Asset.objects.filter(serial_number="X1").count() == 2
+
+
+def test_kind_filter_and_export_columns(world, fleet, client):
+    """The list filters by kind; the export names each asset's designation, model and kind."""
+    AssetFactory(member=world.member_a, kind=AssetKind.LAPTOP, designation="Ordinateur portable 14 pouces")
+    assert selectors.asset_list(user=world.reader, filters={"kind": "laptop"}).count() == 1
+    login_as(client, world.reader)
+    page = client.get("/equipements/", {"kind": "tablet"}).content.decode()
+    assert fleet[0].serial_number in page and "Ordinateur portable 14 pouces" not in page
+    header, *lines = client.get("/equipements/export.csv").content.decode("utf-8-sig").strip().splitlines()
+    assert header.split(";")[2:6] == ["Désignation", "Fabricant", "Référence", "Nature"]
+    assert any(";Ordinateur portable 14 pouces;Fabricant Exemple;TAB-10;Ordinateur portable;" in line for line in lines)
+
+
+def test_registered_asset_panels_show_on_the_asset_page(world, fleet, client, monkeypatch):
+    """A panel another app registers appears on the asset page, with what it knows of that asset only."""
+    monkeypatch.setattr(panels, "_asset_panels", [])
+
+    def dummy_panel(asset, request):
+        if asset.pk != fleet[0].pk:
+            return ""
+        return format_html('<section class="dummy-panel"><h2>Supervision</h2><p>{}</p></section>', asset.serial_number)
+
+    panels.register_asset_panel(dummy_panel, order=1)
+    login_as(client, world.reader)
+    first = client.get(f"/equipements/{fleet[0].pk}/").content.decode()
+    second = client.get(f"/equipements/{fleet[1].pk}/").content.decode()
+    assert '<section class="dummy-panel"><h2>Supervision</h2><p>A-0</p></section>' in first
+    assert "dummy-panel" not in second

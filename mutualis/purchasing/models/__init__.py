@@ -8,7 +8,7 @@ from mutualis.purchasing.models.agreements import (
     Supplier,
     SupplierContact,
 )
-from mutualis.purchasing.models.deliveries import Delivery, DeliveryLine
+from mutualis.purchasing.models.deliveries import DeliveredAsset, Delivery, DeliveryLine
 from mutualis.purchasing.models.invoices import Invoice, InvoiceSuspension
 from mutualis.purchasing.models.orders import (
     ConsolidatedOrder,
@@ -23,6 +23,7 @@ __all__ = [
     "Amendment",
     "CatalogueItem",
     "ConsolidatedOrder",
+    "DeliveredAsset",
     "Delivery",
     "DeliveryLine",
     "FrameworkAgreement",

@@ -57,3 +57,26 @@ class DeliveryLine(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.delivery} — {self.quantity} × {self.order_line.item.reference}"
+
+
+class DeliveredAsset(BaseModel):
+    """Which delivery line brought an asset: purchasing holds the link, so the fleet outlives the purchase."""
+
+    member_path = "delivery_line__delivery__order__member"
+
+    delivery_line = models.ForeignKey(
+        DeliveryLine, verbose_name=_("ligne de livraison"), on_delete=models.PROTECT, related_name="delivered_assets"
+    )
+    asset = models.OneToOneField(
+        "assets.Asset", verbose_name=_("équipement"), on_delete=models.PROTECT, related_name="purchase"
+    )
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["delivery_line", "id"]
+        verbose_name = _("équipement livré")
+        verbose_name_plural = _("équipements livrés")
+
+    def __str__(self) -> str:
+        return f"{self.delivery_line} — {self.asset}"

@@ -1,4 +1,8 @@
-"""Deliveries of sent orders (partial, per line, with serial numbers) and the certification of service fait."""
+"""Deliveries of sent orders (partial, per line, with serial numbers) and the certification of service fait.
+
+Each delivered serial number becomes an asset of the fleet, created by `assets.services` with a snapshot of what it
+is; purchasing keeps the link (DeliveredAsset), so `assets` knows nothing of purchases.
+"""
 
 import datetime
 from typing import Any
@@ -9,16 +13,52 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mutualis.accounts.types import User
-from mutualis.assets.models import Asset
-from mutualis.assets.services import asset_create_from_delivery
+from mutualis.assets import selectors as asset_selectors
+from mutualis.assets import services as asset_services
+from mutualis.assets.choices import AssetKind
 from mutualis.core.services import audit_record
-from mutualis.purchasing.choices import OrderStatus
-from mutualis.purchasing.models import Delivery, DeliveryLine, Order
+from mutualis.purchasing.choices import ItemCategory, OrderStatus
+from mutualis.purchasing.models import CatalogueItem, DeliveredAsset, Delivery, DeliveryLine, Order
 from mutualis.purchasing.permissions import order_fulfilment_abilities
 from mutualis.purchasing.services.invoices import invoice_refresh_due_date
 from mutualis.purchasing.services.orders import order_fulfilment_transition
 
 DELIVERABLE = {OrderStatus.SENT, OrderStatus.PARTIALLY_DELIVERED}
+
+# The kind of asset a catalogue category delivers.
+ASSET_KIND_BY_CATEGORY: dict[str, AssetKind] = {
+    ItemCategory.TABLET: AssetKind.TABLET,
+    ItemCategory.AUDIO: AssetKind.AUDIO,
+    ItemCategory.ROBOT: AssetKind.ROBOT,
+    ItemCategory.WEBTV: AssetKind.VIDEO,
+    ItemCategory.PROJECTOR: AssetKind.INTERACTIVE_DISPLAY,
+    ItemCategory.FURNITURE: AssetKind.FURNITURE,
+    ItemCategory.VIDEO_PROTECTION: AssetKind.CAMERA,
+    ItemCategory.TELECOM: AssetKind.TELEPHONY,
+    ItemCategory.EV_CHARGER: AssetKind.CHARGING_STATION,
+    ItemCategory.SERVICE: AssetKind.OTHER,
+    ItemCategory.OTHER: AssetKind.OTHER,
+}
+# Where a category spans several kinds (laptops among the tablets, recorders among the cameras) and the catalogue
+# has no finer field, a word of the item's designation decides; the first word found wins.
+ASSET_KIND_BY_WORD: dict[str, tuple[tuple[str, AssetKind], ...]] = {
+    ItemCategory.TABLET: (("portable", AssetKind.LAPTOP), ("ordinateur", AssetKind.DESKTOP)),
+    ItemCategory.VIDEO_PROTECTION: (
+        ("enregistreur", AssetKind.RECORDER),
+        ("lecteur", AssetKind.ACCESS_READER),
+        ("capteur", AssetKind.SENSOR),
+    ),
+    ItemCategory.TELECOM: (("routeur", AssetKind.NETWORK), ("commutateur", AssetKind.NETWORK)),
+}
+
+
+def asset_kind_for(item: CatalogueItem) -> AssetKind:
+    """The kind of asset a delivered catalogue item becomes, from its category (refined by its designation)."""
+    label = item.label.casefold()
+    for word, kind in ASSET_KIND_BY_WORD.get(item.category, ()):
+        if word in label:
+            return kind
+    return ASSET_KIND_BY_CATEGORY.get(item.category, AssetKind.OTHER)
 
 
 def line_error_key(order_line: Any) -> str:
@@ -71,11 +111,7 @@ def _check_lines(order: Order, lines: list[dict[str, Any]]) -> list[tuple[Any, i
                     % {"serials": ", ".join(duplicates)}
                 )
             item_seen.update(serials)
-            known = sorted(
-                Asset.objects.filter(item_id=line.item_id, serial_number__in=serials).values_list(
-                    "serial_number", flat=True
-                )
-            )
+            known = asset_selectors.serial_numbers_in_fleet(serial_numbers=serials, reference=line.item.reference)
             if known:
                 errors.setdefault(key, []).append(
                     _("Numéro(s) de série déjà enregistré(s) dans le parc : %(serials)s.")
@@ -91,6 +127,27 @@ def _check_lines(order: Order, lines: list[dict[str, Any]]) -> list[tuple[Any, i
     if not any(quantity for _line, quantity, _serials in accepted):
         raise ValidationError(_("Indiquez au moins une quantité livrée."))
     return accepted
+
+
+def _deliver_asset(*, order: Order, delivery_line: DeliveryLine, serial_number: str, acting_user: User) -> None:
+    """One delivered serial number: an asset in stock at the order's site, with what the catalogue says it is
+    (warranty from the delivery date), linked to the delivery line that brought it."""
+    line = delivery_line.order_line
+    asset = asset_services.asset_create(
+        member=order.member,
+        site=order.site,
+        kind=asset_kind_for(line.item),
+        designation=line.item.label,
+        reference=line.item.reference,
+        serial_number=serial_number,
+        purchase_price_ht=line.unit_price_ht,
+        delivered_on=delivery_line.delivery.delivered_on,
+        warranty_months=line.item.warranty_months,
+        acting_user=acting_user,
+    )
+    link = DeliveredAsset(delivery_line=delivery_line, asset=asset)
+    link.full_clean()
+    link.save()
 
 
 @transaction.atomic
@@ -129,20 +186,14 @@ def delivery_record(
     for line, quantity, serials in accepted:
         if not quantity:
             continue
-        DeliveryLine.objects.create(delivery=delivery, order_line=line, quantity=quantity, serial_numbers=serials)
+        delivery_line = DeliveryLine.objects.create(
+            delivery=delivery, order_line=line, quantity=quantity, serial_numbers=serials
+        )
         line.delivered_quantity += quantity
         line.save(update_fields=["delivered_quantity", "updated_at"])
         if line.item.serialized:
             for serial in serials:
-                asset_create_from_delivery(
-                    member=order.member,
-                    site=order.site,
-                    item=line.item,
-                    order_line=line,
-                    serial_number=serial,
-                    delivered_on=delivered_on,
-                    acting_user=acting_user,
-                )
+                _deliver_asset(order=order, delivery_line=delivery_line, serial_number=serial, acting_user=acting_user)
                 assets += 1
     complete = all(line.delivered_quantity >= line.quantity for line in order.lines.all())
     to_status = OrderStatus.DELIVERED if complete else OrderStatus.PARTIALLY_DELIVERED

@@ -1,5 +1,6 @@
-"""Browser: an agent records a delivery with serial numbers (assets appear), certifies service fait; the manager
-registers the invoice and pays it late: the interest shows. axe-core on every page visited."""
+"""Browser: an agent records a delivery with serial numbers (assets appear, their page tells the purchase),
+certifies service fait; the manager registers the invoice and pays it late: the interest shows. axe-core on every
+page visited."""
 
 import datetime
 
@@ -8,9 +9,9 @@ from playwright.sync_api import expect
 
 from mutualis.accounts.tests.factories import PASSWORD
 from mutualis.assets.models import Asset
-from mutualis.assets.tests.builders import sent_order
 from mutualis.core.testing_browser import axe_check, click_and_wait, login
 from mutualis.members.testing import build_world
+from mutualis.purchasing.tests.builders import sent_order
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 TODAY = datetime.date.today()
@@ -48,6 +49,8 @@ def test_delivery_service_fait_and_late_invoice(page):
     page.goto("/equipements/")
     axe_check(page)
     page.get_by_role("link", name="TAB-002").click()
+    expect(page.get_by_role("heading", name="Achat")).to_be_visible()
+    expect(page.get_by_role("link", name=order.number)).to_be_visible()
     axe_check(page)
     click_and_wait(page, page.get_by_role("button", name="Se déconnecter"))
 

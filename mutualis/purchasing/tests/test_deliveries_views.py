@@ -5,11 +5,11 @@ import datetime
 import pytest
 
 from mutualis.assets.models import Asset
-from mutualis.assets.tests.builders import deliver_all, sent_order
 from mutualis.core.testing import login_as
 from mutualis.members.testing import assert_role_matrix, rows
 from mutualis.purchasing.choices import OrderStatus
 from mutualis.purchasing.models import Delivery, Order
+from mutualis.purchasing.tests.builders import deliver_all, sent_order
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date.today()

@@ -11,13 +11,13 @@ from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
-from mutualis.assets.tests.builders import certified_order, deliver_all, sent_order
 from mutualis.core.testing import login_as
 from mutualis.purchasing.choices import InvoiceStatus
 from mutualis.purchasing.models import Invoice
 from mutualis.purchasing.selectors.invoices import invoice_clock, invoice_list, invoice_overdue_totals
 from mutualis.purchasing.services.deliveries import service_certify
 from mutualis.purchasing.services.invoices import invoice_pay, invoice_register, invoice_resume, invoice_suspend
+from mutualis.purchasing.tests.builders import certified_order, deliver_all, sent_order
 
 D = datetime.date
 pytestmark = pytest.mark.django_db

@@ -7,11 +7,11 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import override_settings
 
-from mutualis.assets.tests.builders import certified_order
 from mutualis.purchasing.choices import InvoiceStatus, OrderStatus
 from mutualis.purchasing.models import Invoice
 from mutualis.purchasing.selectors.invoices import invoice_clock
 from mutualis.purchasing.services.invoices import invoice_pay, invoice_register, invoice_resume, invoice_suspend
+from mutualis.purchasing.tests.builders import certified_order
 
 D = datetime.date
 pytestmark = pytest.mark.django_db

@@ -7,12 +7,12 @@ from decimal import Decimal
 import pytest
 from django.test import override_settings
 
-from mutualis.assets.tests.builders import certified_order
 from mutualis.core.testing import login_as
 from mutualis.members.testing import assert_role_matrix, rows
 from mutualis.purchasing.choices import InvoiceStatus
 from mutualis.purchasing.models import Invoice, InvoiceSuspension
 from mutualis.purchasing.services.invoices import invoice_register
+from mutualis.purchasing.tests.builders import certified_order
 
 D = datetime.date
 pytestmark = pytest.mark.django_db

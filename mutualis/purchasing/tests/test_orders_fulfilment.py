@@ -4,11 +4,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from rest_framework.test import APIClient
 
-from mutualis.assets.tests.builders import sent_order
 from mutualis.core.testing import login_as
 from mutualis.purchasing.choices import OrderStatus
 from mutualis.purchasing.models import OrderTransition
 from mutualis.purchasing.services import orders
+from mutualis.purchasing.tests.builders import sent_order
 
 pytestmark = pytest.mark.django_db
 

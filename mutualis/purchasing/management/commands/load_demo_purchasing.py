@@ -533,7 +533,8 @@ def _backdate(order: Order, ordered_on: datetime.date) -> None:
     if order.consolidation_id is not None:
         sent = at(ordered_on, 4)
         ConsolidatedOrder.objects.filter(pk=order.consolidation_id).update(created_at=sent, sent_at=sent)
-    for event in AssetEvent.objects.filter(asset__order_line__order=order).select_related("asset"):
+    delivered = AssetEvent.objects.filter(asset__purchase__delivery_line__delivery__order=order)
+    for event in delivered.select_related("asset"):
         if event.asset.delivered_on is not None:
             AssetEvent.objects.filter(pk=event.pk).update(at=at(event.asset.delivered_on, 0, 14))
 

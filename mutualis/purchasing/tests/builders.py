@@ -1,4 +1,5 @@
-"""Test builders: a sent order of member A (world) with serialized and non-serialized lines, and assets."""
+"""Test builders: a sent order of member A (world) with serialized and non-serialized lines, delivered (its serial
+numbers becoming assets) and certified."""
 
 import datetime
 from decimal import Decimal
