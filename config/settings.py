@@ -5,6 +5,7 @@ ALLOWED_HOSTS.
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -74,6 +75,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "mutualis.core.context.AuditContextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -181,6 +183,44 @@ SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "false")
 SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", "0")
 if env("SECURE_PROXY_SSL_HEADER", ""):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+
+# Content-Security-Policy (django-csp): scripts and styles from this origin only (no inline code, handler or style
+# attribute; Leaflet and Chart.js style through the CSSOM, which CSP allows), images also from the map tiles'
+# origin, websockets to the realtime process, never framed. Pages put their data in json_script blocks.
+def _origin(url: str) -> str:
+    """scheme://host[:port] of a URL or tile template ({s} subdomains become a wildcard); "" when it has none."""
+    parts = urlsplit(url.replace("{s}", "*"))
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+
+
+def _realtime_origins() -> list[str]:
+    """Where pages open the notifications websocket: REALTIME_URL, else any served host on WS_PORT (as
+    core.context_processors.realtime_ws_url builds it: the page's own host, ws or wss). CSP has no syntax for IPv6
+    literals: a page served on [::1] needs REALTIME_URL."""
+    if REALTIME_URL == "off":
+        return []
+    if REALTIME_URL:
+        return [_origin(REALTIME_URL)]
+    names = [host for host in ALLOWED_HOSTS if not host.startswith("[")]
+    hosts = [h for host in names for h in ((host[1:], "*" + host) if host.startswith(".") else (host,))]
+    return [f"{scheme}://{host}:{WS_PORT}" for host in hosts for scheme in ("ws", "wss")]
+
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", *filter(None, [_origin(MAP_TILE_URL)])],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'", *_realtime_origins()],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 LANGUAGE_CODE = "fr"
 # French only until the English catalogue is translated: offering "en" now would mix English number formats

@@ -7,12 +7,14 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from mutualis.core.models import Notification
+from mutualis.core.services import mark_notifications_read
 
 POLL_SECONDS = 3
 
 
 class NotificationConsumer(AsyncJsonWebsocketConsumer):
-    """Pushes a signed-in user's new notifications: on connect the unread ones, then each new one."""
+    """Pushes a signed-in user's new notifications: on connect the unread ones and their count, then each new one,
+    and the unread count whenever it changes (a notification opened or marked read in another page)."""
 
     async def connect(self) -> None:
         user = self.scope.get("user")
@@ -21,6 +23,7 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
             return
         self.user_id = user.pk
         self.last_id = 0
+        self.unread: int | None = None  # the count the page was last told: always told once, on connect
         self.group = f"user-{user.pk}"
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
@@ -44,6 +47,7 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
     async def receive_json(self, content: Any, **kwargs: Any) -> None:
         if isinstance(content, dict) and content.get("action") == "mark_read":
             await self.mark_read()
+            self.unread = 0
             await self.send_json({"type": "unread", "count": 0})
 
     async def push_new(self) -> None:
@@ -51,7 +55,8 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
         for item in items:
             self.last_id = max(self.last_id, int(item["id"]))
             await self.send_json({"type": "notification", **item})
-        if items:
+        if items or unread != self.unread:
+            self.unread = unread
             await self.send_json({"type": "unread", "count": unread})
 
     @database_sync_to_async
@@ -62,6 +67,4 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
 
     @database_sync_to_async
     def mark_read(self) -> None:
-        from django.utils import timezone
-
-        Notification.objects.filter(recipient_id=self.user_id, read_at__isnull=True).update(read_at=timezone.now())
+        mark_notifications_read(recipient_id=self.user_id)

@@ -1,4 +1,8 @@
-"""The main navigation: one list of links per kind of user, by URL name (core imports no app, only names)."""
+"""The main navigation: one list of entries per kind of user, by URL name (core imports no app, only names).
+
+An entry is a link (label, URL name) or a group (label, [links]) shown as a disclosure menu, so that the staff's
+back-office fits one line at 1280 px.
+"""
 
 from typing import Any
 
@@ -6,41 +10,78 @@ from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-STAFF_LINKS = [
-    (_("Adhérents"), "members:backoffice_member_list"),
-    (_("Cotisations"), "contributions:call_list"),
-    (_("Accords-cadres"), "purchasing:backoffice_agreement_list"),
-    (_("Commandes"), "purchasing:backoffice_order_list"),
-    (_("Factures"), "purchasing:invoice_list"),
+Link = tuple[Any, str]
+Entry = tuple[Any, str | list[Link]]
+
+STAFF_LINKS: list[Entry] = [
+    (
+        _("Adhérents"),
+        [
+            (_("Adhérents"), "members:backoffice_member_list"),
+            (_("Cotisations"), "contributions:call_list"),
+        ],
+    ),
+    (
+        _("Achats"),
+        [
+            (_("Accords-cadres"), "purchasing:backoffice_agreement_list"),
+            (_("Commandes"), "purchasing:backoffice_order_list"),
+            (_("Factures"), "purchasing:invoice_list"),
+            (_("Tableau de bord"), "purchasing:operator_dashboard"),
+        ],
+    ),
     (_("Équipements"), "assets:asset_list"),
-    (_("Tableau de bord"), "purchasing:operator_dashboard"),
     (_("Journal d'audit"), "core:audit_list"),
 ]
-MEMBER_LINKS = [
+MEMBER_LINKS: list[Entry] = [
     (_("Espace adhérent"), "members:space"),
-    (_("Catalogue"), "purchasing:catalogue"),
-    (_("Panier"), "purchasing:basket"),
-    (_("Commandes"), "purchasing:order_list"),
+    (
+        _("Achats"),
+        [
+            (_("Catalogue"), "purchasing:catalogue"),
+            (_("Panier"), "purchasing:basket"),
+            (_("Commandes"), "purchasing:order_list"),
+            (_("Tableau de bord"), "purchasing:member_dashboard"),
+        ],
+    ),
     (_("Équipements"), "assets:asset_list"),
-    (_("Achats"), "purchasing:member_dashboard"),
 ]
-PUBLIC_LINKS = [(_("Territoire"), "territory:commune_list")]
+PUBLIC_LINKS: list[Entry] = [(_("Territoire"), "territory:commune_list")]
+
+
+def _link(label: Any, name: str) -> dict[str, Any] | None:
+    try:
+        return {"label": label, "url": reverse(name), "current": False}
+    except NoReverseMatch:  # an app that is not installed is simply not linked
+        return None
 
 
 def navigation(request: HttpRequest) -> list[dict[str, Any]]:
-    """The links for this user; the one whose URL is the longest prefix of the current path is marked current."""
+    """The entries for this user: links, and groups of links (`children`, with an `id` for their menu). The link
+    whose URL is the longest prefix of the current path is marked current, and so is the group holding it."""
     user = getattr(request, "user", None)
-    links = []
+    entries: list[Entry] = []
     if user is not None and user.is_authenticated:
-        links += STAFF_LINKS if getattr(user, "is_operator_staff", False) else MEMBER_LINKS
-    links += PUBLIC_LINKS
-    items = []
-    for label, name in links:
-        try:
-            items.append({"label": label, "url": reverse(name), "current": False})
-        except NoReverseMatch:
+        entries += STAFF_LINKS if getattr(user, "is_operator_staff", False) else MEMBER_LINKS
+    entries += PUBLIC_LINKS
+    items: list[dict[str, Any]] = []
+    links: list[dict[str, Any]] = []
+    for label, target in entries:
+        if isinstance(target, str):
+            link = _link(label, target)
+            if link is not None:
+                items.append(link)
+                links.append(link)
             continue
-    matches = [item for item in items if request.path.startswith(item["url"])]
+        children = [child for child in (_link(*pair) for pair in target) if child is not None]
+        if children:
+            items.append({"label": label, "children": children, "current": False, "id": f"menu-{len(items) + 1}"})
+            links += children
+    matches = [link for link in links if request.path.startswith(link["url"])]
     if matches:
-        max(matches, key=lambda item: len(item["url"]))["current"] = True
+        current = max(matches, key=lambda link: len(link["url"]))
+        current["current"] = True
+        for item in items:
+            if any(child is current for child in item.get("children", ())):
+                item["current"] = True
     return items

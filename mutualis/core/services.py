@@ -109,6 +109,18 @@ def notify(*, recipients: Iterable[Any], kind: str, title: str, body: str = "", 
     return len(rows)
 
 
+def mark_notifications_read(*, recipient_id: int, notification_id: int | None = None) -> int:
+    """Mark the recipient's unread notifications read (one of them, or all); returns how many changed. Another
+    user's notification is never touched, and one already read keeps the date it was first read."""
+    unread = Notification.objects.filter(recipient_id=recipient_id, read_at__isnull=True)
+    if notification_id is not None:
+        unread = unread.filter(pk=notification_id)
+    changed = unread.update(read_at=timezone.now())
+    if changed:
+        transaction.on_commit(lambda: _wake_realtime([recipient_id]))  # other open pages update their badge
+    return changed
+
+
 _emails_suppressed: ContextVar[bool] = ContextVar("notification_emails_suppressed", default=False)
 
 

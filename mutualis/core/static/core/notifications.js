@@ -1,11 +1,15 @@
-// Live notifications: a websocket to the realtime process; new items update the counter and are announced.
+// Live notifications: a websocket to the realtime process; the unread count follows, new items are announced.
 (function () {
   "use strict";
   const body = document.body;
   const url = body.dataset.wsUrl;
   if (!url || !("WebSocket" in window)) return;
+  const badge = document.querySelector("[data-notification-badge]");
   const counter = document.querySelector("[data-notification-count]");
   const live = document.getElementById("notification-live");
+  // On connect the realtime process sends the unread notifications then their count: only what arrives after
+  // that is news to announce (the page already shows the count).
+  let primed = false;
   let delay = 1000;
   let failures = 0; // consecutive connections that never opened (refused, or the realtime process is down)
 
@@ -14,10 +18,11 @@
     socket.addEventListener("open", function () { delay = 1000; failures = 0; });
     socket.addEventListener("message", function (event) {
       const data = JSON.parse(event.data);
-      if (data.type === "unread" && counter) {
-        counter.textContent = String(data.count);
-        counter.hidden = data.count === 0;
-      } else if (data.type === "notification" && live) {
+      if (data.type === "unread") {
+        primed = true;
+        if (counter) counter.textContent = String(data.count);
+        if (badge) badge.hidden = data.count === 0;
+      } else if (data.type === "notification" && live && primed) {
         live.textContent = data.title;
       }
     });
