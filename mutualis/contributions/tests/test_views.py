@@ -187,7 +187,7 @@ def test_call_detail_is_printable_with_identity_lines_and_total(client, contribu
     html = response.content.decode()
     assert contribution_world.member.siren in html
     assert "Très haut débit" in html and "Centrale d&#x27;achat" in html
-    assert "37\u202f763,10 €" in html or "37\xa0763,10 €" in html
+    assert "37\u202f763,10\xa0€" in html
     assert "Confirmer l&#x27;annulation" not in html
 
 

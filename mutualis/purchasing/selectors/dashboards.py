@@ -34,7 +34,7 @@ from mutualis.core.permissions import is_operator_staff
 from mutualis.members.models import Member
 from mutualis.purchasing import rules
 from mutualis.purchasing.choices import CONSUMING_STATUSES, OrderStatus
-from mutualis.purchasing.models import Amendment, FrameworkAgreement, Lot, Order, OrderLine
+from mutualis.purchasing.models import Amendment, Delivery, FrameworkAgreement, Lot, Order, OrderLine
 
 ZERO = Decimal("0")
 TENTH = Decimal("0.1")
@@ -100,8 +100,10 @@ def _status_rows(orders: QuerySet[Order]) -> list[dict[str, Any]]:
     ]
 
 
-def _year_rows(orders: QuerySet[Order]) -> list[dict[str, Any]]:
-    year = ExtractYear(Coalesce("validated_at", "created_at"))
+def _year_rows(orders: QuerySet[Order], year: Any = None) -> list[dict[str, Any]]:
+    """Orders and amounts per year (by default the year an order was validated, or created before that)."""
+    if year is None:
+        year = ExtractYear(Coalesce("validated_at", "created_at"))
     rows = orders.order_by().annotate(year=year).values("year").annotate(count=Count("pk"), total_ht=_sum("total_ht"))
     return [
         {"year": row["year"], "count": row["count"], "total_ht": _money(row["total_ht"])}
@@ -347,14 +349,19 @@ def operator_dashboard(*, user: Viewer, filters: dict[str, Any] | None = None) -
     }
 
 
+# Orders fully delivered (and what follows: service fait, invoice, payment): what the commune panel counts.
+DELIVERED_STATUSES = (OrderStatus.DELIVERED, OrderStatus.SERVICE_CERTIFIED, OrderStatus.INVOICED, OrderStatus.PAID)
+
+
 def commune_purchasing_summary(*, commune: Any) -> dict[str, Any] | None:
-    """Public figures of the central purchasing in a commune: the orders delivered to sites located in it
-    (validated onwards), per year, with the buyers' count and the savings; None when there are none.
+    """Public figures of the central purchasing in a commune: the orders delivered to sites located in it, per
+    year of their (last) delivery, with the buyers' count and the savings; None when there are none.
 
     Aggregates only: no order, item or category is named (some sites hold security equipment).
     """
-    orders = Order.objects.filter(site__commune=commune, status__in=CONSUMING_STATUSES)
-    years = _year_rows(orders)
+    orders = Order.objects.filter(site__commune=commune, status__in=DELIVERED_STATUSES)
+    last_delivery = Delivery.objects.filter(order=OuterRef("pk")).order_by("-delivered_on").values("delivered_on")
+    years = _year_rows(orders, year=ExtractYear(Subquery(last_delivery[:1])))
     if not years:
         return None
     return {

@@ -300,9 +300,15 @@ def _parse(lot: Lot, file: Any) -> BpuReport:
     return report
 
 
-def bpu_preview(*, lot: Lot, file: Any) -> BpuReport:
-    """Parse and check a BPU file for a lot without writing anything: valid lines, errors, counts."""
-    return _parse(lot, file)
+def bpu_preview(*, lot: Lot, file: Any, price_from: datetime.date | None = None) -> BpuReport:
+    """Parse and check a BPU file for a lot without writing anything: valid lines, errors, counts — the report
+    `bpu_import` acts on (with the same `price_from`)."""
+    report = _parse(lot, file)
+    if lot.agreement.status == AgreementStatus.ENDED:
+        report.errors.append(BpuError(0, "", _("Un accord-cadre terminé ne se modifie plus.")))
+    if price_from is not None and price_from < lot.agreement.start_date:
+        report.errors.append(BpuError(0, "", _("La date d'effet précède le début d'exécution de l'accord-cadre.")))
+    return report
 
 
 def bpu_import(
@@ -317,11 +323,7 @@ def bpu_import(
     Items are created or updated by reference; each line's price is recorded from `price_from` (the agreement's
     start by default), replacing a price already recorded at that date."""
     require_purchasing_manager(acting_user)
-    report = _parse(lot, file)
-    if lot.agreement.status == AgreementStatus.ENDED:
-        report.errors.append(BpuError(0, "", _("Un accord-cadre terminé ne se modifie plus.")))
-    if price_from is not None and price_from < lot.agreement.start_date:
-        report.errors.append(BpuError(0, "", _("La date d'effet précède le début d'exécution de l'accord-cadre.")))
+    report = bpu_preview(lot=lot, file=file, price_from=price_from)
     if not report.is_valid:
         exc = ValidationError(_("Le fichier contient des erreurs : rien n'a été importé."))
         exc.report = report  # type: ignore[attr-defined]

@@ -81,7 +81,7 @@ def test_member_dashboard_shows_charts_with_their_tables(world):
         assert f'<script id="{chart}-data" type="application/json">' in html
     year_chart = response.context["charts"]["year"]
     assert year_chart["labels"] == ["2024", "2025"] and year_chart["datasets"][0]["data"] == [500.0, 3200.0]
-    assert "3\xa0200,00 €" in html  # French grouping and decimal comma
+    assert "3\u202f200,00\xa0€" in html  # French grouping and decimal comma
     assert "vendor/chartjs/chart.umd.min.js" in html and "purchasing/charts.js" in html
     assert "Commune de Boulogne" not in html
 
@@ -119,7 +119,7 @@ def test_operator_dashboard_shows_lots_and_departements(world):
     response = signed_in(world.staff).get(OPERATOR_URL, {"year": "2025"})
     assert response.status_code == 200
     html = response.content.decode()
-    assert "80 % atteints" in html and "92,0 %" in html
+    assert "80\xa0% atteints" in html and "92,0\xa0%" in html
     assert response.context["charts"]["departement"]["datasets"][0]["data"] == [3200.0, 6000.0]
     for chart in ("chart-lots", "chart-agreement", "chart-savings", "chart-member", "chart-departement"):
         assert f'<script id="{chart}-data" type="application/json">' in html

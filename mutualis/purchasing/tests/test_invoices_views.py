@@ -114,7 +114,7 @@ def test_late_payment_shows_clock_and_interest(world, invoice, client):
     assert client.post(f"/achats/factures/{invoice.pk}/payer/", {"paid_on": "2026-04-21"}).status_code == 302
     page = client.get(f"/achats/factures/{invoice.pk}/").content.decode()
     assert "01/04/2026" in page and "R2192-12" in page and "R2192-31" in page
-    assert "20 jours" in page and "4,00 €" in page and "40,00 €" in page
+    assert "20 jours" in page and "4,00\xa0€" in page and "40,00\xa0€" in page
     invoice.refresh_from_db()
     assert (invoice.status, invoice.late_interest) == (InvoiceStatus.PAID, Decimal("4.00"))
 
@@ -147,7 +147,7 @@ def test_chorus_export_fields(world, invoice, client):
     assert record["buyer_siret"] == "" and record["buyer_siren"] == world.member_a.siren and record["buyer_note"]
     csv_text = client.get("/achats/factures/export-chorus.csv").content.decode("utf-8-sig")
     header, first = csv_text.splitlines()[:2]
-    assert "supplier_siret" in header and "ej_number" in header and "line_quantity" in header
+    assert "SIRET du fournisseur" in header and "Numéro EJ" in header and "Quantité" in header
     assert "F-1" in first and order.supplier.siret in first
 
 

@@ -9,8 +9,9 @@ import secrets
 from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -21,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_POST
 
-from mutualis.core.formviews import form_page
+from mutualis.core.formviews import form_page, submit_form
 from mutualis.core.permissions import require_ability, staff_required
 from mutualis.members.choices import MemberKind
 from mutualis.purchasing import decp
@@ -259,17 +260,20 @@ def agreement_activate_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Confirm, then put an agreement in force (purchasing officers)."""
     agreement = selectors.agreement_get(user=request.user, pk=pk)
     _require(get_abilities(request.user, agreement), "activate")
-    error, status = "", 200
-    if request.method == "POST":
-        try:
-            services.agreement_activate(agreement=agreement, acting_user=request.user)
-        except ValidationError as exc:
-            error, status = " ".join(exc.messages), 400
-        else:
-            messages.success(request, _("Accord-cadre mis en vigueur : les adhérents peuvent commander."))
-            return redirect("purchasing:backoffice_agreement_detail", pk=agreement.pk)
-    context = {"agreement": agreement, "error": error}
-    return render(request, TEMPLATES + "agreement_activate.html", context, status=status)
+    form = forms.Form(request.POST if request.method == "POST" else None)  # a confirmation: nothing to fill in
+
+    def activate() -> HttpResponse:
+        services.agreement_activate(agreement=agreement, acting_user=request.user)
+        messages.success(request, _("Accord-cadre mis en vigueur : les adhérents peuvent commander."))
+        return redirect("purchasing:backoffice_agreement_detail", pk=agreement.pk)
+
+    return form_page(
+        request,
+        form,
+        template=TEMPLATES + "agreement_activate.html",
+        on_valid=activate,
+        context={"agreement": agreement},
+    )
 
 
 @staff_required
@@ -483,21 +487,26 @@ def bpu_confirm_view(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Ce dépôt a expiré ou n'existe pas : déposez le fichier à nouveau."))
         return redirect("purchasing:backoffice_bpu_import", pk=lot.pk)
     price_from = datetime.date.fromisoformat(stored["price_from"]) if stored["price_from"] else None
-    try:
+
+    def run_import() -> HttpResponse:
         with default_storage.open(_bpu_name(token), "rb") as handle:
             report = bpu_import(lot=lot, file=handle, acting_user=request.user, price_from=price_from)
-    except ValidationError as exc:
         _discard_upload(request, token)
-        report = getattr(exc, "report", None)
-        context = {"lot": lot, "form": BpuUploadForm(), "report": report, "price_from": price_from}
-        return render(request, TEMPLATES + "bpu_preview.html", context, status=400)
+        messages.success(
+            request,
+            _("BPU importé : %(created)s article(s) créé(s), %(updated)s mis à jour.")
+            % {"created": report.created, "updated": report.updated},
+        )
+        return redirect("purchasing:backoffice_agreement_detail", pk=lot.agreement_id)
+
+    if response := submit_form(request, forms.Form(request.POST), run_import):
+        return response
+    # Refused: the same checks again give the report to show, line by line; the upload is dropped.
+    with default_storage.open(_bpu_name(token), "rb") as handle:
+        report = bpu_preview(lot=lot, file=handle, price_from=price_from)
     _discard_upload(request, token)
-    messages.success(
-        request,
-        _("BPU importé : %(created)s article(s) créé(s), %(updated)s mis à jour.")
-        % {"created": report.created, "updated": report.updated},
-    )
-    return redirect("purchasing:backoffice_agreement_detail", pk=lot.agreement_id)
+    context = {"lot": lot, "form": BpuUploadForm(), "report": report, "price_from": price_from}
+    return render(request, TEMPLATES + "bpu_preview.html", context, status=400)
 
 
 # --- Open data ------------------------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from mutualis.core.formviews import form_status, submit_form
 from mutualis.purchasing.forms_orders import BasketAddForm, CatalogueFilterForm
 from mutualis.purchasing.selectors import catalogue as selectors
 from mutualis.purchasing.selectors.orders import ORDERING_ROLES
@@ -70,22 +71,20 @@ def basket_add_view(request: HttpRequest, pk: int) -> HttpResponse:
     if not context["can_order"]:
         raise PermissionDenied
     form = BasketAddForm(request.POST, members=context["member_qs"])
-    if form.is_valid():
-        try:
-            line = services.basket_add(
-                member=form.cleaned_data["member"],
-                item=item,
-                quantity=form.cleaned_data["quantity"],
-                acting_user=request.user,
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc.messages)
-        else:
-            messages.success(
-                request,
-                _("%(quantity)s × « %(label)s » ajouté au panier (commande %(number)s).")
-                % {"quantity": form.cleaned_data["quantity"], "label": item.label, "number": line.order.number},
-            )
-            return redirect(reverse("purchasing:basket"))
+
+    def add() -> HttpResponse:
+        quantity = form.cleaned_data["quantity"]
+        line = services.basket_add(
+            member=form.cleaned_data["member"], item=item, quantity=quantity, acting_user=request.user
+        )
+        messages.success(
+            request,
+            _("%(quantity)s × « %(label)s » ajouté au panier (commande %(number)s).")
+            % {"quantity": quantity, "label": item.label, "number": line.order.number},
+        )
+        return redirect(reverse("purchasing:basket"))
+
+    if response := submit_form(request, form, add):
+        return response
     context["form"] = form
-    return render(request, "purchasing/catalogue/item.html", context, status=400)
+    return render(request, "purchasing/catalogue/item.html", context, status=form_status(request, form))

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from mutualis.core.exports import csv_decimal, csv_response
+from mutualis.core.formviews import submit_form
 from mutualis.core.permissions import staff_required
 from mutualis.purchasing.models import Lot, Supplier
 from mutualis.purchasing.pdf import consolidated_order_pdf
@@ -72,18 +73,18 @@ def consolidation_create_view(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         return _confirmation(request)
     form = ConsolidateForm(request.POST)
-    if form.is_valid():
+
+    def create() -> HttpResponse:
         lot = get_object_or_404(Lot, pk=form.cleaned_data["lot"])
         supplier = get_object_or_404(Supplier, pk=form.cleaned_data["supplier"])
-        try:
-            consolidation = services.consolidated_order_create(lot=lot, supplier=supplier, acting_user=request.user)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(
-                request, _("Commande groupée %(number)s créée et envoyée.") % {"number": consolidation.number}
-            )
-            return redirect("purchasing:consolidation_detail", pk=consolidation.pk)
+        consolidation = services.consolidated_order_create(lot=lot, supplier=supplier, acting_user=request.user)
+        messages.success(request, _("Commande groupée %(number)s créée et envoyée.") % {"number": consolidation.number})
+        return redirect("purchasing:consolidation_detail", pk=consolidation.pk)
+
+    if response := submit_form(request, form, create):
+        return response
+    # The form has only hidden fields: its errors (the service's reason) are told in a message above the list.
+    messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
     return render(request, "purchasing/consolidation/list.html", _list_context(request), status=400)
 
 

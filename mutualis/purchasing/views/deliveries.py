@@ -1,17 +1,19 @@
 """Delivery pages of an order: the deliveries received, a new delivery, the certification of service fait."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from mutualis.core.forms import apply_service_errors
+from mutualis.core.formviews import form_page
 from mutualis.purchasing.forms_invoices import DeliveryForm, ServiceCertifyForm
 from mutualis.purchasing.permissions import order_fulfilment_abilities
 from mutualis.purchasing.selectors.deliveries import delivery_list
-from mutualis.purchasing.selectors.invoices import order_invoices
+from mutualis.purchasing.selectors.invoices import order_invoices, with_clocks
 from mutualis.purchasing.selectors.orders import order_get, order_lines
 from mutualis.purchasing.services.deliveries import delivery_record, service_certify
 
@@ -24,7 +26,7 @@ def delivery_list_view(request: HttpRequest, order_id: int) -> HttpResponse:
         "order": order,
         "lines": order_lines(order=order),
         "deliveries": delivery_list(user=request.user, order=order),
-        "invoices": order_invoices(order=order),
+        "invoices": with_clocks(order_invoices(order=order)),
         "abilities": order_fulfilment_abilities(request.user, order),
     }
     return render(request, "purchasing/deliveries/delivery_list.html", context)
@@ -37,25 +39,26 @@ def delivery_create_view(request: HttpRequest, order_id: int) -> HttpResponse:
     if not order_fulfilment_abilities(request.user, order)["record_delivery"]:
         raise PermissionDenied
     form = DeliveryForm(request.POST if request.method == "POST" else None, order_lines=order_lines(order=order))
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                delivery_record(
-                    order=order,
-                    delivered_on=form.cleaned_data["delivered_on"],
-                    lines=form.lines(),
-                    reservations=form.cleaned_data["reservations"],
-                    delivery_note=form.cleaned_data["delivery_note"],
-                    acting_user=request.user,
-                )
-            except ValidationError as exc:
-                apply_service_errors(form, exc, form.error_field_map())
-            else:
-                messages.success(request, _("Livraison enregistrée."))
-                return redirect("purchasing:delivery_list", order_id=order.pk)
-        status = 400
-    return render(request, "purchasing/deliveries/delivery_form.html", {"order": order, "form": form}, status=status)
+
+    def save() -> HttpResponse:
+        delivery_record(
+            order=order,
+            delivered_on=form.cleaned_data["delivered_on"],
+            lines=form.lines(),
+            reservations=form.cleaned_data["reservations"],
+            delivery_note=form.cleaned_data["delivery_note"],
+            acting_user=request.user,
+        )
+        return _to_deliveries(request, order, _("Livraison enregistrée."))
+
+    return form_page(
+        request,
+        form,
+        template="purchasing/deliveries/delivery_form.html",
+        on_valid=save,
+        context={"order": order},
+        field_map=form.error_field_map(),
+    )
 
 
 @login_required
@@ -64,21 +67,30 @@ def service_certify_view(request: HttpRequest, order_id: int) -> HttpResponse:
     order = order_get(user=request.user, pk=order_id)
     if not order_fulfilment_abilities(request.user, order)["certify_service"]:
         raise PermissionDenied
-    form = ServiceCertifyForm(request.POST if request.method == "POST" else None)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                service_certify(
-                    order=order,
-                    execution_date=form.cleaned_data["execution_date"],
-                    acting_user=request.user,
-                )
-            except ValidationError as exc:
-                apply_service_errors(form, exc)
-            else:
-                messages.success(request, _("Service fait certifié."))
-                return redirect("purchasing:delivery_list", order_id=order.pk)
-        status = 400
-    context = {"order": order, "form": form, "first_delivery": delivery_list(user=request.user, order=order).first()}
-    return render(request, "purchasing/deliveries/service_certify.html", context, status=status)
+    deliveries = list(delivery_list(user=request.user, order=order))
+    last_delivery = deliveries[-1] if deliveries else None
+    # Service fait is usually certified on receiving the last delivery: its date is the likely execution date.
+    initial = {"execution_date": last_delivery.delivered_on} if last_delivery else {}
+    form = ServiceCertifyForm(request.POST if request.method == "POST" else None, initial=initial)
+
+    def save() -> HttpResponse:
+        service_certify(order=order, execution_date=form.cleaned_data["execution_date"], acting_user=request.user)
+        return _to_deliveries(request, order, _("Service fait certifié."))
+
+    return form_page(
+        request,
+        form,
+        template="purchasing/deliveries/service_certify.html",
+        on_valid=save,
+        context={
+            "order": order,
+            "first_delivery": deliveries[0] if deliveries else None,
+            "last_delivery": last_delivery,
+        },
+    )
+
+
+def _to_deliveries(request: HttpRequest, order: Any, done: str) -> HttpResponse:
+    """Back to the order's deliveries page, saying what was recorded."""
+    messages.success(request, done)
+    return redirect("purchasing:delivery_list", order_id=order.pk)

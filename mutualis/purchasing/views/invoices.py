@@ -6,15 +6,16 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from mutualis.core.exports import csv_response
-from mutualis.core.forms import apply_service_errors
+from mutualis.core.exports import csv_decimal, csv_response
+from mutualis.core.formviews import form_page
 from mutualis.purchasing.forms_invoices import (
     InvoiceFilterForm,
     InvoiceForm,
@@ -68,18 +69,15 @@ def invoice_create_view(request: HttpRequest, order_id: int) -> HttpResponse:
     if not order_fulfilment_abilities(request.user, order)["register_invoice"]:
         raise PermissionDenied
     form = InvoiceForm(request.POST if request.method == "POST" else None)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                invoice = services.invoice_register(order=order, acting_user=request.user, **form.cleaned_data)
-            except ValidationError as exc:
-                apply_service_errors(form, exc)
-            else:
-                messages.success(request, _("Facture enregistrée."))
-                return redirect("purchasing:invoice_detail", pk=invoice.pk)
-        status = 400
-    return render(request, "purchasing/invoices/invoice_form.html", {"order": order, "form": form}, status=status)
+
+    def save() -> HttpResponse:
+        invoice = services.invoice_register(order=order, acting_user=request.user, **form.cleaned_data)
+        messages.success(request, _("Facture enregistrée."))
+        return redirect("purchasing:invoice_detail", pk=invoice.pk)
+
+    return form_page(
+        request, form, template="purchasing/invoices/invoice_form.html", on_valid=save, context={"order": order}
+    )
 
 
 def _invoice_action(
@@ -89,19 +87,16 @@ def _invoice_action(
     if not invoice_abilities(request.user, invoice)[ability]:
         raise PermissionDenied
     form = form_class(request.POST if request.method == "POST" else None)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                service(invoice=invoice, acting_user=request.user, **form.cleaned_data)
-            except ValidationError as exc:
-                apply_service_errors(form, exc)
-            else:
-                messages.success(request, done)
-                return redirect("purchasing:invoice_detail", pk=invoice.pk)
-        status = 400
+
+    def save() -> HttpResponse:
+        service(invoice=invoice, acting_user=request.user, **form.cleaned_data)
+        messages.success(request, done)
+        return redirect("purchasing:invoice_detail", pk=invoice.pk)
+
     invoice.clock = with_clocks([invoice])[0].clock
-    return render(request, template, {"invoice": invoice, "form": form, "clock": invoice.clock}, status=status)
+    return form_page(
+        request, form, template=template, on_valid=save, context={"invoice": invoice, "clock": invoice.clock}
+    )
 
 
 @login_required
@@ -167,6 +162,7 @@ def chorus_record(invoice: Any) -> dict[str, Any]:
         "amount_vat": str(invoice.amount_vat),
         "amount_ttc": str(invoice.amount_ttc),
         "status": invoice.status,
+        "status_label": invoice.get_status_display(),
         "lines": [
             {
                 "reference": line.item.reference,
@@ -186,44 +182,54 @@ def _export_queryset(request: HttpRequest) -> Any:
     return invoice_list(user=request.user, filters=filters).prefetch_related("order__lines__item")
 
 
+# The CSV's columns: the record's key and its French header (the JSON keeps the keys: programs read it).
 CSV_COLUMNS = [
-    "invoice_number",
-    "invoice_date",
-    "received_on",
-    "supplier_name",
-    "supplier_siret",
-    "buyer_name",
-    "buyer_siret",
-    "buyer_siren",
-    "buyer_note",
-    "order_number",
-    "ej_number",
-    "service_code",
-    "amount_ht",
-    "amount_vat",
-    "amount_ttc",
-    "status",
+    ("invoice_number", gettext_lazy("Numéro de facture")),
+    ("invoice_date", gettext_lazy("Date de facture")),
+    ("received_on", gettext_lazy("Reçue le")),
+    ("supplier_name", gettext_lazy("Fournisseur")),
+    ("supplier_siret", gettext_lazy("SIRET du fournisseur")),
+    ("buyer_name", gettext_lazy("Acheteur")),
+    ("buyer_siret", gettext_lazy("SIRET de l'acheteur")),
+    ("buyer_siren", gettext_lazy("SIREN de l'acheteur")),
+    ("buyer_note", gettext_lazy("Remarque")),
+    ("order_number", gettext_lazy("Bon de commande")),
+    ("ej_number", gettext_lazy("Numéro EJ")),
+    ("service_code", gettext_lazy("Code service")),
+    ("amount_ht", gettext_lazy("Montant HT (€)")),
+    ("amount_vat", gettext_lazy("TVA (€)")),
+    ("amount_ttc", gettext_lazy("Montant TTC (€)")),
+    ("status_label", gettext_lazy("Statut")),
 ]
 LINE_COLUMNS = [
-    "line_reference",
-    "line_label",
-    "line_quantity",
-    "line_unit_price_ht",
-    "line_vat_rate",
-    "line_amount_ht",
+    ("reference", gettext_lazy("Référence de l'article")),
+    ("label", gettext_lazy("Désignation")),
+    ("quantity", gettext_lazy("Quantité")),
+    ("unit_price_ht", gettext_lazy("Prix unitaire HT (€)")),
+    ("vat_rate", gettext_lazy("Taux de TVA (%)")),
+    ("amount_ht", gettext_lazy("Montant HT de la ligne (€)")),
 ]
+# Amounts and rates, written with a decimal comma in the CSV (the JSON keeps "600.00").
+DECIMAL_KEYS = {"amount_ht", "amount_vat", "amount_ttc", "unit_price_ht", "vat_rate"}
+
+
+def _csv_cells(record: dict[str, Any], columns: list[tuple[str, Any]]) -> list[Any]:
+    return [csv_decimal(Decimal(record[key])) if key in DECIMAL_KEYS else record[key] for key, _label in columns]
 
 
 @login_required
 def invoice_export_csv_view(request: HttpRequest) -> HttpResponse:
-    """The filtered invoices for Chorus Pro as CSV: one row per invoice line (invoice fields repeated)."""
+    """The filtered invoices for Chorus Pro as CSV: one row per invoice line (invoice fields repeated), French
+    headers and statuses, decimal commas, like every CSV export."""
     response, writer = csv_response("factures-chorus.csv")
-    writer.writerow(CSV_COLUMNS + LINE_COLUMNS)
+    writer.writerow([str(label) for _key, label in CSV_COLUMNS + LINE_COLUMNS])
     for invoice in _export_queryset(request):
         record = chorus_record(invoice)
-        head = [record[c] for c in CSV_COLUMNS]
-        for line in record["lines"] or [{}]:
-            writer.writerow(head + [line.get(c.removeprefix("line_"), "") for c in LINE_COLUMNS])
+        head = _csv_cells(record, CSV_COLUMNS)
+        if not record["lines"]:
+            writer.writerow(head + [""] * len(LINE_COLUMNS))
+        for line in record["lines"]:
+            writer.writerow(head + _csv_cells(line, LINE_COLUMNS))
     return response
 
 

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from mutualis.core.forms import apply_service_errors
+from mutualis.core.formviews import form_status, submit_form
 from mutualis.core.permissions import is_operator_staff
 from mutualis.purchasing.choices import OrderStatus
 from mutualis.purchasing.forms_orders import (
@@ -22,8 +22,10 @@ from mutualis.purchasing.forms_orders import (
     OrderUpdateForm,
     TransitionForm,
 )
-from mutualis.purchasing.permissions import get_abilities
+from mutualis.purchasing.permissions import can_manage_purchasing, get_abilities, order_fulfilment_abilities
 from mutualis.purchasing.selectors import orders as selectors
+from mutualis.purchasing.selectors.deliveries import delivery_list
+from mutualis.purchasing.selectors.invoices import order_invoices
 from mutualis.purchasing.services import orders as services
 
 PAGE_SIZE = 50
@@ -97,6 +99,22 @@ def _detail_context(request: HttpRequest, order: Any, **forms: Any) -> dict[str,
         "saving": selectors.savings(order),
         "needs_approval": selectors.needs_approval(order),
         "transition_form": forms.get("transition_form") or TransitionForm(),
+        "follow_up": _follow_up(request, order),
+    }
+
+
+def _follow_up(request: HttpRequest, order: Any) -> dict[str, Any]:
+    """What the order page links to downstream: its deliveries (once there is one, or something to record), its
+    invoices, its consolidated purchase order (a staff page) and, for staff, its audit trail."""
+    fulfilment = order_fulfilment_abilities(request.user, order)
+    deliveries = delivery_list(user=request.user, order=order).count()
+    acts = fulfilment["record_delivery"] or fulfilment["certify_service"] or fulfilment["register_invoice"]
+    staff = is_operator_staff(request.user)
+    return {
+        "deliveries": deliveries if deliveries or acts else None,
+        "invoices": list(order_invoices(order=order)) if fulfilment["view_invoices"] else [],
+        "consolidation_link": staff,  # the consolidated purchase order's page is a staff page
+        "audit": staff,
     }
 
 
@@ -113,21 +131,19 @@ def order_update_view(request: HttpRequest, pk: int) -> HttpResponse:
     order = selectors.order_get(user=request.user, pk=pk)
     if not get_abilities(request.user, order)["update"]:
         raise PermissionDenied
-    form = OrderUpdateForm(request.POST or None, instance=order)
-    status = 200
+    form = OrderUpdateForm(request.POST if request.method == "POST" else None, instance=order)
+
+    def save() -> HttpResponse:
+        services.order_update(order=order, acting_user=request.user, **form.cleaned_data)
+        messages.success(request, _("Commande %(number)s enregistrée.") % {"number": order.number})
+        return redirect("purchasing:order_detail", pk=order.pk)
+
+    if response := submit_form(request, form, save):
+        return response
     if request.method == "POST":
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.order_update(order=order, acting_user=request.user, **data)
-            except ValidationError as exc:
-                apply_service_errors(form, exc)
-            else:
-                messages.success(request, _("Commande %(number)s enregistrée.") % {"number": order.number})
-                return redirect("purchasing:order_detail", pk=order.pk)
-        status = 400
-        order.refresh_from_db()
-    return render(request, "purchasing/orders/update.html", {"order": order, "form": form}, status=status)
+        order.refresh_from_db()  # the model form wrote the rejected values on the instance
+    context = {"order": order, "form": form}
+    return render(request, "purchasing/orders/update.html", context, status=form_status(request, form))
 
 
 @login_required
@@ -139,14 +155,14 @@ def order_line_update_view(request: HttpRequest, pk: int, line_pk: int) -> HttpR
     if not get_abilities(request.user, order)["update"]:
         raise PermissionDenied
     form = LineQuantityForm(request.POST, prefix=f"line-{line.pk}")
-    if form.is_valid():
-        try:
-            services.order_line_update(line=line, quantity=form.cleaned_data["quantity"], acting_user=request.user)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-            return _back_response(request, order)
+
+    def save() -> HttpResponse:
+        services.order_line_update(line=line, quantity=form.cleaned_data["quantity"], acting_user=request.user)
         messages.success(request, _("Quantité mise à jour."))
         return redirect(_back(request, order))
+
+    if response := submit_form(request, form, save):
+        return response
     messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
     return _back_response(request, order)
 
@@ -186,26 +202,22 @@ def order_transition_view(request: HttpRequest, pk: int) -> HttpResponse:
         user=request.user, order=order
     ):
         raise PermissionDenied
-    if form.is_valid():
+
+    def move() -> HttpResponse:
         to_status = form.cleaned_data["to_status"]
-        try:
-            services.order_transition(
-                order=order,
-                to_status=to_status,
-                acting_user=request.user,
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(
-                request,
-                _("Commande %(number)s : %(status)s.")
-                % {"number": order.number, "status": OrderStatus(to_status).label},
-            )
-            if request.POST.get("next") == "queue" and is_operator_staff(request.user):
-                return redirect("purchasing:backoffice_order_list")
-            return redirect("purchasing:order_detail", pk=order.pk)
+        services.order_transition(
+            order=order, to_status=to_status, acting_user=request.user, reason=form.cleaned_data["reason"]
+        )
+        messages.success(
+            request,
+            _("Commande %(number)s : %(status)s.") % {"number": order.number, "status": OrderStatus(to_status).label},
+        )
+        if request.POST.get("next") == "queue" and is_operator_staff(request.user):
+            return redirect("purchasing:backoffice_order_list")
+        return redirect("purchasing:order_detail", pk=order.pk)
+
+    if response := submit_form(request, form, move):
+        return response
     order.refresh_from_db()
     context = _detail_context(request, order, transition_form=form)
     return render(request, "purchasing/orders/detail.html", context, status=400)
@@ -223,5 +235,20 @@ def backoffice_order_list_view(request: HttpRequest) -> HttpResponse:
     )
     for order in page.object_list:
         order.abilities = get_abilities(request.user, order)
+        order.no_validation_reason = _no_validation_reason(request.user, order)
     context = {"form": form, "page": page, "transition_form": TransitionForm()}
     return render(request, "purchasing/orders/backoffice_list.html", context, status=status)
+
+
+def _no_validation_reason(user: Any, order: Any) -> str:
+    """Why the validation queue offers no « Valider » for this order ("" when it does), read from its abilities."""
+    if order.abilities["validate"]:
+        return ""
+    if not can_manage_purchasing(user):
+        return _("Validation réservée aux acheteurs de la centrale.")
+    if order.status == OrderStatus.SUBMITTED:
+        # A purchasing officer validates a submitted order unless it awaits its member's approval first.
+        return _("En attente d'approbation par l'adhérent.")
+    if order.status == OrderStatus.DRAFT:
+        return _("Pas encore soumise par l'adhérent.")
+    return _("Aucune décision attendue (commande « %(status)s »).") % {"status": order.get_status_display()}
