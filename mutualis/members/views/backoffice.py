@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mutualis.core.collation import french_key
 from mutualis.core.exports import csv_response
 from mutualis.core.formviews import form_page, form_status, submit_form
 from mutualis.core.selectors import audit_entry_list
@@ -64,9 +65,12 @@ def member_export_view(request: HttpRequest) -> HttpResponse:
     )
     for member in members:
         current = sorted(
-            t.get_competence_display()
-            for t in member.competences.all()
-            if t.start_date <= today and (t.end_date is None or t.end_date >= today)
+            (
+                t.get_competence_display()
+                for t in member.competences.all()
+                if t.start_date <= today and (t.end_date is None or t.end_date >= today)
+            ),
+            key=french_key,
         )
         writer.writerow(
             [
