@@ -1,6 +1,10 @@
 """Writes owned by accounts: users, TOTP devices, API tokens."""
 
+import time
+from enum import StrEnum
+
 from django.db import transaction
+from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import Token
 
@@ -56,6 +60,34 @@ def totp_device_confirm(*, device: TOTPDevice, token: str) -> bool:
     device.save(update_fields=["confirmed"])
     audit_record(actor=device.user, action="user.totp_enabled", obj=device.user)
     return True
+
+
+class TotpCheck(StrEnum):
+    """What a TOTP code turned out to be."""
+
+    ACCEPTED = "accepted"
+    REUSED = "reused"  # the right code of the current window, already used once: wait for the next one
+    WRONG = "wrong"
+
+
+def totp_code_check(*, device: TOTPDevice, token: str) -> TotpCheck:
+    """Check a code of the user's authenticator; an accepted code is spent (django-otp records its time step in
+    `last_t`), so that a second use in its window is told apart from a wrong code."""
+    if not device.verify_is_allowed()[0]:
+        return TotpCheck.WRONG
+    if device.verify_token(token):
+        return TotpCheck.ACCEPTED
+    return TotpCheck.REUSED if _spent(device, token) else TotpCheck.WRONG
+
+
+def _spent(device: TOTPDevice, token: str) -> bool:
+    # The code matches a time step of the tolerance window that is not after the last accepted one: django-otp
+    # refused it only because it was already used.
+    if not token.isdigit():
+        return False
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time()
+    return totp.verify(int(token), device.tolerance) and totp.t() <= device.last_t
 
 
 @transaction.atomic

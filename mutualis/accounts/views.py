@@ -90,7 +90,7 @@ def login_verify_view(request: HttpRequest) -> HttpResponse:
         if throttling.login_is_locked(email=user.email, ip=ip):
             form.add_error(None, _locked_message())
             status = 429
-        elif form.is_valid() and device.verify_token(form.cleaned_data["token"]):
+        elif (check := _check_code(form, device)) == services.TotpCheck.ACCEPTED:
             throttling.login_succeeded(email=user.email, ip=ip)
             next_url = request.session.get(NEXT_KEY) or reverse("core:dashboard")
             if not request.user.is_authenticated:
@@ -101,10 +101,17 @@ def login_verify_view(request: HttpRequest) -> HttpResponse:
             return redirect(next_url)
         else:
             throttling.login_failed(email=user.email, ip=ip)
-            if form.is_valid():
+            if check == services.TotpCheck.REUSED:
+                form.add_error("token", _("Ce code a déjà été utilisé : attendez le suivant."))
+            elif check == services.TotpCheck.WRONG:
                 form.add_error("token", _("Code incorrect ou expiré."))
             status = 400
     return render(request, "accounts/login_verify.html", {"form": form}, status=status)
+
+
+def _check_code(form: TokenForm, device: TOTPDevice) -> services.TotpCheck | None:
+    """The verdict on the form's code (None when the form itself is invalid)."""
+    return services.totp_code_check(device=device, token=form.cleaned_data["token"]) if form.is_valid() else None
 
 
 def _qr_svg(device: TOTPDevice) -> str:
