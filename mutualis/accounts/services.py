@@ -1,14 +1,18 @@
 """Writes owned by accounts: users, TOTP devices, API tokens."""
 
+import datetime
 import time
 from enum import StrEnum
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import Token
 
-from mutualis.accounts.models import User
+from mutualis.accounts.authentication import api_token_max_days, token_expires_at
+from mutualis.accounts.models import ApiTokenLimit, User
 from mutualis.core.services import audit_record
 
 
@@ -98,11 +102,30 @@ def totp_device_reset(*, user: User, acting_user: User) -> None:
 
 
 @transaction.atomic
-def api_token_regenerate(*, user: User) -> Token:
-    """Replace the user's API token with a new one (the old one stops working at once)."""
+def api_token_regenerate(*, user: User, acting_user: User | None, days: int | None = None) -> Token:
+    """Replace the user's API token with a new one (the old one stops working at once). It lives the account's
+    maximum (API_TOKEN_TTL_DAYS, API_TOKEN_TTL_DAYS_STAFF for operator staff), or `days` when shorter: never more."""
+    maximum = api_token_max_days(staff=user.is_operator_staff)
+    if not user.is_active:
+        raise ValidationError(_("Ce compte est désactivé : il ne peut pas recevoir de jeton d'API."))
+    if days is not None and days < 1:
+        raise ValidationError({"days": _("Un jeton d'API doit être valable au moins 1 jour.")})
+    if days is not None and days > maximum:
+        if user.is_operator_staff:
+            message = _("Le jeton d'API d'un compte opérateur est valable au plus %(maximum)d jours.")
+        else:
+            message = _("Un jeton d'API est valable au plus %(maximum)d jours.")
+        raise ValidationError({"days": message % {"maximum": maximum}})
     Token.objects.filter(user=user).delete()
     token = Token.objects.create(user=user)
-    audit_record(actor=user, action="user.api_token_regenerated", obj=user)
+    if days is not None and days < maximum:
+        ApiTokenLimit.objects.create(token=token, expires_at=token.created + datetime.timedelta(days=days))
+    audit_record(
+        actor=acting_user,
+        action="user.api_token_regenerated",
+        obj=user,
+        after={"expires_at": token_expires_at(token).isoformat()},
+    )
     return token
 
 

@@ -17,7 +17,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import Token
 
 from mutualis.accounts import services, throttling
-from mutualis.accounts.authentication import api_token_expires_at
+from mutualis.accounts.authentication import token_expires_at
 from mutualis.accounts.forms import LoginForm, TokenForm
 from mutualis.accounts.models import User
 from mutualis.core.context import client_ip
@@ -161,9 +161,7 @@ def profile_view(request: HttpRequest) -> HttpResponse:
         "has_totp": TOTPDevice.objects.filter(user=request.user, confirmed=True).exists(),
         "token": token,
         "now": timezone.now(),
-        "token_expires": (
-            api_token_expires_at(created=token.created, staff=request.user.is_operator_staff) if token else None
-        ),
+        "token_expires": token_expires_at(token) if token else None,
         "new_token": request.session.pop("accounts_new_token", None),
     }
     return render(request, "accounts/profile.html", context)
@@ -186,7 +184,7 @@ def email_notifications_view(request: HttpRequest) -> HttpResponse:
 @require_POST
 def api_token_view(request: HttpRequest) -> HttpResponse:
     """Create or replace the user's API token; the key is shown once."""
-    token = services.api_token_regenerate(user=request.user)
+    token = services.api_token_regenerate(user=request.user, acting_user=request.user)
     request.session["accounts_new_token"] = token.key
     messages.success(request, _("Nouveau jeton d'API créé. Copiez-le maintenant : il ne sera plus affiché."))
     return redirect("accounts:profile")

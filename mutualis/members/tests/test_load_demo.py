@@ -9,6 +9,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from stdnum.fr import siret as stdnum_siret
 
 from mutualis.accounts.models import User
+from mutualis.core.models import AuditEntry
 from mutualis.core.services import audit_verify
 from mutualis.members.choices import MemberStatus
 from mutualis.members.models import CompetenceTransfer, Member, Membership, Site
@@ -33,6 +34,12 @@ def test_load_demo_is_complete_and_idempotent():
     out = io.StringIO()
     call_command("load_demo", stdout=out)
     first = counts()
+    # One run, one request id; each entry names the command that wrote it (load_demo calls the others).
+    request_ids = set(AuditEntry.objects.values_list("request_id", flat=True))
+    agents = set(AuditEntry.objects.values_list("user_agent", flat=True))
+    assert len(request_ids) == 1 and None not in request_ids
+    assert "manage.py load_demo" in agents
+    assert agents <= {"manage.py load_demo", "manage.py load_territory", "manage.py load_demo_contributions"}
     call_command("load_demo", stdout=io.StringIO())
     assert counts() == first
 

@@ -15,7 +15,6 @@ from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.core.management import call_command, get_commands
-from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -25,6 +24,7 @@ from stdnum.fr import siret as stdnum_siret
 from mutualis.accounts.management.commands.demo_logins import DEMO_PASSWORD
 from mutualis.accounts.models import User
 from mutualis.accounts.services import DEMO_EMAIL_DOMAIN, totp_device_set_demo, user_create
+from mutualis.core.management.base import AuditedCommand
 from mutualis.core.services import notification_emails_suppressed
 from mutualis.members import services
 from mutualis.members.choices import Competence as C
@@ -161,7 +161,7 @@ def _offset(index: int) -> tuple[float, float]:
     return steps[index % len(steps)]
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = "Charge les données de démonstration (adhérents, sites, comptes) ; idempotent."
 
     def handle(self, *args: object, **options: object) -> None:
