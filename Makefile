@@ -39,7 +39,6 @@ var/secret_key: ## A local secret key, made once (production sets SECRET_KEY or 
 migrate: var/secret_key
 	@mkdir -p var
 	$(PY) manage.py migrate --noinput -v0
-	$(PY) manage.py createcachetable
 	$(PY) manage.py collectstatic --noinput -v0
 
 demo:

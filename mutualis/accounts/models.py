@@ -77,3 +77,20 @@ class User(AbstractBaseUser, PermissionsMixin):
     def has_staff_role(self, *roles: str) -> bool:
         """True if the user's staff role is one of `roles` (administrators hold every staff role)."""
         return self.staff_role == StaffRole.ADMINISTRATOR or (bool(self.staff_role) and self.staff_role in roles)
+
+
+class ApiTokenLimit(models.Model):
+    """A shorter life chosen for one API token (`manage.py create_api_token --days`): it stops working at
+    `expires_at`, before the account's usual expiry; deleted with its token."""
+
+    token = models.OneToOneField(
+        "authtoken.Token", on_delete=models.CASCADE, primary_key=True, related_name="limit", verbose_name=_("jeton")
+    )
+    expires_at = models.DateTimeField(_("expire le"))
+
+    class Meta:
+        verbose_name = _("durée limitée de jeton d'API")
+        verbose_name_plural = _("durées limitées de jetons d'API")
+
+    def __str__(self) -> str:
+        return f"{self.token_id[:6]}… → {self.expires_at:%d/%m/%Y}"

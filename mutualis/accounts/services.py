@@ -1,10 +1,18 @@
 """Writes owned by accounts: users, TOTP devices, API tokens."""
 
+import datetime
+import time
+from enum import StrEnum
+
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import Token
 
-from mutualis.accounts.models import User
+from mutualis.accounts.authentication import api_token_max_days, token_expires_at
+from mutualis.accounts.models import ApiTokenLimit, User
 from mutualis.core.services import audit_record
 
 
@@ -58,6 +66,34 @@ def totp_device_confirm(*, device: TOTPDevice, token: str) -> bool:
     return True
 
 
+class TotpCheck(StrEnum):
+    """What a TOTP code turned out to be."""
+
+    ACCEPTED = "accepted"
+    REUSED = "reused"  # the right code of the current window, already used once: wait for the next one
+    WRONG = "wrong"
+
+
+def totp_code_check(*, device: TOTPDevice, token: str) -> TotpCheck:
+    """Check a code of the user's authenticator; an accepted code is spent (django-otp records its time step in
+    `last_t`), so that a second use in its window is told apart from a wrong code."""
+    if not device.verify_is_allowed()[0]:
+        return TotpCheck.WRONG
+    if device.verify_token(token):
+        return TotpCheck.ACCEPTED
+    return TotpCheck.REUSED if _spent(device, token) else TotpCheck.WRONG
+
+
+def _spent(device: TOTPDevice, token: str) -> bool:
+    # The code matches a time step of the tolerance window that is not after the last accepted one: django-otp
+    # refused it only because it was already used.
+    if not token.isdigit():
+        return False
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time()
+    return totp.verify(int(token), device.tolerance) and totp.t() <= device.last_t
+
+
 @transaction.atomic
 def totp_device_reset(*, user: User, acting_user: User) -> None:
     """Remove a user's TOTP devices (lost phone): staff must enrol again at their next login."""
@@ -66,11 +102,30 @@ def totp_device_reset(*, user: User, acting_user: User) -> None:
 
 
 @transaction.atomic
-def api_token_regenerate(*, user: User) -> Token:
-    """Replace the user's API token with a new one (the old one stops working at once)."""
+def api_token_regenerate(*, user: User, acting_user: User | None, days: int | None = None) -> Token:
+    """Replace the user's API token with a new one (the old one stops working at once). It lives the account's
+    maximum (API_TOKEN_TTL_DAYS, API_TOKEN_TTL_DAYS_STAFF for operator staff), or `days` when shorter: never more."""
+    maximum = api_token_max_days(staff=user.is_operator_staff)
+    if not user.is_active:
+        raise ValidationError(_("Ce compte est désactivé : il ne peut pas recevoir de jeton d'API."))
+    if days is not None and days < 1:
+        raise ValidationError({"days": _("Un jeton d'API doit être valable au moins 1 jour.")})
+    if days is not None and days > maximum:
+        if user.is_operator_staff:
+            message = _("Le jeton d'API d'un compte opérateur est valable au plus %(maximum)d jours.")
+        else:
+            message = _("Un jeton d'API est valable au plus %(maximum)d jours.")
+        raise ValidationError({"days": message % {"maximum": maximum}})
     Token.objects.filter(user=user).delete()
     token = Token.objects.create(user=user)
-    audit_record(actor=user, action="user.api_token_regenerated", obj=user)
+    if days is not None and days < maximum:
+        ApiTokenLimit.objects.create(token=token, expires_at=token.created + datetime.timedelta(days=days))
+    audit_record(
+        actor=acting_user,
+        action="user.api_token_regenerated",
+        obj=user,
+        after={"expires_at": token_expires_at(token).isoformat()},
+    )
     return token
 
 

@@ -1,14 +1,14 @@
 """Login throttling: after LOGIN_MAX_FAILURES failures for one account or one address, refuse for a while.
 
-Counters live in the cache (Redis or the database cache), so every web process sees the same count.
+Counters live in the cache (Redis or the database cache), so every web process sees the same count; when the cache
+cannot be reached, core.throttling logs it and counts nothing rather than refusing every login.
 """
 
 import hashlib
 
 from django.conf import settings
-from django.core.cache import cache
 
-from mutualis.core.throttling import counter_hit, counter_value
+from mutualis.core.throttling import counter_clear, counter_hit, counter_value
 
 
 def _keys(email: str, ip: str | None) -> list[str]:
@@ -32,4 +32,4 @@ def login_failed(*, email: str, ip: str | None) -> None:
 
 def login_succeeded(*, email: str, ip: str | None) -> None:
     """A successful login clears the account's counter (not the address's: one address may try many accounts)."""
-    cache.delete(_keys(email, ip)[0])
+    counter_clear(_keys(email, ip)[0])

@@ -17,7 +17,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import Token
 
 from mutualis.accounts import services, throttling
-from mutualis.accounts.authentication import api_token_expires_at
+from mutualis.accounts.authentication import token_expires_at
 from mutualis.accounts.forms import LoginForm, TokenForm
 from mutualis.accounts.models import User
 from mutualis.core.context import client_ip
@@ -90,7 +90,7 @@ def login_verify_view(request: HttpRequest) -> HttpResponse:
         if throttling.login_is_locked(email=user.email, ip=ip):
             form.add_error(None, _locked_message())
             status = 429
-        elif form.is_valid() and device.verify_token(form.cleaned_data["token"]):
+        elif (check := _check_code(form, device)) == services.TotpCheck.ACCEPTED:
             throttling.login_succeeded(email=user.email, ip=ip)
             next_url = request.session.get(NEXT_KEY) or reverse("core:dashboard")
             if not request.user.is_authenticated:
@@ -101,10 +101,17 @@ def login_verify_view(request: HttpRequest) -> HttpResponse:
             return redirect(next_url)
         else:
             throttling.login_failed(email=user.email, ip=ip)
-            if form.is_valid():
+            if check == services.TotpCheck.REUSED:
+                form.add_error("token", _("Ce code a déjà été utilisé : attendez le suivant."))
+            elif check == services.TotpCheck.WRONG:
                 form.add_error("token", _("Code incorrect ou expiré."))
             status = 400
     return render(request, "accounts/login_verify.html", {"form": form}, status=status)
+
+
+def _check_code(form: TokenForm, device: TOTPDevice) -> services.TotpCheck | None:
+    """The verdict on the form's code (None when the form itself is invalid)."""
+    return services.totp_code_check(device=device, token=form.cleaned_data["token"]) if form.is_valid() else None
 
 
 def _qr_svg(device: TOTPDevice) -> str:
@@ -154,9 +161,7 @@ def profile_view(request: HttpRequest) -> HttpResponse:
         "has_totp": TOTPDevice.objects.filter(user=request.user, confirmed=True).exists(),
         "token": token,
         "now": timezone.now(),
-        "token_expires": (
-            api_token_expires_at(created=token.created, staff=request.user.is_operator_staff) if token else None
-        ),
+        "token_expires": token_expires_at(token) if token else None,
         "new_token": request.session.pop("accounts_new_token", None),
     }
     return render(request, "accounts/profile.html", context)
@@ -179,7 +184,7 @@ def email_notifications_view(request: HttpRequest) -> HttpResponse:
 @require_POST
 def api_token_view(request: HttpRequest) -> HttpResponse:
     """Create or replace the user's API token; the key is shown once."""
-    token = services.api_token_regenerate(user=request.user)
+    token = services.api_token_regenerate(user=request.user, acting_user=request.user)
     request.session["accounts_new_token"] = token.key
     messages.success(request, _("Nouveau jeton d'API créé. Copiez-le maintenant : il ne sera plus affiché."))
     return redirect("accounts:profile")

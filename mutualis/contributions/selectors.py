@@ -10,6 +10,7 @@ from django.utils import timezone
 from mutualis.accounts.types import Viewer
 from mutualis.contributions.choices import CallStatus
 from mutualis.contributions.models import ContributionCall, ContributionCallLine, ContributionRate
+from mutualis.core.collation import french
 from mutualis.core.permissions import is_operator_staff
 from mutualis.members.choices import Competence
 from mutualis.members.models import Member
@@ -37,7 +38,7 @@ def call_list(*, user: Viewer, filters: dict[str, Any] | None = None) -> QuerySe
     if filters.get("q"):
         q = filters["q"].strip()
         qs = qs.filter(Q(member__name__icontains=q) | Q(member__siren__icontains=q) | Q(number__icontains=q))
-    return qs.order_by("-year", "member__name", "number")
+    return qs.order_by("-year", french("member__name"), "number")
 
 
 def call_get(*, user: Viewer, pk: Any) -> ContributionCall:
@@ -54,7 +55,7 @@ def call_line_list(*, user: Viewer, filters: dict[str, Any] | None = None) -> Qu
     return (
         ContributionCallLine.objects.filter(call__in=calls.values("pk"))
         .select_related("call", "call__member", "call__member__departement")
-        .order_by("call__member__name", "call__number", "competence")
+        .order_by(french("call__member__name"), "call__number", "competence")
     )
 
 

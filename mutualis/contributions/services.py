@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from mutualis.accounts.types import User
 from mutualis.contributions.choices import CALL_TRANSITIONS, YEAR_MAX, YEAR_MIN, CallStatus
 from mutualis.contributions.models import ContributionCall, ContributionCallLine, ContributionRate
+from mutualis.core.collation import french
 from mutualis.core.money import CENT
 from mutualis.core.services import audit_record, snapshot
 from mutualis.members.choices import Competence, MemberKind, MemberStatus
@@ -163,7 +164,7 @@ def call_issue_plan(*, year: int) -> IssuePlan:
         Member.objects.filter(status__in=[MemberStatus.ACTIVE, MemberStatus.WITHDRAWN])
         .select_related("intercommunality")
         .prefetch_related("communes", "competences")
-        .order_by("name", "pk")
+        .order_by(french("name"), "pk")
     )
     calls: list[PlannedCall] = []
     missing: set[str] = set()

@@ -2,7 +2,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,7 +15,7 @@ from mutualis.contributions import selectors, services
 from mutualis.contributions.forms import CallFilterForm, CancelForm, IssueForm, RateForm, YearForm
 from mutualis.contributions.permissions import get_abilities
 from mutualis.core.exports import csv_decimal, csv_response
-from mutualis.core.forms import apply_service_errors
+from mutualis.core.formviews import form_status, submit_form
 from mutualis.members.choices import Competence
 
 PAGE_SIZE = 50
@@ -130,24 +130,23 @@ def call_issue_view(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return render(request, "contributions/call_issue.html", {"form": form, "plan": None}, status=400)
     year = form.cleaned_data["year"]
-    status = 200
-    if request.method == "POST":
-        try:
-            created = services.call_issue_year(year=year, acting_user=request.user)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-            status = 400
-        else:
-            messages.success(
-                request,
-                ngettext(
-                    "%(count)d appel de cotisation émis pour %(year)s.",
-                    "%(count)d appels de cotisation émis pour %(year)s.",
-                    len(created),
-                )
-                % {"count": len(created), "year": year},
+
+    def issue() -> HttpResponse:
+        created = services.call_issue_year(year=year, acting_user=request.user)
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d appel de cotisation émis pour %(year)s.",
+                "%(count)d appels de cotisation émis pour %(year)s.",
+                len(created),
             )
-            return redirect(f"{reverse('contributions:call_list')}?year={year}")
+            % {"count": len(created), "year": year},
+        )
+        return redirect(f"{reverse('contributions:call_list')}?year={year}")
+
+    if response := submit_form(request, form, issue):
+        return response
+    status = form_status(request, form)
     plan = selectors.call_issue_preview(user=request.user, year=year)
     return render(request, "contributions/call_issue.html", {"form": form, "plan": plan, "year": year}, status=status)
 
@@ -177,18 +176,18 @@ def rate_list_view(request: HttpRequest) -> HttpResponse:
         competence = request.POST.get("competence", "")
         if status == 200 and competence in Competence.values:
             form = RateForm(request.POST, prefix=competence)
-            if form.is_valid():
-                try:
-                    services.rate_set(year=year, competence=competence, acting_user=request.user, **form.cleaned_data)
-                except ValidationError as exc:
-                    apply_service_errors(form, exc)
-                else:
-                    messages.success(
-                        request,
-                        _("Taux %(year)s « %(competence)s » enregistré.")
-                        % {"year": year, "competence": Competence(competence).label},
-                    )
-                    return redirect(f"{reverse('contributions:rate_list')}?year={year}")
+
+            def save() -> HttpResponse:
+                services.rate_set(year=year, competence=competence, acting_user=request.user, **form.cleaned_data)
+                messages.success(
+                    request,
+                    _("Taux %(year)s « %(competence)s » enregistré.")
+                    % {"year": year, "competence": Competence(competence).label},
+                )
+                return redirect(f"{reverse('contributions:rate_list')}?year={year}")
+
+            if response := submit_form(request, form, save):
+                return response
             bound[competence] = form
         elif status == 200:
             messages.error(request, _("Compétence inconnue."))
@@ -229,15 +228,13 @@ def call_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
     if not get_abilities(request.user, call)["cancel"]:
         raise PermissionDenied
     form = CancelForm(request.POST)
-    if form.is_valid():
-        try:
-            services.call_cancel(call=call, reason=form.cleaned_data["reason"], acting_user=request.user)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("L'appel %(number)s est annulé.") % {"number": call.number})
-            return redirect("contributions:call_detail", pk=call.pk)
-    return _render_detail(request, call, cancel_form=form, status=400)
+
+    def cancel() -> HttpResponse:
+        services.call_cancel(call=call, reason=form.cleaned_data["reason"], acting_user=request.user)
+        messages.success(request, _("L'appel %(number)s est annulé.") % {"number": call.number})
+        return redirect("contributions:call_detail", pk=call.pk)
+
+    return submit_form(request, form, cancel) or _render_detail(request, call, cancel_form=form, status=400)
 
 
 @login_required

@@ -5,6 +5,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from mutualis.core.collation import french
 from mutualis.members.models import AdhesionRequest, CompetenceTransfer, Member, Membership, MemberStatusChange, Site
 
 
@@ -31,6 +32,7 @@ class CompetenceInline(admin.TabularInline):
 @admin.register(Member)
 class MemberAdmin(ReadOnlyAdmin):
     list_display = ("name", "kind", "siren", "departement", "status")
+    ordering = (french("name"), "pk")
     list_filter = ("status", "kind", "departement")
     search_fields = ("name", "siren", "siret")
     inlines = [CompetenceInline]

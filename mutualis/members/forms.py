@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from mutualis.core.collation import french
 from mutualis.core.forms import DATE_WIDGET
 from mutualis.members.choices import (
     DELIBERATION_REQUIRED,
@@ -80,7 +81,7 @@ class MemberIdentityForm(forms.Form):
     )
     intercommunality = forms.ModelChoiceField(
         label=_("EPCI / EPT"),
-        queryset=Intercommunality.objects.order_by("name"),
+        queryset=Intercommunality.objects.order_by(french("name"), "pk"),
         required=False,
         help_text=_("L'EPCI ou l'EPT adhérent lui-même ; sinon, déduit de la commune."),
     )
@@ -165,7 +166,7 @@ class SiteForm(forms.Form):
         communes = member.communes.all()
         if not communes.exists():
             communes = Commune.objects.filter(departement_id=member.departement_id)
-        self.fields["commune"].queryset = communes.order_by("name")
+        self.fields["commune"].queryset = communes.order_by(french("name"), "pk")
         for name in ("latitude", "longitude"):
             self.fields[name].widget.attrs.update(inputmode="decimal")
 

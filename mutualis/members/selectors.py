@@ -10,6 +10,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
 from mutualis.accounts.types import Viewer, signed_in
+from mutualis.core.collation import french
 from mutualis.core.validation import parse_id
 from mutualis.members.choices import MemberRole, MemberStatus
 from mutualis.members.models import (
@@ -47,7 +48,7 @@ def member_list(*, user: Viewer, filters: dict[str, Any] | None = None) -> Query
         from mutualis.members.filters import MemberFilter
 
         qs = MemberFilter(filters, queryset=qs).qs
-    return qs.order_by("name", "pk")
+    return qs.order_by(french("name"), "pk")
 
 
 def member_get(*, user: Viewer, pk: Any) -> Member:
@@ -63,7 +64,7 @@ def user_member_list(*, user: Viewer) -> QuerySet[Member]:
     account = signed_in(user)
     if account is None:
         return Member.objects.none()
-    return Member.objects.filter(memberships__user=account).select_related("departement").order_by("name", "pk")
+    return Member.objects.filter(memberships__user=account).select_related("departement").order_by(french("name"), "pk")
 
 
 def member_role(*, user: Viewer, member: Member) -> str | None:
@@ -112,7 +113,7 @@ def site_list(*, user: Viewer, member: Member | None = None, filters: dict[str, 
         from mutualis.members.filters import SiteFilter
 
         qs = SiteFilter(filters, queryset=qs).qs
-    return qs.order_by("member__name", "name", "pk")
+    return qs.order_by(french("member__name"), french("name"), "pk")
 
 
 def site_get(*, user: Viewer, pk: Any) -> Site:
@@ -129,7 +130,7 @@ def membership_list(*, user: Viewer, member: Member) -> QuerySet[Membership]:
         Membership.objects.visible_to(user)
         .filter(member=member)
         .select_related("user", "member")
-        .order_by("user__last_name", "user__first_name", "user__email")
+        .order_by(french("user__last_name"), french("user__first_name"), "user__email")
     )
 
 
@@ -159,8 +160,9 @@ def commune_members(*, user: Viewer, commune: Any) -> list[dict[str, Any]]:
     if not staff:
         public = Q(status=MemberStatus.ACTIVE, pk__in=Member.objects.filter(communes=commune).values("pk"))
         members = members.filter(public | Q(pk__in=own_ids))
-    sites = Site.objects.filter(commune=commune).order_by("name")
-    members = members.prefetch_related(Prefetch("sites", queryset=sites, to_attr="commune_sites")).order_by("name")
+    sites = Site.objects.filter(commune=commune).order_by(french("name"), "pk")
+    members = members.prefetch_related(Prefetch("sites", queryset=sites, to_attr="commune_sites"))
+    members = members.order_by(french("name"), "pk")
     return [
         {
             "member": member,

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from mutualis.core.collation import french
 from mutualis.territory.models import Commune, Departement, Intercommunality
 
 
@@ -44,6 +45,7 @@ class IntercommunalityAdmin(_ReadOnlyAdmin):
     """EPCI and EPT."""
 
     list_display = ("name", "kind", "siren", "population")
+    ordering = (french("name"), "pk")
     list_filter = ("kind",)
     search_fields = ("name", "siren")
 
@@ -53,6 +55,7 @@ class CommuneAdmin(_ReadOnlyAdmin):
     """Communes."""
 
     list_display = ("name", "insee_code", "departement", "siren", "population", "epci", "ept")
+    ordering = (french("name"), "pk")
     list_filter = ("departement", "epci__kind")
     search_fields = ("name", "search_name", "insee_code", "siren")
     list_select_related = ("departement", "epci", "ept")

@@ -4,6 +4,7 @@ import django_filters
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from mutualis.core.collation import french
 from mutualis.territory import selectors
 from mutualis.territory.choices import IntercommunalityKind
 from mutualis.territory.models import Commune, Departement, Intercommunality
@@ -32,7 +33,7 @@ class CommuneFilterSet(django_filters.FilterSet):
     intercommunality = django_filters.ModelChoiceFilter(
         field_name="epci",
         to_field_name="siren",
-        queryset=Intercommunality.objects.all(),
+        queryset=Intercommunality.objects.order_by(french("name"), "pk"),
         label=_("EPCI / EPT"),
         help_text=_("EPCI ou EPT dont la commune est membre, par son SIREN."),
         empty_label=_("Tous les EPCI et EPT"),

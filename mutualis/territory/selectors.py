@@ -5,6 +5,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 
+from mutualis.core.collation import french
 from mutualis.territory.models import Commune, Departement, Intercommunality
 from mutualis.territory.search import normalize_name
 
@@ -38,7 +39,7 @@ def commune_filter(queryset: QuerySet[Commune], filters: Mapping[str, Any] | Non
 def commune_list(*, filters: Mapping[str, Any] | None = None) -> QuerySet[Commune]:
     """Communes matching the filters, by name, with département and intercommunalities, without contours."""
     queryset = Commune.objects.select_related("departement", "epci", "ept").defer("contour", "departement__contour")
-    return commune_filter(queryset, filters)
+    return commune_filter(queryset.order_by(french("name"), "pk"), filters)
 
 
 def commune_get(*, insee_code: str) -> Commune:
@@ -101,7 +102,7 @@ def _intercommunalities() -> QuerySet[Intercommunality]:
     # An intercommunality is either an EPCI or an EPT: one of the two counts is always zero.
     return Intercommunality.objects.annotate(
         commune_count=Count("epci_communes", distinct=True) + Count("ept_communes", distinct=True)
-    ).order_by("name")
+    ).order_by(french("name"), "pk")
 
 
 def intercommunality_list(*, filters: Mapping[str, Any] | None = None) -> QuerySet[Intercommunality]:

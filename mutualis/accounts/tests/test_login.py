@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from mutualis.accounts import services
 from mutualis.accounts.tests.factories import PASSWORD, StaffFactory, UserFactory
 from mutualis.core.models import AuditEntry
 from mutualis.core.testing import current_totp, login_as, totp_device_for
@@ -85,6 +86,36 @@ def test_staff_with_totp_needs_the_code_to_sign_in(client):
     assert response.status_code == 302
     assert client.session["_auth_user_id"] == str(staff.pk)
     assert client.get(reverse("core:audit_list")).status_code == 200
+
+
+def test_a_totp_code_used_twice_says_so(client):
+    """A code already used to sign in is refused the second time in its window with « déjà utilisé », not
+    « incorrect »; the session stays signed out."""
+    staff = StaffFactory()
+    device = totp_device_for(staff)
+    code = current_totp(device)
+    client.post(reverse("accounts:login"), {"email": staff.email, "password": PASSWORD})
+    assert client.post(reverse("accounts:login_verify"), {"token": code}).status_code == 302
+    client.post(reverse("accounts:logout"))
+
+    client.post(reverse("accounts:login"), {"email": staff.email, "password": PASSWORD})
+    response = client.post(reverse("accounts:login_verify"), {"token": code})
+    assert response.status_code == 400
+    assert "Ce code a déjà été utilisé : attendez le suivant." in response.content.decode()
+    assert "Code incorrect" not in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_totp_code_check_tells_a_reused_code_from_a_wrong_one():
+    """The service accepts a code once, then calls it reused; another code is wrong."""
+    device = totp_device_for(StaffFactory())
+    code = current_totp(device)
+    wrong = "123456" if code != "123456" else "654321"
+    assert services.totp_code_check(device=device, token=code) == services.TotpCheck.ACCEPTED
+    assert services.totp_code_check(device=device, token=code) == services.TotpCheck.REUSED
+    TOTPDevice.objects.filter(pk=device.pk).update(throttling_failure_count=0, throttling_failure_timestamp=None)
+    device.refresh_from_db()
+    assert services.totp_code_check(device=device, token=wrong) == services.TotpCheck.WRONG
 
 
 def test_totp_failures_count_towards_throttling(client, settings):

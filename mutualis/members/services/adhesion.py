@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from mutualis.core.validation import Errors
 from mutualis.members.models import AdhesionRequest, Member
+from mutualis.members.names import of_member
 from mutualis.members.services.members import member_create
 from mutualis.members.validators import compact_number
 from mutualis.territory.models import Commune
@@ -95,11 +96,12 @@ def _send_acknowledgment(adhesion: AdhesionRequest) -> None:
     context = {
         "adhesion": adhesion,
         "member": adhesion.member,
+        "of_member": of_member(adhesion.member.name),
         "competences": adhesion.competence_labels(),
         "site_root": settings.SITE_ROOT.rstrip("/"),
     }
     # One line: a name typed with a line break must not break the mail header.
-    subject = " ".join((_("Demande d'adhésion de %(name)s reçue") % {"name": adhesion.member.name}).split())
+    subject = " ".join((_("Demande d'adhésion %(of_member)s reçue") % {"of_member": context["of_member"]}).split())
     send_mail(
         subject=subject,
         message=render_to_string("members/emails/adhesion_acknowledgment.txt", context),

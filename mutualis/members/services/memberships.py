@@ -20,6 +20,7 @@ from mutualis.core.services import audit_record
 from mutualis.core.validation import Errors
 from mutualis.members.choices import OPEN_STATUSES, MemberRole
 from mutualis.members.models import Member, Membership
+from mutualis.members.names import with_article
 from mutualis.members.services._common import authenticated_or_none
 
 
@@ -94,13 +95,14 @@ def membership_invite(*, member: Member, email: str, role: str, acting_user: Use
     login_url = settings.SITE_ROOT.rstrip("/") + reverse("accounts:login")
     context = {
         "member": member,
+        "the_member": with_article(member.name),
         "role": membership.get_role_display(),
         "inviter": acting_user,
         "link": link,
         "login_url": login_url,
     }
     send_mail(
-        subject=_("Invitation à rejoindre %(member)s sur Mutualis") % {"member": member.name},
+        subject=_("Invitation à rejoindre %(member)s sur Mutualis") % {"member": context["the_member"]},
         message=render_to_string("members/emails/invitation.txt", context),
         from_email=None,
         recipient_list=[user.email],

@@ -13,6 +13,7 @@ from mutualis.accounts.tests.factories import UserFactory
 from mutualis.members.choices import Competence, EstablishmentType, MemberKind, MemberRole, MemberStatus, SiteKind
 from mutualis.members.models import CompetenceTransfer, Member, Membership, Site
 from mutualis.territory.models import Commune, Departement, Intercommunality
+from mutualis.territory.names import commune_of
 
 
 def make_siren(base: str) -> str:
@@ -102,7 +103,7 @@ def commune_member(insee_code: str, **kwargs: object) -> Member:
     """The commune itself as a member (its real SIREN), active unless told otherwise."""
     place = commune(insee_code)
     defaults = {
-        "name": f"Commune de {place.name}",
+        "name": commune_of(place.name),
         "kind": MemberKind.COMMUNE,
         "establishment_type": "",
         "siren": place.siren,

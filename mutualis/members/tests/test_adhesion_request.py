@@ -14,6 +14,7 @@ from mutualis.members.models import AdhesionRequest, Member, MemberStatusChange
 from mutualis.members.testing import assert_role_matrix
 from mutualis.members.tests import factories
 from mutualis.members.validators import UAI_LETTERS
+from mutualis.territory.models import Commune
 
 pytestmark = pytest.mark.django_db
 
@@ -115,12 +116,24 @@ def test_a_request_records_a_requested_member_notifies_administrators_and_acknow
 
     [acknowledgment] = mail.outbox
     assert acknowledgment.to == ["dgs@viroflay.example.fr"]
-    assert acknowledgment.subject == "Demande d'adhésion de Commune de Viroflay reçue"
+    assert acknowledgment.subject == "Demande d'adhésion de la Commune de Viroflay reçue"
+    assert "la demande d'adhésion de la Commune de Viroflay (SIREN 217806868)" in acknowledgment.body
     assert "Bonjour Claire Martin" in acknowledgment.body and "délibération" in acknowledgment.body
     assert "- Centrale d'achat" in acknowledgment.body and "- Vidéoprotection" in acknowledgment.body
 
     body = client.get(DONE_URL).content.decode()
     assert "Demande enregistrée" in body and "vous répondra après délibération" in body
+
+
+def test_the_acknowledgment_names_the_body_with_its_article(client, admin, territory):
+    """The acknowledgment reads « demande d'adhésion de la Commune d'Ablis », not « de Commune de Ablis »."""
+    commune = Commune.objects.get(insee_code="78003")
+    form = adhesion_form(name="Commune d'Ablis", siren=commune.siren, commune_codes="78003")
+    assert client.post(URL, form | {"departement": commune.departement.code}).status_code == 302
+
+    [acknowledgment] = mail.outbox
+    assert acknowledgment.subject == "Demande d'adhésion de la Commune d'Ablis reçue"
+    assert "la demande d'adhésion de la Commune d'Ablis (SIREN 217800036)" in acknowledgment.body
 
 
 def test_a_college_asks_with_its_uai():

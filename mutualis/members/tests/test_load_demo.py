@@ -6,8 +6,10 @@ from collections import Counter
 import pytest
 from django.core.management import call_command
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from stdnum.fr import siret as stdnum_siret
 
 from mutualis.accounts.models import User
+from mutualis.core.models import AuditEntry
 from mutualis.core.services import audit_verify
 from mutualis.members.choices import MemberStatus
 from mutualis.members.models import CompetenceTransfer, Member, Membership, Site
@@ -26,11 +28,18 @@ def counts():
 
 
 def test_load_demo_is_complete_and_idempotent():
-    """The demo has the two départements, about forty communes, EPCI/EPT, collèges and EHPAD, every status, sites
-    near their commune and accounts for every role; a second run changes no count."""
+    """The demo has the two départements, about forty communes (named with their article: « Commune d'Antony »),
+    EPCI/EPT, collèges and EHPAD with their SIRET, every status, sites near their commune and accounts for every
+    role; a second run changes no count."""
     out = io.StringIO()
     call_command("load_demo", stdout=out)
     first = counts()
+    # One run, one request id; each entry names the command that wrote it (load_demo calls the others).
+    request_ids = set(AuditEntry.objects.values_list("request_id", flat=True))
+    agents = set(AuditEntry.objects.values_list("user_agent", flat=True))
+    assert len(request_ids) == 1 and None not in request_ids
+    assert "manage.py load_demo" in agents
+    assert agents <= {"manage.py load_demo", "manage.py load_territory", "manage.py load_demo_contributions"}
     call_command("load_demo", stdout=io.StringIO())
     assert counts() == first
 
@@ -45,6 +54,12 @@ def test_load_demo_is_complete_and_idempotent():
         assert 2 <= member.sites.count() <= 4
         for site in member.sites.all():
             assert abs(site.latitude - site.commune.latitude) < 0.01
+    for name in ["Commune d'Antony", "Commune d'Issy-les-Moulineaux", "Commune du Chesnay-Rocquencourt"]:
+        assert Member.objects.filter(name=name).exists(), name
+    assert Member.objects.filter(name="Commune de La Celle-Saint-Cloud").exists()
+    # Every member, real or fictitious (SIREN 999…), has a valid SIRET of its SIREN (the Chorus Pro export needs it).
+    for siren, siret in Member.objects.values_list("siren", "siret"):
+        assert siret.startswith(siren) and stdnum_siret.is_valid(siret), (siren, siret)
     assert Member.objects.filter(establishment_type="college").exists()
     assert Member.objects.filter(establishment_type="ehpad").exists()
 
@@ -65,6 +80,14 @@ def test_load_demo_is_complete_and_idempotent():
     requested = Member.objects.filter(status=MemberStatus.REQUESTED)
     assert requested.exists() and all(member.adhesion_requests.exists() for member in requested)
     _assert_purchasing_demo()
+
+
+@pytest.mark.parametrize(("siren", "siret"), [("217806462", "21780646200016"), ("219200128", "21920012800011")])
+def test_demo_town_hall_sirets_are_the_first_valid_nic(siren, siret):
+    """A town hall's SIRET is its commune's SIREN and the first NIC 0001x that passes the Luhn check."""
+    from mutualis.members.management.commands.load_demo import _siret
+
+    assert _siret(siren) == siret and stdnum_siret.is_valid(siret)
 
 
 def _assert_purchasing_demo():

@@ -118,3 +118,26 @@ def test_commune_page_shows_the_members_panel(world, client):
     body = client.get("/territoire/communes/78646/").content.decode()
     assert "Adhérents et sites dans cette commune" in body and "Commune de Versailles" in body
     assert "Hôtel de ville de Versailles" not in body
+
+
+def test_sites_and_users_are_sorted_in_french_order(world):
+    """Sites are listed by member then name, and a member's users by name, accents and case ignored: « École
+    Jules-Ferry » among the E, « gymnase » before « Hôtel de ville », « Élise Émery » before « Eve Zola »."""
+    for name in ["Hôtel de ville", "École Jules-Ferry", "gymnase", "Ecole du Centre", "Zone technique"]:
+        factories.SiteFactory(member=world.member_a, name=name)
+    names = [site.name for site in selectors.site_list(user=world.staff, member=world.member_a)]
+    assert names == [
+        "Ecole du Centre",
+        "École Jules-Ferry",
+        "gymnase",
+        "Hôtel de ville",
+        "Hôtel de ville de Versailles",
+        "Zone technique",
+    ]
+    members = [site.member.name for site in selectors.site_list(user=world.staff)]
+    assert members.index("Commune de Boulogne-Billancourt") < members.index("Commune de Versailles")
+
+    factories.MembershipFactory(member=world.member_a, user__first_name="Eve", user__last_name="Zola")
+    factories.MembershipFactory(member=world.member_a, user__first_name="Élise", user__last_name="Émery")
+    users = [str(m.user) for m in selectors.membership_list(user=world.staff, member=world.member_a)]
+    assert users.index("Élise Émery") < users.index("Eve Zola")

@@ -12,6 +12,7 @@ from mutualis.members import services
 from mutualis.members.choices import MEMBER_TRANSITIONS, Competence, MemberKind, MemberRole, MemberStatus
 from mutualis.members.models import CompetenceTransfer, Member, MemberStatusChange
 from mutualis.members.tests import factories
+from mutualis.territory.names import commune_of
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +25,7 @@ def admin():
 def create_commune_member(admin, insee_code="78646", **overrides):
     commune = factories.commune(insee_code)
     data = {
-        "name": f"Commune de {commune.name}",
+        "name": commune_of(commune.name),
         "kind": MemberKind.COMMUNE,
         "siren": commune.siren,
         "siret": factories.make_siret(commune.siren),

@@ -41,7 +41,8 @@ def test_invitation_creates_the_account_and_mails_a_set_password_link(member, ma
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["nouvel.agent@versailles.fr"]
-    assert message.subject == "Invitation à rejoindre Commune de Versailles sur Mutualis"
+    assert message.subject == "Invitation à rejoindre la Commune de Versailles sur Mutualis"
+    assert "à rejoindre la Commune de Versailles sur Mutualis" in message.body
     assert "choisissez votre mot de passe" in message.body
     assert invitation.set_password_url.startswith("https://mutualis.example.fr/compte/activer/")
     assert invitation.set_password_url in message.body

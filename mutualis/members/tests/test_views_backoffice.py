@@ -113,6 +113,27 @@ def test_list_paginates_and_shows_an_empty_state(world, staff_client):
     assert "Aucun adhérent ne correspond" in body
 
 
+def test_list_and_export_sort_names_in_french_order(world, staff_client):
+    """Members are listed as a French reader expects: accents and case ignored (« Collège béhoust » before « Collège
+    Bullion », « Commune d'Élancourt » before « Commune d'Epône », not last), in the list and in its export."""
+    for name in ["Collège Bullion", "Collège béhoust", "Collège Zèbre", "Commune d'Élancourt", "Commune d'Epône"]:
+        factories.MemberFactory(name=name)
+    expected = [
+        "Collège béhoust",
+        "Collège Bullion",
+        "Collège Zèbre",
+        "Commune d'Élancourt",
+        "Commune d'Epône",
+        "Commune de Boulogne-Billancourt",
+        "Commune de Versailles",
+    ]
+    page = staff_client.get("/back-office/adherents/").context["page"]
+    assert [m.name for m in page.object_list if m.name in expected] == expected
+    content = staff_client.get("/back-office/adherents/export.csv").content.decode("utf-8-sig")
+    exported = [row[0] for row in csv.reader(io.StringIO(content), delimiter=";")][1:]
+    assert [name for name in exported if name in expected] == expected
+
+
 def test_export_is_the_filtered_list_as_csv(world, staff_client):
     """The CSV export holds the filtered list, with its current competences."""
     response = staff_client.get("/back-office/adherents/export.csv", {"departement": "78"})

@@ -1,12 +1,11 @@
 """The public adhésion form: a public body asks online to join the operator (no account needed)."""
 
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from mutualis.core.context import client_ip
-from mutualis.core.forms import apply_service_errors
+from mutualis.core.formviews import form_page
 from mutualis.members import services, throttling
 from mutualis.members.forms_adhesion import AdhesionRequestForm
 
@@ -26,15 +25,13 @@ def adhesion_request_view(request: HttpRequest) -> HttpResponse:
         # Same answer as a real request, so that the robot learns nothing; nothing is recorded or sent.
         throttling.adhesion_request_counted(ip=ip)
         return redirect("members:adhesion_request_done")
-    if form.is_valid():
-        try:
-            services.adhesion_request_submit(**form.service_kwargs())
-        except ValidationError as exc:
-            apply_service_errors(form, exc, FIELD_MAP)
-        else:
-            throttling.adhesion_request_counted(ip=ip)
-            return redirect("members:adhesion_request_done")
-    return render(request, "members/adhesion/request_form.html", {"form": form}, status=400)
+
+    def submit() -> HttpResponse:
+        services.adhesion_request_submit(**form.service_kwargs())
+        throttling.adhesion_request_counted(ip=ip)
+        return redirect("members:adhesion_request_done")
+
+    return form_page(request, form, template="members/adhesion/request_form.html", on_valid=submit, field_map=FIELD_MAP)
 
 
 def adhesion_request_done_view(request: HttpRequest) -> HttpResponse:

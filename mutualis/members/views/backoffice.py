@@ -3,15 +3,16 @@
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mutualis.core.collation import french_key
 from mutualis.core.exports import csv_response
-from mutualis.core.forms import apply_service_errors
+from mutualis.core.formviews import form_page, form_status, submit_form
 from mutualis.core.selectors import audit_entry_list
 from mutualis.members import selectors, services
 from mutualis.members.choices import TRANSITION_LABELS, MemberStatus
@@ -64,9 +65,12 @@ def member_export_view(request: HttpRequest) -> HttpResponse:
     )
     for member in members:
         current = sorted(
-            t.get_competence_display()
-            for t in member.competences.all()
-            if t.start_date <= today and (t.end_date is None or t.end_date >= today)
+            (
+                t.get_competence_display()
+                for t in member.competences.all()
+                if t.start_date <= today and (t.end_date is None or t.end_date >= today)
+            ),
+            key=french_key,
         )
         writer.writerow(
             [
@@ -90,20 +94,15 @@ def member_create_view(request: HttpRequest) -> HttpResponse:
     if not can_create_member(request.user):
         raise PermissionDenied
     form = MemberForm(request.POST if request.method == "POST" else None)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                member = services.member_create(acting_user=request.user, **form.service_kwargs())
-            except ValidationError as exc:
-                apply_service_errors(form, exc, MEMBER_FIELD_MAP)
-            else:
-                messages.success(
-                    request, _("Adhérent « %(name)s » enregistré : adhésion demandée.") % {"name": member.name}
-                )
-                return redirect("members:backoffice_member_detail", pk=member.pk)
-        status = 400
-    return render(request, "members/backoffice/member_form.html", {"form": form}, status=status)
+
+    def save() -> HttpResponse:
+        member = services.member_create(acting_user=request.user, **form.service_kwargs())
+        messages.success(request, _("Adhérent « %(name)s » enregistré : adhésion demandée.") % {"name": member.name})
+        return redirect("members:backoffice_member_detail", pk=member.pk)
+
+    return form_page(
+        request, form, template="members/backoffice/member_form.html", on_valid=save, field_map=MEMBER_FIELD_MAP
+    )
 
 
 @staff_required
@@ -112,18 +111,20 @@ def member_update_view(request: HttpRequest, pk: int) -> HttpResponse:
     member = selectors.member_get(user=request.user, pk=pk)
     require(get_abilities(request.user, member), "update")
     form = MemberForm(request.POST if request.method == "POST" else None, initial=MemberForm.initial_for(member))
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.member_update(member=member, acting_user=request.user, **form.service_kwargs())
-            except ValidationError as exc:
-                apply_service_errors(form, exc, MEMBER_FIELD_MAP)
-            else:
-                messages.success(request, _("Adhérent « %(name)s » modifié.") % {"name": member.name})
-                return redirect("members:backoffice_member_detail", pk=member.pk)
-        status = 400
-    return render(request, "members/backoffice/member_form.html", {"form": form, "member": member}, status=status)
+
+    def save() -> HttpResponse:
+        services.member_update(member=member, acting_user=request.user, **form.service_kwargs())
+        messages.success(request, _("Adhérent « %(name)s » modifié.") % {"name": member.name})
+        return redirect("members:backoffice_member_detail", pk=member.pk)
+
+    return form_page(
+        request,
+        form,
+        template="members/backoffice/member_form.html",
+        on_valid=save,
+        context={"member": member},
+        field_map=MEMBER_FIELD_MAP,
+    )
 
 
 def _transition_forms(user: Any, member: Member) -> list[dict[str, Any]]:
@@ -155,22 +156,17 @@ def member_transition_view(request: HttpRequest, pk: int, to_status: str) -> Htt
         raise Http404
     require(get_abilities(request.user, member), "transition")
     form = TransitionForm(request.POST if request.method == "POST" else None, to_status=to_status)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.member_transition(
-                    member=member, to_status=to_status, acting_user=request.user, **form.cleaned_data
-                )
-            except ValidationError as exc:
-                apply_service_errors(form, exc)
-            else:
-                messages.success(
-                    request,
-                    _("%(name)s : %(status)s.") % {"name": member.name, "status": member.get_status_display()},
-                )
-                return redirect("members:backoffice_member_detail", pk=member.pk)
-        status = 400
+
+    def save() -> HttpResponse:
+        services.member_transition(member=member, to_status=to_status, acting_user=request.user, **form.cleaned_data)
+        messages.success(
+            request, _("%(name)s : %(status)s.") % {"name": member.name, "status": member.get_status_display()}
+        )
+        return redirect("members:backoffice_member_detail", pk=member.pk)
+
+    if response := submit_form(request, form, save):
+        return response
+    status = form_status(request, form)
     error = ""
     if request.method != "POST" and to_status not in allowed_transitions(request.user, member):
         error, status = _("Cette étape n'est pas possible depuis le statut actuel."), 400
@@ -190,22 +186,15 @@ def competence_add_view(request: HttpRequest, pk: int) -> HttpResponse:
     member = selectors.member_get(user=request.user, pk=pk)
     require(get_abilities(request.user, member), "manage_competences")
     form = CompetenceForm(request.POST if request.method == "POST" else None)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                transfer = services.competence_transfer_add(
-                    member=member, acting_user=request.user, **form.cleaned_data
-                )
-            except ValidationError as exc:
-                apply_service_errors(form, exc)
-            else:
-                messages.success(
-                    request, _("Compétence « %(name)s » ajoutée.") % {"name": transfer.get_competence_display()}
-                )
-                return redirect("members:backoffice_member_detail", pk=member.pk)
-        status = 400
-    return render(request, "members/backoffice/competence_form.html", {"form": form, "member": member}, status=status)
+
+    def save() -> HttpResponse:
+        transfer = services.competence_transfer_add(member=member, acting_user=request.user, **form.cleaned_data)
+        messages.success(request, _("Compétence « %(name)s » ajoutée.") % {"name": transfer.get_competence_display()})
+        return redirect("members:backoffice_member_detail", pk=member.pk)
+
+    return form_page(
+        request, form, template="members/backoffice/competence_form.html", on_valid=save, context={"member": member}
+    )
 
 
 @staff_required
@@ -216,18 +205,16 @@ def competence_end_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = CompetenceEndForm(
         request.POST if request.method == "POST" else None, initial={"end_date": timezone.localdate()}
     )
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.competence_transfer_end(transfer=transfer, acting_user=request.user, **form.cleaned_data)
-            except ValidationError as exc:
-                apply_service_errors(form, exc)
-            else:
-                messages.success(
-                    request, _("Compétence « %(name)s » terminée.") % {"name": transfer.get_competence_display()}
-                )
-                return redirect("members:backoffice_member_detail", pk=transfer.member_id)
-        status = 400
-    context = {"form": form, "transfer": transfer, "member": transfer.member}
-    return render(request, "members/backoffice/competence_end.html", context, status=status)
+
+    def save() -> HttpResponse:
+        services.competence_transfer_end(transfer=transfer, acting_user=request.user, **form.cleaned_data)
+        messages.success(request, _("Compétence « %(name)s » terminée.") % {"name": transfer.get_competence_display()})
+        return redirect("members:backoffice_member_detail", pk=transfer.member_id)
+
+    return form_page(
+        request,
+        form,
+        template="members/backoffice/competence_end.html",
+        on_valid=save,
+        context={"transfer": transfer, "member": transfer.member},
+    )

@@ -2,12 +2,11 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from mutualis.core.forms import apply_service_errors
+from mutualis.core.formviews import form_page
 from mutualis.members import selectors, services
 from mutualis.members.forms import ConfirmForm, SiteForm
 from mutualis.members.permissions import get_abilities
@@ -21,18 +20,13 @@ def site_create_view(request: HttpRequest, member_id: int) -> HttpResponse:
     member = selectors.member_get(user=request.user, pk=member_id)
     require(get_abilities(request.user, member), "create_site")
     form = SiteForm(request.POST if request.method == "POST" else None, member=member)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                site = services.site_create(member=member, acting_user=request.user, **form.cleaned_data)
-            except ValidationError as exc:
-                apply_service_errors(form, exc)
-            else:
-                messages.success(request, _("Site « %(name)s » ajouté.") % {"name": site.name})
-                return redirect(member_home_url(request.user, member))
-        status = 400
-    return render(request, "members/site_form.html", {"form": form, "member": member}, status=status)
+
+    def save() -> HttpResponse:
+        site = services.site_create(member=member, acting_user=request.user, **form.cleaned_data)
+        messages.success(request, _("Site « %(name)s » ajouté.") % {"name": site.name})
+        return redirect(member_home_url(request.user, member))
+
+    return form_page(request, form, template="members/site_form.html", on_valid=save, context={"member": member})
 
 
 @login_required
@@ -42,19 +36,19 @@ def site_update_view(request: HttpRequest, pk: int) -> HttpResponse:
     require(get_abilities(request.user, site), "update")
     initial = {f: getattr(site, f) for f in SITE_FIELDS}
     form = SiteForm(request.POST if request.method == "POST" else None, member=site.member, initial=initial)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.site_update(site=site, acting_user=request.user, **form.cleaned_data)
-            except ValidationError as exc:
-                apply_service_errors(form, exc)
-            else:
-                messages.success(request, _("Site « %(name)s » modifié.") % {"name": site.name})
-                return redirect(member_home_url(request.user, site.member))
-        status = 400
-    context = {"form": form, "member": site.member, "site": site}
-    return render(request, "members/site_form.html", context, status=status)
+
+    def save() -> HttpResponse:
+        services.site_update(site=site, acting_user=request.user, **form.cleaned_data)
+        messages.success(request, _("Site « %(name)s » modifié.") % {"name": site.name})
+        return redirect(member_home_url(request.user, site.member))
+
+    return form_page(
+        request,
+        form,
+        template="members/site_form.html",
+        on_valid=save,
+        context={"member": site.member, "site": site},
+    )
 
 
 @login_required

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from mutualis.core.collation import french
 from mutualis.core.permissions import is_operator_staff
 from mutualis.members import offers, selectors
 from mutualis.members.choices import MemberRole
@@ -26,7 +27,7 @@ def member_context(request: HttpRequest, member: Member) -> dict[str, Any]:
         "role": role,
         "role_label": MemberRole(role).label if role else "",
         "role_choices": MemberRole.choices,
-        "communes": member.communes.order_by("name"),
+        "communes": member.communes.order_by(french("name"), "pk"),
         "competences": selectors.competence_list(user=user, member=member),
         "sites": [(site, get_abilities(user, site)) for site in sites],
         "memberships": [(membership, get_abilities(user, membership)) for membership in memberships],

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from mutualis.core import panels
+from mutualis.core.collation import french_key
 
 pytestmark = pytest.mark.django_db
 
@@ -180,3 +181,24 @@ def test_intercommunality_page(client, territory):
 def test_territory_link_in_the_navigation(client, territory):
     """The site navigation links to the territory."""
     assert f'href="{LIST_URL}"' in client.get("/").text
+
+
+def test_commune_list_sorts_names_in_french_order(client, territory):
+    """The communes are listed accents and case ignored: Béhoust between Bazoches and Bennecourt (not after
+    Bullion), Élancourt between Ecquevilly and Émancé (not after Z)."""
+    names = [c.name for c in client.get(LIST_URL, {"departement": "78"}).context["page"].paginator.object_list]
+
+    assert names == sorted(names, key=french_key)
+    assert names.index("Bazoches-sur-Guyonne") < names.index("Béhoust") < names.index("Bennecourt")
+    assert names.index("Béhoust") < names.index("Bullion")
+    assert names.index("Ecquevilly") < names.index("Élancourt") < names.index("Émancé") < names.index("Évecquemont")
+    assert names.index("Évecquemont") < names.index("Flexanville")
+
+
+def test_communes_folder_leads_to_the_list(client, territory):
+    """/territoire/communes/, the folder of the commune pages, leads to the commune list (filters kept), not 404."""
+    response = client.get("/territoire/communes/", {"departement": "92"})
+
+    assert response.status_code == 302 and response["Location"] == f"{LIST_URL}?departement=92"
+    followed = client.get(response["Location"])
+    assert followed.status_code == 200 and followed.context["page"].paginator.count == 36

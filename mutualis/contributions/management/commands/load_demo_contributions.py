@@ -1,11 +1,11 @@
 from decimal import Decimal
 
-from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
 from mutualis.contributions import services
 from mutualis.contributions.models import ContributionRate
+from mutualis.core.management.base import AuditedCommand
 from mutualis.members.choices import Competence
 
 # Demo rate table (€ per inhabitant, floor €): plausible orders of magnitude for a syndicat mixte.
@@ -21,7 +21,7 @@ DEMO_RATES: dict[str, tuple[Decimal, Decimal]] = {
 PREVIOUS_YEAR_FACTOR = Decimal("0.96")
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = "Charge les taux de cotisation de démonstration (année en cours et précédente) et émet les appels de l'année précédente."
 
     @transaction.atomic

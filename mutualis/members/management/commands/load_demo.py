@@ -1,8 +1,10 @@
 """`manage.py load_demo`: the demo members, sites and accounts, through the services; idempotent.
 
 Real public bodies keep their real SIREN (the two départements, 40 communes, the EPCI/EPT, from the territory
-data). The collèges and EHPAD are FICTITIOUS: invented names, with SIRENs that merely pass the Luhn check
-(prefix 999, never allotted by INSEE to a public body) and UAI codes with a valid key.
+data). Their SIRET (the SIREN and the NIC of the town hall or seat) is PLAUSIBLE, NOT REAL: the real NICs are not in
+our data, so each gets the first NIC « 0001x » that makes a valid SIRET (Luhn), as INSEE numbers a body's first
+establishment. The collèges and EHPAD are FICTITIOUS: invented names, with SIRENs that merely pass the Luhn check
+(prefix 999, never allotted by INSEE to a public body), SIRETs made the same way and UAI codes with a valid key.
 
 Every demo account has an e-mail @demo.mutualis.fr and the password "demo-mutualis-2026"; staff accounts carry
 the published demo TOTP secret (`manage.py totp_code <email>` prints the current code).
@@ -13,15 +15,16 @@ from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.core.management import call_command, get_commands
-from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from stdnum import luhn
+from stdnum.fr import siret as stdnum_siret
 
 from mutualis.accounts.management.commands.demo_logins import DEMO_PASSWORD
 from mutualis.accounts.models import User
 from mutualis.accounts.services import DEMO_EMAIL_DOMAIN, totp_device_set_demo, user_create
+from mutualis.core.management.base import AuditedCommand
 from mutualis.core.services import notification_emails_suppressed
 from mutualis.members import services
 from mutualis.members.choices import Competence as C
@@ -29,6 +32,7 @@ from mutualis.members.choices import MemberKind, MemberRole, MemberStatus, SiteK
 from mutualis.members.models import AdhesionRequest, Member, Membership
 from mutualis.members.validators import UAI_LETTERS
 from mutualis.territory.models import Commune, Departement, Intercommunality
+from mutualis.territory.names import commune_of
 
 # Other apps' demo commands, run after this one when they exist.
 DEMO_STEPS = ["load_demo_contributions", "load_demo_purchasing"]
@@ -142,7 +146,9 @@ def _siren(base: str) -> str:
 
 
 def _siret(siren: str) -> str:
-    return siren + "0001" + luhn.calc_check_digit(siren + "0001")
+    """A plausible SIRET of the body's head office: the first NIC 00010…00019 that passes the Luhn check (INSEE
+    gives the first establishment the number 0001 and a key digit)."""
+    return next(siren + nic for nic in (f"0001{key}" for key in range(10)) if stdnum_siret.is_valid(siren + nic))
 
 
 def _uai(number: str) -> str:
@@ -155,7 +161,7 @@ def _offset(index: int) -> tuple[float, float]:
     return steps[index % len(steps)]
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = "Charge les données de démonstration (adhérents, sites, comptes) ; idempotent."
 
     def handle(self, *args: object, **options: object) -> None:
@@ -180,7 +186,13 @@ class Command(BaseCommand):
         created = 0
         for code, (name, status, competences) in DEPARTEMENTS.items():
             dep = Departement.objects.get(code=code)
-            identity = {"name": name, "kind": MemberKind.DEPARTEMENT, "siren": dep.siren, "departement": dep}
+            identity = {
+                "name": name,
+                "kind": MemberKind.DEPARTEMENT,
+                "siren": dep.siren,
+                "siret": _siret(dep.siren),
+                "departement": dep,
+            }
             created += self._member(identity, status, competences, self._departement_sites(dep))
         return created
 
@@ -194,6 +206,7 @@ class Command(BaseCommand):
                 "name": epci.name,
                 "kind": MemberKind.INTERCOMMUNALITY,
                 "siren": siren,
+                "siret": _siret(siren),
                 "departement": dep,
                 "intercommunality": epci,
             }
@@ -210,9 +223,10 @@ class Command(BaseCommand):
             commune = Commune.objects.get(insee_code=insee_code)
             count = 2 + int(insee_code) % 3
             identity = {
-                "name": f"Commune de {commune.name}",
+                "name": commune_of(commune.name),
                 "kind": MemberKind.COMMUNE,
                 "siren": commune.siren,
+                "siret": _siret(commune.siren),
                 "departement": commune.departement,
                 "communes": [commune],
             }

@@ -1,11 +1,10 @@
 """`manage.py load_territory`: load or refresh the shipped territory (idempotent)."""
 
-from django.core.management.base import BaseCommand
-
+from mutualis.core.management.base import AuditedCommand
 from mutualis.territory.services import territory_load
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = "Charge (ou met à jour) les départements, EPCI/EPT et communes depuis data/territory/ ; idempotent."
 
     def add_arguments(self, parser):
