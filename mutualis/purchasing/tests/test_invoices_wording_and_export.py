@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 
-from mutualis.assets.tests.builders import certified_order
+from mutualis.purchasing.tests.builders import certified_order
 from mutualis.core.testing import login_as
 from mutualis.purchasing.services.invoices import invoice_register, invoice_resume, invoice_suspend
 

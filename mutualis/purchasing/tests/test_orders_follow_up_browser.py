@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from mutualis.accounts.tests.factories import PASSWORD, StaffFactory
-from mutualis.assets.tests.builders import sent_order
+from mutualis.purchasing.tests.builders import sent_order
 from mutualis.core.testing import totp_device_for
 from mutualis.core.testing_browser import axe_check, click_and_wait, login
 from mutualis.members.testing import build_world

@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from mutualis.assets.tests.builders import sent_order
+from mutualis.purchasing.tests.builders import sent_order
 from mutualis.core.testing import login_as
 from mutualis.members.testing import rows
 from mutualis.purchasing.choices import AgreementStatus
