@@ -93,6 +93,8 @@ INLINE_CODE = [
     re.compile(r"<[a-z][^>]*\sstyle\s*=", re.I),
     re.compile(r"javascript:", re.I),
 ]
+
+
 def test_no_template_needs_inline_code():
     """No template has inline script, handler or style: pages put data in json_script blocks, behaviour in static
     scripts and looks in stylesheets."""

@@ -7,9 +7,9 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 
-from mutualis.purchasing.tests.builders import certified_order
 from mutualis.core.testing import login_as
 from mutualis.purchasing.services.invoices import invoice_register, invoice_resume, invoice_suspend
+from mutualis.purchasing.tests.builders import certified_order
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date.today()

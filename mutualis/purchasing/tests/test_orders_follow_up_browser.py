@@ -9,13 +9,13 @@ import pytest
 from playwright.sync_api import expect
 
 from mutualis.accounts.tests.factories import PASSWORD, StaffFactory
-from mutualis.purchasing.tests.builders import sent_order
 from mutualis.core.testing import totp_device_for
 from mutualis.core.testing_browser import axe_check, click_and_wait, login
 from mutualis.members.testing import build_world
 from mutualis.purchasing.choices import OrderStatus
 from mutualis.purchasing.models import Order
 from mutualis.purchasing.services import consolidation as consolidation_services
+from mutualis.purchasing.tests.builders import sent_order
 from mutualis.purchasing.tests.factories import CatalogueItemFactory, MemberPurchasingSettingsFactory, order_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

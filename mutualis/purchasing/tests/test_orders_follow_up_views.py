@@ -10,11 +10,11 @@ from django.test import Client
 from django.urls import reverse
 
 from mutualis.accounts.tests.factories import StaffFactory
-from mutualis.purchasing.tests.builders import deliver_all, sent_order
 from mutualis.core.testing import login_as
 from mutualis.purchasing.models import ConsolidatedOrder, Order
 from mutualis.purchasing.services.deliveries import service_certify
 from mutualis.purchasing.services.invoices import invoice_register
+from mutualis.purchasing.tests.builders import deliver_all, sent_order
 from mutualis.purchasing.tests.factories import CatalogueItemFactory, MemberPurchasingSettingsFactory, order_for
 
 pytestmark = pytest.mark.django_db

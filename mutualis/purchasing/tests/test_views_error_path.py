@@ -8,12 +8,12 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from mutualis.purchasing.tests.builders import sent_order
 from mutualis.core.testing import login_as
 from mutualis.members.testing import rows
 from mutualis.purchasing.choices import AgreementStatus
 from mutualis.purchasing.models import CatalogueItem, FrameworkAgreement
 from mutualis.purchasing.services.deliveries import delivery_record
+from mutualis.purchasing.tests.builders import sent_order
 from mutualis.purchasing.tests.factories import FrameworkAgreementFactory, LotFactory
 
 pytestmark = pytest.mark.django_db
