@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from mutualis.core.exports import csv_response
 from mutualis.core.forms import apply_service_errors
-from mutualis.purchasing.forms_invoices import (
+from mutualis.purchasing.forms.invoices import (
     InvoiceFilterForm,
     InvoiceForm,
     InvoicePayForm,

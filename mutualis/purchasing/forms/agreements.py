@@ -6,11 +6,11 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from mutualis.core.forms import DATE_WIDGET
 from mutualis.members.choices import MemberKind
 from mutualis.purchasing.choices import AgreementStatus, ItemCategory, Procedure
 from mutualis.purchasing.models import CatalogueItem, FrameworkAgreement, Lot, Supplier
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MONEY = {"max_digits": 14, "decimal_places": 2}
 UNIT_PRICE = {"max_digits": 14, "decimal_places": 4}
 
