@@ -6,6 +6,7 @@ from one that does not exist: both simply find nothing.
 """
 
 import datetime
+from collections.abc import Callable
 from typing import Any
 
 import django_filters
@@ -59,12 +60,13 @@ class AmountFilter(django_filters.NumberFilter):
     field_class = AmountField
 
 
-def _search(queryset: QuerySet, value: str, *fields: str) -> QuerySet:
-    """Rows where one of `fields` contains the text (accents and case as the database compares them)."""
+def _search(queryset: QuerySet, value: str, *fields: str, also: Callable[[str], Q] | None = None) -> QuerySet:
+    """Rows where one of `fields` contains the text (case as the database compares it), or that `also(text)`
+    matches; all rows for an empty text."""
     text = (value or "").strip()
     if not text:
         return queryset
-    condition = Q()
+    condition = also(text) if also else Q()
     for name in fields:
         condition |= Q(**{f"{name}__icontains": text})
     return queryset.filter(condition)
@@ -115,16 +117,10 @@ class ConsolidatedOrderFilter(django_filters.FilterSet):
         fields = ["q"]
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        text = (value or "").strip()
-        if not text:
-            return queryset
-        holding = Order.objects.filter(number__icontains=text).values("consolidation_id")
-        return queryset.filter(
-            Q(number__icontains=text)
-            | Q(supplier__name__icontains=text)
-            | Q(lot__agreement__reference__icontains=text)
-            | Q(pk__in=holding)
-        )
+        def holding(text: str) -> Q:
+            return Q(pk__in=Order.objects.filter(number__icontains=text).values("consolidation_id"))
+
+        return _search(queryset, value, "number", "supplier__name", "lot__agreement__reference", also=holding)
 
 
 class SupplierFilter(django_filters.FilterSet):
@@ -137,10 +133,7 @@ class SupplierFilter(django_filters.FilterSet):
         fields = ["q"]
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        text = (value or "").strip()
-        if not text:
-            return queryset
-        return queryset.filter(Q(name__icontains=text) | Q(siret__icontains=text.replace(" ", "")))
+        return _search(queryset, value, "name", also=lambda text: Q(siret__icontains=text.replace(" ", "")))
 
 
 class AgreementFilter(django_filters.FilterSet):

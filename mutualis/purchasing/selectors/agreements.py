@@ -8,43 +8,29 @@ their lots and active items. Anything else answers 404.
 import datetime
 from typing import Any
 
-from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from mutualis.accounts.types import Viewer, signed_in
+from mutualis.accounts.types import Viewer
 from mutualis.core.collation import french
 from mutualis.core.permissions import is_operator_staff
 from mutualis.core.validation import parse_id
-from mutualis.members.choices import Competence, MemberStatus
-from mutualis.members.models import CompetenceTransfer, Member
 from mutualis.purchasing.choices import AgreementStatus
 from mutualis.purchasing.filters import AgreementFilter, ItemFilter, LotFilter, SupplierFilter, apply_filters
 from mutualis.purchasing.models import (
     Amendment,
     CatalogueItem,
     FrameworkAgreement,
-    ItemPrice,
     Lot,
     LotHolder,
     Supplier,
 )
+from mutualis.purchasing.selectors.catalogue import current_price_subquery, ordering_members
 
 
 def _pk(value: Any) -> bool:
     return parse_id(value) is not None
-
-
-def purchasing_members(*, user: Viewer, day: datetime.date | None = None) -> QuerySet[Member]:
-    """The user's active members that hold the central purchasing competence on `day` (today by default)."""
-    account = signed_in(user)
-    if account is None:
-        return Member.objects.none()
-    day = day or timezone.localdate()
-    holding = CompetenceTransfer.objects.filter(competence=Competence.CENTRAL_PURCHASING).active_on(day)
-    return Member.objects.filter(
-        memberships__user=account, status=MemberStatus.ACTIVE, pk__in=holding.values("member_id")
-    ).distinct()
 
 
 def agreement_open_to(agreement: FrameworkAgreement, member_kinds: set[str]) -> bool:
@@ -57,7 +43,7 @@ def _visible_agreements(user: Viewer) -> QuerySet[FrameworkAgreement]:
         return FrameworkAgreement.objects.none()
     if is_operator_staff(user):
         return FrameworkAgreement.objects.all()
-    kinds = set(purchasing_members(user=user).values_list("kind", flat=True))
+    kinds = set(ordering_members(user=user).values_list("kind", flat=True))
     if not kinds:
         return FrameworkAgreement.objects.none()
     # The kinds restriction is a JSON list: filtered in Python, which is portable (SQLite has no JSON contains)
@@ -111,9 +97,7 @@ def lot_get(*, user: Viewer, pk: Any) -> Lot:
 
 def with_current_price(qs: QuerySet[CatalogueItem], day: datetime.date | None = None) -> QuerySet[CatalogueItem]:
     """Annotate `current_price_ht`: the unit price HT in force on `day` (one subquery, whatever the row count)."""
-    day = day or timezone.localdate()
-    latest = ItemPrice.objects.filter(item=OuterRef("pk"), effective_from__lte=day).order_by("-effective_from")
-    return qs.annotate(current_price_ht=Subquery(latest.values("unit_price_ht")[:1]))
+    return qs.annotate(current_price_ht=current_price_subquery(day or timezone.localdate()))
 
 
 def item_list(*, user: Viewer, filters: dict[str, Any] | None = None) -> QuerySet[CatalogueItem]:

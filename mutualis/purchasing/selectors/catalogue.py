@@ -6,6 +6,7 @@ checked in Python (JSON `contains` is not portable to SQLite); items are then fi
 """
 
 import datetime
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import DecimalField, ExpressionWrapper, F, OuterRef, Q, QuerySet, Subquery
@@ -41,7 +42,9 @@ def agreement_open_for(agreement: FrameworkAgreement, member: Member, day: datet
     return agreement_end_date(agreement) >= day
 
 
-def ordering_members(*, user: Viewer, day: datetime.date | None = None, roles: Any = None) -> QuerySet[Member]:
+def ordering_members(
+    *, user: Viewer, day: datetime.date | None = None, roles: Iterable[str] | None = None
+) -> QuerySet[Member]:
     """The user's active members holding the central purchasing competence on `day` (with one of `roles`)."""
     account = signed_in(user)
     if account is None:
@@ -58,7 +61,7 @@ def ordering_members(*, user: Viewer, day: datetime.date | None = None, roles: A
     ).order_by(french("name"), "pk")
 
 
-def open_agreement_ids(*, members: Any, day: datetime.date, staff: bool = False) -> list[int]:
+def open_agreement_ids(*, members: Iterable[Member], day: datetime.date, staff: bool = False) -> list[int]:
     """Ids of the active agreements in force on `day` open to at least one of `members` (every one for staff)."""
     agreements = FrameworkAgreement.objects.filter(status=AgreementStatus.ACTIVE, start_date__lte=day)
     members = list(members)

@@ -16,7 +16,7 @@ from mutualis.core.validation import parse_id
 from mutualis.purchasing import rules
 from mutualis.purchasing.choices import InvoiceStatus
 from mutualis.purchasing.filters import InvoiceFilter, apply_filters
-from mutualis.purchasing.models import Invoice, InvoiceSuspension
+from mutualis.purchasing.models import Invoice, InvoiceSuspension, Order
 
 
 @dataclass
@@ -149,6 +149,6 @@ def invoice_get(*, user: Viewer, pk: Any) -> Invoice:
     return invoice
 
 
-def order_invoices(*, order: Any) -> QuerySet[Invoice]:
+def order_invoices(*, order: Order) -> QuerySet[Invoice]:
     """The invoices of an order (the caller already holds the order through a scoped selector)."""
     return Invoice.objects.filter(order=order).select_related("supplier").order_by("received_on", "pk")

@@ -17,7 +17,15 @@ from mutualis.core.validation import parse_id
 from mutualis.members.models import Member, Membership
 from mutualis.purchasing.choices import OrderStatus
 from mutualis.purchasing.filters import ConsolidatedOrderFilter, OrderFilter, apply_filters
-from mutualis.purchasing.models import ConsolidatedOrder, MemberPurchasingSettings, Order, OrderLine, OrderTransition
+from mutualis.purchasing.models import (
+    ConsolidatedOrder,
+    Lot,
+    MemberPurchasingSettings,
+    Order,
+    OrderLine,
+    OrderTransition,
+    Supplier,
+)
 
 # Annotations `with_abilities_data` sets; `permissions` reads them only on rows read for the same viewer.
 VIEWER_ID, VIEWER_ROLE, APPROVAL_THRESHOLD = "viewer_id", "viewer_role", "approval_threshold"
@@ -138,7 +146,7 @@ def consolidation_groups(*, user: Viewer) -> list[dict[str, Any]]:
     return [{**row, "savings": max((row["list_total_ht"] or 0) - (row["total_ht"] or 0), 0)} for row in rows]
 
 
-def consolidation_candidates(*, user: Viewer, lot: Any, supplier: Any) -> QuerySet[Order]:
+def consolidation_candidates(*, user: Viewer, lot: Lot, supplier: Supplier) -> QuerySet[Order]:
     """The validated orders of a lot and supplier not consolidated yet: what a consolidation would send (operator
     staff only), oldest validation first."""
     if not is_operator_staff(user):
