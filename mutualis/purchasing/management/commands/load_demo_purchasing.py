@@ -21,6 +21,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from mutualis.accounts.management.commands.demo_logins import DEMO_PASSWORD
 from mutualis.accounts.models import User
 from mutualis.accounts.services import DEMO_EMAIL_DOMAIN, user_create
 from mutualis.members.choices import Competence, MemberRole, MemberStatus
@@ -127,8 +128,6 @@ class Command(BaseCommand):
         user = User.objects.filter(email=email).first()
         if user is None:
             user = user_create(email=email, first_name="Service", last_name=f"achats — {member.name}")
-            from mutualis.accounts.management.commands.demo_logins import DEMO_PASSWORD
-
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
         if not Membership.objects.filter(member=member, user=user).exists():
