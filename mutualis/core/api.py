@@ -1,10 +1,12 @@
 """API building blocks shared by every app's api/ package."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Model, QuerySet
 from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.pagination import PageNumberPagination
@@ -41,6 +43,27 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Any:
     elif isinstance(exc, DjangoPermissionDenied) and str(exc):
         exc = PermissionDenied(str(exc))  # DRF's own handler would drop the service's French reason
     return drf_exception_handler(exc, context)
+
+
+class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
+    """A related object by id, among those the requesting user may see: `scope(user)` (by default
+    `model.objects.visible_to(user)`, core.scoping). Another member's id then answers exactly as an id that does not
+    exist (« Clé primaire « 7 » non valide - l'objet n'existe pas. »): a client learns nothing of other members'
+    rows from the API's error messages.
+
+        order = ScopedPrimaryKeyRelatedField(Order)
+        lot = ScopedPrimaryKeyRelatedField(Lot, scope=lambda user: lot_list(user=user))
+    """
+
+    def __init__(self, model: type[Model], scope: Callable[[Any], QuerySet] | None = None, **kwargs: Any) -> None:
+        self.scope = scope or (lambda user: model._default_manager.visible_to(user))  # type: ignore[attr-defined]
+        # Never used to look an object up (get_queryset is): it tells the schema what the id points to.
+        kwargs.setdefault("queryset", model._default_manager.none())
+        super().__init__(**kwargs)
+
+    def get_queryset(self) -> QuerySet:
+        request = self.context.get("request")
+        return self.scope(getattr(request, "user", None))
 
 
 class Router(SimpleRouter):

@@ -22,6 +22,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from mutualis.core.collation import french
 from mutualis.core.money import euros
 from mutualis.purchasing.models import ConsolidatedOrder
 from mutualis.purchasing.selectors.orders import consolidated_items, consolidated_totals
@@ -132,7 +133,7 @@ def consolidated_order_pdf(*, consolidation: ConsolidatedOrder) -> bytes:
 
     story.append(Paragraph(_text(_("Bons de commande regroupés")), styles["h2"]))
     rows = [[_("Bon de commande"), _("Adhérent"), _("Site de livraison"), _("EJ"), _("Total HT")]]
-    for order in consolidation.orders.select_related("member", "site").order_by("member__name", "number"):
+    for order in consolidation.orders.select_related("member", "site").order_by(french("member__name"), "number"):
         site = f"{order.site.name}, {order.site.address}" if order.site else "—"
         rows.append([order.number, order.member.name, site, order.ej_number or "—", euros(order.total_ht)])
     story += [Spacer(1, 2 * mm), _table(rows, [30 * mm, 42 * mm, 56 * mm, 20 * mm, 26 * mm], {4}, styles)]

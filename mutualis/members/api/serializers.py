@@ -1,4 +1,8 @@
-"""Serializers of the members API. They check the shape of the input; the services hold the rules."""
+"""Serializers of the members API. They check the shape of the input; the services hold the rules.
+
+A member a client writes is looked up among the members the caller may see (`ScopedPrimaryKeyRelatedField`):
+another member's id answers exactly as an id that does not exist. Territory fields are public reference data.
+"""
 
 from typing import Any
 
@@ -7,7 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from mutualis.members import selectors
+from mutualis.core.api import ScopedPrimaryKeyRelatedField
+from mutualis.members import selectors, services
 from mutualis.members.choices import Competence, MemberStatus
 from mutualis.members.models import CompetenceTransfer, Member, Site
 from mutualis.territory.models import Commune, Departement, Intercommunality
@@ -97,7 +102,7 @@ class MemberSerializer(serializers.ModelSerializer):
         ]
         # Uniqueness and every other rule are the services' (with their French messages).
         validators: list = []
-        extra_kwargs = {"uai": {"validators": []}}
+        extra_kwargs: dict[str, Any] = {"uai": {"validators": []}}
 
     @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=Competence.choices)))
     def get_current_competences(self, obj: Member) -> list[str]:
@@ -111,14 +116,10 @@ class MemberSerializer(serializers.ModelSerializer):
         )
 
     def create(self, validated_data: dict[str, Any]) -> Member:
-        from mutualis.members import services
-
         request = self.context["request"]
         return services.member_create(acting_user=request.user, **validated_data)
 
     def update(self, instance: Member, validated_data: dict[str, Any]) -> Member:
-        from mutualis.members import services
-
         request = self.context["request"]
         return services.member_update(member=instance, acting_user=request.user, **validated_data)
 
@@ -138,7 +139,7 @@ class MemberTransitionSerializer(serializers.Serializer):
 class SiteSerializer(serializers.ModelSerializer):
     """A member's place; `member` is one of the members the caller may see."""
 
-    member = serializers.PrimaryKeyRelatedField(queryset=Member.objects.none())
+    member = ScopedPrimaryKeyRelatedField(Member, scope=lambda user: selectors.member_list(user=user))
     commune = serializers.SlugRelatedField(
         slug_field="insee_code", queryset=Commune.objects.all(), help_text=_("Code INSEE de la commune.")
     )
@@ -161,26 +162,16 @@ class SiteSerializer(serializers.ModelSerializer):
         read_only_fields = ["is_active", "created_at", "updated_at"]
         validators: list = []
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        if request is not None and "member" in self.fields:
-            self.fields["member"].queryset = selectors.member_list(user=request.user)
-
     def validate_member(self, member: Member) -> Member:
         if self.instance is not None and member.pk != self.instance.member_id:
             raise serializers.ValidationError(_("Un site ne change pas d'adhérent."))
         return member
 
     def create(self, validated_data: dict[str, Any]) -> Site:
-        from mutualis.members import services
-
         request = self.context["request"]
         return services.site_create(acting_user=request.user, **validated_data)
 
     def update(self, instance: Site, validated_data: dict[str, Any]) -> Site:
-        from mutualis.members import services
-
         request = self.context["request"]
         validated_data.pop("member", None)
         return services.site_update(site=instance, acting_user=request.user, **validated_data)

@@ -6,44 +6,31 @@ their lots and active items. Anything else answers 404.
 """
 
 import datetime
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from mutualis.accounts.types import Viewer, signed_in
+from mutualis.accounts.types import Viewer
+from mutualis.core.collation import french
 from mutualis.core.permissions import is_operator_staff
 from mutualis.core.validation import parse_id
-from mutualis.members.choices import Competence, MemberStatus
-from mutualis.members.models import CompetenceTransfer, Member
 from mutualis.purchasing.choices import AgreementStatus
+from mutualis.purchasing.filters import AgreementFilter, ItemFilter, LotFilter, SupplierFilter, apply_filters
 from mutualis.purchasing.models import (
     Amendment,
     CatalogueItem,
     FrameworkAgreement,
-    ItemPrice,
     Lot,
     LotHolder,
     Supplier,
 )
+from mutualis.purchasing.selectors.catalogue import current_price_subquery, ordering_members
 
 
 def _pk(value: Any) -> bool:
     return parse_id(value) is not None
-
-
-def purchasing_members(*, user: Viewer, day: datetime.date | None = None) -> QuerySet[Member]:
-    """The user's active members that hold the central purchasing competence on `day` (today by default)."""
-    account = signed_in(user)
-    if account is None:
-        return Member.objects.none()
-    day = day or timezone.localdate()
-    holding = CompetenceTransfer.objects.filter(competence=Competence.CENTRAL_PURCHASING).active_on(day)
-    return Member.objects.filter(
-        memberships__user=account, status=MemberStatus.ACTIVE, pk__in=holding.values("member_id")
-    ).distinct()
 
 
 def agreement_open_to(agreement: FrameworkAgreement, member_kinds: set[str]) -> bool:
@@ -56,7 +43,7 @@ def _visible_agreements(user: Viewer) -> QuerySet[FrameworkAgreement]:
         return FrameworkAgreement.objects.none()
     if is_operator_staff(user):
         return FrameworkAgreement.objects.all()
-    kinds = set(purchasing_members(user=user).values_list("kind", flat=True))
+    kinds = set(ordering_members(user=user).values_list("kind", flat=True))
     if not kinds:
         return FrameworkAgreement.objects.none()
     # The kinds restriction is a JSON list: filtered in Python, which is portable (SQLite has no JSON contains)
@@ -67,22 +54,8 @@ def _visible_agreements(user: Viewer) -> QuerySet[FrameworkAgreement]:
 
 
 def agreement_list(*, user: Viewer, filters: dict[str, Any] | None = None) -> QuerySet[FrameworkAgreement]:
-    """Agreements the user may see, optionally filtered by status, CPV code (prefix) and keyword."""
-    qs = _visible_agreements(user)
-    filters = filters or {}
-    if filters.get("status"):
-        qs = qs.filter(status=filters["status"])
-    if filters.get("cpv"):
-        qs = qs.filter(cpv_code__startswith=str(filters["cpv"]).strip())
-    if filters.get("q"):
-        text = str(filters["q"]).strip()
-        qs = qs.filter(
-            Q(reference__icontains=text)
-            | Q(subject__icontains=text)
-            | Q(description__icontains=text)
-            | Q(lots__title__icontains=text)
-            | Q(lots__holders__name__icontains=text)
-        ).distinct()
+    """Agreements the user may see, optionally filtered by status, CPV code (prefix) and keyword (AgreementFilter)."""
+    qs = apply_filters(AgreementFilter, filters, _visible_agreements(user))
     return qs.order_by("-notification_date", "reference")
 
 
@@ -108,9 +81,7 @@ def agreement_get(*, user: Viewer, pk: Any) -> FrameworkAgreement:
 def lot_list(*, user: Viewer, filters: dict[str, Any] | None = None) -> QuerySet[Lot]:
     """Lots of the agreements the user may see (of one agreement with `agreement`)."""
     qs = Lot.objects.filter(agreement__in=_visible_agreements(user)).select_related("agreement")
-    filters = filters or {}
-    if filters.get("agreement") and _pk(filters["agreement"]):
-        qs = qs.filter(agreement_id=filters["agreement"])
+    qs = apply_filters(LotFilter, filters, qs)
     return qs.prefetch_related(
         Prefetch("lot_holders", queryset=LotHolder.objects.select_related("supplier").order_by("rank"))
     ).order_by("agreement__reference", "number")
@@ -126,39 +97,16 @@ def lot_get(*, user: Viewer, pk: Any) -> Lot:
 
 def with_current_price(qs: QuerySet[CatalogueItem], day: datetime.date | None = None) -> QuerySet[CatalogueItem]:
     """Annotate `current_price_ht`: the unit price HT in force on `day` (one subquery, whatever the row count)."""
-    day = day or timezone.localdate()
-    latest = ItemPrice.objects.filter(item=OuterRef("pk"), effective_from__lte=day).order_by("-effective_from")
-    return qs.annotate(current_price_ht=Subquery(latest.values("unit_price_ht")[:1]))
-
-
-def _decimal(value: Any) -> Decimal | None:
-    try:
-        return Decimal(str(value).replace(",", ".").strip())
-    except (InvalidOperation, ValueError):
-        return None
+    return qs.annotate(current_price_ht=current_price_subquery(day or timezone.localdate()))
 
 
 def item_list(*, user: Viewer, filters: dict[str, Any] | None = None) -> QuerySet[CatalogueItem]:
-    """Catalogue items the user may see with their current price; filters: agreement, lot, category, min_price,
-    max_price, q. Members' users only see items still in the catalogue."""
+    """Catalogue items the user may see with their current price; filters: see `ItemFilter`. Members' users only
+    see items still in the catalogue."""
     qs = CatalogueItem.objects.filter(lot__agreement__in=_visible_agreements(user)).select_related("lot__agreement")
     if not is_operator_staff(user):
         qs = qs.filter(is_active=True)
-    qs = with_current_price(qs)
-    filters = filters or {}
-    if filters.get("agreement") and _pk(filters["agreement"]):
-        qs = qs.filter(lot__agreement_id=filters["agreement"])
-    if filters.get("lot") and _pk(filters["lot"]):
-        qs = qs.filter(lot_id=filters["lot"])
-    if filters.get("category"):
-        qs = qs.filter(category=filters["category"])
-    if filters.get("min_price") not in (None, "") and (low := _decimal(filters["min_price"])) is not None:
-        qs = qs.filter(**{"current_price_ht__gte": low})  # an annotation: unknown to the type checker
-    if filters.get("max_price") not in (None, "") and (high := _decimal(filters["max_price"])) is not None:
-        qs = qs.filter(**{"current_price_ht__lte": high})
-    if filters.get("q"):
-        text = str(filters["q"]).strip()
-        qs = qs.filter(Q(reference__icontains=text) | Q(label__icontains=text) | Q(description__icontains=text))
+    qs = apply_filters(ItemFilter, filters, with_current_price(qs))
     return qs.order_by("lot__agreement__reference", "lot__number", "reference")
 
 
@@ -171,14 +119,11 @@ def item_get(*, user: Viewer, pk: Any) -> CatalogueItem:
 
 
 def supplier_list(*, user: Viewer, filters: dict[str, Any] | None = None) -> QuerySet[Supplier]:
-    """Suppliers (operator staff only), searchable by name or SIRET."""
+    """Suppliers (operator staff only), in French order of their names, searchable by name or SIRET
+    (SupplierFilter)."""
     if not is_operator_staff(user):
         return Supplier.objects.none()
-    qs = Supplier.objects.all()
-    text = str((filters or {}).get("q") or "").strip()
-    if text:
-        qs = qs.filter(Q(name__icontains=text) | Q(siret__icontains=text.replace(" ", "")))
-    return qs.order_by("name", "pk")
+    return apply_filters(SupplierFilter, filters, Supplier.objects.all()).order_by(french("name"), "pk")
 
 
 def supplier_get(*, user: Viewer, pk: Any) -> Supplier:

@@ -6,6 +6,7 @@ checked in Python (JSON `contains` is not portable to SQLite); items are then fi
 """
 
 import datetime
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import DecimalField, ExpressionWrapper, F, OuterRef, Q, QuerySet, Subquery
@@ -13,15 +14,16 @@ from django.http import Http404
 from django.utils import timezone
 
 from mutualis.accounts.types import Viewer, signed_in
+from mutualis.core.collation import french
 from mutualis.core.permissions import is_operator_staff
 from mutualis.core.validation import parse_id
-from mutualis.members.choices import Competence, MemberRole, MemberStatus
+from mutualis.members.choices import Competence, MemberStatus
 from mutualis.members.models import CompetenceTransfer, Member, Membership
+from mutualis.members.offers import member_has_competence
 from mutualis.purchasing.choices import AgreementStatus
+from mutualis.purchasing.filters import CatalogueFilter, apply_filters
 from mutualis.purchasing.models import CatalogueItem, FrameworkAgreement, ItemPrice, Lot
 from mutualis.purchasing.rules import framework_end_date
-
-ORDERING_ROLES = (MemberRole.AGENT, MemberRole.MANAGER)
 
 
 def agreement_end_date(agreement: FrameworkAgreement) -> datetime.date:
@@ -40,7 +42,9 @@ def agreement_open_for(agreement: FrameworkAgreement, member: Member, day: datet
     return agreement_end_date(agreement) >= day
 
 
-def ordering_members(*, user: Viewer, day: datetime.date | None = None, roles: Any = None) -> QuerySet[Member]:
+def ordering_members(
+    *, user: Viewer, day: datetime.date | None = None, roles: Iterable[str] | None = None
+) -> QuerySet[Member]:
     """The user's active members holding the central purchasing competence on `day` (with one of `roles`)."""
     account = signed_in(user)
     if account is None:
@@ -54,10 +58,10 @@ def ordering_members(*, user: Viewer, day: datetime.date | None = None, roles: A
         Q(pk__in=memberships.values("member_id")),
         Q(pk__in=competent.values("member_id")),
         status=MemberStatus.ACTIVE,
-    ).order_by("name", "pk")
+    ).order_by(french("name"), "pk")
 
 
-def open_agreement_ids(*, members: Any, day: datetime.date, staff: bool = False) -> list[int]:
+def open_agreement_ids(*, members: Iterable[Member], day: datetime.date, staff: bool = False) -> list[int]:
     """Ids of the active agreements in force on `day` open to at least one of `members` (every one for staff)."""
     agreements = FrameworkAgreement.objects.filter(status=AgreementStatus.ACTIVE, start_date__lte=day)
     members = list(members)
@@ -80,7 +84,7 @@ def catalogue_item_list(
     *, user: Viewer, filters: dict[str, Any] | None = None, day: datetime.date | None = None
 ) -> QuerySet[CatalogueItem]:
     """Items the user's members may order on `day` (operator staff: every orderable item), with `current_price`
-    and `saving` annotated; filters: agreement, lot, category, min_price, max_price, q."""
+    and `saving` annotated, by lot then item name; filters: see `CatalogueFilter`."""
     day = day or timezone.localdate()
     staff = is_operator_staff(user)
     members = [] if staff else list(ordering_members(user=user, day=day))
@@ -98,21 +102,8 @@ def catalogue_item_list(
             )
         )
     )
-    filters = filters or {}
-    if filters.get("agreement"):
-        qs = qs.filter(lot__agreement=filters["agreement"])
-    if filters.get("lot"):
-        qs = qs.filter(lot=filters["lot"])
-    if filters.get("category"):
-        qs = qs.filter(category=filters["category"])
-    if filters.get("min_price") is not None:
-        qs = qs.filter(current_price__gte=filters["min_price"])
-    if filters.get("max_price") is not None:
-        qs = qs.filter(current_price__lte=filters["max_price"])
-    if filters.get("q"):
-        term = filters["q"]
-        qs = qs.filter(Q(label__icontains=term) | Q(reference__icontains=term) | Q(description__icontains=term))
-    return qs.order_by("lot__agreement__reference", "lot__number", "label", "pk")
+    qs = apply_filters(CatalogueFilter, filters, qs)
+    return qs.order_by("lot__agreement__reference", "lot__number", french("label"), "pk")
 
 
 def catalogue_item_get(*, user: Viewer, pk: Any, day: datetime.date | None = None) -> CatalogueItem:
@@ -136,8 +127,6 @@ def catalogue_lots(*, user: Viewer, day: datetime.date | None = None) -> QuerySe
 def item_orderable_by(*, item: CatalogueItem, member: Member, day: datetime.date | None = None) -> bool:
     """True if the member may order the item on `day` (competence, status, agreement dates and kinds, price)."""
     day = day or timezone.localdate()
-    from mutualis.members.offers import member_has_competence
-
     if member.status != MemberStatus.ACTIVE or not item.is_active:
         return False
     if not member_has_competence(member, Competence.CENTRAL_PURCHASING, day):

@@ -29,6 +29,7 @@ from django.db.models.functions import Coalesce, ExtractYear
 from django.utils import timezone
 
 from mutualis.accounts.types import Viewer
+from mutualis.core.collation import french
 from mutualis.core.money import CENT
 from mutualis.core.permissions import is_operator_staff
 from mutualis.members.models import Member
@@ -260,8 +261,8 @@ def operator_dashboard(*, user: Viewer, filters: dict[str, Any] | None = None) -
     if not is_operator_staff(user):
         orders, lines = Order.objects.none(), OrderLine.objects.none()
     else:
-        orders = Order.objects.filter(_order_filters(filters))
-        lines = OrderLine.objects.filter(_order_filters(filters, prefix="order__"))
+        orders = Order.objects.visible_to(user).filter(_order_filters(filters))
+        lines = OrderLine.objects.visible_to(user).filter(_order_filters(filters, prefix="order__"))
     by_agreement = (
         orders.order_by()
         .values("lot__agreement_id", "lot__agreement__reference", "lot__agreement__subject")
@@ -283,7 +284,7 @@ def operator_dashboard(*, user: Viewer, filters: dict[str, Any] | None = None) -
         orders.order_by()
         .values("member_id", "member__name", "member__departement__code", "member__departement__name")
         .annotate(count=Count("pk"), total_ht=_sum("total_ht"))
-        .order_by("-total_ht", "member__name")
+        .order_by("-total_ht", french("member__name"))
     )
     agreements = []
     for row in by_agreement:

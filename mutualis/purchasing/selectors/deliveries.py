@@ -7,10 +7,10 @@ from django.http import Http404
 
 from mutualis.accounts.types import Viewer
 from mutualis.core.validation import parse_id
-from mutualis.purchasing.models import Delivery, DeliveryLine
+from mutualis.purchasing.models import Delivery, DeliveryLine, Order
 
 
-def delivery_list(*, user: Viewer, order: Any = None) -> QuerySet[Delivery]:
+def delivery_list(*, user: Viewer, order: Order | None = None) -> QuerySet[Delivery]:
     """Deliveries of the orders the user may see (of one order if given), oldest first, with their lines."""
     qs = (
         Delivery.objects.visible_to(user)

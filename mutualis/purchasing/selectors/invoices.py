@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet, Sum, Value, When
+from django.db.models import Count, Prefetch, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
@@ -15,7 +15,8 @@ from mutualis.accounts.types import Viewer
 from mutualis.core.validation import parse_id
 from mutualis.purchasing import rules
 from mutualis.purchasing.choices import InvoiceStatus
-from mutualis.purchasing.models import Invoice, InvoiceSuspension
+from mutualis.purchasing.filters import InvoiceFilter, apply_filters
+from mutualis.purchasing.models import Invoice, InvoiceSuspension, Order
 
 
 @dataclass
@@ -83,28 +84,10 @@ def invoice_clock(invoice: Invoice, *, today: datetime.date | None = None) -> Pa
     )
 
 
-TRUE_VALUES = {True, "1", "true", "True", "on"}
-
-
 def _scoped(user: Viewer, filters: dict[str, Any], today: datetime.date | None) -> QuerySet[Invoice]:
-    """The invoices of the members the user may see, filtered, unordered."""
-    qs = Invoice.objects.visible_to(user)
-    q = (filters.get("q") or "").strip()
-    if q:
-        qs = qs.filter(Q(number__icontains=q) | Q(order__number__icontains=q) | Q(order__ej_number__icontains=q))
-    if filters.get("status"):
-        qs = qs.filter(status=filters["status"])
-    for key, fld in (("supplier", "supplier_id"), ("member", "order__member_id")):
-        if value := parse_id(filters.get(key)):
-            qs = qs.filter(**{fld: value})
-    if filters.get("overdue") in TRUE_VALUES:
-        qs = qs.filter(overdue_q(today or timezone.localdate()))
-    return qs
-
-
-def overdue_q(today: datetime.date) -> Q:
-    """Unpaid and past the stored due date on `today`: the SQL form of the clock's `overdue` (days late > 0)."""
-    return ~Q(status=InvoiceStatus.PAID) & Q(due_date__lt=today)
+    """The invoices of the members the user may see, filtered (InvoiceFilter, `sort` included)."""
+    qs = Invoice.objects.visible_to(user).order_by("-received_on", "-pk")
+    return apply_filters(InvoiceFilter, filters, qs, today=today)
 
 
 def invoice_list(
@@ -112,31 +95,19 @@ def invoice_list(
 ) -> QuerySet[Invoice]:
     """Invoices of the members the user may see.
 
-    filters: q (invoice or order number, EJ), status, supplier, member (ids), overdue (true / "1" / "true": unpaid
-    and past the stored due date on `today`, default the local date), sort:
+    filters (see `InvoiceFilter`): q (invoice or order number, EJ), status, supplier, member (ids), overdue (true /
+    "1": unpaid and past the stored due date on `today`, default the local date), sort:
     - "received" (default): newest reception first;
     - "due" (the list page's default, most urgent first): unpaid invoices first, by due date ascending, those
       without a due date (service not executed, clock suspended) after them; then paid invoices, latest payment
       first; ties by newest reception.
     The full clock (days late, interest) is computed per invoice with `invoice_clock` or `with_clocks`.
     """
-    filters = filters or {}
-    qs = (
-        _scoped(user, filters, today)
+    return (
+        _scoped(user, filters or {}, today)
         .select_related("order", "order__member", "order__site", "supplier")
         .prefetch_related(Prefetch("suspensions", queryset=InvoiceSuspension.objects.order_by("started_on")))
     )
-    if filters.get("sort") == "due":
-        paid_last = Case(When(status=InvoiceStatus.PAID, then=Value(1)), default=Value(0), output_field=IntegerField())
-        # Unpaid invoices have no payment date, so within them the due date decides.
-        return qs.order_by(
-            paid_last.asc(),
-            F("paid_on").desc(nulls_last=True),
-            F("due_date").asc(nulls_last=True),
-            "-received_on",
-            "-pk",
-        )
-    return qs.order_by("-received_on", "-pk")
 
 
 def invoice_overdue_totals(
@@ -147,7 +118,7 @@ def invoice_overdue_totals(
     computed per due date on the summed amounts, within a cent per invoice of the sum of each invoice's interest."""
     today = today or timezone.localdate()
     rows = (
-        _scoped(user, {**(filters or {}), "overdue": True}, today)
+        _scoped(user, {**(filters or {}), "overdue": "true"}, today)
         .order_by()
         .values("due_date")
         .annotate(count=Count("pk"), ttc=Sum("amount_ttc"))
@@ -178,6 +149,6 @@ def invoice_get(*, user: Viewer, pk: Any) -> Invoice:
     return invoice
 
 
-def order_invoices(*, order: Any) -> QuerySet[Invoice]:
+def order_invoices(*, order: Order) -> QuerySet[Invoice]:
     """The invoices of an order (the caller already holds the order through a scoped selector)."""
     return Invoice.objects.filter(order=order).select_related("supplier").order_by("received_on", "pk")

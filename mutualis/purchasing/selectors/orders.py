@@ -1,111 +1,76 @@
 """Reads of orders, always scoped by the user: operator staff see every order, a member's user their members'.
 
-`order_allowed_transitions` is the single answer to "who may move this order where", used by the service, the
-abilities and therefore the buttons and the API.
+Lists carry what the order abilities need (the viewer's role in the member, the member's approval threshold) as
+annotations, so that `permissions.get_abilities` answers each row without a query of its own.
 """
 
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import BigIntegerField, CharField, Count, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.http import Http404
 
-from mutualis.accounts.types import Viewer
+from mutualis.accounts.types import Viewer, signed_in
+from mutualis.core.collation import french
 from mutualis.core.permissions import is_operator_staff
 from mutualis.core.validation import parse_id
-from mutualis.members.choices import MemberRole
-from mutualis.members.selectors import member_role
-from mutualis.purchasing.choices import ORDER_TRANSITIONS, OrderStatus
-from mutualis.purchasing.models import ConsolidatedOrder, MemberPurchasingSettings, Order, OrderLine, OrderTransition
-from mutualis.purchasing.permissions import can_manage_purchasing
+from mutualis.members.models import Member, Membership
+from mutualis.purchasing.choices import OrderStatus
+from mutualis.purchasing.filters import ConsolidatedOrderFilter, OrderFilter, apply_filters
+from mutualis.purchasing.models import (
+    ConsolidatedOrder,
+    Lot,
+    MemberPurchasingSettings,
+    Order,
+    OrderLine,
+    OrderTransition,
+    Supplier,
+)
 
-ORDERING_ROLES = {MemberRole.AGENT, MemberRole.MANAGER}
-# Statuses whose later moves (deliveries, service certified, invoices) belong to the deliveries & invoices area.
-DOWNSTREAM = {
-    OrderStatus.PARTIALLY_DELIVERED,
-    OrderStatus.DELIVERED,
-    OrderStatus.SERVICE_CERTIFIED,
-    OrderStatus.INVOICED,
-    OrderStatus.PAID,
-}
+# Annotations `with_abilities_data` sets; `permissions` reads them only on rows read for the same viewer.
+VIEWER_ID, VIEWER_ROLE, APPROVAL_THRESHOLD = "viewer_id", "viewer_role", "approval_threshold"
+_MISSING: Any = object()
 
 
-def purchasing_settings(member: Any) -> MemberPurchasingSettings | None:
+def purchasing_settings(member: Member) -> MemberPurchasingSettings | None:
     """The member's purchasing rules, if it has any."""
     return MemberPurchasingSettings.objects.filter(member_id=member.pk).first()
 
 
 def needs_approval(order: Order) -> bool:
-    """True when the order's total HT is above the member's approval threshold."""
-    settings = purchasing_settings(order.member)
-    threshold = settings.approval_threshold_ht if settings else None
+    """True when the order's total HT is above the member's approval threshold (read from the list's annotation
+    when the order comes from `order_list`)."""
+    threshold = getattr(order, APPROVAL_THRESHOLD, _MISSING)
+    if threshold is _MISSING:
+        settings = purchasing_settings(order.member)
+        threshold = settings.approval_threshold_ht if settings else None
     return threshold is not None and order.total_ht > threshold
 
 
-def order_allowed_transitions(*, user: Viewer, order: Order) -> set[str]:
-    """The statuses this user may move this order to now (workflow and roles together)."""
-    if not getattr(user, "is_authenticated", False):
-        return set()
-    purchasing = can_manage_purchasing(user)
-    role = None if is_operator_staff(user) else member_role(user=user, member=order.member)
-    ordering = role in ORDERING_ROLES
-    manager = role == MemberRole.MANAGER
-    status = order.status
-    allowed: set[str] = set()
-    if status == OrderStatus.DRAFT:
-        if ordering:
-            allowed |= {OrderStatus.SUBMITTED, OrderStatus.CANCELLED}
-    elif status == OrderStatus.SUBMITTED:
-        if needs_approval(order):
-            if manager:
-                allowed |= {OrderStatus.APPROVED, OrderStatus.REJECTED}
-        elif purchasing:
-            allowed |= {OrderStatus.VALIDATED, OrderStatus.REJECTED}
-        if ordering or purchasing:
-            allowed.add(OrderStatus.CANCELLED)
-    elif status == OrderStatus.APPROVED:
-        if purchasing:
-            allowed |= {OrderStatus.VALIDATED, OrderStatus.REJECTED}
-        if manager or purchasing:
-            allowed.add(OrderStatus.CANCELLED)
-    elif status == OrderStatus.VALIDATED:
-        if purchasing:
-            allowed |= {OrderStatus.SENT, OrderStatus.CANCELLED}
-        if manager:
-            allowed.add(OrderStatus.CANCELLED)
-    # From "sent" on, the status follows the facts recorded (deliveries, service fait, invoices, payments) through
-    # their own services: no bare status change is offered.
-    return allowed & set(ORDER_TRANSITIONS[status])
+def with_abilities_data(orders: QuerySet[Order], *, user: Viewer) -> QuerySet[Order]:
+    """Annotate each order with the viewer, their role in its member and the member's approval threshold: what
+    the order abilities need, in the list's own query (La Suite's `user_role` annotation)."""
+    account = signed_in(user)
+    threshold = MemberPurchasingSettings.objects.filter(member_id=OuterRef("member_id"))
+    role: Any = Value(None, output_field=CharField())
+    if account is not None:
+        role = Subquery(Membership.objects.filter(user=account, member_id=OuterRef("member_id")).values("role")[:1])
+    return orders.annotate(
+        **{
+            VIEWER_ID: Value(account.pk if account else None, output_field=BigIntegerField()),
+            VIEWER_ROLE: role,
+            APPROVAL_THRESHOLD: Subquery(threshold.values("approval_threshold_ht")[:1]),
+        }
+    )
 
 
 def order_list(*, user: Viewer, filters: dict[str, Any] | None = None) -> QuerySet[Order]:
-    """Orders the user may see, newest first; filters: status, member, departement, agreement, lot, number, ej,
-    date_from, date_to (creation dates), supplier."""
-    qs = Order.objects.visible_to(user).select_related(
+    """Orders the user may see, newest first, with what their abilities need; filters: see `OrderFilter`."""
+    qs: QuerySet[Order] = Order.objects.visible_to(user).select_related(
         "member", "member__departement", "lot", "lot__agreement", "supplier", "site"
     )
-    filters = filters or {}
-    if filters.get("status"):
-        qs = qs.filter(status=filters["status"])
-    if filters.get("member"):
-        qs = qs.filter(member=filters["member"])
-    if filters.get("departement"):
-        qs = qs.filter(member__departement=filters["departement"])
-    if filters.get("agreement"):
-        qs = qs.filter(lot__agreement=filters["agreement"])
-    if filters.get("lot"):
-        qs = qs.filter(lot=filters["lot"])
-    if filters.get("supplier"):
-        qs = qs.filter(supplier=filters["supplier"])
-    if filters.get("number"):
-        qs = qs.filter(number__icontains=filters["number"])
-    if filters.get("ej"):
-        qs = qs.filter(ej_number__icontains=filters["ej"])
-    if filters.get("date_from"):
-        qs = qs.filter(created_at__date__gte=filters["date_from"])
-    if filters.get("date_to"):
-        qs = qs.filter(created_at__date__lte=filters["date_to"])
-    return qs.order_by("-created_at", "-pk")
+    qs = apply_filters(OrderFilter, filters, qs)
+    return with_abilities_data(qs, user=user).order_by("-created_at", "-pk")
 
 
 def order_get(*, user: Viewer, pk: Any) -> Order:
@@ -140,7 +105,7 @@ def basket_list(*, user: Viewer) -> QuerySet[Order]:
         order_list(user=user)
         .filter(status=OrderStatus.DRAFT, created_by_id=user.pk)
         .prefetch_related("lines", "lines__item")
-        .order_by("member__name", "lot__agreement__reference", "lot__number", "pk")
+        .order_by(french("member__name"), "lot__agreement__reference", "lot__number", "pk")
     )
 
 
@@ -166,7 +131,8 @@ def consolidation_groups(*, user: Viewer) -> list[dict[str, Any]]:
     if not is_operator_staff(user):
         return []
     rows = (
-        Order.objects.filter(status=OrderStatus.VALIDATED, consolidation__isnull=True)
+        Order.objects.visible_to(user)
+        .filter(status=OrderStatus.VALIDATED, consolidation__isnull=True)
         .values("lot_id", "supplier_id", "lot__agreement__reference", "lot__number", "lot__title", "supplier__name")
         .annotate(
             orders=Count("pk"),
@@ -175,40 +141,30 @@ def consolidation_groups(*, user: Viewer) -> list[dict[str, Any]]:
             total_ttc=Sum("total_ttc"),
             list_total_ht=Sum("list_total_ht"),
         )
-        .order_by("lot__agreement__reference", "lot__number", "supplier__name")
+        .order_by("lot__agreement__reference", "lot__number", french("supplier__name"))
     )
     return [{**row, "savings": max((row["list_total_ht"] or 0) - (row["total_ht"] or 0), 0)} for row in rows]
 
 
-def consolidation_candidates(*, user: Viewer, lot: Any, supplier: Any) -> QuerySet[Order]:
+def consolidation_candidates(*, user: Viewer, lot: Lot, supplier: Supplier) -> QuerySet[Order]:
     """The validated orders of a lot and supplier not consolidated yet: what a consolidation would send (operator
     staff only), oldest validation first."""
     if not is_operator_staff(user):
         return Order.objects.none()
     return (
-        Order.objects.filter(status=OrderStatus.VALIDATED, consolidation__isnull=True, lot=lot, supplier=supplier)
+        Order.objects.visible_to(user)
+        .filter(status=OrderStatus.VALIDATED, consolidation__isnull=True, lot=lot, supplier=supplier)
         .select_related("member", "site")
         .order_by("validated_at", "pk")
     )
 
 
 def consolidated_order_list(*, user: Viewer, filters: dict[str, Any] | None = None) -> QuerySet[ConsolidatedOrder]:
-    """Consolidated purchase orders, newest first — operator staff only.
-
-    filters: q (its number, the supplier's name or the agreement's reference, or the number of an order it holds).
-    """
+    """Consolidated purchase orders, newest first — operator staff only; filters: see `ConsolidatedOrderFilter`."""
     if not is_operator_staff(user):
         return ConsolidatedOrder.objects.none()
     queryset = ConsolidatedOrder.objects.select_related("lot", "lot__agreement", "supplier")
-    q = ((filters or {}).get("q") or "").strip()
-    if q:
-        holding = Order.objects.filter(number__icontains=q).values("consolidation_id")
-        queryset = queryset.filter(
-            Q(number__icontains=q)
-            | Q(supplier__name__icontains=q)
-            | Q(lot__agreement__reference__icontains=q)
-            | Q(pk__in=holding)
-        )
+    queryset = apply_filters(ConsolidatedOrderFilter, filters, queryset)
     return queryset.annotate(order_count=Count("orders"), member_count=Count("orders__member", distinct=True)).order_by(
         "-created_at", "-pk"
     )
@@ -227,7 +183,7 @@ def consolidated_lines(*, consolidation: ConsolidatedOrder) -> QuerySet[OrderLin
     return (
         OrderLine.objects.filter(order__consolidation=consolidation)
         .select_related("order", "order__member", "order__site", "item")
-        .order_by("order__member__name", "order__number", "pk")
+        .order_by(french("order__member__name"), "order__number", "pk")
     )
 
 
@@ -251,39 +207,3 @@ def consolidated_totals(*, consolidation: ConsolidatedOrder) -> dict[str, Decima
 def staff_q() -> Q:
     """Users who receive the operator's purchasing alerts."""
     return Q(staff_role__in=["purchasing_officer", "administrator"], is_active=True)
-
-
-ORDER_ABILITIES = (
-    "view",
-    "update",
-    "delete",
-    "transition",
-    "submit",
-    "approve",
-    "validate",
-    "reject",
-    "cancel",
-    "send",
-)
-
-
-def order_abilities(user: Viewer, obj: Order | ConsolidatedOrder) -> dict[str, bool]:
-    """What the user may do with an order (buttons and API) or a consolidated purchase order (staff reads it)."""
-    if isinstance(obj, ConsolidatedOrder):
-        return {"view": is_operator_staff(user), "update": False, "delete": False, "print": is_operator_staff(user)}
-    if not getattr(user, "is_authenticated", False):
-        return dict.fromkeys(ORDER_ABILITIES, False)
-    role = None if is_operator_staff(user) else member_role(user=user, member=obj.member)
-    allowed = order_allowed_transitions(user=user, order=obj)
-    return {
-        "view": is_operator_staff(user) or role is not None,
-        "update": obj.status == OrderStatus.DRAFT and role in ORDERING_ROLES,
-        "delete": False,
-        "transition": bool(allowed),
-        "submit": OrderStatus.SUBMITTED in allowed,
-        "approve": OrderStatus.APPROVED in allowed,
-        "validate": OrderStatus.VALIDATED in allowed,
-        "reject": OrderStatus.REJECTED in allowed,
-        "cancel": OrderStatus.CANCELLED in allowed,
-        "send": OrderStatus.SENT in allowed,
-    }

@@ -1,11 +1,13 @@
 """Writes on orders: the basket (drafts and their lines), the order's references, and its one status workflow.
 
-`order_transition` is the only way an order changes status (the deliveries & invoices area calls it too). Validation
+`order_transition` (a person's step) and `order_fulfilment_transition` (the step a recorded fact implies) are the
+only ways an order changes status; both check the step against the workflow table (`choices.ORDER_WORKFLOW`). Validation
 takes the lot's row lock before checking its maximum (CCP R2162-4), so two concurrent validations of the same lot
 run one after the other and cannot both pass.
 """
 
 import uuid
+from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -24,18 +26,21 @@ from mutualis.members.choices import MemberRole
 from mutualis.members.models import Member, Membership, Site
 from mutualis.members.selectors import member_role
 from mutualis.purchasing import rules
-from mutualis.purchasing.choices import ORDER_TRANSITIONS, REASON_REQUIRED, OrderStatus
+from mutualis.purchasing.choices import (
+    FULFILMENT_STATUSES,
+    ORDER_TRANSITIONS,
+    ORDERING_ROLES,
+    REASON_REQUIRED,
+    OrderRole,
+    OrderStatus,
+    order_next_statuses,
+)
 from mutualis.purchasing.models import CatalogueItem, LotAlert, LotHolder, Order, OrderLine, OrderTransition, Supplier
 from mutualis.purchasing.models.agreements import Lot
+from mutualis.purchasing.permissions import order_allowed_transitions
 from mutualis.purchasing.pricing import item_price_on
 from mutualis.purchasing.selectors.catalogue import agreement_end_date, item_orderable_by
-from mutualis.purchasing.selectors.orders import (
-    ORDERING_ROLES,
-    needs_approval,
-    order_allowed_transitions,
-    purchasing_settings,
-    staff_q,
-)
+from mutualis.purchasing.selectors.orders import needs_approval, purchasing_settings, staff_q
 
 ORDER_FIELDS = ["supplier_id", "site_id", "internal_reference", "ej_number", "service_code", "note"]
 
@@ -417,17 +422,6 @@ def _notify_after(order: Order, to_status: str, acting_user: User, reason: str) 
     )
 
 
-# Statuses that record a fact with its evidence — a delivery and its serial numbers, service fait, an invoice, a
-# payment — are reached only through the service recording that fact, never by a bare status change.
-FULFILMENT_STATUSES = {
-    OrderStatus.PARTIALLY_DELIVERED,
-    OrderStatus.DELIVERED,
-    OrderStatus.SERVICE_CERTIFIED,
-    OrderStatus.INVOICED,
-    OrderStatus.PAID,
-}
-
-
 @transaction.atomic
 def order_transition(*, order: Order, to_status: str, acting_user: User, reason: str = "") -> Order:
     """Move an order to `to_status` if the workflow and the user's role allow it; record who, when and why."""
@@ -439,7 +433,13 @@ def order_transition(*, order: Order, to_status: str, acting_user: User, reason:
                 )
             }
         )
-    return _transition(order=order, to_status=to_status, acting_user=acting_user, reason=reason)
+    return _transition(
+        order=order,
+        to_status=to_status,
+        acting_user=acting_user,
+        reason=reason,
+        allowed=lambda order: order_allowed_transitions(user=acting_user, order=order),
+    )
 
 
 @transaction.atomic
@@ -448,7 +448,12 @@ def order_fulfilment_transition(*, order: Order, to_status: str, acting_user: Us
     the fulfilment status that fact implies."""
     if to_status not in FULFILMENT_STATUSES:
         raise ValueError(f"{to_status} is not a fulfilment status")
-    return _transition(order=order, to_status=to_status, acting_user=acting_user, check_role=False)
+    return _transition(
+        order=order,
+        to_status=to_status,
+        acting_user=acting_user,
+        allowed=lambda order: order_next_statuses(order.status, {OrderRole.FULFILMENT}, above_threshold=False),
+    )
 
 
 def _transition(
@@ -456,9 +461,11 @@ def _transition(
     order: Order,
     to_status: str,
     acting_user: User,
+    allowed: Callable[[Order], set[str]],
     reason: str = "",
-    check_role: bool = True,
 ) -> Order:
+    """Take one step of the workflow table: `allowed(order)` gives the steps open to whoever takes it (read on the
+    order locked and re-read, so a concurrent change cannot open a step that is closed)."""
     order = _lock_order(order)
     from_status = order.status
     reason = (reason or "").strip()
@@ -469,7 +476,7 @@ def _transition(
                 % {"from": OrderStatus(from_status).label}
             }
         )
-    if check_role and to_status not in order_allowed_transitions(user=acting_user, order=order):
+    if to_status not in allowed(order):
         raise PermissionDenied(_("Vous ne pouvez pas effectuer ce changement de statut."))
     if to_status in REASON_REQUIRED and not reason:
         raise ValidationError({"reason": _("Indiquez le motif.")})

@@ -26,7 +26,7 @@ from mutualis.core.formviews import form_page, submit_form
 from mutualis.core.permissions import require_ability, staff_required
 from mutualis.members.choices import MemberKind
 from mutualis.purchasing import decp
-from mutualis.purchasing.forms_agreements import (
+from mutualis.purchasing.forms.agreements import (
     AgreementEndForm,
     AgreementFilterForm,
     AgreementForm,

@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from mutualis.core.formviews import form_status, submit_form
-from mutualis.purchasing.forms_orders import BasketAddForm, CatalogueFilterForm
+from mutualis.purchasing.choices import ORDERING_ROLES
+from mutualis.purchasing.forms.orders import BasketAddForm, CatalogueFilterForm
 from mutualis.purchasing.selectors import catalogue as selectors
-from mutualis.purchasing.selectors.orders import ORDERING_ROLES
 from mutualis.purchasing.services import orders as services
 
 PAGE_SIZE = 24

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from mutualis.core.formviews import form_page
-from mutualis.purchasing.forms_invoices import DeliveryForm, ServiceCertifyForm
+from mutualis.purchasing.forms.invoices import DeliveryForm, ServiceCertifyForm
 from mutualis.purchasing.permissions import order_fulfilment_abilities
 from mutualis.purchasing.selectors.deliveries import delivery_list
 from mutualis.purchasing.selectors.invoices import order_invoices, with_clocks

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from mutualis.core.exports import csv_decimal, csv_response
 from mutualis.core.formviews import form_page
-from mutualis.purchasing.forms_invoices import (
+from mutualis.purchasing.forms.invoices import (
     InvoiceFilterForm,
     InvoiceForm,
     InvoicePayForm,

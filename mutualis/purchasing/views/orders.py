@@ -14,15 +14,20 @@ from django.views.decorators.http import require_POST
 
 from mutualis.core.formviews import form_status, submit_form
 from mutualis.core.permissions import is_operator_staff
-from mutualis.purchasing.choices import OrderStatus
-from mutualis.purchasing.forms_orders import (
+from mutualis.purchasing.choices import REASON_REQUIRED, OrderStatus
+from mutualis.purchasing.forms.orders import (
     BackofficeOrderFilterForm,
     LineQuantityForm,
     OrderFilterForm,
     OrderUpdateForm,
     TransitionForm,
 )
-from mutualis.purchasing.permissions import can_manage_purchasing, get_abilities, order_fulfilment_abilities
+from mutualis.purchasing.permissions import (
+    can_manage_purchasing,
+    get_abilities,
+    order_allowed_transitions,
+    order_fulfilment_abilities,
+)
 from mutualis.purchasing.selectors import orders as selectors
 from mutualis.purchasing.selectors.deliveries import delivery_list
 from mutualis.purchasing.selectors.invoices import order_invoices
@@ -73,16 +78,10 @@ def order_list_view(request: HttpRequest) -> HttpResponse:
 
 def _detail_context(request: HttpRequest, order: Any, **forms: Any) -> dict[str, Any]:
     abilities = get_abilities(request.user, order)
-    allowed = selectors.order_allowed_transitions(user=request.user, order=order)
+    allowed = order_allowed_transitions(user=request.user, order=order)
     actions = [
-        {"status": status, "label": ACTION_LABELS[status], "needs_reason": status in {"rejected", "cancelled"}}
-        for status in (
-            OrderStatus.SUBMITTED,
-            OrderStatus.APPROVED,
-            OrderStatus.VALIDATED,
-            OrderStatus.REJECTED,
-            OrderStatus.CANCELLED,
-        )
+        {"status": status, "label": label, "needs_reason": status in REASON_REQUIRED}
+        for status, label in ACTION_LABELS.items()
         if status in allowed
     ]
     lines = list(selectors.order_lines(order=order))
@@ -198,7 +197,7 @@ def order_transition_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Submit, approve, validate, reject or cancel an order (a reason is required to reject or cancel)."""
     order = selectors.order_get(user=request.user, pk=pk)
     form = TransitionForm(request.POST)
-    if form.is_valid() and form.cleaned_data["to_status"] not in selectors.order_allowed_transitions(
+    if form.is_valid() and form.cleaned_data["to_status"] not in order_allowed_transitions(
         user=request.user, order=order
     ):
         raise PermissionDenied

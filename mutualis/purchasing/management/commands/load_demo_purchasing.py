@@ -1,258 +1,60 @@
 """`manage.py load_demo_purchasing`: framework agreements, suppliers, catalogue and a few hundred orders in every
 status, through the services; idempotent (skips what is there).
 
-The suppliers are FICTITIOUS (invented names, SIRETs that merely pass the Luhn check, prefix 999). Prices are
-plausible public-sector prices, not any real holder's. Orders follow the real path — agent submits, manager
-approves above the threshold, the purchasing officer validates and consolidates, the site receives with serial
-numbers, service fait, invoice, payment — with dates spread over the last eighteen months.
+What is loaded — suppliers (FICTITIOUS), agreements, lots, items and prices, the members that order and how many
+orders end in each status — is data, in data/demo/purchasing.toml; this command only walks it. Orders follow the
+real path — agent submits, manager approves above the threshold, the purchasing officer validates and
+consolidates, the site receives with serial numbers, service fait, invoice, payment — with dates spread over the
+last eighteen months.
 """
 
 import datetime
 import random
+import tomllib
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
-from stdnum import luhn
 
+from mutualis.accounts.management.commands.demo_logins import DEMO_PASSWORD
 from mutualis.accounts.models import User
 from mutualis.accounts.services import DEMO_EMAIL_DOMAIN, user_create
 from mutualis.members.choices import Competence, MemberRole, MemberStatus
 from mutualis.members.models import Member, Membership
 from mutualis.members.services import membership_add
-from mutualis.purchasing.choices import AgreementStatus, Procedure
-from mutualis.purchasing.choices import ItemCategory as Cat
+from mutualis.purchasing.choices import AgreementStatus
 from mutualis.purchasing.choices import OrderStatus as S
 from mutualis.purchasing.models import FrameworkAgreement, Lot, MemberPurchasingSettings, Order
 from mutualis.purchasing.services import agreements, consolidation, deliveries, invoices, orders
 
-D = Decimal
-# reference, subject, CPV, procedure, notified, start, months, lots:
-# (number, title, maximum, minimum, supplier index, items: (ref, label, category, price, list price, serialized))
-AGREEMENTS: list[tuple[Any, ...]] = [
-    (
-        "DEMO-2025-01",
-        "Équipements numériques pour l'enseignement",
-        "30213200-7",
-        Procedure.OPEN_TENDER,
-        datetime.date(2024, 12, 2),
-        datetime.date(2025, 1, 1),
-        48,
-        [
-            (
-                1,
-                "Tablettes et ordinateurs portables",
-                D("2400000"),
-                D("200000"),
-                (0, 7),  # multi-attributaire: ranked holders
-                [
-                    ("TAB-10", "Tablette 10 pouces 64 Go avec coque", Cat.TABLET, D("289.00"), D("369.00"), True),
-                    ("PC-14", "Ordinateur portable 14 pouces élève", Cat.TABLET, D("529.00"), D("699.00"), True),
-                    ("CHG-32", "Chariot de recharge 32 tablettes", Cat.FURNITURE, D("1190.00"), D("1590.00"), True),
-                ],
-            ),
-            (
-                2,
-                "Vidéoprojecteurs et écrans interactifs",
-                D("1800000"),
-                None,
-                1,
-                [
-                    (
-                        "VPI-UC",
-                        "Vidéoprojecteur interactif ultra-courte focale",
-                        Cat.PROJECTOR,
-                        D("1290.00"),
-                        D("1750.00"),
-                        True,
-                    ),
-                    ("ENI-75", "Écran numérique interactif 75 pouces", Cat.PROJECTOR, D("2390.00"), D("3190.00"), True),
-                ],
-            ),
-            (
-                3,
-                "Robots, web TV et web radio",
-                D("600000"),
-                None,
-                2,
-                [
-                    ("ROB-ED", "Robot éducatif programmable (lot de 6)", Cat.ROBOT, D("612.00"), D("780.00"), True),
-                    ("MIC-USB", "Micro USB studio pour web radio", Cat.AUDIO, D("89.00"), D("129.00"), True),
-                    ("KIT-WTV", "Kit web TV (caméra, mélangeur, trépied)", Cat.WEBTV, D("1450.00"), D("1890.00"), True),
-                ],
-            ),
-        ],
-    ),
-    (
-        "DEMO-2025-02",
-        "Mobilier de classe numérique",
-        "39160000-1",
-        Procedure.ADAPTED,
-        datetime.date(2025, 2, 10),
-        datetime.date(2025, 3, 1),
-        36,
-        [
-            (
-                1,
-                "Mobilier modulable",
-                D("450000"),
-                None,
-                3,
-                [
-                    ("TAB-MOD", "Table modulable trapèze", Cat.FURNITURE, D("176.00"), D("240.00"), False),
-                    ("CHA-ERG", "Chaise ergonomique élève", Cat.FURNITURE, D("64.00"), D("89.00"), False),
-                ],
-            ),
-        ],
-    ),
-    (
-        "DEMO-2024-03",
-        "Vidéoprotection : caméras et enregistreurs",
-        "35125300-2",
-        Procedure.OPEN_TENDER,
-        datetime.date(2024, 5, 6),
-        datetime.date(2024, 6, 1),
-        48,
-        [
-            (
-                1,
-                "Caméras et enregistreurs",
-                D("3000000"),
-                D("300000"),
-                4,
-                [
-                    ("CAM-DOME", "Caméra dôme 4K extérieure", Cat.VIDEO_PROTECTION, D("740.00"), D("980.00"), True),
-                    ("CAM-PTZ", "Caméra PTZ zoom 30x", Cat.VIDEO_PROTECTION, D("2150.00"), D("2890.00"), True),
-                    ("NVR-16", "Enregistreur 16 voies 24 To", Cat.VIDEO_PROTECTION, D("1980.00"), D("2600.00"), True),
-                ],
-            ),
-        ],
-    ),
-    (
-        "DEMO-2025-04",
-        "Bornes de recharge pour véhicules électriques",
-        "31681500-8",
-        Procedure.OPEN_TENDER,
-        datetime.date(2025, 4, 14),
-        datetime.date(2025, 5, 1),
-        48,
-        [
-            (
-                1,
-                "Bornes de recharge normale et accélérée",
-                D("2000000"),
-                None,
-                5,
-                [
-                    ("IRVE-22", "Borne double 2 × 22 kW, OCPP 1.6J", Cat.EV_CHARGER, D("4890.00"), D("6200.00"), True),
-                    ("IRVE-50", "Borne rapide 50 kW DC", Cat.EV_CHARGER, D("21500.00"), D("27900.00"), True),
-                ],
-            ),
-        ],
-    ),
-    (
-        "DEMO-2025-05",
-        "Services de télécommunications",
-        "64200000-8",
-        Procedure.OPEN_TENDER,
-        datetime.date(2025, 6, 2),
-        datetime.date(2025, 7, 1),
-        48,
-        [
-            (
-                1,
-                "Accès internet très haut débit des sites",
-                D("1500000"),
-                None,
-                6,
-                [
-                    (
-                        "FTTH-PRO",
-                        "Accès fibre professionnel 1 Gbit/s (12 mois)",
-                        Cat.TELECOM,
-                        D("780.00"),
-                        D("1080.00"),
-                        False,
-                    ),
-                    (
-                        "SIM-DATA",
-                        "Forfait données mobiles 50 Go (12 mois)",
-                        Cat.TELECOM,
-                        D("96.00"),
-                        D("180.00"),
-                        False,
-                    ),
-                ],
-            ),
-        ],
-    ),
-]
-# Offers received at the award of each agreement (published as `offresRecues` in the DECP).
-OFFERS_RECEIVED = {"DEMO-2025-01": 7, "DEMO-2025-02": 4, "DEMO-2024-03": 5, "DEMO-2025-04": 3, "DEMO-2025-05": 6}
-SUPPLIERS = [
-    "Numéria Éducation (fictif)",
-    "Projecta Interactive (fictif)",
-    "RoboClasse (fictif)",
-    "Mobiléa Collectivités (fictif)",
-    "VigiSite Sécurité (fictif)",
-    "Électropôle Recharge (fictif)",
-    "Fibréa Télécom (fictif)",
-    "Tabléo Distribution (fictif)",
-]
-# Members that order, by SIREN → (the agent's local part, approval threshold HT).
-ORDERING_AGENTS = {
-    "217806462": ("agent.versailles", D("5000")),
-    "219200128": ("agent.boulogne", D("3000")),
-    "227806460": ("agent.yvelines", D("15000")),
-    "219200490": ("gestionnaire.montrouge", None),
-    "219200235": ("commandes.clamart", D("4000")),
-    "219200268": ("commandes.courbevoie", D("4000")),
-    "217804236": ("commandes.montigny", D("6000")),
-    "219200409": ("commandes.issy", None),
-    "219200482": ("commandes.meudon", D("3000")),
-    "219200029": ("commandes.antony", D("3000")),
-}
-# How many orders end in each status.
-STATUS_PLAN = [
-    (S.DRAFT, 12),
-    (S.SUBMITTED, 14),
-    (S.APPROVED, 8),
-    (S.VALIDATED, 18),
-    (S.SENT, 16),
-    (S.PARTIALLY_DELIVERED, 10),
-    (S.DELIVERED, 14),
-    (S.SERVICE_CERTIFIED, 14),
-    (S.INVOICED, 20),
-    (S.PAID, 70),
-    (S.REJECTED, 8),
-    (S.CANCELLED, 8),
-]
-# How many days ago an order in each final status was placed: work in progress is recent (an invoice still unpaid
-# was received weeks ago, not a year ago); closed orders spread over the last eighteen months.
-AGE_DAYS = {
-    S.DRAFT: (1, 20),
-    S.SUBMITTED: (2, 12),
-    S.APPROVED: (3, 15),
-    S.VALIDATED: (5, 25),
-    S.SENT: (8, 40),
-    S.PARTIALLY_DELIVERED: (20, 60),
-    S.DELIVERED: (25, 70),
-    S.SERVICE_CERTIFIED: (30, 75),
-    S.INVOICED: (40, 100),
-}
-CLOSED_AGE_DAYS = (5, 540)
-PATH = [S.SUBMITTED, S.VALIDATED, S.SENT, S.DELIVERED, S.SERVICE_CERTIFIED, S.INVOICED, S.PAID]
+
+def demo_data_file() -> Path:
+    """Where the project ships the purchasing demo (data/demo/purchasing.toml)."""
+    return Path(settings.BASE_DIR) / "data" / "demo" / "purchasing.toml"
 
 
-def fictitious_siret(n: int) -> str:
-    """A SIRET that passes the Luhn checks (SIREN and SIRET), prefix 999: never allotted."""
-    siren = f"99910{n:03d}"
-    siren += luhn.calc_check_digit(siren)
-    siret = siren + "0001"  # NIC of the head office, its last digit the SIRET's Luhn key
-    return siret + luhn.calc_check_digit(siret)
+def demo_data(path: Path | None = None) -> dict[str, Any]:
+    """The purchasing demo as the data file states it, amounts as Decimal."""
+    with (path or demo_data_file()).open("rb") as handle:
+        data = tomllib.load(handle)
+    for agreement in data["agreements"]:
+        for lot in agreement["lots"]:
+            for key in ("max_amount_ht", "min_amount_ht"):
+                lot[key] = Decimal(lot[key]) if key in lot else None
+            for item in lot["items"]:
+                item["unit_price_ht"], item["list_price_ht"] = (
+                    Decimal(item["unit_price_ht"]),
+                    Decimal(item["list_price_ht"]),
+                )
+    for member in data["ordering_members"].values():
+        threshold = member.get("approval_threshold_ht")
+        member["approval_threshold_ht"] = Decimal(threshold) if threshold is not None else None
+    return data
 
 
 class Command(BaseCommand):
@@ -260,6 +62,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         self.rng = random.Random(2026)  # noqa: S311 (demo data, not security)
+        self.data = demo_data()
         self.buyer = User.objects.get(email=f"acheteur@{DEMO_EMAIL_DOMAIN}")
         created = self._agreements()
         count = self._orders() if not Order.objects.exists() else 0
@@ -268,74 +71,36 @@ class Command(BaseCommand):
     # --- agreements -------------------------------------------------------------------------------------------
     @transaction.atomic
     def _agreements(self) -> int:
-        suppliers = []
-        for index, name in enumerate(SUPPLIERS):
-            siret = fictitious_siret(index + 1)
-            supplier = _supplier(siret)
+        suppliers = {}
+        for row in self.data["suppliers"]:
+            supplier = _supplier(row["siret"])
             if supplier is None:
-                supplier = agreements.supplier_create(
-                    acting_user=self.buyer,
-                    name=name,
-                    siret=siret,
-                    address="1 avenue de l'Europe, 78000 Versailles",
-                    email=f"commandes@fournisseur{index + 1}.example",
-                    iban="FR7630006000011234567890189",
-                    contacts=[
-                        {
-                            "name": "Service commandes",
-                            "role": "Administration des ventes",
-                            "email": f"adv@fournisseur{index + 1}.example",
-                        }
-                    ],
-                )
-            suppliers.append(supplier)
+                supplier = agreements.supplier_create(acting_user=self.buyer, **row)
+            suppliers[row["name"]] = supplier
         created = 0
-        for reference, subject, cpv, procedure, notified, start, months, lots in AGREEMENTS:
-            existing = FrameworkAgreement.objects.filter(reference=reference).first()
+        for row in self.data["agreements"]:
+            fields = {key: value for key, value in row.items() if key != "lots"}
+            existing = FrameworkAgreement.objects.filter(reference=row["reference"]).first()
             if existing is not None:
                 # Demo agreements loaded before the number of offers was recorded get it once.
                 if existing.offers_received is None and existing.status != AgreementStatus.ENDED:
                     agreements.agreement_update(
-                        agreement=existing, acting_user=self.buyer, offers_received=OFFERS_RECEIVED[reference]
+                        agreement=existing, acting_user=self.buyer, offers_received=row["offers_received"]
                     )
                 continue
-            agreement = agreements.agreement_create(
-                acting_user=self.buyer,
-                reference=reference,
-                subject=subject,
-                cpv_code=cpv,
-                procedure=procedure,
-                notification_date=notified,
-                start_date=start,
-                duration_months=months,
-                description="Accord-cadre à bons de commande passé par la centrale d'achat pour ses adhérents.",
-                offers_received=OFFERS_RECEIVED[reference],
-            )
-            for number, title, maximum, minimum, supplier_index, items in lots:
+            agreement = agreements.agreement_create(acting_user=self.buyer, **fields)
+            for lot_row in row["lots"]:
                 lot = agreements.lot_create(
                     agreement=agreement,
                     acting_user=self.buyer,
-                    number=number,
-                    title=title,
-                    max_amount_ht=maximum,
-                    min_amount_ht=minimum,
-                    holders=[
-                        suppliers[i]
-                        for i in (supplier_index if isinstance(supplier_index, tuple) else [supplier_index])
-                    ],
+                    number=lot_row["number"],
+                    title=lot_row["title"],
+                    max_amount_ht=lot_row["max_amount_ht"],
+                    min_amount_ht=lot_row["min_amount_ht"],
+                    holders=[suppliers[name] for name in lot_row["holders"]],
                 )
-                for ref, label, category, price, list_price, serialized in items:
-                    agreements.item_create(
-                        lot=lot,
-                        acting_user=self.buyer,
-                        reference=ref,
-                        label=label,
-                        category=category,
-                        unit_price_ht=price,
-                        list_price_ht=list_price,
-                        serialized=serialized,
-                        unit="unité" if serialized else ("abonnement" if category == Cat.TELECOM else "pièce"),
-                    )
+                for item in lot_row["items"]:
+                    agreements.item_create(lot=lot, acting_user=self.buyer, **item)
             agreements.agreement_activate(agreement=agreement, acting_user=self.buyer)
             created += 1
         return created
@@ -343,7 +108,8 @@ class Command(BaseCommand):
     # --- orders -----------------------------------------------------------------------------------------------
     def _ordering_members(self) -> list[tuple[Member, User, User | None]]:
         result = []
-        for siren, (local, threshold) in ORDERING_AGENTS.items():
+        for siren, row in self.data["ordering_members"].items():
+            local, threshold = row["agent"], row["approval_threshold_ht"]
             member = Member.objects.filter(siren=siren, status=MemberStatus.ACTIVE).first()
             if member is None or not member.competences.filter(competence=Competence.CENTRAL_PURCHASING).exists():
                 continue
@@ -362,8 +128,6 @@ class Command(BaseCommand):
         user = User.objects.filter(email=email).first()
         if user is None:
             user = user_create(email=email, first_name="Service", last_name=f"achats — {member.name}")
-            from mutualis.accounts.management.commands.demo_logins import DEMO_PASSWORD
-
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
         if not Membership.objects.filter(member=member, user=user).exists():
@@ -380,7 +144,7 @@ class Command(BaseCommand):
             .select_related("agreement")
             .prefetch_related("items")
         )
-        plan = [status for status, count in STATUS_PLAN for _ in range(count)]
+        plan = [status for status, count in self.data["orders"]["final_statuses"].items() for _ in range(count)]
         self.rng.shuffle(plan)
         # Orders meant to stay validated come last: consolidation sends every validated order of a lot.
         plan.sort(key=lambda status: status == S.VALIDATED)
@@ -390,7 +154,7 @@ class Command(BaseCommand):
             member, agent, manager = self.rng.choice(buyers)
             lot = self.rng.choice(lots)
             # Within the agreement's life: nobody orders under an agreement before it starts.
-            age = self.rng.randint(*AGE_DAYS.get(target, CLOSED_AGE_DAYS))
+            age = self.rng.randint(*self.data["orders"]["age_days"].get(target, self.data["orders"]["closed_age_days"]))
             ordered_on = max(today - datetime.timedelta(days=age), lot.agreement.start_date)
             with transaction.atomic():
                 order = self._draft(member, agent, lot)

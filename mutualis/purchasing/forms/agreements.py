@@ -6,11 +6,12 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from mutualis.core.collation import french
+from mutualis.core.forms import DATE_WIDGET
 from mutualis.members.choices import MemberKind
 from mutualis.purchasing.choices import AgreementStatus, ItemCategory, Procedure
 from mutualis.purchasing.models import CatalogueItem, FrameworkAgreement, Lot, Supplier
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MONEY = {"max_digits": 14, "decimal_places": 2}
 UNIT_PRICE = {"max_digits": 14, "decimal_places": 4}
 
@@ -104,7 +105,7 @@ class LotForm(forms.Form):
     min_amount_ht = forms.DecimalField(label=_("Montant minimum HT (€)"), required=False, **MONEY)
     holders = forms.ModelMultipleChoiceField(
         label=_("Titulaires"),
-        queryset=Supplier.objects.order_by("name"),
+        queryset=Supplier.objects.order_by(french("name"), "pk"),
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Rangés dans l'ordre de la liste."),
     )

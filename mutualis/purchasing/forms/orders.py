@@ -6,19 +6,12 @@ from django import forms
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
+from mutualis.core.collation import french
 from mutualis.members.models import Member, Site
 from mutualis.purchasing.choices import ItemCategory, OrderStatus
+from mutualis.purchasing.forms.fields import AmountField
 from mutualis.purchasing.models import FrameworkAgreement, Lot, Order, Supplier
 from mutualis.territory.models import Departement
-
-
-class AmountField(forms.DecimalField):
-    """A decimal typed the French way: comma for decimals, spaces between thousands."""
-
-    def to_python(self, value: Any) -> Any:
-        if isinstance(value, str):
-            value = "".join(value.split()).replace("\u202f", "").replace(",", ".")
-        return super().to_python(value)
 
 
 class CatalogueFilterForm(forms.Form):
@@ -89,7 +82,7 @@ class OrderUpdateForm(forms.ModelForm):
         holders = (
             Supplier.objects.filter(lot_holdings__lot_id=self.instance.lot_id)
             .annotate(holder_rank=F("lot_holdings__rank"))
-            .order_by("holder_rank", "name")
+            .order_by("holder_rank", french("name"))
         )
         if len(holders) > 1:
             self.fields["supplier"].queryset = holders
@@ -101,7 +94,9 @@ class OrderUpdateForm(forms.ModelForm):
             )
         else:
             del self.fields["supplier"]
-        self.fields["site"].queryset = Site.objects.filter(member=self.instance.member, is_active=True).order_by("name")
+        self.fields["site"].queryset = Site.objects.filter(member=self.instance.member, is_active=True).order_by(
+            french("name"), "pk"
+        )
         self.fields["site"].required = True
         self.fields["site"].error_messages["required"] = _("Choisissez le site de livraison.")
 
@@ -142,7 +137,10 @@ class BackofficeOrderFilterForm(OrderFilterForm):
     """Filters of the operator's validation queue."""
 
     member = forms.ModelChoiceField(
-        label=_("Adhérent"), queryset=Member.objects.order_by("name"), required=False, empty_label=_("Tous")
+        label=_("Adhérent"),
+        queryset=Member.objects.order_by(french("name"), "pk"),
+        required=False,
+        empty_label=_("Tous"),
     )
     departement = forms.ModelChoiceField(
         label=_("Département"),

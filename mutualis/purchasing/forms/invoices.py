@@ -6,8 +6,12 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mutualis.accounts.types import Viewer
+from mutualis.core.collation import french
 from mutualis.core.forms import DATE_WIDGET
+from mutualis.members.selectors import member_list
 from mutualis.purchasing.choices import InvoiceStatus
+from mutualis.purchasing.models import Invoice, Supplier
 
 
 class DeliveryForm(forms.Form):
@@ -128,14 +132,12 @@ class InvoiceFilterForm(forms.Form):
         ],
     )
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
-        from mutualis.members.selectors import member_list
-        from mutualis.purchasing.models import Supplier
-
+    def __init__(self, *args: Any, user: Viewer, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         members = member_list(user=user)
         self.fields["member"].queryset = members
-        self.fields["supplier"].queryset = Supplier.objects.filter(invoices__order__member__in=members).distinct()
+        invoiced = Invoice.objects.filter(order__member__in=members).values("supplier_id")
+        self.fields["supplier"].queryset = Supplier.objects.filter(pk__in=invoiced).order_by(french("name"), "pk")
 
     def filters(self) -> dict[str, Any]:
         """The valid filters as plain values for invoice_list."""
