@@ -1,0 +1,103 @@
+"""House rule: every member-owned model answers `visible_to(user)` with exactly its members' rows, for every role of
+the matrix — and a new tenant model cannot be added without being tried here."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from mutualis.accounts.tests.factories import StaffFactory
+from mutualis.contributions.services import call_issue_year
+from mutualis.contributions.tests.factories import RateFactory
+from mutualis.core.scoping import tenant_models
+from mutualis.members.choices import Competence, MemberStatus
+from mutualis.members.models import AdhesionRequest, MemberStatusChange
+from mutualis.members.testing import ROLES
+from mutualis.purchasing.choices import OrderStatus
+from mutualis.purchasing.models import MemberPurchasingSettings, OrderTransition
+from mutualis.purchasing.services.deliveries import service_certify
+from mutualis.purchasing.services.invoices import invoice_register, invoice_suspend
+from mutualis.purchasing.tests.builders import deliver_all, sent_order
+
+pytestmark = pytest.mark.django_db
+
+DAY = datetime.date(2026, 3, 2)
+
+
+def _member_rows(world, member, officer, certifier):
+    """At least one row of every tenant model for `member`, made the way the platform makes them where it can."""
+    order = sent_order(world, member=member)
+    OrderTransition.objects.create(order=order, from_status=OrderStatus.VALIDATED, to_status=OrderStatus.SENT)
+    MemberPurchasingSettings.objects.get_or_create(member=member)
+    deliver_all(order, officer, on=DAY, prefix=f"SN{member.pk}")
+    service_certify(order=order, execution_date=DAY, acting_user=certifier)
+    invoice = invoice_register(
+        order=order,
+        number=f"F-{member.pk}",
+        invoice_date=DAY,
+        received_on=DAY,
+        amount_ht=order.total_ht,
+        amount_vat=order.total_vat,
+        amount_ttc=order.total_ttc,
+        acting_user=officer,
+    )
+    invoice_suspend(invoice=invoice, started_on=DAY, reason="Bon de livraison signé manquant", acting_user=officer)
+    AdhesionRequest.objects.create(member=member, contact_name="Contact", contact_email="contact@example.fr")
+    MemberStatusChange.objects.create(
+        member=member, from_status=MemberStatus.APPROVED, to_status=MemberStatus.ACTIVE, at=timezone.now()
+    )
+
+
+@pytest.fixture
+def populated_world(world):
+    officer = StaffFactory(email="acheteur@operateur.example.fr", staff_role="purchasing_officer")
+    _member_rows(world, world.member_a, officer, world.manager)
+    _member_rows(world, world.member_b, officer, world.other_member)
+    RateFactory(year=2025, competence=Competence.CENTRAL_PURCHASING, per_inhabitant=Decimal("0.15"))
+    RateFactory(year=2025, competence=Competence.EV_CHARGING, per_inhabitant=Decimal("0.10"))
+    RateFactory(year=2025, competence=Competence.VIDEO_PROTECTION, per_inhabitant=Decimal("0.20"))
+    call_issue_year(year=2025, acting_user=world.staff)
+    return world
+
+
+def _member_ids(model, queryset):
+    path = getattr(model, "member_path", "member")
+    return set(queryset.values_list(path, flat=True))
+
+
+def test_every_tenant_model_is_scoped_by_member_for_every_role(populated_world):
+    """For each tenant model: anonymous users see no row, another member's manager only member B's rows, member A's
+    reader, agent and manager only member A's, operator staff every member's."""
+    world = populated_world
+    a, b = world.member_a.pk, world.member_b.pk
+    expected = {
+        "anonymous": set(),
+        "other_member": {b},
+        "reader": {a},
+        "agent": {a},
+        "manager": {a},
+        "staff": {a, b},
+    }
+    models = tenant_models()
+    assert len(models) >= 15
+    failures = []
+    for model in models:
+        everything = _member_ids(model, model._default_manager.all())
+        if not {a, b} <= everything:
+            failures.append(f"{model.__name__}: no row for both members — add one to _member_rows()")
+            continue
+        for role in ROLES:
+            seen = _member_ids(model, model._default_manager.visible_to(world.users.get(role)))
+            if seen != expected[role]:
+                failures.append(f"{model.__name__} as {role}: members {seen}, expected {expected[role]}")
+    assert not failures, "\n".join(failures)
+
+
+def test_an_inactive_account_sees_nothing(populated_world):
+    """A disabled account keeps its memberships but reads no member's rows."""
+    manager = populated_world.manager
+    manager.is_active = False
+    manager.save()
+    for model in tenant_models():
+        assert not model._default_manager.visible_to(manager).exists(), model.__name__
