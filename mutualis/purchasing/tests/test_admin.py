@@ -6,10 +6,10 @@ import pytest
 from django.test import Client
 
 from mutualis.accounts.tests.factories import StaffFactory
-from mutualis.assets.tests.builders import deliver_all, sent_order
 from mutualis.core.testing import login_as
 from mutualis.members.testing import rows
 from mutualis.purchasing.models import Order, Supplier
+from mutualis.purchasing.tests.builders import deliver_all, sent_order
 
 pytestmark = pytest.mark.django_db
 

@@ -8,10 +8,10 @@ import re
 import pytest
 from django.test import Client
 
-from mutualis.assets.tests.builders import sent_order
 from mutualis.core.testing import login_as
 from mutualis.members.testing import rows
 from mutualis.purchasing.models import Delivery, Invoice, Order, OrderLine
+from mutualis.purchasing.tests.builders import sent_order
 from mutualis.purchasing.tests.factories import CatalogueItemFactory, LotFactory, SupplierFactory, order_for
 
 pytestmark = pytest.mark.django_db
