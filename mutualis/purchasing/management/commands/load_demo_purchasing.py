@@ -261,6 +261,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         self.rng = random.Random(2026)  # noqa: S311 (demo data, not security)
         self.buyer = User.objects.get(email=f"acheteur@{DEMO_EMAIL_DOMAIN}")
+        # Members' accounts are the administrator's to create and attach.
+        self.admin = User.objects.get(email=f"admin@{DEMO_EMAIL_DOMAIN}")
         created = self._agreements()
         count = self._orders() if not Order.objects.exists() else 0
         self.stdout.write(f"Centrale d'achat : {created} accord(s)-cadre(s) créé(s), {count} commande(s) créée(s).")
@@ -361,7 +363,9 @@ class Command(BaseCommand):
         email = f"{local}@{DEMO_EMAIL_DOMAIN}"
         user = User.objects.filter(email=email).first()
         if user is None:
-            user = user_create(email=email, first_name="Service", last_name=f"achats — {member.name}")
+            user = user_create(
+                email=email, first_name="Service", last_name=f"achats — {member.name}", acting_user=self.admin
+            )
             from mutualis.accounts.management.commands.demo_logins import DEMO_PASSWORD
 
             user.set_password(DEMO_PASSWORD)
@@ -370,7 +374,7 @@ class Command(BaseCommand):
             # A member without a manager gets its purchasing account as manager, so that approvals have someone.
             has_manager = Membership.objects.filter(member=member, role=MemberRole.MANAGER).exists()
             role = MemberRole.AGENT if has_manager else MemberRole.MANAGER
-            membership_add(member=member, user=user, role=role, acting_user=None)
+            membership_add(member=member, user=user, role=role, acting_user=self.admin)
         return user
 
     def _orders(self) -> int:
