@@ -8,3 +8,20 @@ class AccountsConfig(AppConfig):
     name = "mutualis.accounts"
     label = "accounts"
     verbose_name = _("Comptes")
+
+    def ready(self) -> None:
+        # The audit journal: what this app's entries mean, in French.
+        from mutualis.core import audit_labels
+
+        audit_labels.register_actions(
+            {
+                "user.create": _("Compte créé"),
+                "user.login": _("Connexion"),
+                "user.totp_enabled": _("Double authentification activée"),
+                "user.totp_reset": _("Double authentification réinitialisée"),
+                "user.api_token_regenerated": _("Jeton d'API régénéré"),
+            },
+            group=self.verbose_name,
+        )
+        audit_labels.register_object_types(["accounts.user"])
+        audit_labels.register_detail_labels({"second_factor": _("Second facteur"), "expires_at": _("Expire le")})

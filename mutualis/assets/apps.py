@@ -8,3 +8,16 @@ class AssetsConfig(AppConfig):
     name = "mutualis.assets"
     label = "assets"
     verbose_name = _("Parc d'équipements")
+
+    def ready(self) -> None:
+        # The audit journal: what this app's entries mean, in French.
+        from mutualis.core import audit_labels
+
+        audit_labels.register_actions(
+            {
+                "asset.transition": _("Statut d'un équipement changé"),
+                "asset.move": _("Équipement déplacé"),
+            },
+            group=self.verbose_name,
+        )
+        audit_labels.register_object_types(["assets.asset"])

@@ -8,3 +8,17 @@ class ContributionsConfig(AppConfig):
     name = "mutualis.contributions"
     label = "contributions"
     verbose_name = _("Cotisations")
+
+    def ready(self) -> None:
+        # The audit journal: what this app's entries mean, in French.
+        from mutualis.core import audit_labels
+
+        audit_labels.register_actions(
+            {
+                "contribution_rate.set": _("Taux de cotisation fixé"),
+                "contribution_call.issue": _("Appel de cotisation émis"),
+                "contribution_call.cancel": _("Appel de cotisation annulé"),
+            },
+            group=self.verbose_name,
+        )
+        audit_labels.register_object_types(["contributions.contributionrate", "contributions.contributioncall"])

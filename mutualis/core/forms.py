@@ -1,20 +1,61 @@
+from typing import Any, cast
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+from mutualis.core import audit_labels, selectors
 
 # The browser's date picker; the ISO format is what <input type="date"> reads back.
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class AuditFilterForm(forms.Form):
-    """Filters of the audit log page."""
+    """Filters of the audit journal, as an inspector searches it: actions and object types chosen by their French
+    label, a member by name or SIREN (the member page links with its number, `member_id`), a period."""
 
     q = forms.CharField(label=_("Recherche"), required=False, help_text=_("Objet, auteur ou motif"))
-    action = forms.CharField(label=_("Action"), required=False)
-    object_type = forms.CharField(label=_("Type d'objet"), required=False)
-    member_id = forms.IntegerField(label=_("N° d'adhérent"), required=False, min_value=1)
+    action = forms.ChoiceField(label=_("Action"), required=False)
+    object_type = forms.ChoiceField(label=_("Type d'objet"), required=False)
+    member = forms.CharField(label=_("Adhérent"), required=False, max_length=200, help_text=_("Nom, SIREN ou commune"))
+    member_id = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
     date_from = forms.DateField(label=_("Du"), required=False, widget=DATE_WIDGET)
     date_to = forms.DateField(label=_("Au"), required=False, widget=DATE_WIDGET)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        actions, object_types = selectors.audit_codes_in_use(user=user)
+        action, object_type = cast(forms.ChoiceField, self.fields["action"]), self.fields["object_type"]
+        action.choices = [("", _("Toutes")), *audit_labels.action_choices(actions)]
+        cast(forms.ChoiceField, object_type).choices = [
+            ("", _("Tous")),
+            *audit_labels.object_type_choices(object_types),
+        ]
+        # The members the filter kept, {id: name}, for the page to name them.
+        self.members: dict[int, str] = {}
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and end < start:
+            self.add_error(
+                "date_to",
+                _("La date « Au » (%(end)s) précède la date « Du » (%(start)s) : aucune entrée ne peut correspondre.")
+                % {"end": f"{end:%d/%m/%Y}", "start": f"{start:%d/%m/%Y}"},
+            )
+        text = (data.get("member") or "").strip()
+        if text:
+            self.members = audit_labels.members_matching(self.user, text)
+            if not self.members:
+                self.add_error("member", _("Aucun adhérent ne correspond à « %(text)s ».") % {"text": text})
+        elif data.get("member_id"):
+            self.members = audit_labels.member_names(self.user, [data["member_id"]])
+            if not self.members:
+                self.add_error(None, _("Cet adhérent n'existe pas."))
+        if self.members:
+            data["member_ids"] = list(self.members)
+        return data
 
 
 def apply_service_errors(form: forms.Form, exc: ValidationError, field_map: dict[str, str] | None = None) -> None:

@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -20,9 +20,13 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from mutualis.core import selectors, services
+from mutualis.core import audit_labels, selectors, services
+from mutualis.core.audit_diff import audit_diffs, diff_text
+from mutualis.core.exports import csv_response
 from mutualis.core.forms import AuditFilterForm
-from mutualis.core.permissions import is_operator_staff
+from mutualis.core.models import AuditEntry
+from mutualis.core.permissions import is_operator_staff, staff_required
+from mutualis.core.services import audit_record
 
 # A task waiting longer than this means the worker process is stopped or overwhelmed.
 TASK_BACKLOG_ALERT = datetime.timedelta(minutes=10)
@@ -151,17 +155,110 @@ def status_view(request: HttpRequest) -> HttpResponse:
     return render(request, "core/status.html", context, status=200 if ok else 503)
 
 
-@login_required
+def _audit_filters(request: HttpRequest) -> tuple[AuditFilterForm, dict[str, Any] | None]:
+    """The journal's filter form bound to the query string, and its filters (None when the form has errors)."""
+    form = AuditFilterForm(request.GET or None, user=request.user)
+    if not form.is_bound:
+        return form, {}
+    return form, form.cleaned_data if form.is_valid() else None
+
+
+@staff_required
 def audit_list_view(request: HttpRequest) -> HttpResponse:
-    """Operator staff browse and filter the audit log."""
-    if not is_operator_staff(request.user):
-        raise Http404
-    form = AuditFilterForm(request.GET or None)
-    filters: dict[str, Any] = form.cleaned_data if form.is_valid() else {}
+    """Operator staff search the audit journal; each entry shows what changed, in French. Bad filters (reversed
+    dates, an unknown member) are said on the form, with 400."""
+    form, filters = _audit_filters(request)
+    if filters is None:
+        return render(request, "core/audit_list.html", {"form": form, "page": None}, status=400)
     page = Paginator(selectors.audit_entry_list(user=request.user, filters=filters), 50).get_page(
         request.GET.get("page")
     )
-    return render(request, "core/audit_list.html", {"form": form, "page": page})
+    entries = list(page.object_list)
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "entries": list(zip(entries, audit_diffs(entries), strict=True)),
+        "export_query": query.urlencode(),
+    }
+    return render(request, "core/audit_list.html", context)
+
+
+def _export_filters(filters: dict[str, Any]) -> dict[str, Any]:
+    """The filters of an export as the audit entry records them (dates as text, empty ones left out)."""
+    kept = {name: value for name, value in filters.items() if value not in (None, "", [])}
+    return {name: value.isoformat() if isinstance(value, datetime.date) else value for name, value in kept.items()}
+
+
+@staff_required
+def audit_export_view(request: HttpRequest) -> HttpResponse:
+    """The filtered journal as CSV for an inspection (CNIL, chambre régionale des comptes); the export is itself
+    recorded in the journal (« journal exporté »), with its filters and how many entries it holds."""
+    form, filters = _audit_filters(request)
+    if filters is None:
+        errors = " ".join(str(error) for messages in form.errors.values() for error in messages)
+        return HttpResponse(errors, status=400, content_type="text/plain; charset=utf-8")
+    entries = selectors.audit_entry_list(user=request.user, filters=filters)
+    # Recorded first, so that even an interrupted download is on file; the export then stops before its own entry.
+    export = audit_record(
+        actor=request.user,
+        action=audit_labels.EXPORT_ACTION,
+        object_type=audit_labels.EXPORT_OBJECT_TYPE,
+        object_repr=_("Journal d'audit"),
+        after={"filters": _export_filters(filters), "entries": entries.count()},
+    )
+    response, writer = csv_response(f"journal-audit-{timezone.localdate():%Y-%m-%d}.csv")
+    writer.writerow(
+        [
+            _("N°"),
+            _("Date"),
+            _("Auteur"),
+            _("Action"),
+            _("Code de l'action"),
+            _("Type d'objet"),
+            _("Identifiant de l'objet"),
+            _("Objet"),
+            _("N° d'adhérent"),
+            _("Modifications"),
+            _("Motif"),
+            _("Adresse IP"),
+            _("Navigateur ou client"),
+            _("Identifiant de requête"),
+            _("Empreinte"),
+        ]
+    )
+    chunk: list[AuditEntry] = []
+
+    def write(rows: list[AuditEntry]) -> None:
+        for entry, diff in zip(rows, audit_diffs(rows), strict=True):
+            writer.writerow(
+                [
+                    entry.seq,
+                    f"{timezone.localtime(entry.created_at):%d/%m/%Y %H:%M:%S}",
+                    entry.actor_label,
+                    audit_labels.action_label(entry.action),
+                    entry.action,
+                    audit_labels.object_type_label(entry.object_type) if entry.object_type else "",
+                    entry.object_id,
+                    entry.object_repr,
+                    entry.member_id or "",
+                    diff_text(diff),
+                    entry.reason,
+                    entry.ip_address or "",
+                    entry.user_agent or "",
+                    entry.request_id or "",
+                    entry.hash,
+                ]
+            )
+
+    for entry in entries.filter(seq__lt=export.seq).iterator(chunk_size=500):
+        chunk.append(entry)
+        if len(chunk) == 500:
+            write(chunk)
+            chunk = []
+    write(chunk)
+    return response
 
 
 @login_required

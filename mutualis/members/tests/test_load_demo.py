@@ -80,6 +80,7 @@ def test_load_demo_is_complete_and_idempotent():
     requested = Member.objects.filter(status=MemberStatus.REQUESTED)
     assert requested.exists() and all(member.adhesion_requests.exists() for member in requested)
     _assert_purchasing_demo()
+    _assert_demo_actors()
 
 
 @pytest.mark.parametrize(("siren", "siret"), [("217806462", "21780646200016"), ("219200128", "21920012800011")])
@@ -107,3 +108,31 @@ def _assert_purchasing_demo():
         assert steps == sorted(steps) and steps[-1] <= now, order.number
     assert not FrameworkAgreement.objects.filter(offers_received__isnull=True).exists()
     assert LotHolder.objects.filter(rank=2, lot__agreement__reference="DEMO-2025-01").exists()
+
+
+def _assert_demo_actors():
+    """The demo's journal is attributed to whoever would have acted: the administrator for adhésion decisions and
+    contribution calls, a member's manager for its order approvals, the purchasing officer for validations, the
+    public form (no account) for pending online requests; every action and object type met reads in French."""
+    from mutualis.core import audit_labels
+
+    entries = AuditEntry.objects.all()
+    assert entries.exclude(actor=None).values("actor").distinct().count() > 5
+    admin = User.objects.get(email="admin@demo.mutualis.fr")
+    buyer = User.objects.get(email="acheteur@demo.mutualis.fr")
+    for action in ["member.approved", "member.active", "member.rejected", "contribution_call.issue"]:
+        assert set(entries.filter(action=action).values_list("actor", flat=True)) == {admin.pk}, action
+    requests = entries.filter(
+        action="member.create", member_id__in=Member.objects.filter(status=MemberStatus.REQUESTED)
+    )
+    assert requests.exists() and set(requests.values_list("actor_label", flat=True)) == {"système"}
+    managers = set(Membership.objects.filter(role="manager").values_list("member_id", "user_id"))
+    approvals = [e for e in entries.filter(action="order.transition") if e.after["status"] == "approved"]
+    assert approvals and all((e.member_id, e.actor_id) in managers for e in approvals)
+    validations = [e for e in entries.filter(action="order.transition") if e.after["status"] == "validated"]
+    assert validations and {e.actor_id for e in validations} == {buyer.pk}
+    assert not entries.filter(actor=None).exclude(action__in=["member.create", "user.create"]).exists()
+    labelled = audit_labels.registered_actions()
+    assert set(entries.values_list("action", flat=True)) <= set(labelled)
+    for object_type in set(entries.values_list("object_type", flat=True)):
+        assert audit_labels.object_type_label(object_type) != object_type, object_type

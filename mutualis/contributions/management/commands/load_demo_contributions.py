@@ -3,6 +3,8 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from mutualis.accounts.choices import StaffRole
+from mutualis.accounts.models import User
 from mutualis.contributions import services
 from mutualis.contributions.models import ContributionRate
 from mutualis.core.management.base import AuditedCommand
@@ -27,6 +29,9 @@ class Command(AuditedCommand):
     @transaction.atomic
     def handle(self, *args, **options) -> None:
         year = timezone.localdate().year
+        # The operator's administrator sets the rates the comité syndical voted and issues the calls (the system
+        # when the demo has no administrator yet).
+        admin = User.objects.filter(staff_role=StaffRole.ADMINISTRATOR, is_active=True).order_by("pk").first()
         created = 0
         for target, factor in ((year, Decimal(1)), (year - 1, PREVIOUS_YEAR_FACTOR)):
             for competence, (per_inhabitant, floor) in DEMO_RATES.items():
@@ -38,8 +43,8 @@ class Command(AuditedCommand):
                     competence=competence,
                     per_inhabitant=(per_inhabitant * factor).quantize(Decimal("0.0001")),
                     floor=(floor * factor).quantize(Decimal("1")),
-                    acting_user=None,
+                    acting_user=admin,
                 )
                 created += 1
-        calls = services.call_issue_year(year=year - 1, acting_user=None)
+        calls = services.call_issue_year(year=year - 1, acting_user=admin)
         self.stdout.write(f"Cotisations : {created} taux créé(s), {len(calls)} appel(s) {year - 1} émis.")

@@ -271,7 +271,10 @@ class Command(AuditedCommand):
             user = User.objects.filter(email=email).first()
             if user is None:
                 with transaction.atomic():
-                    user = user_create(email=email, first_name=first, last_name=last, staff_role=role)
+                    # The first account (the administrator) is the system's doing; she creates her colleagues'.
+                    user = user_create(
+                        email=email, first_name=first, last_name=last, staff_role=role, acting_user=admin
+                    )
                     self._set_demo_password(user)
                     totp_device_set_demo(user=user)
             admin = admin or user
@@ -290,7 +293,9 @@ class Command(AuditedCommand):
         """Create one member with its competences, sites and adhésion history, unless it exists (0 or 1)."""
         if Member.objects.filter(siren=identity["siren"]).exists():
             return 0
-        member = services.member_create(acting_user=self.admin, **identity)
+        # A pending request came through the public form (nobody signed in); the others were recorded by the
+        # administrator.
+        member = services.member_create(acting_user=None if status == R else self.admin, **identity)
         if status == R:
             _online_request(member, competences)
         if status == X:
@@ -355,7 +360,7 @@ class Command(AuditedCommand):
             with transaction.atomic():
                 user = User.objects.filter(email=email).first()
                 if user is None:
-                    user = user_create(email=email, first_name=first, last_name=last)
+                    user = user_create(email=email, first_name=first, last_name=last, acting_user=self.admin)
                     self._set_demo_password(user)
                     created += 1
                 for siren, role in roles:

@@ -64,6 +64,8 @@ class Command(BaseCommand):
         self.rng = random.Random(2026)  # noqa: S311 (demo data, not security)
         self.data = demo_data()
         self.buyer = User.objects.get(email=f"acheteur@{DEMO_EMAIL_DOMAIN}")
+        # Members' accounts are the administrator's to create and attach.
+        self.admin = User.objects.get(email=f"admin@{DEMO_EMAIL_DOMAIN}")
         created = self._agreements()
         count = self._orders() if not Order.objects.exists() else 0
         self.stdout.write(f"Centrale d'achat : {created} accord(s)-cadre(s) créé(s), {count} commande(s) créée(s).")
@@ -127,14 +129,16 @@ class Command(BaseCommand):
         email = f"{local}@{DEMO_EMAIL_DOMAIN}"
         user = User.objects.filter(email=email).first()
         if user is None:
-            user = user_create(email=email, first_name="Service", last_name=f"achats — {member.name}")
+            user = user_create(
+                email=email, first_name="Service", last_name=f"achats — {member.name}", acting_user=self.admin
+            )
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
         if not Membership.objects.filter(member=member, user=user).exists():
             # A member without a manager gets its purchasing account as manager, so that approvals have someone.
             has_manager = Membership.objects.filter(member=member, role=MemberRole.MANAGER).exists()
             role = MemberRole.AGENT if has_manager else MemberRole.MANAGER
-            membership_add(member=member, user=user, role=role, acting_user=None)
+            membership_add(member=member, user=user, role=role, acting_user=self.admin)
         return user
 
     def _orders(self) -> int:
