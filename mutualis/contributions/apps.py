@@ -8,3 +8,10 @@ class ContributionsConfig(AppConfig):
     name = "mutualis.contributions"
     label = "contributions"
     verbose_name = _("Cotisations")
+
+    def ready(self) -> None:
+        from mutualis.contributions.billing import calls_billing
+        from mutualis.members.billing import register_billing_lookup
+
+        # A transfer an issued call bills can no longer be corrected in members (which never imports contributions).
+        register_billing_lookup(calls_billing)
