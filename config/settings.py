@@ -4,6 +4,7 @@ Defaults run everything on a laptop with SQLite; production sets DATABASE_URL, R
 ALLOWED_HOSTS.
 """
 
+import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -309,3 +310,8 @@ OPERATOR_NAME = env("OPERATOR_NAME", "Mutualis — opérateur public de services
 # DECP lieuExecution: where the framework agreements are executed (the operator's territory), as an INSEE code.
 OPERATOR_EXECUTION_PLACE = env("OPERATOR_EXECUTION_PLACE", "78")
 OPERATOR_EXECUTION_PLACE_TYPE = env("OPERATOR_EXECUTION_PLACE_TYPE", "Code département")
+# The day the syndicat was created (ISO date): no adhésion, deliberation or competence transfer predates it.
+try:
+    OPERATOR_CREATED_ON = datetime.date.fromisoformat(env("OPERATOR_CREATED_ON", "2016-01-01").strip())
+except ValueError:
+    raise ImproperlyConfigured("OPERATOR_CREATED_ON is not a date: use the ISO form, e.g. 2016-01-01.") from None

@@ -22,3 +22,9 @@ class ContributionsConfig(AppConfig):
             group=self.verbose_name,
         )
         audit_labels.register_object_types(["contributions.contributionrate", "contributions.contributioncall"])
+
+        from mutualis.contributions.billing import calls_billing
+        from mutualis.members.billing import register_billing_lookup
+
+        # A transfer an issued call bills can no longer be corrected in members (which never imports contributions).
+        register_billing_lookup(calls_billing)

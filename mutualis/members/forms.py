@@ -19,7 +19,7 @@ from mutualis.members.choices import (
     MemberRole,
     SiteKind,
 )
-from mutualis.members.models import Member
+from mutualis.members.models import CompetenceTransfer, Member
 from mutualis.members.validators import compact_number, validate_siren, validate_siret
 from mutualis.territory.models import Commune, Departement, Intercommunality
 from mutualis.territory.search import normalize_name
@@ -147,6 +147,24 @@ class MemberForm(MemberIdentityForm):
         return self.member_kwargs() | {"email": self.cleaned_data["email"], "phone": self.cleaned_data["phone"]}
 
 
+class MemberCreateForm(MemberForm):
+    """A new member (back-office), with the day its request was received when it is known."""
+
+    requested_on = forms.DateField(
+        label=_("Demande reçue le"),
+        required=False,
+        widget=DATE_WIDGET,
+        help_text=_(
+            "Date de réception de la demande d'adhésion : la délibération et les étapes qui y répondent ne peuvent "
+            "la précéder. Laissez vide si elle n'est pas connue (adhésion antérieure à Mutualis)."
+        ),
+    )
+
+    def service_kwargs(self) -> dict[str, Any]:
+        """The cleaned data as the keyword arguments of member_create."""
+        return super().service_kwargs() | {"requested_on": self.cleaned_data["requested_on"]}
+
+
 class SiteForm(forms.Form):
     """A member's place."""
 
@@ -211,10 +229,9 @@ class TransitionForm(forms.Form):
             del self.fields["reason"]
 
 
-class CompetenceForm(forms.Form):
-    """Record a competence transfer."""
+class CompetencePeriodForm(forms.Form):
+    """The period of a competence transfer and its deliberation."""
 
-    competence = forms.ChoiceField(label=_("Compétence"), choices=Competence.choices)
     start_date = forms.DateField(label=_("Date de début"), widget=DATE_WIDGET)
     end_date = forms.DateField(
         label=_("Date de fin"),
@@ -223,6 +240,36 @@ class CompetenceForm(forms.Form):
         help_text=_("Laisser vide si elle n'est pas connue."),
     )
     deliberation_reference = forms.CharField(label=_("Référence de la délibération"), max_length=100, required=False)
+
+
+class CompetenceForm(CompetencePeriodForm):
+    """Record a competence transfer."""
+
+    competence = forms.ChoiceField(label=_("Compétence"), choices=Competence.choices)
+    field_order = ["competence"]
+
+
+class CompetenceUpdateForm(CompetencePeriodForm):
+    """Correct a mistaken competence transfer: its dates and deliberation (the competence itself stays)."""
+
+    reason = forms.CharField(
+        label=_("Motif de la correction"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    @classmethod
+    def initial_for(cls, transfer: CompetenceTransfer) -> dict[str, Any]:
+        """The transfer as recorded."""
+        return {name: getattr(transfer, name) for name in CompetencePeriodForm.base_fields}
+
+
+class CompetenceCancelForm(forms.Form):
+    """Cancel a competence transfer recorded by mistake: the reason is required (it goes to the audit log)."""
+
+    reason = forms.CharField(
+        label=_("Motif de l'annulation"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Par exemple : saisi sur le mauvais adhérent, délibération jamais adoptée."),
+    )
 
 
 class CompetenceEndForm(forms.Form):

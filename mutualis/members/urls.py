@@ -34,4 +34,14 @@ urlpatterns = [
         name="backoffice_competence_add",
     ),
     path("back-office/competences/<id:pk>/fin/", backoffice.competence_end_view, name="backoffice_competence_end"),
+    path(
+        "back-office/competences/<id:pk>/modifier/",
+        backoffice.competence_update_view,
+        name="backoffice_competence_update",
+    ),
+    path(
+        "back-office/competences/<id:pk>/annulation/",
+        backoffice.competence_cancel_view,
+        name="backoffice_competence_cancel",
+    ),
 ]

@@ -6,7 +6,12 @@ keyed by field, and nothing is written.
 """
 
 from mutualis.members.services.adhesion import adhesion_request_submit
-from mutualis.members.services.competences import competence_transfer_add, competence_transfer_end
+from mutualis.members.services.competences import (
+    competence_transfer_add,
+    competence_transfer_cancel,
+    competence_transfer_end,
+    competence_transfer_update,
+)
 from mutualis.members.services.members import member_create, member_transition, member_update
 from mutualis.members.services.memberships import (
     Invitation,
@@ -21,7 +26,9 @@ __all__ = [
     "Invitation",
     "adhesion_request_submit",
     "competence_transfer_add",
+    "competence_transfer_cancel",
     "competence_transfer_end",
+    "competence_transfer_update",
     "member_create",
     "member_transition",
     "member_update",

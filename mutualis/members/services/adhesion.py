@@ -1,6 +1,7 @@
 """Adhésion requests made online by a public body, through the public form (no account, no acting user)."""
 
-from collections.abc import Iterable
+import datetime
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.conf import settings
@@ -8,9 +9,12 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from mutualis.core.validation import Errors
+from mutualis.members.choices import MemberStatus
 from mutualis.members.models import AdhesionRequest, Member
 from mutualis.members.names import of_member
 from mutualis.members.services.members import member_create
@@ -79,6 +83,7 @@ def adhesion_request_submit(
                 uai=uai,
                 address=address,
                 requested_by=adhesion.contact_email,
+                requested_on=timezone.localdate(),
             )
     except ValidationError as exc:
         errors.merge(exc)
@@ -92,19 +97,75 @@ def adhesion_request_submit(
     return adhesion
 
 
-def _send_acknowledgment(adhesion: AdhesionRequest) -> None:
-    context = {
+def _mail_context(adhesion: AdhesionRequest, **extra: Any) -> dict[str, Any]:
+    return {
         "adhesion": adhesion,
         "member": adhesion.member,
         "of_member": of_member(adhesion.member.name),
         "competences": adhesion.competence_labels(),
         "site_root": settings.SITE_ROOT.rstrip("/"),
-    }
-    # One line: a name typed with a line break must not break the mail header.
-    subject = " ".join((_("Demande d'adhésion %(of_member)s reçue") % {"of_member": context["of_member"]}).split())
+    } | extra
+
+
+def _one_line(subject: str) -> str:
+    # A name typed with a line break must not break the mail header.
+    return " ".join(subject.split())
+
+
+def _send_acknowledgment(adhesion: AdhesionRequest) -> None:
+    context = _mail_context(adhesion)
     send_mail(
-        subject=subject,
+        subject=_one_line(_("Demande d'adhésion %(of_member)s reçue") % {"of_member": context["of_member"]}),
         message=render_to_string("members/emails/adhesion_acknowledgment.txt", context),
         from_email=None,
         recipient_list=[adhesion.contact_email],
     )
+
+
+# The steps whose outcome the requester is told of: the mail's template and subject.
+OUTCOME_EMAILS: dict[str, tuple[str, Any]] = {
+    MemberStatus.APPROVED: ("members/emails/adhesion_approved.txt", gettext_lazy("Adhésion %(of_member)s approuvée")),
+    MemberStatus.REJECTED: (
+        "members/emails/adhesion_rejected.txt",
+        gettext_lazy("Demande d'adhésion %(of_member)s refusée"),
+    ),
+    MemberStatus.ACTIVE: ("members/emails/adhesion_activated.txt", gettext_lazy("Adhésion %(of_member)s en vigueur")),
+}
+
+
+def adhesion_outcome_emails(*, member: Member, to_status: str, reason: str = "", effective: datetime.date) -> int:
+    """Tell whoever asked online (each request's contact, once per address) that the adhésion was approved,
+    refused (with the reason) or took effect; returns how many e-mails will be sent.
+
+    They leave after the transaction commits, so that no one is told of a step that was then rolled back; the
+    step stands if the mail server refuses them (the error is logged).
+    """
+    template_and_subject = OUTCOME_EMAILS.get(to_status)
+    if template_and_subject is None:
+        return 0
+    template, subject = template_and_subject
+    told: set[str] = set()
+    for adhesion in member.adhesion_requests.order_by("created_at", "pk"):
+        address = adhesion.contact_email.strip().lower()
+        if not address or address in told:
+            continue
+        told.add(address)
+        adhesion.member = member  # as it is now, in this transaction
+        context = _mail_context(adhesion, reason=reason, effective=effective)
+        transaction.on_commit(
+            _mailer(
+                subject=_one_line(str(subject) % {"of_member": context["of_member"]}),
+                message=render_to_string(template, context),
+                recipient=adhesion.contact_email,
+            ),
+            robust=True,
+        )
+    return len(told)
+
+
+def _mailer(*, subject: str, message: str, recipient: str) -> Callable[[], None]:
+    # A named function, not a partial: Django names the callback when it logs its failure.
+    def send_outcome_email() -> None:
+        send_mail(subject=subject, message=message, from_email=None, recipient_list=[recipient])
+
+    return send_outcome_email

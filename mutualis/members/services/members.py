@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from mutualis.accounts.types import User
 from mutualis.core.services import audit_record, notify, snapshot
 from mutualis.core.validation import Errors
+from mutualis.members import rules
 from mutualis.members.choices import (
     DELIBERATION_REQUIRED,
     MEMBER_TRANSITIONS,
@@ -139,8 +140,10 @@ def _check_identity(member: Member, errors: Errors) -> None:
         errors.add("uai", _("Le code UAI ne concerne que les collèges et lycées."))
 
 
-def _validated(member: Member, communes: Iterable[Commune]) -> list[Commune]:
-    """Normalise and check the member; raise every problem at once."""
+def _validated(
+    member: Member, communes: Iterable[Commune], *, requested_on: datetime.date | None = None
+) -> list[Commune]:
+    """Normalise and check the member (and the day its request was received); raise every problem at once."""
     member.siren = compact_number(member.siren)
     member.siret = compact_number(member.siret)
     member.uai = (member.uai or "").strip().upper()
@@ -149,6 +152,8 @@ def _validated(member: Member, communes: Iterable[Commune]) -> list[Commune]:
     errors.full_clean(member)
     communes = _check_territory(member, list(communes), errors)
     _check_identity(member, errors)
+    if requested_on is not None:
+        _check_decision_day(errors, requested_on, field="requested_on", what=_("La date de la demande"))
     errors.raise_if_any()
     return communes
 
@@ -170,11 +175,13 @@ def member_create(
     email: str = "",
     phone: str = "",
     requested_by: str = "",
+    requested_on: datetime.date | None = None,
 ) -> Member:
     """Record an adhésion request (status "requested"); administrators are notified.
 
     `acting_user` may be None (scripts, the public adhésion form); `requested_by` is then the e-mail of whoever
-    asked online, kept in the audit entry.
+    asked online, kept in the audit entry. `requested_on` is the day the request was received, when known: the
+    deliberation and the steps that answer it cannot precede it.
     """
     member = Member(
         name=name,
@@ -190,11 +197,15 @@ def member_create(
         phone=phone,
         status=MemberStatus.REQUESTED,
     )
-    communes = _validated(member, communes)
+    communes = _validated(member, communes, requested_on=requested_on)
     member.save()
     member.communes.set(communes)
     MemberStatusChange.objects.create(
-        member=member, from_status="", to_status=MemberStatus.REQUESTED, acting_user=authenticated_or_none(acting_user)
+        member=member,
+        from_status="",
+        to_status=MemberStatus.REQUESTED,
+        acting_user=authenticated_or_none(acting_user),
+        effective_date=requested_on,
     )
     after = member_snapshot(member) | ({"requested_by": requested_by} if requested_by else {})
     audit_record(actor=acting_user, action="member.create", obj=member, member_id=member.pk, after=after)
@@ -238,7 +249,46 @@ def member_update(*, member: Member, acting_user: User, **changes: Any) -> Membe
     return member
 
 
-def _check_transition(member: Member, to_status: str, reason: str, reference: str, day: datetime.date | None) -> None:
+def _check_decision_day(
+    errors: Errors,
+    day: datetime.date,
+    *,
+    field: str,
+    what: str,
+    requested_on: datetime.date | None = None,
+) -> None:
+    """A decision of the adhésion is dated between the syndicat's creation (or the request it answers) and today."""
+    errors.check(rules.assert_not_in_future, day, today=timezone.localdate(), field=field, what=what)
+    errors.check(rules.assert_not_before_operator, day, field=field, what=what)
+    errors.check(rules.assert_not_before_request, day, requested_on=requested_on, field=field, what=what)
+
+
+def request_date(member: Member) -> datetime.date | None:
+    """The day the body asked to join, when known: its online request's day, or the day recorded with the request
+    step (a request recorded in the back-office after the fact may leave it unknown)."""
+    days = [timezone.localdate(at) for at in member.adhesion_requests.values_list("created_at", flat=True)]
+    days += [
+        day
+        for day in member.status_changes.filter(to_status=MemberStatus.REQUESTED).values_list(
+            "effective_date", flat=True
+        )
+        if day is not None
+    ]
+    return min(days) if days else None
+
+
+def _check_step(
+    member: Member,
+    to_status: str,
+    *,
+    reason: str,
+    reference: str,
+    deliberation: datetime.date | None,
+    effective: datetime.date,
+) -> None:
+    """The step is in the workflow; its deliberation, reason and dates are given and bounded (rules.py). A step
+    takes effect today or on a past date (records of earlier decisions), never before the previous step (or the
+    request), nor the syndicat's creation; an activation no later than the first competence transferred."""
     errors = Errors()
     if to_status not in MEMBER_TRANSITIONS.get(member.status, set()):
         labels = dict(MemberStatus.choices)
@@ -248,35 +298,36 @@ def _check_transition(member: Member, to_status: str, reason: str, reference: st
             % {"source": labels.get(member.status, member.status), "target": labels.get(to_status, to_status)},
         )
         errors.raise_if_any()
+    previous = [timezone.localdate(d) for d in (member.approved_at, member.activated_at) if d is not None]
+    requested_on = None if previous else request_date(member)
     if to_status in DELIBERATION_REQUIRED:
         if not reference.strip():
             errors.add(
                 "deliberation_reference",
                 _("La référence de la délibération est obligatoire pour approuver une adhésion."),
             )
-        if day is None:
+        if deliberation is None:
             errors.add(
                 "deliberation_date", _("La date de la délibération est obligatoire pour approuver une adhésion.")
             )
-        elif day > timezone.localdate():
-            errors.add("deliberation_date", _("La date de la délibération ne peut pas être dans le futur."))
+        else:
+            what = _("La date de la délibération")
+            _check_decision_day(errors, deliberation, field="deliberation_date", what=what, requested_on=requested_on)
     if to_status in REASON_REQUIRED and not reason.strip():
         errors.add("reason", _("Indiquez le motif."))
-    errors.raise_if_any()
-
-
-def _check_effective_date(
-    member: Member, to_status: str, effective: datetime.date, deliberation: datetime.date | None
-) -> None:
-    """A step takes effect today or on a past date (records of earlier decisions), never before the previous step."""
-    errors = Errors()
-    if effective > timezone.localdate():
-        errors.add("effective_date", _("La date d'effet ne peut pas être dans le futur."))
-    previous = [d for d in (member.approved_at, member.activated_at) if d is not None]
-    if previous and effective < max(timezone.localdate(d) for d in previous):
-        errors.add("effective_date", _("La date d'effet ne peut précéder l'étape précédente de l'adhésion."))
-    if to_status == MemberStatus.APPROVED and deliberation is not None and effective < deliberation:
-        errors.add("effective_date", _("L'approbation ne peut précéder la délibération."))
+    what = _("La date d'effet")
+    _check_decision_day(errors, effective, field="effective_date", what=what, requested_on=requested_on)
+    errors.check(rules.assert_not_before_previous_step, effective, previous_on=max(previous, default=None))
+    if to_status == MemberStatus.APPROVED and not errors.has("deliberation_date"):
+        errors.check(rules.assert_approval_not_before_deliberation, effective, deliberation_on=deliberation)
+    first = member.competences.order_by("start_date", "pk").first() if to_status == MemberStatus.ACTIVE else None
+    if first is not None:
+        errors.check(
+            rules.assert_adhesion_not_after_transfers,
+            effective,
+            first_start=first.start_date,
+            competence=first.get_competence_display(),
+        )
     errors.raise_if_any()
 
 
@@ -300,15 +351,22 @@ def member_transition(
     `effective_date` records a step decided earlier (e.g. an adhésion active since 1 January when the operator
     starts using Mutualis); the audit entry still says when it was recorded.
     """
+    # Imported here: both modules build on this one.
+    from mutualis.members.services.adhesion import adhesion_outcome_emails
     from mutualis.members.services.competences import end_all_competences
 
     # Lock the row: two administrators clicking at once must not both pass the transition check.
     Member.objects.select_for_update().filter(pk=member.pk).first()
     member.refresh_from_db()
     reason, deliberation_reference = (reason or "").strip(), (deliberation_reference or "").strip()
-    _check_transition(member, to_status, reason, deliberation_reference, deliberation_date)
-    if effective_date is not None:
-        _check_effective_date(member, to_status, effective_date, deliberation_date)
+    _check_step(
+        member,
+        to_status,
+        reason=reason,
+        reference=deliberation_reference,
+        deliberation=deliberation_date,
+        effective=effective_date or timezone.localdate(),
+    )
     from_status = member.status
     now = _start_of(effective_date) if effective_date is not None else timezone.now()
     member.status = to_status
@@ -357,4 +415,5 @@ def member_transition(
             title=title % {"name": member.name},
             url=reverse("members:space_member", args=[member.pk]),
         )
+    adhesion_outcome_emails(member=member, to_status=to_status, reason=reason, effective=timezone.localdate(now))
     return member

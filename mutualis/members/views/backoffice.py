@@ -1,7 +1,9 @@
 """Back-office of the operator's staff: member list, creation, detail, adhésion workflow, competences."""
 
+from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -15,16 +17,22 @@ from mutualis.core.exports import csv_response
 from mutualis.core.formviews import form_page, form_status, submit_form
 from mutualis.core.selectors import audit_entry_list
 from mutualis.members import selectors, services
-from mutualis.members.choices import TRANSITION_LABELS, MemberStatus
+from mutualis.members.billing import billed_by
+from mutualis.members.choices import TRANSITION_LABELS, MemberRole, MemberStatus
 from mutualis.members.filters import MemberFilter
 from mutualis.members.forms import (
+    CompetenceCancelForm,
     CompetenceEndForm,
     CompetenceForm,
+    CompetenceUpdateForm,
+    InviteForm,
+    MemberCreateForm,
     MemberForm,
     TransitionForm,
 )
-from mutualis.members.models import Member
+from mutualis.members.models import AdhesionRequest, CompetenceTransfer, Member
 from mutualis.members.permissions import allowed_transitions, can_create_member, get_abilities
+from mutualis.members.rules import billed_refusal
 from mutualis.members.views._helpers import require, staff_required
 from mutualis.members.views.space import member_context
 
@@ -93,7 +101,7 @@ def member_create_view(request: HttpRequest) -> HttpResponse:
     """Record a new member (its adhésion request); bad input is shown in French and nothing is written."""
     if not can_create_member(request.user):
         raise PermissionDenied
-    form = MemberForm(request.POST if request.method == "POST" else None)
+    form = MemberCreateForm(request.POST if request.method == "POST" else None)
 
     def save() -> HttpResponse:
         member = services.member_create(acting_user=request.user, **form.service_kwargs())
@@ -134,14 +142,55 @@ def _transition_forms(user: Any, member: Member) -> list[dict[str, Any]]:
     ]
 
 
+def _requester_invitation(adhesion: AdhesionRequest) -> InviteForm:
+    """The invitation form filled in with the requester as the member's manager."""
+    first_name, _space, last_name = adhesion.contact_name.partition(" ")
+    initial = {
+        "email": adhesion.contact_email,
+        "role": MemberRole.MANAGER,
+        # The invitation's name, whichever fields the form has for it (unknown keys are ignored).
+        "name": adhesion.contact_name,
+        "first_name": first_name,
+        "last_name": last_name,
+    }
+    return InviteForm(initial=initial, auto_id=f"requester-{adhesion.pk}-%s")
+
+
+def _adhesion_requests(request: HttpRequest, member: Member, context: dict[str, Any]) -> list[dict[str, Any]]:
+    """The member's online requests; once approved, while it has no manager, each requester not yet among its users
+    is proposed as its first manager."""
+    requests = list(selectors.adhesion_request_list(user=request.user, member=member))
+    propose = (
+        context["abilities"]["invite_users"]
+        and member.status in {MemberStatus.APPROVED, MemberStatus.ACTIVE}
+        and selectors.managers_count(member=member) == 0
+    )
+    users = {membership.user.email.lower() for membership, _abilities in context["memberships"]}
+    return [
+        {
+            "adhesion": adhesion,
+            "invitation": _requester_invitation(adhesion)
+            if propose and adhesion.contact_email.lower() not in users
+            else None,
+        }
+        for adhesion in requests
+    ]
+
+
 @staff_required
 def member_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
-    """A member as the operator sees it: workflow, history, competences, sites, users, recent audit entries."""
+    """A member as the operator sees it: workflow, history, online request (and its requester proposed as first
+    manager), competences (with what bills them), sites, users, recent audit entries."""
     member = selectors.member_get(user=request.user, pk=pk)
-    context = member_context(request, member) | {
+    context = member_context(request, member)
+    competences = list(context["competences"])
+    for transfer in competences:
+        transfer.billed_by = billed_by(transfer)
+    context |= {
+        "competences": competences,
         "transitions": _transition_forms(request.user, member),
         "status_changes": selectors.status_change_list(user=request.user, member=member),
-        "adhesion_requests": selectors.adhesion_request_list(user=request.user, member=member),
+        "adhesion_requests": _adhesion_requests(request, member, context),
         "competence_form": CompetenceForm(),
         "audit_entries": audit_entry_list(user=request.user, filters={"member_id": member.pk})[:20],
     }
@@ -197,24 +246,69 @@ def competence_add_view(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@staff_required
-def competence_end_view(request: HttpRequest, pk: int) -> HttpResponse:
-    """Set the last day of a competence transfer (administrators)."""
+def _competence_page(
+    request: HttpRequest,
+    pk: int,
+    *,
+    form_class: type[forms.Form],
+    initial: Callable[[CompetenceTransfer], dict[str, Any]],
+    template: str,
+    write: Callable[..., Any],
+    done: str,
+) -> HttpResponse:
+    """A page acting on one competence transfer (administrators): the form, then `write` (a service), then back to
+    the member with `done` said; the page tells why a transfer a contribution call bills is no longer corrected."""
     transfer = selectors.competence_get(user=request.user, pk=pk)
     require(get_abilities(request.user, transfer.member), "manage_competences")
-    form = CompetenceEndForm(
-        request.POST if request.method == "POST" else None, initial={"end_date": timezone.localdate()}
-    )
+    form = form_class(request.POST if request.method == "POST" else None, initial=initial(transfer))
 
     def save() -> HttpResponse:
-        services.competence_transfer_end(transfer=transfer, acting_user=request.user, **form.cleaned_data)
-        messages.success(request, _("Compétence « %(name)s » terminée.") % {"name": transfer.get_competence_display()})
+        write(transfer=transfer, acting_user=request.user, **form.cleaned_data)
+        messages.success(request, done % {"name": transfer.get_competence_display()})
         return redirect("members:backoffice_member_detail", pk=transfer.member_id)
 
-    return form_page(
+    context = {"transfer": transfer, "member": transfer.member, "refusal": billed_refusal(billed_by(transfer))}
+    return form_page(request, form, template=template, on_valid=save, context=context)
+
+
+@staff_required
+def competence_end_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Set the last day of a competence transfer (administrators); an end already recorded is shown and offered."""
+    return _competence_page(
         request,
-        form,
+        pk,
+        form_class=CompetenceEndForm,
+        initial=lambda transfer: {"end_date": transfer.end_date or timezone.localdate()},
         template="members/backoffice/competence_end.html",
-        on_valid=save,
-        context={"transfer": transfer, "member": transfer.member},
+        write=services.competence_transfer_end,
+        done=_("Compétence « %(name)s » terminée."),
+    )
+
+
+@staff_required
+def competence_update_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Correct a mistaken competence transfer (administrators), until a contribution call bills it."""
+    return _competence_page(
+        request,
+        pk,
+        form_class=CompetenceUpdateForm,
+        initial=CompetenceUpdateForm.initial_for,
+        template="members/backoffice/competence_update.html",
+        write=services.competence_transfer_update,
+        done=_("Compétence « %(name)s » corrigée."),
+    )
+
+
+@staff_required
+def competence_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Cancel a competence transfer recorded by mistake, after a confirmation page (administrators), until a
+    contribution call bills it."""
+    return _competence_page(
+        request,
+        pk,
+        form_class=CompetenceCancelForm,
+        initial=lambda transfer: {},
+        template="members/backoffice/competence_cancel.html",
+        write=services.competence_transfer_cancel,
+        done=_("Transfert « %(name)s » annulé."),
     )
