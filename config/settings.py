@@ -309,3 +309,15 @@ OPERATOR_NAME = env("OPERATOR_NAME", "Mutualis — opérateur public de services
 # DECP lieuExecution: where the framework agreements are executed (the operator's territory), as an INSEE code.
 OPERATOR_EXECUTION_PLACE = env("OPERATOR_EXECUTION_PLACE", "78")
 OPERATOR_EXECUTION_PLACE_TYPE = env("OPERATOR_EXECUTION_PLACE_TYPE", "Code département")
+
+# The operator as the issuer of contribution calls (the call's letterhead and payment instructions). The defaults are
+# demo values, fictitious on purpose but valid in form: a postal address on no real street, an IBAN of the
+# non-existent bank code 99999 (its RIB key and IBAN check digits computed, so that a bank's form accepts it), a BIC
+# of the non-existent bank "MUTU". Production sets the syndicat's address and the account of its public accountant.
+OPERATOR_ADDRESS = env("OPERATOR_ADDRESS", "1 place de l'Exemple, 78000 Versailles")
+OPERATOR_IBAN = env("OPERATOR_IBAN", "FR7699999000010000001234537")
+OPERATOR_BIC = env("OPERATOR_BIC", "MUTUFRPPXXX")
+# Days a member has to pay a call: its due date is the issue date plus this delay, stored on the call when issued.
+OPERATOR_PAYMENT_DELAY_DAYS = envint("OPERATOR_PAYMENT_DELAY_DAYS", "30")
+if not 1 <= OPERATOR_PAYMENT_DELAY_DAYS <= 365:
+    raise ImproperlyConfigured("OPERATOR_PAYMENT_DELAY_DAYS must be a number of days from 1 to 365.")
