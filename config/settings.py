@@ -315,3 +315,15 @@ try:
     OPERATOR_CREATED_ON = datetime.date.fromisoformat(env("OPERATOR_CREATED_ON", "2016-01-01").strip())
 except ValueError:
     raise ImproperlyConfigured("OPERATOR_CREATED_ON is not a date: use the ISO form, e.g. 2016-01-01.") from None
+
+# The operator as the issuer of contribution calls (the call's letterhead and payment instructions). The defaults are
+# demo values, fictitious on purpose but valid in form: a postal address on no real street, an IBAN of the
+# non-existent bank code 99999 (its RIB key and IBAN check digits computed, so that a bank's form accepts it), a BIC
+# of the non-existent bank "MUTU". Production sets the syndicat's address and the account of its public accountant.
+OPERATOR_ADDRESS = env("OPERATOR_ADDRESS", "1 place de l'Exemple, 78000 Versailles")
+OPERATOR_IBAN = env("OPERATOR_IBAN", "FR7699999000010000001234537")
+OPERATOR_BIC = env("OPERATOR_BIC", "MUTUFRPPXXX")
+# Days a member has to pay a call: its due date is the issue date plus this delay, stored on the call when issued.
+OPERATOR_PAYMENT_DELAY_DAYS = envint("OPERATOR_PAYMENT_DELAY_DAYS", "30")
+if not 1 <= OPERATOR_PAYMENT_DELAY_DAYS <= 365:
+    raise ImproperlyConfigured("OPERATOR_PAYMENT_DELAY_DAYS must be a number of days from 1 to 365.")

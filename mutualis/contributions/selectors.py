@@ -14,7 +14,7 @@ from mutualis.core.collation import french
 from mutualis.core.permissions import is_operator_staff
 from mutualis.members.choices import Competence
 from mutualis.members.models import Member
-from mutualis.members.selectors import member_get
+from mutualis.members.selectors import member_get, user_member_list
 
 if TYPE_CHECKING:
     from mutualis.contributions.services import IssuePlan
@@ -28,6 +28,8 @@ def call_list(*, user: Viewer, filters: dict[str, Any] | None = None) -> QuerySe
         qs = qs.filter(year=filters["year"])
     if filters.get("member"):
         qs = qs.filter(member_id=getattr(filters["member"], "pk", filters["member"]))
+    if filters.get("members") is not None:
+        qs = qs.filter(member__in=filters["members"])
     if filters.get("status"):
         qs = qs.filter(status=filters["status"])
     if filters.get("kind"):
@@ -79,6 +81,11 @@ def call_totals(*, calls: QuerySet[ContributionCall]) -> dict[str, Any]:
 def member_get_for_calls(*, user: Viewer, pk: Any) -> Member:
     """The member whose calls the user asks for (members' scoping: staff any, a member's user theirs; else 404)."""
     return member_get(user=user, pk=pk)
+
+
+def calls_member_list(*, user: Viewer) -> QuerySet[Member]:
+    """The members the user belongs to: each of their roles (reader, agent, manager) reads the member's calls."""
+    return user_member_list(user=user)
 
 
 def rate_list(*, user: Viewer, year: int | None = None) -> QuerySet[ContributionRate]:

@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Sum
@@ -43,6 +44,16 @@ def population_basis(member: Member) -> int:
     if member.kind == MemberKind.INTERCOMMUNALITY:
         return member.intercommunality.population if member.intercommunality else 0
     return 0
+
+
+def population_basis_label(kind: str) -> str:
+    """What the population of a line counts, in the words of `population_basis` (printed on the call)."""
+    labels: dict[str, str] = {
+        MemberKind.COMMUNE: _("population municipale"),
+        MemberKind.DEPARTEMENT: _("population des communes du département"),
+        MemberKind.INTERCOMMUNALITY: _("population de l'EPCI / EPT"),
+    }
+    return labels.get(kind, _("sans population de référence"))
 
 
 def days_in_year(year: int) -> int:
@@ -97,6 +108,25 @@ def validate_year(year: Any) -> int:
             {"year": _("L'année doit être comprise entre %(min)s et %(max)s.") % {"min": YEAR_MIN, "max": YEAR_MAX}}
         )
     return value
+
+
+def validate_issue_date(issued_on: datetime.date, year: int, today: datetime.date) -> None:
+    """A year's call is dated within its year or after it (never before 1 January of the year), and never later
+    than today: a call is a document already sent."""
+    if issued_on > today:
+        raise ValidationError({"issued_on": _("Un appel de cotisation ne peut pas être daté dans le futur.")})
+    if issued_on < datetime.date(year, 1, 1):
+        raise ValidationError(
+            {
+                "issued_on": _("Un appel de cotisation %(year)s ne peut pas être daté avant le 01/01/%(year)s.")
+                % {"year": year}
+            }
+        )
+
+
+def call_due_date(issued_on: datetime.date, delay_days: int) -> datetime.date:
+    """A call is due `delay_days` days after the day it was issued (OPERATOR_PAYMENT_DELAY_DAYS)."""
+    return issued_on + datetime.timedelta(days=delay_days)
 
 
 def call_number(year: int, sequence: int) -> str:
@@ -252,13 +282,25 @@ def rate_set(
 
 
 @transaction.atomic
-def call_issue_year(*, year: int, acting_user: User) -> list[ContributionCall]:
+def call_issue_year(
+    *, year: int, acting_user: User | None, issued_on: datetime.date | None = None
+) -> list[ContributionCall]:
     """Issue the year's call to every eligible member that has no live call yet; all or nothing.
 
     Running it twice issues nothing the second time. A competence in force without a rate for the year stops the
-    whole run with a French message, and nothing is written.
+    whole run with a French message, and nothing is written. The calls are dated today, or `issued_on` (a day
+    already past: the demo dates its calls as they would have been issued); each is due the operator's payment
+    delay after that day.
     """
     year = validate_year(year)
+    now = timezone.now()
+    if issued_on is None:
+        issued_at = now
+    else:
+        validate_issue_date(issued_on, year, timezone.localdate(now))
+        # The time of day of now: a call dated today is never stamped later than now.
+        issued_at = timezone.make_aware(datetime.datetime.combine(issued_on, timezone.localtime(now).time()))
+    due_date = call_due_date(timezone.localdate(issued_at), settings.OPERATOR_PAYMENT_DELAY_DAYS)
     # Locking the year's rates serialises concurrent runs for the same year (PostgreSQL; SQLite locks on write).
     list(ContributionRate.objects.select_for_update().filter(year=year).values_list("pk", flat=True))
     plan = call_issue_plan(year=year)
@@ -266,7 +308,6 @@ def call_issue_year(*, year: int, acting_user: User) -> list[ContributionCall]:
         raise ValidationError(plan.missing_rates_message())
     sequence = ContributionCall.objects.filter(year=year).aggregate(last=Max("sequence"))["last"] or 0
     issued_by = acting_user if getattr(acting_user, "is_authenticated", False) else None
-    now = timezone.now()
     created: list[ContributionCall] = []
     for planned in plan.calls:
         sequence += 1
@@ -275,7 +316,8 @@ def call_issue_year(*, year: int, acting_user: User) -> list[ContributionCall]:
             year=year,
             sequence=sequence,
             number=call_number(year, sequence),
-            issued_at=now,
+            issued_at=issued_at,
+            due_date=due_date,
             issued_by=issued_by,
             status=CallStatus.ISSUED,
             total=planned.total,
@@ -292,7 +334,7 @@ def call_issue_year(*, year: int, acting_user: User) -> list[ContributionCall]:
             obj=call,
             member_id=call.member_id,
             after={
-                **snapshot(call, ["number", "member_id", "year", "status", "total"]),
+                **snapshot(call, ["number", "member_id", "year", "status", "total", "issued_at", "due_date"]),
                 "lines": [snapshot(line, LINE_FIELDS) for line in lines],
             },
         )

@@ -11,5 +11,7 @@ urlpatterns = [
     path("taux/", views.rate_list_view, name="rate_list"),
     path("appels/<id:pk>/", views.call_detail_view, name="call_detail"),
     path("appels/<id:pk>/annuler/", views.call_cancel_view, name="call_cancel"),
+    path("appels/<id:pk>/appel-de-cotisation.pdf", views.call_pdf_view, name="call_pdf"),
+    path("mes-appels/", views.my_calls_view, name="my_calls"),
     path("adherent/<id:member_id>/", views.member_calls_view, name="member_calls"),
 ]

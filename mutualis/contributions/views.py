@@ -12,7 +12,9 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from mutualis.contributions import selectors, services
+from mutualis.contributions.document import call_document
 from mutualis.contributions.forms import CallFilterForm, CancelForm, IssueForm, RateForm, YearForm
+from mutualis.contributions.pdf import call_pdf
 from mutualis.contributions.permissions import get_abilities
 from mutualis.core.exports import csv_decimal, csv_response
 from mutualis.core.formviews import form_status, submit_form
@@ -206,9 +208,9 @@ def _render_detail(request: HttpRequest, call: Any, cancel_form: CancelForm | No
     abilities = get_abilities(request.user, call)
     context = {
         "call": call,
+        "document": call_document(call),
         "abilities": abilities,
         "cancel_form": cancel_form or CancelForm(),
-        "lines": list(call.lines.all()),
     }
     return render(request, "contributions/call_detail.html", context, status=status)
 
@@ -218,6 +220,17 @@ def call_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     """A printable call, for operator staff and the member's own users."""
     call = selectors.call_get(user=request.user, pk=pk)
     return _render_detail(request, call)
+
+
+@login_required
+def call_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The call as a PDF (same content as the printable page), for operator staff and the member's own users."""
+    call = selectors.call_get(user=request.user, pk=pk)
+    if not get_abilities(request.user, call)["print"]:
+        raise Http404
+    response = HttpResponse(call_pdf(document=call_document(call)), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{call.number}.pdf"'
+    return response
 
 
 @login_required
@@ -235,6 +248,19 @@ def call_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("contributions:call_detail", pk=call.pk)
 
     return submit_form(request, form, cancel) or _render_detail(request, call, cancel_form=form, status=400)
+
+
+@login_required
+def my_calls_view(request: HttpRequest) -> HttpResponse:
+    """« Cotisations » of the members' menu: the calls of the user's member, or of each of their members."""
+    members = list(selectors.calls_member_list(user=request.user))
+    if len(members) == 1:
+        return redirect("contributions:member_calls", member_id=members[0].pk)
+    if not members and get_abilities(request.user)["view_all"]:
+        return redirect("contributions:call_list")
+    calls = selectors.call_list(user=request.user, filters={"members": members})
+    page = Paginator(calls, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "contributions/my_calls.html", {"members": members, "page": page})
 
 
 @login_required

@@ -10,6 +10,8 @@ from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
+from mutualis.core.scoping import visible_member_ids
+
 Link = tuple[Any, str]
 Entry = tuple[Any, str | list[Link]]
 
@@ -35,6 +37,7 @@ STAFF_LINKS: list[Entry] = [
 ]
 MEMBER_LINKS: list[Entry] = [
     (_("Espace adhérent"), "members:space"),
+    (_("Cotisations"), "contributions:my_calls"),
     (
         _("Achats"),
         [
@@ -47,6 +50,9 @@ MEMBER_LINKS: list[Entry] = [
     (_("Équipements"), "assets:asset_list"),
 ]
 PUBLIC_LINKS: list[Entry] = [(_("Territoire"), "territory:commune_list")]
+# Links shown only to users who read at least one member's data (every role of a member reads its calls): an
+# account attached to no member has nothing there.
+NEEDS_A_MEMBER: tuple[str, ...] = ("contributions:my_calls",)
 
 
 def _link(label: Any, name: str) -> dict[str, Any] | None:
@@ -62,7 +68,12 @@ def navigation(request: HttpRequest) -> list[dict[str, Any]]:
     user = getattr(request, "user", None)
     entries: list[Entry] = []
     if user is not None and user.is_authenticated:
-        entries += STAFF_LINKS if getattr(user, "is_operator_staff", False) else MEMBER_LINKS
+        if getattr(user, "is_operator_staff", False):
+            entries += STAFF_LINKS
+        elif visible_member_ids(user).exists():
+            entries += MEMBER_LINKS
+        else:
+            entries += [entry for entry in MEMBER_LINKS if entry[1] not in NEEDS_A_MEMBER]
     entries += PUBLIC_LINKS
     items: list[dict[str, Any]] = []
     links: list[dict[str, Any]] = []

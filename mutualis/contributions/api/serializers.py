@@ -39,6 +39,7 @@ class ContributionCallSerializer(serializers.ModelSerializer):
             "member_siren",
             "status",
             "issued_at",
+            "due_date",
             "total",
             "cancel_reason",
             "cancelled_at",

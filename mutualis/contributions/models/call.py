@@ -22,6 +22,9 @@ class ContributionCall(BaseModel):
     sequence = models.PositiveIntegerField(_("rang dans l'année"))
     number = models.CharField(_("numéro"), max_length=20, unique=True)
     issued_at = models.DateTimeField(_("émis le"))
+    # Stored when the call is issued (issue date + the operator's payment delay then in force): a later change of
+    # the delay does not move the due date of a document already sent.
+    due_date = models.DateField(_("à régler au plus tard le"))
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("émis par"),

@@ -15,13 +15,14 @@ def api():
 
 
 def test_staff_list_calls_with_nested_lines_and_filters(api, contribution_world):
-    """Staff list every call, filtered by year, member and status, each with its lines."""
+    """Staff list every call, filtered by year, member and status, each with its due date and lines."""
     login_as(api, contribution_world.users["staff"])
     data = api.get("/api/v1/contribution-calls/", {"year": 2025}).json()
     assert data["count"] == 2
     versailles = next(c for c in data["results"] if c["member"] == contribution_world.member.pk)
     assert versailles["number"] == contribution_world.call.number
     assert versailles["total"] == "37763.10"
+    assert versailles["due_date"] == contribution_world.call.due_date.isoformat()
     assert {line["competence"]: line["amount"] for line in versailles["lines"]} == {
         "central_purchasing": "12587.70",
         "broadband": "25175.40",

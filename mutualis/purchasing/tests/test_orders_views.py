@@ -153,7 +153,7 @@ def test_consolidation_groups_orders_and_exports_csv(world):
     assert consolidation.number.startswith("CG-") and consolidation.total_ht == Decimal("601.00")
     assert set(Order.objects.values_list("status", flat=True)) == {OrderStatus.SENT}
     page = client.get(reverse("purchasing:consolidation_detail", args=[consolidation.pk])).content.decode()
-    assert "data-print" in page and "purchasing/print.js" in page and "purchasing/orders.css" in page
+    assert "data-print" in page and "core/print.js" in page and "purchasing/orders.css" in page
     content = client.get(reverse("purchasing:consolidation_export", args=[consolidation.pk])).content.decode("utf-8")
     assert content.startswith("\ufeff")
     header, first = content.lstrip("\ufeff").splitlines()[:2]

@@ -1,3 +1,4 @@
+import datetime
 from decimal import Decimal
 
 from django.db import transaction
@@ -23,6 +24,13 @@ DEMO_RATES: dict[str, tuple[Decimal, Decimal]] = {
 PREVIOUS_YEAR_FACTOR = Decimal("0.96")
 
 
+def demo_issue_date(year: int) -> datetime.date:
+    """The day the demo's calls of a year were issued: the first Monday of March of that year, once the budget is
+    voted (each call then due the operator's payment delay later)."""
+    first = datetime.date(year, 3, 1)
+    return first + datetime.timedelta(days=(7 - first.weekday()) % 7)
+
+
 class Command(AuditedCommand):
     help = "Charge les taux de cotisation de démonstration (année en cours et précédente) et émet les appels de l'année précédente."
 
@@ -46,5 +54,5 @@ class Command(AuditedCommand):
                     acting_user=admin,
                 )
                 created += 1
-        calls = services.call_issue_year(year=year - 1, acting_user=admin)
+        calls = services.call_issue_year(year=year - 1, acting_user=admin, issued_on=demo_issue_date(year - 1))
         self.stdout.write(f"Cotisations : {created} taux créé(s), {len(calls)} appel(s) {year - 1} émis.")
