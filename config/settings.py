@@ -46,6 +46,9 @@ REALTIME_URL = env("REALTIME_URL", "")  # public websocket origin; empty means "
 # Background map tiles ({z}/{x}/{y} template) and their attribution; empty shows contours on a blank map.
 MAP_TILE_URL = env("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 MAP_TILE_ATTRIBUTION = env("MAP_TILE_ATTRIBUTION", "© les contributeurs d'OpenStreetMap")
+# Geocoding of sites' addresses (Base Adresse Nationale search endpoint, e.g. https://api-adresse.data.gouv.fr/search/,
+# called by the server); empty, the default, turns it off: the platform then never calls out.
+BAN_GEOCODER_URL = env("BAN_GEOCODER_URL", "")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

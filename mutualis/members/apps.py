@@ -41,6 +41,7 @@ class MembersConfig(AppConfig):
                 "site.create": _("Site ajouté"),
                 "site.update": _("Site modifié"),
                 "site.deactivate": _("Site mis hors service"),
+                "site.reactivate": _("Site remis en service"),
             },
             group=self.verbose_name,
         )

@@ -165,6 +165,14 @@ class MemberCreateForm(MemberForm):
         return super().service_kwargs() | {"requested_on": self.cleaned_data["requested_on"]}
 
 
+def site_communes(member: Member) -> Any:
+    """The communes a member's site may be in: its own communes, or its département's when it has none listed."""
+    communes = member.communes.all()
+    if not communes.exists():
+        communes = Commune.objects.filter(departement_id=member.departement_id)
+    return communes.order_by(french("name"), "pk")
+
+
 class SiteForm(forms.Form):
     """A member's place."""
 
@@ -178,15 +186,21 @@ class SiteForm(forms.Form):
     longitude = forms.FloatField(
         label=_("Longitude"), required=False, localize=True, help_text=_("En degrés décimaux, par ex. 2,1204.")
     )
+    # Unchecked unless chosen: a new site is published only on purpose (the form's script proposes it for town halls,
+    # schools and public buildings, see models.site.PUBLIC_SITE_KINDS).
+    is_public = forms.BooleanField(label=_("Site visible du public"), required=False)
 
     def __init__(self, *args: Any, member: Member, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        communes = member.communes.all()
-        if not communes.exists():
-            communes = Commune.objects.filter(departement_id=member.departement_id)
-        self.fields["commune"].queryset = communes.order_by(french("name"), "pk")
+        communes = site_communes(member)
+        self.fields["commune"].queryset = communes
+        if len(only := communes[:2]) == 1:
+            # A commune member's sites are all in its commune: chosen already, and its contour drawn on the map.
+            self.fields["commune"].initial = only[0]
         for name in ("latitude", "longitude"):
             self.fields[name].widget.attrs.update(inputmode="decimal")
+        # The checkbox's explanation is written under it by the template (checkboxes show no help text).
+        self.fields["is_public"].widget.attrs["aria-describedby"] = f"{self['is_public'].auto_id}_helptext"
 
 
 class InviteForm(forms.Form):
@@ -287,3 +301,14 @@ class ConfirmForm(forms.Form):
     """A confirmation with an optional reason."""
 
     reason = forms.CharField(label=_("Motif (facultatif)"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class GeocodeForm(forms.Form):
+    """The site form's question to the geocoder: an address in one of the member's communes (GET parameters)."""
+
+    adresse = forms.CharField(max_length=255)
+    commune = forms.ModelChoiceField(queryset=Commune.objects.none())
+
+    def __init__(self, *args: Any, member: Member, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["commune"].queryset = site_communes(member)

@@ -22,7 +22,7 @@ MEMBER_ABILITIES = (
     "create_site",
     "view_audit",
 )
-SITE_ABILITIES = ("view", "update", "deactivate")
+SITE_ABILITIES = ("view", "update", "deactivate", "reactivate")
 MEMBERSHIP_ABILITIES = ("view", "change_role", "remove")
 
 
@@ -65,6 +65,7 @@ def _site_abilities(user: Viewer, site: Site) -> dict[str, bool]:
         "view": member_abilities["view"],
         "update": admin or role in {MemberRole.AGENT, MemberRole.MANAGER},
         "deactivate": admin or role == MemberRole.MANAGER,
+        "reactivate": site.member.status in OPEN_STATUSES and (admin or role == MemberRole.MANAGER),
     }
 
 

@@ -149,16 +149,19 @@ def membership_get(*, user: Viewer, pk: Any) -> Membership:
 def commune_members(*, user: Viewer, commune: Any) -> list[dict[str, Any]]:
     """Members present in a commune, as the viewer may see them, each with the sites there the viewer may see.
 
-    Public visitors see only the names of active members linked to the commune; operator staff see every member
-    linked to it or having a site there, with those sites; a member's user sees the public names and, for their
-    own members, their sites in the commune.
+    Public visitors see the active members linked to the commune or having a public site there (« Site visible du
+    public », in service), with those public sites only; operator staff see every member linked to it or having a
+    site there, with all those sites; a member's user sees what the public sees and, for their own members, all
+    their sites in the commune.
     """
     staff = _is_staff(user)
     own_ids = set() if staff else set(Member.objects.visible_to(user).values_list("pk", flat=True))
     present = Member.objects.filter(Q(communes=commune) | Q(sites__commune=commune)).values("pk")
     members = Member.objects.filter(pk__in=present)
     if not staff:
-        public = Q(status=MemberStatus.ACTIVE, pk__in=Member.objects.filter(communes=commune).values("pk"))
+        public_sites = Site.objects.filter(commune=commune, is_public=True, is_active=True).values("member_id")
+        linked = Member.objects.filter(communes=commune).values("pk")
+        public = Q(status=MemberStatus.ACTIVE) & (Q(pk__in=linked) | Q(pk__in=public_sites))
         members = members.filter(public | Q(pk__in=own_ids))
     sites = Site.objects.filter(commune=commune).order_by(french("name"), "pk")
     members = members.prefetch_related(Prefetch("sites", queryset=sites, to_attr="commune_sites"))
@@ -167,7 +170,11 @@ def commune_members(*, user: Viewer, commune: Any) -> list[dict[str, Any]]:
         {
             "member": member,
             "own": staff or member.pk in own_ids,
-            "sites": member.commune_sites if staff or member.pk in own_ids else [],
+            "sites": (
+                member.commune_sites
+                if staff or member.pk in own_ids
+                else [site for site in member.commune_sites if site.is_public and site.is_active]
+            ),
         }
         for member in members
     ]

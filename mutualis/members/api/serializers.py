@@ -156,11 +156,21 @@ class SiteSerializer(serializers.ModelSerializer):
             "latitude",
             "longitude",
             "is_active",
+            "is_public",
             "created_at",
             "updated_at",
         ]
         read_only_fields = ["is_active", "created_at", "updated_at"]
         validators: list = []
+        extra_kwargs = {
+            "is_public": {
+                "help_text": _(
+                    "Site visible du public (page publique de la commune). Omis à la création : oui pour une mairie, "
+                    "une école, un collège ou un bâtiment public, non sinon."
+                )
+            },
+            "latitude": {"help_text": _("WGS84 ; le point doit être dans la commune (à 200 m près).")},
+        }
 
     def validate_member(self, member: Member) -> Member:
         if self.instance is not None and member.pk != self.instance.member_id:
@@ -178,6 +188,6 @@ class SiteSerializer(serializers.ModelSerializer):
 
 
 class SiteDeactivateSerializer(serializers.Serializer):
-    """Taking a site out of service, with an optional reason."""
+    """Taking a site out of service, or putting it back, with an optional reason."""
 
     reason = serializers.CharField(required=False, allow_blank=True, default="")

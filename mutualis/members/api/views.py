@@ -22,6 +22,7 @@ from mutualis.members.api.serializers import (
 )
 from mutualis.members.filters import MemberFilter, SiteFilter
 from mutualis.members.permissions import can_create_member, get_abilities
+from mutualis.members.services.sites import site_reactivate
 
 
 class _ScopedViewSet(
@@ -104,7 +105,7 @@ class SiteViewSet(_ScopedViewSet):
     serializer_class = SiteSerializer
     filterset_class = SiteFilter
     ordering_fields = ["name", "created_at"]
-    action_abilities = {"deactivate": "deactivate"}
+    action_abilities = {"deactivate": "deactivate", "reactivate": "reactivate"}
 
     def get_queryset(self) -> Any:
         return selectors.site_list(user=self.request.user)
@@ -118,8 +119,22 @@ class SiteViewSet(_ScopedViewSet):
     @extend_schema(summary=_("Mettre un site hors service"), request=SiteDeactivateSerializer, responses=SiteSerializer)
     @action(detail=True, methods=["post"])
     def deactivate(self, request: Request, pk: str | None = None) -> Response:
+        return self._set_in_service(request, services.site_deactivate)
+
+    @extend_schema(
+        summary=_("Remettre un site en service"),
+        description=_("Gestionnaires de l'adhérent et administrateurs ; pas pour un adhérent retiré ou refusé."),
+        request=SiteDeactivateSerializer,
+        responses=SiteSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def reactivate(self, request: Request, pk: str | None = None) -> Response:
+        return self._set_in_service(request, site_reactivate)
+
+    def _set_in_service(self, request: Request, service: Any) -> Response:
+        """Run site_deactivate or site_reactivate on the site with the request's reason; answer the site."""
         site = self.get_object()
         serializer = SiteDeactivateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        site = services.site_deactivate(site=site, acting_user=request.user, **serializer.validated_data)
+        site = service(site=site, acting_user=request.user, **serializer.validated_data)
         return Response(SiteSerializer(site, context=self.get_serializer_context()).data)

@@ -7,6 +7,25 @@ from mutualis.core.scoping import TenantQuerySet
 from mutualis.members.choices import SiteKind
 from mutualis.territory.models import Commune
 
+# Kinds of place the public knows anyway (town halls, schools, public buildings): a site of these kinds is shown on
+# the public commune page unless told otherwise. Car parks, technical centres, EHPAD, public spaces (often
+# video-protected or supervised) stay with the member and the operator unless made public on purpose.
+PUBLIC_SITE_KINDS = frozenset(
+    {
+        SiteKind.TOWN_HALL,
+        SiteKind.ADMINISTRATIVE,
+        SiteKind.COLLEGE,
+        SiteKind.SCHOOL,
+        SiteKind.SPORTS,
+        SiteKind.CULTURE,
+    }
+)
+
+
+def public_by_default(kind: str) -> bool:
+    """Whether a site of this kind is shown to the public when nobody said (see PUBLIC_SITE_KINDS)."""
+    return kind in PUBLIC_SITE_KINDS
+
 
 class Site(BaseModel):
     """A member's place (town hall, collège, car park…); later apps attach cameras, chargers, assets to it."""
@@ -25,6 +44,12 @@ class Site(BaseModel):
         _("longitude"), null=True, blank=True, validators=[MinValueValidator(-180), MaxValueValidator(180)]
     )
     is_active = models.BooleanField(_("en service"), default=True)
+    # Off unless chosen (the services choose by kind): a site's name and address are not published by accident.
+    is_public = models.BooleanField(
+        _("site visible du public"),
+        default=False,
+        help_text=_("Son nom, son adresse et sa position paraissent sur la page publique de la commune."),
+    )
 
     objects = TenantQuerySet.as_manager()
 

@@ -44,7 +44,12 @@ def test_other_staff_roles_read_but_do_not_change(world):
     officer = StaffFactory(staff_role="purchasing_officer")
     abilities = get_abilities(officer, world.member_b)
     assert abilities["view"] and not any(v for k, v in abilities.items() if k not in {"view", "view_audit"})
-    assert get_abilities(officer, world.site_b) == {"view": True, "update": False, "deactivate": False}
+    assert get_abilities(officer, world.site_b) == {
+        "view": True,
+        "update": False,
+        "deactivate": False,
+        "reactivate": False,
+    }
 
 
 @pytest.mark.parametrize(
