@@ -41,8 +41,9 @@ def _written_actions() -> tuple[set[str], set[str], list[str]]:
             if value is None and position is not None and len(node.args) > position:
                 value = node.args[position]
             where = f"{path.relative_to(ROOT)}:{node.lineno}"
-            if isinstance(value, ast.Constant) and isinstance(value.value, str):
-                literals.add(value.value)
+            branches = [value.body, value.orelse] if isinstance(value, ast.IfExp) else [value]
+            if all(isinstance(b, ast.Constant) and isinstance(b.value, str) for b in branches):
+                literals.update(b.value for b in branches)  # type: ignore[union-attr]
             elif isinstance(value, ast.JoinedStr) and isinstance(value.values[0], ast.Constant):
                 prefixes.add(str(value.values[0].value))
             elif isinstance(value, ast.Name) and value.id == "action" and _inside(node, forwarding, parents):
