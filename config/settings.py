@@ -115,6 +115,8 @@ TEMPLATES = [
         },
     },
 ]
+# Fields rendered without `maxlength`: the server refuses long text with the limit, the browser would cut it.
+FORM_RENDERER = "mutualis.core.forms.HouseFormRenderer"
 
 # Database: SQLite by default (WAL, immediate transactions, busy timeout so concurrent writers wait instead of
 # failing), PostgreSQL with psycopg 3's pool when DATABASE_URL says so.

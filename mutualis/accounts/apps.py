@@ -20,6 +20,9 @@ class AccountsConfig(AppConfig):
                 "user.totp_enabled": _("Double authentification activée"),
                 "user.totp_reset": _("Double authentification réinitialisée"),
                 "user.api_token_regenerated": _("Jeton d'API régénéré"),
+                "user.activate": _("Compte activé (premier mot de passe)"),
+                "user.password_set": _("Mot de passe défini"),
+                "user.update": _("Compte modifié (nom)"),
             },
             group=self.verbose_name,
         )

@@ -34,3 +34,14 @@ class TokenForm(forms.Form):
         ),
         help_text=_("Six chiffres, renouvelés toutes les 30 secondes."),
     )
+
+
+class NameForm(forms.Form):
+    """The account's name, as its owner writes it (« Mon compte »)."""
+
+    first_name = forms.CharField(
+        label=_("Prénom"), max_length=150, required=False, widget=forms.TextInput(attrs={"autocomplete": "given-name"})
+    )
+    last_name = forms.CharField(
+        label=_("Nom"), max_length=150, required=False, widget=forms.TextInput(attrs={"autocomplete": "family-name"})
+    )

@@ -48,6 +48,46 @@ def user_create(
     return user
 
 
+NAME_FIELDS = ("first_name", "last_name")
+
+
+def validate_user_names(*, first_name: str, last_name: str) -> None:
+    """A first and last name fit the account's fields (150 characters each): longer ones are refused, never cut."""
+    others = [field.name for field in User._meta.fields if field.name not in NAME_FIELDS]
+    User(first_name=first_name, last_name=last_name).clean_fields(exclude=others)
+
+
+@transaction.atomic
+def user_update_name(*, user: User, first_name: str, last_name: str, acting_user: User) -> User:
+    """Change the account's first and last name (its owner does, in « Mon compte »); recorded in the audit log."""
+    first_name, last_name = (first_name or "").strip(), (last_name or "").strip()
+    validate_user_names(first_name=first_name, last_name=last_name)
+    before = {"first_name": user.first_name, "last_name": user.last_name}
+    after = {"first_name": first_name, "last_name": last_name}
+    if before == after:
+        return user
+    user.first_name, user.last_name = first_name, last_name
+    user.save(update_fields=list(NAME_FIELDS))
+    audit_record(actor=acting_user, action="user.update", obj=user, before=before, after=after)
+    return user
+
+
+@transaction.atomic
+def user_set_password(*, user: User, password: str) -> User:
+    """The account's owner chooses a password through its one-time link: the first one activates the account
+    (an invited account accepts its invitation so); both are recorded in the audit log."""
+    activation = not user.has_usable_password()
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    audit_record(
+        actor=user,
+        action="user.activate" if activation else "user.password_set",
+        obj=user,
+        after={"email": user.email},
+    )
+    return user
+
+
 def totp_device_start(*, user: User) -> TOTPDevice:
     """An unconfirmed TOTP device for the user to scan (replaces any earlier unconfirmed one)."""
     TOTPDevice.objects.filter(user=user, confirmed=False).delete()

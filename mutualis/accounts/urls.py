@@ -1,5 +1,4 @@
-from django.contrib.auth import views as auth_views
-from django.urls import path, reverse_lazy
+from django.urls import path
 
 from mutualis.accounts import views
 
@@ -13,11 +12,6 @@ urlpatterns = [
     path("", views.profile_view, name="profile"),
     path("jeton-api/", views.api_token_view, name="api_token"),
     path("courriels/", views.email_notifications_view, name="email_notifications"),
-    path(
-        "activer/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(
-            template_name="accounts/set_password.html", success_url=reverse_lazy("accounts:login")
-        ),
-        name="set_password",
-    ),
+    path("nom/", views.name_view, name="name"),
+    path("activer/<uidb64>/<token>/", views.ActivateAccountView.as_view(), name="set_password"),
 ]

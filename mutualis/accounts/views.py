@@ -5,6 +5,8 @@ import qrcode.image.svg
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import SetPasswordForm
+from django.contrib.auth.views import INTERNAL_RESET_SESSION_TOKEN, PasswordResetConfirmView
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,9 +20,11 @@ from rest_framework.authtoken.models import Token
 
 from mutualis.accounts import services, throttling
 from mutualis.accounts.authentication import token_expires_at
-from mutualis.accounts.forms import LoginForm, TokenForm
+from mutualis.accounts.forms import LoginForm, NameForm, TokenForm
 from mutualis.accounts.models import User
 from mutualis.core.context import client_ip
+from mutualis.core.formviews import form_status, submit_form
+from mutualis.core.panels import render_account_panels
 from mutualis.core.services import audit_record
 
 PENDING_KEY = "accounts_pending_user_id"
@@ -153,18 +157,75 @@ def logout_view(request: HttpRequest) -> HttpResponse:
     return redirect("core:home")
 
 
-@login_required
-def profile_view(request: HttpRequest) -> HttpResponse:
-    """My account: identity, second factor, API token for machine clients."""
+def _profile_page(request: HttpRequest, name_form: NameForm) -> HttpResponse:
     token = Token.objects.filter(user=request.user).first()
     context: dict[str, Any] = {
+        "name_form": name_form,
         "has_totp": TOTPDevice.objects.filter(user=request.user, confirmed=True).exists(),
         "token": token,
         "now": timezone.now(),
         "token_expires": token_expires_at(token) if token else None,
         "new_token": request.session.pop("accounts_new_token", None),
+        "panels": render_account_panels(request.user, request),
     }
-    return render(request, "accounts/profile.html", context)
+    return render(request, "accounts/profile.html", context, status=form_status(request, name_form))
+
+
+def _name_initial(user: User) -> dict[str, str]:
+    return {"first_name": user.first_name, "last_name": user.last_name}
+
+
+@login_required
+def profile_view(request: HttpRequest) -> HttpResponse:
+    """My account: identity (the name is editable), invitations waiting, second factor, API token."""
+    return _profile_page(request, NameForm(initial=_name_initial(request.user)))
+
+
+@login_required
+@require_POST
+def name_view(request: HttpRequest) -> HttpResponse:
+    """Change the account's name; a refused one comes back on « Mon compte » with its message (400)."""
+    form = NameForm(request.POST)
+
+    def save() -> HttpResponse:
+        services.user_update_name(user=request.user, acting_user=request.user, **form.cleaned_data)
+        messages.success(request, _("Votre nom est enregistré."))
+        return redirect("accounts:profile")
+
+    return submit_form(request, form, save) or _profile_page(request, form)
+
+
+class ActivateAccountView(PasswordResetConfirmView):
+    """The one-time link of an invitation: it names the account, and once the password is chosen the person is
+    signed in (staff go on to enrol their authenticator), rather than sent to the login page without a word."""
+
+    template_name = "accounts/set_password.html"
+    form_class = SetPasswordForm
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["account_email"] = self.user.email if self.validlink and self.user else ""
+        return context
+
+    def form_invalid(self, form: SetPasswordForm) -> HttpResponse:
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+    def form_valid(self, form: SetPasswordForm) -> HttpResponse:
+        user = services.user_set_password(user=form.user, password=form.cleaned_data["new_password1"])
+        self.request.session.pop(INTERNAL_RESET_SESSION_TOKEN, None)
+        if not user.is_active:
+            messages.info(self.request, _("Votre mot de passe est enregistré, mais ce compte est désactivé."))
+            return redirect("accounts:login")
+        login(self.request, user, backend="django.contrib.auth.backends.ModelBackend")
+        audit_record(actor=user, action="user.login", obj=user, after={"via": "activation"})
+        if user.is_operator_staff:
+            messages.success(
+                self.request,
+                _("Votre mot de passe est enregistré. Activez maintenant l'authentification à deux facteurs."),
+            )
+            return redirect("accounts:totp_setup")
+        messages.success(self.request, _("Votre compte est activé : bienvenue sur Mutualis."))
+        return redirect("core:dashboard")
 
 
 @login_required

@@ -2,6 +2,7 @@ from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.renderers import DjangoTemplates
 from django.utils.translation import gettext_lazy as _
 
 from mutualis.core import audit_labels, selectors
@@ -66,3 +67,20 @@ def apply_service_errors(form: forms.Form, exc: ValidationError, field_map: dict
     for field, messages in errors.items():
         target = field_map.get(field, field) if field else None
         form.add_error(target if target in form.fields else None, messages)
+
+
+class UncutBoundField(forms.BoundField):
+    """A field rendered without the `maxlength` its max_length would add: a browser cuts longer text silently (a
+    300-character paste kept as 100), where the server refuses it with the limit in the message."""
+
+    def build_widget_attrs(self, attrs: dict[str, Any], widget: forms.Widget | None = None) -> dict[str, Any]:
+        attrs = super().build_widget_attrs(attrs, widget)
+        if getattr(self.field, "max_length", None) is not None:
+            attrs["maxlength"] = False  # a False attribute is left out of the tag
+        return attrs
+
+
+class HouseFormRenderer(DjangoTemplates):
+    """The project's form renderer (settings.FORM_RENDERER): Django's templates, fields as UncutBoundField."""
+
+    bound_field_class = UncutBoundField

@@ -7,6 +7,8 @@ HTML (or "" when it has nothing to show for that viewer); the page renders every
 - The asset page (`assets`) tells the asset's life as the other apps know it (bought: purchasing; operated:
   supervision, charging, education): `register_asset_panel(panel)`, panel(asset, request). The panel decides what
   the viewer may see (the asset page is already scoped to the asset's member and staff).
+- « Mon compte » (`accounts`) shows what waits for the account elsewhere (invitations to join a member):
+  `register_account_panel(panel)`, panel(user, request).
 """
 
 from collections.abc import Callable
@@ -20,6 +22,7 @@ AssetPanel = Panel
 # (order, panel) pairs, lowest order first; module-level lists so that a test may swap one for a copy.
 _commune_panels: list[tuple[int, Panel]] = []
 _asset_panels: list[tuple[int, Panel]] = []
+_account_panels: list[tuple[int, Panel]] = []
 
 
 def _register(panels: list[tuple[int, Panel]], panel: Panel, order: int) -> None:
@@ -53,3 +56,13 @@ def register_asset_panel(panel: AssetPanel, *, order: int = 100) -> None:
 def render_asset_panels(asset: Any, request: Any) -> list[SafeString]:
     """The HTML of every registered panel that has something to show for this asset to this viewer."""
     return _render(_asset_panels, asset, request)
+
+
+def register_account_panel(panel: Panel, *, order: int = 100) -> None:
+    """Add a panel to « Mon compte » (idempotent: registering the same function twice keeps one)."""
+    _register(_account_panels, panel, order)
+
+
+def render_account_panels(user: Any, request: Any) -> list[SafeString]:
+    """The HTML of every registered panel that has something to show to this account."""
+    return _render(_account_panels, user, request)

@@ -10,14 +10,16 @@ class MembersConfig(AppConfig):
     verbose_name = _("Adhérents")
 
     def ready(self) -> None:
-        from mutualis.core.panels import register_commune_panel
+        from mutualis.core.panels import register_account_panel, register_commune_panel
         from mutualis.core.scoping import register_member_scope
         from mutualis.members.panels import commune_members_panel
         from mutualis.members.selectors import member_ids_for
+        from mutualis.members.views.users import invitations_panel
 
         register_member_scope(member_ids_for)
 
         register_commune_panel(commune_members_panel, order=10)
+        register_account_panel(invitations_panel, order=10)
 
         # The audit journal: what this app's entries mean, in French, and how a member is found by name or SIREN.
         from mutualis.core import audit_labels
@@ -38,6 +40,9 @@ class MembersConfig(AppConfig):
                 "membership.invite": _("Utilisateur invité"),
                 "membership.change_role": _("Rôle d'un utilisateur modifié"),
                 "membership.remove": _("Utilisateur retiré de l'adhérent"),
+                "membership.invitation_accept": _("Invitation acceptée"),
+                "membership.invitation_decline": _("Invitation refusée"),
+                "membership.invitation_cancel": _("Invitation annulée"),
                 "site.create": _("Site ajouté"),
                 "site.update": _("Site modifié"),
                 "site.deactivate": _("Site mis hors service"),
@@ -46,7 +51,13 @@ class MembersConfig(AppConfig):
             group=self.verbose_name,
         )
         audit_labels.register_object_types(
-            ["members.member", "members.competencetransfer", "members.membership", "members.site"]
+            [
+                "members.member",
+                "members.competencetransfer",
+                "members.membership",
+                "members.membershipinvitation",
+                "members.site",
+            ]
         )
         audit_labels.register_detail_labels(
             {

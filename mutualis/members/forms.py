@@ -204,10 +204,23 @@ class SiteForm(forms.Form):
 
 
 class InviteForm(forms.Form):
-    """Invite someone to a member by e-mail, with a role."""
+    """Invite someone to a member by e-mail, with a role; the name is that of a new account."""
 
-    email = forms.EmailField(label=_("Adresse électronique"))
+    email = forms.EmailField(label=_("Adresse électronique"), max_length=254)
+    first_name = forms.CharField(label=_("Prénom"), max_length=150, required=False)
+    last_name = forms.CharField(
+        label=_("Nom"),
+        max_length=150,
+        required=False,
+        help_text=_("Pour un nouveau compte : une personne déjà inscrite garde le nom qu'elle a choisi."),
+    )
     role = forms.ChoiceField(label=_("Rôle"), choices=MemberRole.choices, initial=MemberRole.READER)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["email"].widget.attrs.update(autocomplete="off")
+        self.fields["first_name"].widget.attrs.update(autocomplete="off")
+        self.fields["last_name"].widget.attrs.update(autocomplete="off")
 
 
 class RoleForm(forms.Form):

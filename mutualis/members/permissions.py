@@ -10,7 +10,7 @@ from mutualis.accounts.choices import StaffRole
 from mutualis.accounts.types import Viewer
 from mutualis.members import selectors
 from mutualis.members.choices import MEMBER_TRANSITIONS, OPEN_STATUSES, MemberRole, MemberStatus
-from mutualis.members.models import Member, Membership, Site
+from mutualis.members.models import Member, Membership, MembershipInvitation, Site
 
 MEMBER_ABILITIES = (
     "view",
@@ -24,6 +24,7 @@ MEMBER_ABILITIES = (
 )
 SITE_ABILITIES = ("view", "update", "deactivate", "reactivate")
 MEMBERSHIP_ABILITIES = ("view", "change_role", "remove")
+INVITATION_ABILITIES = ("view", "answer", "cancel")
 
 
 def is_administrator(user: Viewer) -> bool:
@@ -78,14 +79,28 @@ def _membership_abilities(user: Viewer, membership: Membership) -> dict[str, boo
     }
 
 
+def _invitation_abilities(user: Viewer, invitation: MembershipInvitation) -> dict[str, bool]:
+    # Only the invited account answers; the member's managers (and administrators) may withdraw it.
+    member_abilities = _member_abilities(user, invitation.member)
+    invitee = bool(getattr(user, "is_authenticated", False)) and getattr(user, "pk", None) == invitation.user_id
+    return {
+        "view": invitee or member_abilities["view"],
+        "answer": invitee,
+        "cancel": member_abilities["manage_users"],
+    }
+
+
 def get_abilities(user: Viewer, obj: Any) -> dict[str, bool]:
-    """What the user may do with a Member, Site or Membership (every key present, False when denied)."""
+    """What the user may do with a Member, Site, Membership or MembershipInvitation (every key present, False when
+    denied)."""
     if isinstance(obj, Member):
         return _member_abilities(user, obj)
     if isinstance(obj, Site):
         return _site_abilities(user, obj)
     if isinstance(obj, Membership):
         return _membership_abilities(user, obj)
+    if isinstance(obj, MembershipInvitation):
+        return _invitation_abilities(user, obj)
     raise TypeError(f"get_abilities: no abilities for {type(obj).__name__}")
 
 

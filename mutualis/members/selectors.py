@@ -16,8 +16,10 @@ from mutualis.members.choices import MemberRole, MemberStatus
 from mutualis.members.models import (
     AdhesionRequest,
     CompetenceTransfer,
+    InvitationStatus,
     Member,
     Membership,
+    MembershipInvitation,
     MemberStatusChange,
     Site,
 )
@@ -144,6 +146,37 @@ def membership_get(*, user: Viewer, pk: Any) -> Membership:
     if membership is None:
         raise Http404
     return membership
+
+
+def invitation_list(*, user: Viewer, member: Member) -> QuerySet[MembershipInvitation]:
+    """The member's invitations still waiting for an answer (empty if the user may not see the member)."""
+    return (
+        MembershipInvitation.objects.visible_to(user)
+        .filter(member=member, status=InvitationStatus.PENDING)
+        .select_related("user", "invited_by", "member")
+    )
+
+
+def invitations_received(*, user: Viewer) -> QuerySet[MembershipInvitation]:
+    """The invitations waiting for this account's answer, newest first (none for an anonymous visitor)."""
+    account = signed_in(user)
+    if account is None:
+        return MembershipInvitation.objects.none()
+    return MembershipInvitation.objects.filter(user=account, status=InvitationStatus.PENDING).select_related(
+        "member", "invited_by"
+    )
+
+
+def invitation_get(*, user: Viewer, pk: Any) -> MembershipInvitation:
+    """One invitation the user may see (addressed to them, or of a member they may see), or Http404."""
+    account = signed_in(user)
+    if account is None or not parse_id(pk):
+        raise Http404
+    visible = MembershipInvitation.objects.visible_to(account) | MembershipInvitation.objects.filter(user=account)
+    invitation = visible.filter(pk=pk).select_related("member", "user", "invited_by").first()
+    if invitation is None:
+        raise Http404
+    return invitation
 
 
 def commune_members(*, user: Viewer, commune: Any) -> list[dict[str, Any]]:

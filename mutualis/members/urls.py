@@ -19,6 +19,10 @@ urlpatterns = [
     path("espace/<id:member_id>/utilisateurs/inviter/", users.membership_invite_view, name="membership_invite"),
     path("espace/utilisateurs/<id:pk>/role/", users.membership_change_role_view, name="membership_change_role"),
     path("espace/utilisateurs/<id:pk>/retrait/", users.membership_remove_view, name="membership_remove"),
+    path("espace/invitations/<id:pk>/", users.invitation_detail_view, name="invitation_detail"),
+    path("espace/invitations/<id:pk>/accepter/", users.invitation_accept_view, name="invitation_accept"),
+    path("espace/invitations/<id:pk>/refuser/", users.invitation_decline_view, name="invitation_decline"),
+    path("espace/invitations/<id:pk>/annuler/", users.invitation_cancel_view, name="invitation_cancel"),
     # Back-office
     path("back-office/adherents/", backoffice.member_list_view, name="backoffice_member_list"),
     path("back-office/adherents/export.csv", backoffice.member_export_view, name="backoffice_member_export"),
@@ -45,5 +49,10 @@ urlpatterns = [
         "back-office/competences/<id:pk>/annulation/",
         backoffice.competence_cancel_view,
         name="backoffice_competence_cancel",
+    ),
+    path(
+        "back-office/adherents/<id:member_id>/utilisateurs/inviter/",
+        users.backoffice_membership_invite_view,
+        name="backoffice_membership_invite",
     ),
 ]

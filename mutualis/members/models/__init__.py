@@ -1,6 +1,16 @@
 from mutualis.members.models.adhesion import AdhesionRequest
+from mutualis.members.models.invitation import InvitationStatus, MembershipInvitation
 from mutualis.members.models.member import CompetenceTransfer, Member, MemberStatusChange
 from mutualis.members.models.membership import Membership
 from mutualis.members.models.site import Site
 
-__all__ = ["AdhesionRequest", "CompetenceTransfer", "Member", "MemberStatusChange", "Membership", "Site"]
+__all__ = [
+    "AdhesionRequest",
+    "CompetenceTransfer",
+    "InvitationStatus",
+    "Member",
+    "MemberStatusChange",
+    "Membership",
+    "MembershipInvitation",
+    "Site",
+]

@@ -31,6 +31,7 @@ def member_context(request: HttpRequest, member: Member) -> dict[str, Any]:
         "competences": selectors.competence_list(user=user, member=member),
         "sites": [(site, get_abilities(user, site)) for site in sites],
         "memberships": [(membership, get_abilities(user, membership)) for membership in memberships],
+        "invitations": selectors.invitation_list(user=user, member=member),
         "services": offers.member_offered_services(member),
         "all_services": offers.SERVICES,
         "invite_form": InviteForm(),
