@@ -61,5 +61,32 @@ lint:
 check-migrations: var/secret_key
 	$(PY) manage.py makemigrations --check --dry-run
 
+# Mutation testing (mutmut, configured in pyproject.toml) of what the platform's promises rest on: the legal rules of
+# public procurement and the audit log. Slow (minutes), so in neither `make test` nor CI. docs/mutation.md keeps the
+# score and explains every surviving mutant; `.venv/bin/mutmut show NAME` prints one.
+MUTANTS := 'mutualis.purchasing.rules.*' 'mutualis.core.models.audit.*' 'mutualis.core.services.x_audit_*' \
+	'mutualis.core.services.x__jsonable*'
+
+.PHONY: mutation
+mutation: ## Mutation score of the legal rules and the audit log: killed / total per module
+	rm -rf mutants
+	@mkdir -p mutants
+	@echo "mutmut: log in mutants/run.log"
+	@$(VENV)/bin/mutmut run $(MUTANTS) >mutants/run.log 2>&1 || { tail -40 mutants/run.log; exit 1; }
+	@$(VENV)/bin/mutmut results --all=1 | awk -F': ' ' \
+		{ m = "" } \
+		/\.purchasing\.rules\./ { m = "purchasing/rules.py" } \
+		/\.core\.models\.audit\./ { m = "core/models/audit.py" } \
+		/\.core\.services\.x_audit_record__/ { m = "core/services.py audit_record" } \
+		/\.core\.services\.x_audit_verify__/ { m = "core/services.py audit_verify" } \
+		/\.core\.services\.x__jsonable__/ { m = "core/services.py _jsonable" } \
+		m == "" { next } \
+		{ sub(/^ +/, "", $$1); if (!(m in total)) { order[++n] = m; killed[m] = 0 } total[m]++ } \
+		$$2 == "killed" || $$2 == "timeout" { killed[m]++; next } \
+		{ left[m] = left[m] sprintf("\n    %s: %s", $$2, $$1) } \
+		END { for (i = 1; i <= n; i++) { m = order[i]; all += total[m]; dead += killed[m]; \
+			printf "%-32s %4d / %4d killed (%5.1f %%)%s\n", m, killed[m], total[m], 100 * killed[m] / total[m], left[m] } \
+			printf "%-32s %4d / %4d killed (%5.1f %%)\n", "total", dead, all, 100 * dead / all }'
+
 clean:
 	rm -rf var test-artifacts

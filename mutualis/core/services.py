@@ -24,7 +24,6 @@ def snapshot(obj: models.Model, fields: Iterable[str] | None = None) -> dict[str
     return _jsonable({name: getattr(obj, name) for name in names})
 
 
-@transaction.atomic
 def audit_record(
     *,
     actor: Any,
@@ -45,32 +44,34 @@ def audit_record(
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or obj.pk
         object_repr = object_repr or str(obj)
-    head, _ = AuditChainHead.objects.get_or_create(id=1)
-    head = AuditChainHead.objects.select_for_update().get(id=1)
-    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
-    entry = AuditEntry(
-        seq=head.last_seq + 1,
-        created_at=timezone.now(),
-        actor=actor if authenticated else None,
-        actor_label=str(actor) if authenticated else "système",
-        action=action,
-        object_type=object_type,
-        object_id=str(object_id or ""),
-        object_repr=str(object_repr)[:255],
-        member_id=member_id,
-        before=_jsonable(before),
-        after=_jsonable(after),
-        reason=reason,
-        ip_address=context.ip_address,
-        user_agent=context.user_agent or None,
-        request_id=context.request_id or None,
-        prev_hash=head.last_hash,
-    )
-    entry.hash = entry.compute_hash()
-    entry.save()
-    head.last_seq, head.last_hash = entry.seq, entry.hash
-    head.save(update_fields=["last_seq", "last_hash"])
-    return entry
+    # A block rather than a decorator: mutmut (make mutation) leaves decorated functions unmutated.
+    with transaction.atomic():
+        head, _ = AuditChainHead.objects.get_or_create(id=1)
+        head = AuditChainHead.objects.select_for_update().get(id=1)
+        authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+        entry = AuditEntry(
+            seq=head.last_seq + 1,
+            created_at=timezone.now(),
+            actor=actor if authenticated else None,
+            actor_label=str(actor) if authenticated else "système",
+            action=action,
+            object_type=object_type,
+            object_id=str(object_id or ""),
+            object_repr=str(object_repr)[:255],
+            member_id=member_id,
+            before=_jsonable(before),
+            after=_jsonable(after),
+            reason=reason,
+            ip_address=context.ip_address,
+            user_agent=context.user_agent or None,
+            request_id=context.request_id or None,
+            prev_hash=head.last_hash,
+        )
+        entry.hash = entry.compute_hash()
+        entry.save()
+        head.last_seq, head.last_hash = entry.seq, entry.hash
+        head.save(update_fields=["last_seq", "last_hash"])
+        return entry
 
 
 def audit_verify() -> list[str]:

@@ -59,6 +59,36 @@ def test_interest_is_ecb_rate_plus_eight_points_pro_rata():
     assert interest == Decimal("66.74")
 
 
+@pytest.mark.parametrize(
+    ("days", "interest"),
+    [(-3, "0.00"), (0, "0.00"), (1, "3.34"), (30, "100.11"), (31, "103.45")],
+)
+def test_interest_from_the_first_day_late(days, interest):
+    """R2192-31: interest runs from the first day late (12 000 € at 2.15 % + 8 points: 3.34 € a day), pro rata
+    over 365 days; none on time or early."""
+    assert rules.late_payment_interest(
+        amount_ttc=Decimal("12000.00"), days=days, ecb_rate_percent=Decimal("2.15")
+    ) == Decimal(interest)
+
+
+def test_interest_rounds_half_a_cent_up():
+    """R2192-31: the interest is rounded to the cent, half a cent up (1 843,25 € at 10 % for one day is 0,505 €)."""
+    assert rules.late_payment_interest(amount_ttc=Decimal("1843.25"), days=1, ecb_rate_percent=Decimal("2")) == Decimal(
+        "0.51"
+    )
+
+
+def test_flat_fee_from_the_first_day_late():
+    """L2192-13 and D2192-35: the 40 € flat fee is owed from one day late, whatever the lateness, and never on
+    time."""
+    assert [rules.recovery_flat_fee(days=days) for days in (0, 1, 30, 31)] == [
+        Decimal("0.00"),
+        Decimal("40.00"),
+        Decimal("40.00"),
+        Decimal("40.00"),
+    ]
+
+
 def test_flat_fee_on_every_late_payment():
     """L2192-13 and D2192-35: a late payment also owes a 40 € flat fee for recovery costs."""
     assert rules.recovery_flat_fee(days=1) == Decimal("40.00")
