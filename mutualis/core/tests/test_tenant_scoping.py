@@ -7,12 +7,13 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from mutualis.accounts.tests.factories import StaffFactory
+from mutualis.accounts.tests.factories import StaffFactory, UserFactory
 from mutualis.contributions.services import call_issue_year
 from mutualis.contributions.tests.factories import RateFactory
 from mutualis.core.scoping import tenant_models
 from mutualis.members.choices import Competence, MemberStatus
 from mutualis.members.models import AdhesionRequest, MemberStatusChange
+from mutualis.members.services import membership_invite
 from mutualis.members.testing import ROLES
 from mutualis.purchasing.choices import OrderStatus
 from mutualis.purchasing.models import MemberPurchasingSettings, OrderTransition
@@ -44,6 +45,9 @@ def _member_rows(world, member, officer, certifier):
     )
     invoice_suspend(invoice=invoice, started_on=DAY, reason="Bon de livraison signé manquant", acting_user=officer)
     AdhesionRequest.objects.create(member=member, contact_name="Contact", contact_email="contact@example.fr")
+    # An account that already exists is invited: the invitation waits for its answer.
+    invited = UserFactory(email=f"invite-{member.pk}@example.fr")
+    membership_invite(member=member, email=invited.email, role="reader", acting_user=world.staff)
     MemberStatusChange.objects.create(
         member=member, from_status=MemberStatus.APPROVED, to_status=MemberStatus.ACTIVE, at=timezone.now()
     )
