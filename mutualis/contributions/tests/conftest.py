@@ -1,6 +1,6 @@
 """Fixtures of the contributions tests: two members with known populations, their users, issued 2025 calls.
 
-Role matrices use the members app's `world` fixture instead (see test_roles.py)."""
+Role matrices use the members app's `world` fixture instead (see test_views_roles.py)."""
 
 from dataclasses import dataclass
 from typing import Any

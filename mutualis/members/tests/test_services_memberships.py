@@ -62,7 +62,7 @@ def test_invitation_creates_the_account_and_mails_a_set_password_link(member, ma
 
 def test_inviting_an_existing_account_gives_no_password_link(member, manager):
     """An account that already has a password is invited to answer in « Mon compte »: no manager can obtain a link
-    to it (and it gets no role before it accepts: see test_invitations.py)."""
+    to it (and it gets no role before it accepts: see test_services_invitations.py)."""
     existing = UserFactory(email="deja@exemple.fr")
     invitation = services.membership_invite(
         member=member, email="deja@exemple.fr", role=MemberRole.READER, acting_user=manager

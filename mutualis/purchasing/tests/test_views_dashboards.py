@@ -10,7 +10,7 @@ from mutualis.core.testing import login_as
 from mutualis.members.choices import MemberRole
 from mutualis.members.testing import assert_role_matrix
 from mutualis.members.tests.factories import MembershipFactory
-from mutualis.purchasing.tests.test_dashboards_selectors import _orders, build_dataset
+from mutualis.purchasing.tests.test_selectors_dashboards import _orders, build_dataset
 
 pytestmark = pytest.mark.django_db
 

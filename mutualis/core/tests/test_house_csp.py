@@ -9,7 +9,7 @@ from django.conf import settings
 
 from mutualis.accounts.tests.factories import StaffFactory, UserFactory
 from mutualis.core.testing import login_as
-from mutualis.core.tests.test_security import _settings_in_clean_process
+from mutualis.core.tests.test_house_security import _settings_in_clean_process
 
 pytestmark = pytest.mark.django_db
 

@@ -2,7 +2,7 @@
 entries is named by audit_verify; the log refuses changes through the ORM and in the database (SQLite and
 PostgreSQL); the actor and the audit context (address, user agent, request id) are recorded and sealed.
 
-test_audit.py has the basic chain, insertion and deletion tests; these pin what mutation testing found unproven
+test_services_audit.py has the basic chain, insertion and deletion tests; these pin what mutation testing found unproven
 (docs/mutation.md)."""
 
 import datetime
@@ -19,7 +19,7 @@ from mutualis.accounts.tests.factories import PASSWORD, UserFactory
 from mutualis.core.context import audit_context
 from mutualis.core.models import AuditChainHead, AuditEntry
 from mutualis.core.services import audit_record, audit_verify
-from mutualis.core.tests.test_audit import _drop_triggers
+from mutualis.core.tests.test_services_audit import _drop_triggers
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from mutualis.accounts.tests.factories import PASSWORD
 from mutualis.core.testing import totp_device_for
 from mutualis.core.testing_browser import axe_check, login
 from mutualis.members.testing import build_world
-from mutualis.purchasing.tests.test_dashboards_selectors import build_dataset
+from mutualis.purchasing.tests.test_selectors_dashboards import build_dataset
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

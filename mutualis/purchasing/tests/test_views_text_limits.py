@@ -7,7 +7,7 @@ from mutualis.core.testing import login_as
 from mutualis.members.testing import rows
 from mutualis.purchasing.models import FrameworkAgreement, Supplier, SupplierContact
 from mutualis.purchasing.tests.factories import SupplierFactory
-from mutualis.purchasing.tests.test_agreements_views import agreement_post
+from mutualis.purchasing.tests.test_views_agreements import agreement_post
 
 pytestmark = pytest.mark.django_db
 
