@@ -140,14 +140,15 @@ def test_a_mail_server_failure_does_not_undo_the_step(
 
 
 def test_the_member_page_proposes_the_requester_as_first_manager(requested, admin, client):
-    """Once approved, a member without manager shows an invitation filled in with the requester as manager."""
+    """Once approved, a member without manager shows an invitation filled in with the requester as manager, sent
+    from the back-office (so that a mistake in it comes back to the back-office, not the member space)."""
     login_as(client, admin)
     url = f"/back-office/adherents/{requested.pk}/"
     assert "premier gestionnaire" not in client.get(url).content.decode()  # not before the approval
     approve(requested, admin)
     body = client.get(url).content.decode()
     assert "Inviter Claire Martin comme premier gestionnaire" in body
-    assert f'action="/espace/{requested.pk}/utilisateurs/inviter/"' in body
+    assert f'action="/back-office/adherents/{requested.pk}/utilisateurs/inviter/"' in body
     assert 'value="dgs@viroflay.example.fr"' in body
     assert '<option value="manager" selected>' in body
 
