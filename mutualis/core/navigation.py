@@ -26,8 +26,10 @@ STAFF_LINKS: list[Entry] = [
     (
         _("Achats"),
         [
+            (_("Fournisseurs"), "purchasing:backoffice_supplier_list"),
             (_("Accords-cadres"), "purchasing:backoffice_agreement_list"),
             (_("Commandes"), "purchasing:backoffice_order_list"),
+            (_("Regroupements"), "purchasing:consolidation_list"),
             (_("Factures"), "purchasing:invoice_list"),
             (_("Tableau de bord"), "purchasing:operator_dashboard"),
         ],

@@ -34,8 +34,10 @@ def test_staff_links_are_grouped_and_the_group_of_the_current_page_is_marked():
     members, purchases = entries[0], entries[1]
     assert [link["label"] for link in members["children"]] == ["Adhérents", "Cotisations"]
     assert [link["label"] for link in purchases["children"]] == [
+        "Fournisseurs",
         "Accords-cadres",
         "Commandes",
+        "Regroupements",
         "Factures",
         "Tableau de bord",
     ]
