@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "mutualis.contributions",
     "mutualis.purchasing",
     "mutualis.assets",
+    "mutualis.fibre",
 ]
 
 MIDDLEWARE = [

@@ -31,7 +31,7 @@ from mutualis.members.validators import UAI_LETTERS
 from mutualis.territory.models import Commune, Departement, Intercommunality
 
 # Other apps' demo commands, run after this one when they exist.
-DEMO_STEPS = ["load_demo_contributions", "load_demo_purchasing"]
+DEMO_STEPS = ["load_demo_contributions", "load_demo_purchasing", "load_demo_fibre"]
 
 A, R, P, W, X = (
     MemberStatus.ACTIVE,
