@@ -72,11 +72,3 @@ class ImportStatus(models.TextChoices):
 
 
 IMPORT_RUNNING = {ImportStatus.PENDING, ImportStatus.CHECKING, ImportStatus.APPLYING}
-
-
-class StagedAction(models.TextChoices):
-    """What a checked line will do to the address base."""
-
-    NEW = "N", _("nouvelle")
-    CHANGED = "C", _("modifiée")
-    UNCHANGED = "U", _("inchangée")

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mutualis.fibre.choices import AddressState, PMZoneState
+from mutualis.fibre.models import PMZone
 
 RURAL_POPULATION = 3500
 PREMISES_PER_PM = 420
@@ -109,6 +110,22 @@ def build_network(
             commune.targets[year] = commune.targets.get(year, 0) + zone_premises
         network.append(commune)
     return network
+
+
+def pm_zones(network: list[DemoCommune], commune_ids: dict[str, int]) -> list[PMZone]:
+    """The network's PM zones as unsaved models (commune ids by INSEE code), for a bulk insert."""
+    return [
+        PMZone(
+            reference=zone.reference,
+            commune_id=commune_ids[zone.commune_code],
+            state=zone.state,
+            premises_planned=zone.premises,
+            planned_on=zone.planned_on,
+            commissioned_on=zone.commissioned_on,
+        )
+        for commune in network
+        for zone in commune.zones
+    ]
 
 
 def _wave(rng: random.Random) -> tuple[float, int, int, float]:

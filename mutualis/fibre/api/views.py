@@ -21,6 +21,17 @@ from mutualis.fibre.selectors import progress
 INSEE_REGEX = "[0-9AB]{5}"
 
 
+class _PublicByCommune:
+    """Public, read by commune INSEE code, filtered like the plans' pages."""
+
+    permission_classes = [AllowAny]
+    filterset_class = PlanFilterSet
+    lookup_field = "commune__insee_code"
+    lookup_url_kwarg = "insee_code"
+    lookup_value_regex = INSEE_REGEX
+    ordering_fields = ["commune__name", "commune__insee_code", "premises_planned"]
+
+
 @extend_schema_view(
     list=extend_schema(
         summary=_("Plans de déploiement"),
@@ -28,16 +39,10 @@ INSEE_REGEX = "[0-9AB]{5}"
     ),
     retrieve=extend_schema(summary=_("Le plan d'une commune"), description=_("Par code INSEE de la commune.")),
 )
-class PlanViewSet(viewsets.ReadOnlyModelViewSet):
+class PlanViewSet(_PublicByCommune, viewsets.ReadOnlyModelViewSet):
     """Deployment plans, by commune INSEE code (public)."""
 
-    permission_classes = [AllowAny]
     serializer_class = serializers.PlanSerializer
-    filterset_class = PlanFilterSet
-    lookup_field = "commune__insee_code"
-    lookup_url_kwarg = "insee_code"
-    lookup_value_regex = INSEE_REGEX
-    ordering_fields = ["commune__name", "commune__insee_code", "premises_planned"]
 
     def get_queryset(self) -> QuerySet:
         targets = Prefetch("targets", queryset=YearlyTarget.objects.order_by("year"))
@@ -94,16 +99,12 @@ def _row(row: dict[str, Any]) -> dict[str, Any]:
         responses=serializers.CommuneProgressDetailSerializer,
     ),
 )
-class CommuneProgressViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class CommuneProgressViewSet(
+    _PublicByCommune, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     """Per-commune progress (public aggregates), by commune INSEE code."""
 
-    permission_classes = [AllowAny]
     serializer_class = serializers.CommuneProgressSerializer
-    filterset_class = PlanFilterSet
-    lookup_field = "commune__insee_code"
-    lookup_url_kwarg = "insee_code"
-    lookup_value_regex = INSEE_REGEX
-    ordering_fields = ["commune__name", "commune__insee_code", "premises_planned"]
 
     def get_queryset(self) -> QuerySet:
         return selectors.plan_list()

@@ -195,9 +195,9 @@ class AddressLayout:
     """An operator file layout: its columns, its state vocabulary, and how one line becomes address values.
 
     Subclasses set `key`, `columns` (the value keys below), `states` (file value folded by `fold` → AddressState)
-    and `date_formats`, and may override `label` (the address text). Value keys: code, ban_id, hexacle, insee,
+    and `date_formats`, and `label_keys` (the address text, in order). Value keys: code, ban_id, hexacle, insee,
     dwellings, business_premises, state, signed_on, cabled_on, commissioned_on, pm_reference, connected_on,
-    new_building, isolated, and any key `label` reads. A value whose column is absent from a file is left as it is
+    new_building, isolated, and the `label_keys` the address label is made of. A value whose column is absent from a file is left as it is
     on the addresses already known (a layout without business premises never resets them).
     """
 
@@ -206,6 +206,8 @@ class AddressLayout:
     states: dict[str, str] = {}
     date_formats: tuple[str, ...] = ()
     label_keys: tuple[str, ...] = ()
+    # A label column standing for another when that one is empty (GraceTHD: the lieu-dit for the street).
+    label_fallbacks: dict[str, str] = {}
     # An extension of both layouts, absent from the standards: the date of the first subscription reported at the
     # address (the operator's activation file), which makes its premises « raccordés ».
     SUBSCRIPTION = Column("connected_on", ("date_abonnement",))
@@ -231,10 +233,6 @@ class AddressLayout:
     @property
     def all_columns(self) -> tuple[Column, ...]:
         return (*self.columns, self.SUBSCRIPTION)
-
-    def label(self, cells: dict[str, str]) -> str:
-        """The address as text (number, repetition, street, building), from the line's cells."""
-        return " ".join(cells[key] for key in self.label_keys if cells.get(key))[:LABEL_MAX]
 
     def state_names(self) -> str:
         """The state values of this layout, for error messages."""
@@ -308,108 +306,141 @@ class AddressLayout:
         Built once per file with the positions of its columns resolved, because it runs on every line: the happy
         path indexes the row and converts, and only a bad value pays for a French message.
         """
-        positions = read.positions
+        positions, headers = read.positions, read.headers
         last = max(positions.values())
         i_code, i_insee, i_state = positions["code"], positions["insee"], positions["state"]
         texts = [
-            (key, positions[key], limit)
-            for key, limit in (("ban_id", BAN_MAX), ("hexacle", HEXACLE_MAX))
-            if key in positions
+            (k, positions[k], limit) for k, limit in (("ban_id", BAN_MAX), ("hexacle", HEXACLE_MAX)) if k in positions
         ]
-        counts = [(key, positions[key]) for key in ("dwellings", "business_premises") if key in positions]
+        counts = [(k, positions[k]) for k in ("dwellings", "business_premises") if k in positions]
         dates = [
-            (key, positions[key])
-            for key in ("signed_on", "cabled_on", "commissioned_on", "connected_on")
-            if key in positions
+            (k, positions[k]) for k in ("signed_on", "cabled_on", "commissioned_on", "connected_on") if k in positions
         ]
-        flags = [(key, positions[key]) for key in ("new_building", "isolated") if key in positions]
+        flags = [(k, positions[k]) for k in ("new_building", "isolated") if k in positions]
         i_pm = positions.get("pm_reference")
-        label_positions = [(key, positions[key]) for key in self.label_keys if key in positions]
-        communes, pm_zones, formats = lookups.communes, lookups.pm_zones, self.date_formats
-        states = _StateReader(self.states)
+        label = self._label_plan(positions)
+        communes, pm_zones = lookups.communes, lookups.pm_zones
+        states, parse = (
+            _Memo(lambda raw: self.states.get(fold(raw))),
+            _Memo(lambda text: parse_date(text, self.date_formats)),
+        )
         checks_cabling = "cabled_on" in positions
+
+        def fail(errors: list[LineError], row: list[str], line: int, key: str, reason: str) -> None:
+            value = row[positions[key]].strip() if positions.get(key, len(row)) < len(row) else ""
+            errors.append(LineError(line, headers.get(key, key), value, reason))
 
         def clean(row: list[str], line: int) -> Cleaned:
             errors: list[LineError] = []
-
-            def error(key: str, reason: str, value: str | None = None) -> None:
-                if value is None:
-                    value = row[positions[key]].strip() if positions.get(key, len(row)) < len(row) else ""
-                errors.append(LineError(line, read.headers.get(key, key), value, reason))
-
             if len(row) <= last:
-                error(
-                    "code",
-                    _("Ligne incomplète : %(found)s colonnes au lieu d'au moins %(expected)s.")
-                    % {"found": len(row), "expected": last + 1},
-                    value="",
-                )
-                return None, errors
+                reason = _("Ligne incomplète : %(found)s colonnes au lieu d'au moins %(expected)s.") % {
+                    "found": len(row),
+                    "expected": last + 1,
+                }
+                return None, [LineError(line, headers["code"], "", reason)]
             code = row[i_code].strip()
-            if not code:
-                error("code", _("Identifiant obligatoire."))
-            elif len(code) > CODE_MAX:
-                error("code", _("Identifiant trop long (%(max)s caractères au plus).") % {"max": CODE_MAX})
+            if not code or len(code) > CODE_MAX:
+                fail(errors, row, line, "code", self._code_reason(code))
             insee = row[i_insee].strip()
             commune_id = communes.get(insee)
             if commune_id is None:
-                error(
-                    "insee",
-                    _("Commune inconnue : code INSEE « %(code)s ».") % {"code": insee}
-                    if insee
-                    else _("Code INSEE obligatoire."),
-                )
+                fail(errors, row, line, "insee", self._commune_reason(insee))
             state = states.get(row[i_state])
             if state is None:
-                error(
+                fail(
+                    errors,
+                    row,
+                    line,
                     "state",
                     _("État inconnu : « %(value)s ». États admis : %(states)s.")
                     % {"value": row[i_state].strip(), "states": self.state_names()},
                 )
             values: dict[str, Any] = {"code": code, "commune_id": commune_id, "state": state}
             for key, index, limit in texts:
-                text = row[index].strip()
+                values[key] = text = row[index].strip()
                 if len(text) > limit:
-                    error(key, _("Valeur trop longue (%(max)s caractères au plus).") % {"max": limit})
-                values[key] = text
+                    fail(errors, row, line, key, _("Valeur trop longue (%(max)s caractères au plus).") % {"max": limit})
             for key, index in counts:
                 text = row[index].strip()
                 if not text:
                     values[key] = 0
-                elif text.isdigit() and text.isascii() and int(text) <= MAX_PREMISES:
+                elif text.isdigit() and text.isascii() and len(text) < 7 and int(text) <= MAX_PREMISES:
                     values[key] = int(text)
                 else:
-                    error(key, _("Nombre entier positif attendu."))
+                    fail(errors, row, line, key, _("Nombre entier positif attendu."))
             for key, index in dates:
                 text = row[index].strip()
-                values[key] = parse_date(text, formats) if text else None
-                if text and values[key] is None:
-                    error(
-                        key,
-                        _("Date invalide (attendu %(formats)s).")
-                        % {"formats": _(" ou ").join(DATE_FORMAT_LABELS[f] for f in formats)},
-                    )
+                values[key] = day = parse.get(text) if text else None
+                if text and day is None:
+                    fail(errors, row, line, key, self._date_reason())
             for key, index in flags:
                 folded = row[index].strip().lower()
                 values[key] = folded in TRUE_VALUES
                 if not values[key] and folded not in FALSE_VALUES:
-                    error(key, _("Valeur oui/non attendue (O ou N)."))
+                    fail(errors, row, line, key, _("Valeur oui/non attendue (O ou N)."))
             if i_pm is not None:
                 reference = row[i_pm].strip()
-                values["pm_zone_id"] = pm_zones.get(reference) if reference else None
-                if reference and values["pm_zone_id"] is None:
-                    error(
+                values["pm_zone_id"] = zone = pm_zones.get(reference) if reference else None
+                if reference and zone is None:
+                    fail(
+                        errors,
+                        row,
+                        line,
                         "pm_reference",
                         _("Zone PM inconnue : « %(reference)s » (ajoutez-la au plan de déploiement).")
                         % {"reference": reference},
                     )
-            if label_positions:
-                values["label"] = self.label({key: row[index].strip() for key, index in label_positions})
+            if label is not None:
+                values["label"] = label(row)
             if not errors:
-                self.check_dates(values, state, checks_cabling, error)
+                self.check_dates(
+                    values, state, checks_cabling, lambda key, reason: fail(errors, row, line, key, reason)
+                )
             return (None, errors) if errors else (values, errors)
 
         return clean
+
+    def _label_plan(self, positions: dict[str, int]) -> Callable[[list[str]], str] | None:
+        """How this file's label is built: its label columns in order, a column standing for an empty one
+        (`label_fallbacks`), cut to LABEL_MAX."""
+        fallbacks = self.label_fallbacks
+        plan = [
+            (positions.get(key), positions.get(fallbacks.get(key, "")))
+            for key in self.label_keys
+            if key not in fallbacks.values() and (key in positions or fallbacks.get(key) in positions)
+        ]
+        if not plan:
+            return None
+
+        def label(row: list[str]) -> str:
+            parts = []
+            for index, fallback in plan:
+                part = row[index].strip() if index is not None else ""
+                if not part and fallback is not None:
+                    part = row[fallback].strip()
+                if part:
+                    parts.append(part)
+            return " ".join(parts)[:LABEL_MAX]
+
+        return label
+
+    @staticmethod
+    def _code_reason(code: str) -> str:
+        if not code:
+            return _("Identifiant obligatoire.")
+        return _("Identifiant trop long (%(max)s caractères au plus).") % {"max": CODE_MAX}
+
+    @staticmethod
+    def _commune_reason(insee: str) -> str:
+        return (
+            _("Commune inconnue : code INSEE « %(code)s ».") % {"code": insee}
+            if insee
+            else _("Code INSEE obligatoire.")
+        )
+
+    def _date_reason(self) -> str:
+        formats = _(" ou ").join(DATE_FORMAT_LABELS[f] for f in self.date_formats)
+        return _("Date invalide (attendu %(formats)s).") % {"formats": formats}
 
     @staticmethod
     def check_dates(values: dict[str, Any], state: str | None, checks_cabling: bool, error: Any) -> None:
@@ -441,23 +472,24 @@ class AddressLayout:
             error("connected_on", _("Un abonnement n'est possible qu'à une adresse déployée."))
 
 
-class _StateReader:
-    """State words of a layout read without regard to case or accents; the few spellings a file uses are folded
-    once (a bounded memo: a file of garbage cannot grow it)."""
+class _Memo:
+    """A conversion remembered for the few distinct texts a file repeats on every line (its state words, its
+    dates); bounded, so that a file of garbage cannot grow it."""
 
-    MEMO_LIMIT = 64
+    LIMIT = 4096
 
-    def __init__(self, states: dict[str, str]) -> None:
-        self.states = states
-        self.memo: dict[str, str | None] = {}
+    def __init__(self, convert: Callable[[str], Any]) -> None:
+        self.convert = convert
+        self.memo: dict[str, Any] = {}
 
-    def get(self, raw: str) -> str | None:
-        if raw in self.memo:
+    def get(self, raw: str) -> Any:
+        try:
             return self.memo[raw]
-        state = self.states.get(fold(raw))
-        if len(self.memo) < self.MEMO_LIMIT:
-            self.memo[raw] = state
-        return state
+        except KeyError:
+            value = self.convert(raw)
+            if len(self.memo) < self.LIMIT:
+                self.memo[raw] = value
+            return value
 
 
 DATE_FORMAT_LABELS = {

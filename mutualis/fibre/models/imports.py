@@ -3,7 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from mutualis.core.models import BaseModel
-from mutualis.fibre.choices import AddressState, ImportLayout, ImportStatus, StagedAction
+from mutualis.fibre.choices import AddressState, ImportLayout, ImportStatus
 
 
 class FibreImport(BaseModel):
@@ -73,13 +73,12 @@ class StagedAddress(models.Model):
     Lines are checked and staged batch by batch, each batch committed with the import's progress; the address base
     only changes in the one transaction that applies the staged lines, so a bad line anywhere leaves it untouched.
     The table is kept lean on purpose — plain integer columns, no foreign keys, one index — because every line of
-    every file goes through it: duplicates, state regressions and what each line changes are found afterwards with
-    set-based queries (services.imports).
+    every file goes through it: duplicates, state regressions and what each line changes are found afterwards, and
+    applied, with set-based queries (services.imports).
     """
 
     fibre_import_id = models.BigIntegerField(_("import"))
     line = models.PositiveIntegerField(_("ligne"))
-    action = models.CharField(_("effet"), max_length=1, choices=StagedAction.choices, default=StagedAction.UNCHANGED)
     code = models.CharField(_("identifiant"), max_length=100)
     ban_id = models.CharField(max_length=50, blank=True)
     hexacle = models.CharField(max_length=10, blank=True)

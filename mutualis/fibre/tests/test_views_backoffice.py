@@ -7,6 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from mutualis.accounts.tests.factories import StaffFactory
 from mutualis.core.testing import login_as
 from mutualis.fibre.choices import ImportStatus, PMZoneState
 from mutualis.fibre.models import DeploymentPlan, FibreImport, PMZone, YearlyTarget
@@ -268,3 +269,16 @@ def test_commune_choices_of_a_new_plan_leave_out_planned_communes(network):
     commune("78686")
     html = login_as(Client(), network_officer()).get("/fibre/back-office/communes/nouvelle/").content.decode()
     assert 'value="78686"' in html and 'value="78646"' not in html
+
+
+def test_the_admin_shows_the_fibre_data_read_only(world, network):
+    """The platform's superuser browses plans, PM zones, addresses and imports in the Django admin; nothing can be
+    changed there."""
+    client = login_as(Client(), StaffFactory(email="root@operateur.example.fr", is_superuser=True))
+    for model in ("deploymentplan", "pmzone", "address", "fibreimport"):
+        assert client.get(f"/admin/fibre/{model}/").status_code == 200
+    assert client.get(f"/admin/fibre/pmzone/{network['zone'].pk}/change/").status_code == 200
+    assert client.get("/admin/fibre/address/add/").status_code == 403
+    before = rows(PMZone.objects.all())
+    client.post(f"/admin/fibre/pmzone/{network['zone'].pk}/change/", {"reference": "X"})
+    assert rows(PMZone.objects.all()) == before

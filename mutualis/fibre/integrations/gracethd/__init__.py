@@ -23,7 +23,7 @@ here (GraceTHD attribute names; any other column is ignored):
 """
 
 from mutualis.fibre.choices import AddressState
-from mutualis.fibre.integrations.base import LABEL_MAX, AddressLayout, Column
+from mutualis.fibre.integrations.base import AddressLayout, Column
 
 
 class GraceThdLayout(AddressLayout):
@@ -53,9 +53,4 @@ class GraceThdLayout(AddressLayout):
     states = {state.value: state.value for state in AddressState}
     date_formats = ("%Y-%m-%d", "%Y/%m/%d")
     label_keys = ("number", "repetition", "street", "place", "building")
-
-    def label(self, cells: dict[str, str]) -> str:
-        """Number, repetition and street — the lieu-dit stands for the street when there is none (GraceTHD rule)."""
-        street = cells.get("street") or cells.get("place", "")
-        parts = [cells.get("number", ""), cells.get("repetition", ""), street, cells.get("building", "")]
-        return " ".join(part for part in parts if part)[:LABEL_MAX]
+    label_fallbacks = {"street": "place"}  # GraceTHD rule: the lieu-dit when the address has no street

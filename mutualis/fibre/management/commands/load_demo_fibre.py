@@ -20,27 +20,10 @@ from mutualis.fibre import demo
 from mutualis.fibre.bulk import insert_rows
 from mutualis.fibre.choices import ImportLayout, ImportStatus
 from mutualis.fibre.models import Address, DeploymentPlan, FibreImport, PMZone, YearlyTarget
+from mutualis.fibre.services.imports import DATA_FIELDS
 from mutualis.territory.models import Commune
 
 BATCH = 5000
-# Address values the demo draws; new_building and isolated are False for every demo address.
-ADDRESS_COLUMNS = (
-    "code",
-    "ban_id",
-    "hexacle",
-    "commune_id",
-    "label",
-    "dwellings",
-    "business_premises",
-    "state",
-    "signed_on",
-    "cabled_on",
-    "commissioned_on",
-    "pm_zone_id",
-    "connected_on",
-    "new_building",
-    "isolated",
-)
 
 
 class Command(BaseCommand):
@@ -84,18 +67,7 @@ class Command(BaseCommand):
             for plan, commune in zip(plans, network, strict=True)
             for year, premises in sorted(commune.targets.items())
         )
-        zones = PMZone.objects.bulk_create(
-            PMZone(
-                reference=zone.reference,
-                commune_id=ids[zone.commune_code],
-                state=zone.state,
-                premises_planned=zone.premises,
-                planned_on=zone.planned_on,
-                commissioned_on=zone.commissioned_on,
-            )
-            for commune in network
-            for zone in commune.zones
-        )
+        zones = PMZone.objects.bulk_create(demo.pm_zones(network, ids))
         zone_ids = {zone.reference: zone.pk for zone in zones}
         changes: Counter[tuple[int, int]] = Counter()
         stamp = connection.ops.adapt_datetimefield_value(timezone.now())
@@ -103,15 +75,15 @@ class Command(BaseCommand):
         total = premises = 0
         for values in demo.addresses(network, today=today, seed=seed):
             values["commune_id"], values["pm_zone_id"] = ids[values["insee"]], zone_ids[values["pm_reference"]]
-            batch.append((*(values.get(name, False) for name in ADDRESS_COLUMNS), stamp, stamp))
+            batch.append((*(values.get(name, False) for name in DATA_FIELDS), stamp, stamp))
             total, premises = total + 1, premises + values["dwellings"] + values["business_premises"]
             for name in ("signed_on", "cabled_on", "commissioned_on", "connected_on"):
                 if values[name]:
                     changes[values[name].year, values[name].month] += 1
             if len(batch) == BATCH:
-                insert_rows(Address, (*ADDRESS_COLUMNS, "created_at", "updated_at"), batch)
+                insert_rows(Address, (*DATA_FIELDS, "created_at", "updated_at"), batch)
                 batch = []
-        insert_rows(Address, (*ADDRESS_COLUMNS, "created_at", "updated_at"), batch)
+        insert_rows(Address, (*DATA_FIELDS, "created_at", "updated_at"), batch)
         imports = self._history(today, total, changes)
         last = max((i for i in imports if i.status == ImportStatus.DONE), key=lambda i: i.created_at)
         Address.objects.update(last_import=last)
