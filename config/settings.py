@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "mutualis.contributions",
     "mutualis.purchasing",
     "mutualis.assets",
+    "mutualis.fibre",
 ]
 
 MIDDLEWARE = [

@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from mutualis.fibre.views.public import opendata_csv_view, opendata_geojson_view
 from mutualis.purchasing.views.agreements import decp_json_view
 
 urlpatterns = [
@@ -13,7 +14,10 @@ urlpatterns = [
     path("cotisations/", include("mutualis.contributions.urls")),
     path("achats/", include("mutualis.purchasing.urls")),
     path("opendata/decp.json", decp_json_view, name="opendata_decp"),
+    path("opendata/fibre-communes.csv", opendata_csv_view, name="opendata_fibre_communes_csv"),
+    path("opendata/fibre-communes.geojson", opendata_geojson_view, name="opendata_fibre_communes_geojson"),
     path("equipements/", include("mutualis.assets.urls")),
+    path("fibre/", include("mutualis.fibre.urls")),
     path("api/v1/", include("config.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
