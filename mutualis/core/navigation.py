@@ -34,7 +34,18 @@ STAFF_LINKS: list[Entry] = [
             (_("Tableau de bord"), "purchasing:operator_dashboard"),
         ],
     ),
-    (_("Équipements"), "assets:asset_list"),
+    # The operated services, each with its pages (supervision, charging and education will join here).
+    (
+        _("Services"),
+        [
+            (_("Équipements"), "assets:asset_list"),
+            (_("Fibre : avancement"), "fibre:backoffice_dashboard"),
+            (_("Fibre : zones PM"), "fibre:backoffice_pm_zone_list"),
+            (_("Fibre : adresses"), "fibre:backoffice_address_list"),
+            (_("Fibre : imports"), "fibre:import_list"),
+            (_("Fibre : couverture publique"), "fibre:coverage"),
+        ],
+    ),
     (_("Journal d'audit"), "core:audit_list"),
 ]
 MEMBER_LINKS: list[Entry] = [
@@ -50,8 +61,11 @@ MEMBER_LINKS: list[Entry] = [
         ],
     ),
     (_("Équipements"), "assets:asset_list"),
+    (_("Fibre"), "fibre:member_progress"),
 ]
 PUBLIC_LINKS: list[Entry] = [(_("Territoire"), "territory:commune_list")]
+# Staff reach the coverage map from their « Fibre » menu; a line of their own would not fit theirs at 1280 px.
+CITIZEN_LINKS: list[Entry] = [(_("Couverture fibre"), "fibre:coverage")]
 # Links shown only to users who read at least one member's data (every role of a member reads its calls): an
 # account attached to no member has nothing there.
 NEEDS_A_MEMBER: tuple[str, ...] = ("contributions:my_calls",)
@@ -77,6 +91,8 @@ def navigation(request: HttpRequest) -> list[dict[str, Any]]:
         else:
             entries += [entry for entry in MEMBER_LINKS if entry[1] not in NEEDS_A_MEMBER]
     entries += PUBLIC_LINKS
+    if not (user is not None and getattr(user, "is_operator_staff", False)):
+        entries += CITIZEN_LINKS
     items: list[dict[str, Any]] = []
     links: list[dict[str, Any]] = []
     for label, target in entries:

@@ -14,3 +14,20 @@ class FibreConfig(AppConfig):
         from mutualis.fibre.panels import commune_fibre_panel
 
         register_commune_panel(commune_fibre_panel, order=40)
+
+        # The audit journal: what this app's entries mean, in French.
+        from mutualis.core import audit_labels
+
+        audit_labels.register_actions(
+            {
+                "fibre.plan_create": _("Plan de déploiement créé (commune)"),
+                "fibre.plan_update": _("Plan de déploiement modifié"),
+                "fibre.target_set": _("Objectif annuel fixé"),
+                "fibre.target_remove": _("Objectif annuel retiré"),
+                "fibre.pm_zone_create": _("Zone PM créée"),
+                "fibre.pm_zone_update": _("Zone PM modifiée"),
+                "fibre.pm_zone_transition": _("Zone PM : changement d'état"),
+                "fibre.import": _("Fichier d'adresses importé"),
+            },
+            group=self.verbose_name,
+        )

@@ -27,7 +27,7 @@ def test_staff_links_are_grouped_and_the_group_of_the_current_page_is_marked():
     assert [entry["label"] for entry in entries] == [
         "Adhérents",
         "Achats",
-        "Équipements",
+        "Services",
         "Journal d'audit",
         "Territoire",
     ]
@@ -51,7 +51,14 @@ def test_members_purchases_are_one_group():
     """A member's user sees their space, « Achats » (catalogue, basket, orders, dashboard), the fleet and the
     territory."""
     entries = _entries(UserFactory(), "/espace/")
-    assert [entry["label"] for entry in entries] == ["Espace adhérent", "Achats", "Équipements", "Territoire"]
+    assert [entry["label"] for entry in entries] == [
+        "Espace adhérent",
+        "Achats",
+        "Équipements",
+        "Fibre",
+        "Territoire",
+        "Couverture fibre",
+    ]
     assert [link["label"] for link in entries[1]["children"]] == ["Catalogue", "Panier", "Commandes", "Tableau de bord"]
     assert entries[0]["current"]
 
@@ -64,7 +71,7 @@ def test_each_group_is_a_button_controlling_its_menu(client):
     buttons = re.findall(
         r'<button type="button" class="nav-toggle[^"]*" aria-expanded="false" aria-controls="([^"]+)"', body
     )
-    assert len(buttons) == 2
+    assert len(buttons) == 3  # Adhérents, Achats, Fibre
     for menu_id in buttons:
         assert f'<ul class="nav-menu" id="{menu_id}">' in body
     assert 'class="nav-toggle current"' in body  # « Adhérents »: the current page is in it
