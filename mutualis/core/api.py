@@ -3,17 +3,20 @@
 from collections.abc import Callable
 from typing import Any
 
-from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models
 from django.db.models import Model, QuerySet
 from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.filters import OrderingFilter
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.routers import SimpleRouter
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from mutualis.core.collation import french
 from mutualis.core.urls_ids import ID_REGEX
 
 
@@ -64,6 +67,32 @@ class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
     def get_queryset(self) -> QuerySet:
         request = self.context.get("request")
         return self.scope(getattr(request, "user", None))
+
+
+class FrenchOrderingFilter(OrderingFilter):
+    """DRF's `?ordering=`, with text columns sorted in French order (accents and case aside), as the pages are."""
+
+    def filter_queryset(self, request: Any, queryset: Any, view: Any) -> Any:
+        ordering = self.get_ordering(request, queryset, view)
+        if not ordering:
+            return queryset
+        return queryset.order_by(*(_french_term(queryset.model, term) for term in ordering))
+
+
+def _french_term(model: Any, term: str) -> Any:
+    """An order_by() term: `french(path)` (ascending or descending) when the path ends on a text column."""
+    path = term.lstrip("-")
+    field = None
+    try:
+        for part in path.split("__"):
+            field = model._meta.get_field(part)
+            model = field.related_model or model
+    except (FieldDoesNotExist, AttributeError):
+        return term
+    if not isinstance(field, models.CharField | models.TextField) or getattr(field, "choices", None):
+        return term
+    expression = french(path)
+    return expression.desc() if term.startswith("-") else expression.asc()
 
 
 class Router(SimpleRouter):

@@ -32,3 +32,17 @@ def test_amounts_and_percentages_never_wrap_apart_from_their_unit():
         Context({"a": "12345.6", "p": "85.24", "none": None})
     )
     assert rendered == "12\u202f345,60\u00a0€|85,2\u00a0%|"
+
+
+def test_the_api_ordering_parameter_sorts_names_in_french_order(client, territory):
+    """`?ordering=name` (and `-name`) on the API sort names as the pages do: Béhoust before Bullion, Élancourt
+    among the E — whatever the database."""
+    from mutualis.core.collation import french_key
+
+    url = "/api/v1/communes/?departement=78&ordering=name&page_size=500"
+    names = [row["name"] for row in client.get(url).json()["results"]]
+    assert len(names) == 259
+    assert names == sorted(names, key=french_key)
+    assert names.index("Béhoust") < names.index("Bullion")
+    reverse = [row["name"] for row in client.get(url.replace("ordering=name", "ordering=-name")).json()["results"]]
+    assert reverse == names[::-1]
