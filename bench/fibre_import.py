@@ -26,6 +26,7 @@ import itertools
 import json
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -189,14 +190,20 @@ def _figures(lines: int, started: float, cpu: float) -> dict[str, Any]:
     }
 
 
-def run_import(path: str, fresh: bool) -> dict[str, Any]:
-    """The real import, as `manage.py import_fibre FILE --format gracethd` runs it (into an empty address base when
-    `fresh`, else over the addresses already there)."""
-    from mutualis.fibre.models import Address
+def reset() -> dict[str, Any]:
+    """Empty the address base before an import run (in its own process: deleting a million rows costs memory that
+    must not count in the import's peak)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM fibre_address")
+    return {}
+
+
+def run_import(path: str) -> dict[str, Any]:
+    """The real import, as `manage.py import_fibre FILE --format gracethd` runs it."""
     from mutualis.fibre.services.imports import import_file
 
-    if fresh:
-        Address.objects.all().delete()
     started, cpu = time.perf_counter(), time.process_time()
     fibre_import = import_file(path=Path(path), layout="gracethd")
     return _figures(fibre_import.lines_read, started, cpu) | {
@@ -224,7 +231,9 @@ def child(step: str, backend: str, scratch: str, size: int, path: str) -> dict[s
         return raw(path)
     if step == "cleanup":
         return cleanup()
-    return run_import(path, fresh=step == "import")
+    if step == "reset":
+        return reset()
+    return run_import(path)
 
 
 def measure(backend: str, size: int, repeat: int) -> dict[str, Any]:
@@ -242,8 +251,9 @@ def measure(backend: str, size: int, repeat: int) -> dict[str, Any]:
     # same load.
     runs: dict[str, list[dict[str, Any]]] = {"raw": [], "import": []}
     for _ in range(repeat):
-        for name in runs:
-            runs[name].append(step(name, prepared["path"]))
+        runs["raw"].append(step("raw", prepared["path"]))
+        step("reset")
+        runs["import"].append(step("import", prepared["path"]))
     for name, measured in runs.items():
         result[name] = max(measured, key=lambda r: r["rows_per_s"]) | {
             "peak_rss_mb": max(r["peak_rss_mb"] for r in measured)
@@ -251,15 +261,20 @@ def measure(backend: str, size: int, repeat: int) -> dict[str, Any]:
     result["again"] = step("again", prepared["path"])
     if backend == "postgres":
         step("cleanup")
-    Path(prepared["path"]).unlink()
+    shutil.rmtree(scratch)
     return result
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000], help="lines per file")
+    parser.add_argument(
+        "--backends", nargs="+", choices=["sqlite", "postgres"], help="default: sqlite, and postgres with DATABASE_URL"
+    )
     parser.add_argument("--repeat", type=int, default=2, help="raw and import runs per size, alternated (best kept)")
-    parser.add_argument("--child", choices=["prepare", "raw", "import", "again", "cleanup"], help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--child", choices=["prepare", "raw", "reset", "import", "again", "cleanup"], help=argparse.SUPPRESS
+    )
     parser.add_argument("--backend", default="sqlite", help=argparse.SUPPRESS)
     parser.add_argument("--scratch", help=argparse.SUPPRESS)
     parser.add_argument("--size", type=int, help=argparse.SUPPRESS)
@@ -268,7 +283,9 @@ def main() -> None:
     if args.child:
         print(json.dumps(child(args.child, args.backend, args.scratch, args.size, args.path)))
         return
-    backends = ["sqlite"] + (["postgres"] if os.environ.get("DATABASE_URL", "").startswith("postgres") else [])
+    backends = args.backends or (
+        ["sqlite"] + (["postgres"] if os.environ.get("DATABASE_URL", "").startswith("postgres") else [])
+    )
     results = []
     for backend in backends:
         for size in args.sizes:

@@ -289,3 +289,17 @@ def test_the_command_refuses_an_unknown_format(tmp_path):
     path.write_text(GRACETHD_HEADER)
     with pytest.raises(CommandError):
         call_command("import_fibre", str(path), "--format", "excel")
+
+
+def test_an_unexpected_error_refuses_the_import_instead_of_leaving_it_running(places, monkeypatch):
+    """A bug during an import marks it refused (nothing written) and is raised for the worker's log."""
+
+    def broken(run):
+        raise RuntimeError("bug")
+
+    monkeypatch.setattr(imports._Run, "apply", broken)
+    with pytest.raises(RuntimeError):
+        run_import(three_lines())
+    fibre_import = FibreImport.objects.get()
+    assert fibre_import.status == ImportStatus.FAILED and "Erreur inattendue" in fibre_import.error
+    assert not Address.objects.exists() and not StagedAddress.objects.exists()
