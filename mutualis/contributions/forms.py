@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from mutualis.contributions.choices import YEAR_MAX, YEAR_MIN, CallStatus
+from mutualis.core.forms import AmountField
 from mutualis.members.choices import MemberKind
 from mutualis.territory.models import Departement
 
@@ -48,15 +49,6 @@ class CallFilterForm(YearForm):
         label=_("Nature d'adhérent"), required=False, choices=[("", _("Toutes")), *MemberKind.choices]
     )
     status = forms.ChoiceField(label=_("Statut"), required=False, choices=[("", _("Tous")), *CallStatus.choices])
-
-
-class AmountField(forms.DecimalField):
-    """A decimal typed the French way: comma for decimals, spaces between thousands ("2 000,50")."""
-
-    def to_python(self, value: Any) -> Any:
-        if isinstance(value, str):
-            value = "".join(value.split()).replace("\u202f", "")
-        return super().to_python(value)
 
 
 class RateForm(forms.Form):

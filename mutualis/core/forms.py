@@ -11,6 +11,16 @@ from mutualis.core import audit_labels, selectors
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+class AmountField(forms.DecimalField):
+    """A decimal typed the French way: comma for decimals, spaces (or narrow no-break spaces) between thousands
+    ("2 000,50")."""
+
+    def to_python(self, value: Any) -> Any:
+        if isinstance(value, str):
+            value = "".join(value.split()).replace("\u202f", "").replace(",", ".")
+        return super().to_python(value)
+
+
 class AuditFilterForm(forms.Form):
     """Filters of the audit journal, as an inspector searches it: actions and object types chosen by their French
     label, a member by name or SIREN (the member page links with its number, `member_id`), a period."""

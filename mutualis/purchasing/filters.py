@@ -16,8 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mutualis.core.filters import IdFilter
+from mutualis.core.forms import AmountField
 from mutualis.purchasing.choices import AgreementStatus, InvoiceStatus, ItemCategory, OrderStatus
-from mutualis.purchasing.forms.fields import AmountField
 from mutualis.purchasing.models import (
     CatalogueItem,
     ConsolidatedOrder,

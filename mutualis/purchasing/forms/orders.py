@@ -7,9 +7,9 @@ from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from mutualis.core.collation import french
+from mutualis.core.forms import AmountField
 from mutualis.members.models import Member, Site
 from mutualis.purchasing.choices import ItemCategory, OrderStatus
-from mutualis.purchasing.forms.fields import AmountField
 from mutualis.purchasing.models import FrameworkAgreement, Lot, Order, Supplier
 from mutualis.territory.models import Departement
 
