@@ -41,6 +41,30 @@ def commune_detail_view(request: HttpRequest, insee_code: str) -> HttpResponse:
     )
 
 
+def departement_list_view(request: HttpRequest) -> HttpResponse:
+    """The départements of the territory with their communes and population: the folder of the département pages."""
+    departements = [
+        (departement, selectors.departement_population(departement=departement))
+        for departement in selectors.departement_list()
+    ]
+    return render(request, "territory/departement_list.html", {"departements": departements})
+
+
+def intercommunality_list_view(request: HttpRequest) -> HttpResponse:
+    """EPCI and EPT of the territory, searchable by name or SIREN and by département, 50 a page."""
+    filters = {"q": request.GET.get("q", ""), "departement": request.GET.get("departement", "")}
+    known = {departement.code for departement in selectors.departement_list()}
+    if filters["departement"] and filters["departement"] not in known:
+        filters["departement"] = ""
+    intercommunalities = selectors.intercommunality_list(filters=filters)
+    page = Paginator(intercommunalities, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "territory/intercommunality_list.html",
+        {"page": page, "filters": filters, "departements": selectors.departement_list()},
+    )
+
+
 def departement_detail_view(request: HttpRequest, code: str) -> HttpResponse:
     """A département: facts, contour, its EPCI/EPT, link to its communes."""
     try:

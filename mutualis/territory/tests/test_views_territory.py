@@ -202,3 +202,29 @@ def test_communes_folder_leads_to_the_list(client, territory):
     assert response.status_code == 302 and response["Location"] == f"{LIST_URL}?departement=92"
     followed = client.get(response["Location"])
     assert followed.status_code == 200 and followed.context["page"].paginator.count == 36
+
+
+def test_departements_folder_lists_the_departements(client, territory):
+    """/territoire/departements/, the folder of the département pages, lists both départements with their
+    population, never a 404."""
+    response = client.get("/territoire/departements/")
+
+    assert response.status_code == 200
+    assert [d.code for d, _ in response.context["departements"]] == ["78", "92"]
+    assert reverse("territory:departement_detail", args=["92"]) in response.text
+    assert all(population > 0 for _, population in response.context["departements"])
+
+
+def test_intercommunalities_folder_lists_and_filters(client, territory):
+    """/territoire/intercommunalites/ lists the EPCI and EPT, filtered by département and searched by name; an
+    unknown département shows them all rather than failing."""
+    everything = client.get("/territoire/intercommunalites/")
+    of_92 = client.get("/territoire/intercommunalites/", {"departement": "92"})
+    searched = client.get("/territoire/intercommunalites/", {"q": "Seine Ouest"})
+    unknown = client.get("/territoire/intercommunalites/", {"departement": "75"})
+
+    assert everything.status_code == 200
+    assert len(of_92.context["page"].object_list) == 5
+    assert [i.name for i in searched.context["page"].object_list] == ["Grand Paris Seine Ouest"]
+    assert unknown.context["page"].paginator.count == everything.context["page"].paginator.count
+    assert reverse("territory:intercommunality_detail", args=["247800584"]) in everything.text
