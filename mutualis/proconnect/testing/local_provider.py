@@ -115,9 +115,11 @@ class LocalProvider:
 
     def sign_in(self, authorization_url: str, *, email: str, password: str, site: str) -> str:
         """Act as the agent: open the authorization URL, fill the provider's login form; the callback URL (with
-        `code` and `state`) the provider sends the browser back to."""
+        `code` and `state`) the provider sends the browser back to (at once when the agent is still signed in there)."""
         response = self.browser.get(authorization_url, allow_redirects=False, timeout=5)
         interaction = urljoin(response.url, response.headers["Location"])
+        if interaction.startswith(site):
+            return interaction  # still signed in at the provider (single sign-on): straight back
         assert urlsplit(interaction).path.startswith("/interaction/"), interaction
         page = self.browser.get(interaction, timeout=5)
         assert page.status_code == 200, page.text
