@@ -216,6 +216,12 @@ def _realtime_origins() -> list[str]:
     return [f"{scheme}://{host}:{WS_PORT}" for host in hosts for scheme in ("ws", "wss")]
 
 
+def _proconnect_origin() -> str:
+    """ProConnect's origin: the login and logout forms redirect there, which form-action must allow."""
+    domain = env("PROCONNECT_DOMAIN", "").strip()
+    return _origin(domain if "://" in domain else f"https://{domain}") if domain else ""
+
+
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
@@ -226,7 +232,7 @@ CONTENT_SECURITY_POLICY = {
         "connect-src": ["'self'", *_realtime_origins()],
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
-        "form-action": ["'self'"],
+        "form-action": ["'self'", *filter(None, [_proconnect_origin()])],
         "frame-ancestors": ["'none'"],
     }
 }

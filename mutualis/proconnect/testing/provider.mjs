@@ -132,7 +132,15 @@ const configuration = {
     devInteractions: { enabled: false },
     claimsParameter: { enabled: true },
     jwtUserinfo: { enabled: true },
-    rpInitiatedLogout: { enabled: true },
+    rpInitiatedLogout: {
+      enabled: true,
+      async logoutSource(ctx, form) {
+        ctx.body = page('Déconnexion de ProConnect', `${form}
+<p>Voulez-vous aussi vous déconnecter de ProConnect ?</p>
+<p><button type="submit" form="op.logoutForm" name="logout" value="yes">Oui, me déconnecter</button>
+<button type="submit" form="op.logoutForm">Non, rester connecté</button></p>`);
+      },
+    },
   },
   pkce: { required: () => false },
   ttl: { AuthorizationCode: 30, AccessToken: 60, IdToken: 60, Interaction: 600, Session: 3600, Grant: 3600 },
