@@ -73,6 +73,11 @@ class ProConnectMfaDevice(Device):
     """The session's second factor when ProConnect's ID token says (`amr`) that the identity provider already did
     multi-factor authentication: django-otp then counts the session as verified. It verifies no code itself."""
 
+    # No reverse accessor on the user: accounts knows nothing of ProConnect.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("compte"), on_delete=models.CASCADE, related_name="+"
+    )
+
     class Meta:
         verbose_name = _("double authentification ProConnect")
         verbose_name_plural = _("doubles authentifications ProConnect")
