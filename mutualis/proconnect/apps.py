@@ -25,3 +25,5 @@ class ProConnectConfig(AppConfig):
             group=self.verbose_name,
         )
         audit_labels.register_object_types(["proconnect.proconnectidentity", "proconnect.pendinglink"])
+        # A refused login of nobody known yet is recorded against the attempt itself.
+        audit_labels.register_object_types({"proconnect.login": _("Connexion ProConnect")})

@@ -17,6 +17,8 @@ DEMO_IDP = "fi-demo-mutualis"
 DEMO_PASSWORD = "proconnect-demo"  # published on purpose: the local provider only, never a real account
 # A valid SIRET of no demo member (the Luhn key computed with python-stdnum): « structure not yet a member ».
 UNKNOWN_SIRET = "13002526500013"
+# Not the demo accounts' domain: those all carry the published demo password, these agents have none (ProConnect).
+AGENTS_DOMAIN = "agents." + DEMO_EMAIL_DOMAIN
 
 
 def _nic_siret(siren: str, nic: str) -> str:
@@ -27,21 +29,25 @@ def _nic_siret(siren: str, nic: str) -> str:
 
 def agent_email(member: Member) -> str:
     """The demo agent of a member."""
-    return f"proconnect.{member.siren}@{DEMO_EMAIL_DOMAIN}"
+    return f"proconnect.{member.siren}@{AGENTS_DOMAIN}"
 
 
 @transaction.atomic
 def load() -> int:
     """Create the demo agents linked to ProConnect (idempotent); the number created."""
     created = 0
+    # As if the operator's administrator had attached them (the demo journal names who acted).
+    admin = User.objects.filter(email=f"admin@{DEMO_EMAIL_DOMAIN}").first()
     for member in Member.objects.filter(status=MemberStatus.ACTIVE).exclude(siren="").order_by("pk"):
         email = agent_email(member)
         user = User.objects.filter(email=email).first()
         if user is None:
-            user = user_create(email=email, first_name="Agent", last_name=f"ProConnect ({member.name})")
+            user = user_create(
+                email=email, first_name="Agent", last_name=f"ProConnect ({member.name})", acting_user=admin
+            )
             created += 1
         if not Membership.objects.filter(user=user, member=member).exists():
-            membership_add(member=member, user=user, role=MemberRole.AGENT, acting_user=None)
+            membership_add(member=member, user=user, role=MemberRole.AGENT, acting_user=admin)
         ProConnectIdentity.objects.get_or_create(
             idp_id=DEMO_IDP, sub=f"demo-{member.siren}", defaults={"user": user, "email": email, "siret": member.siret}
         )
@@ -63,7 +69,7 @@ def provider_accounts() -> dict[str, Any]:
         }
     first = Member.objects.filter(status=MemberStatus.ACTIVE).exclude(siren="").order_by("pk").first()
     if first is not None:
-        accounts[f"nouvel.agent@{DEMO_EMAIL_DOMAIN}"] = {
+        accounts[f"nouvel.agent@{AGENTS_DOMAIN}"] = {
             "given_name": "Nouvel",
             "usual_name": "Agent",
             "siret": _nic_siret(first.siren, "0099"),
@@ -79,7 +85,7 @@ def provider_accounts() -> dict[str, Any]:
                 "idp_id": DEMO_IDP,
                 "password": DEMO_PASSWORD,
             }
-    accounts[f"agent.non-adherent@{DEMO_EMAIL_DOMAIN}"] = {
+    accounts[f"agent.non-adherent@{AGENTS_DOMAIN}"] = {
         "given_name": "Agent",
         "usual_name": "Non adhérent",
         "siret": UNKNOWN_SIRET,
