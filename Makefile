@@ -8,6 +8,11 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HTTP_PORT ?= 8000
 WS_PORT ?= 8001
+# The local ProConnect-like provider of the demo (docs/proconnect.md); a real ProConnect is set in the environment.
+PROCONNECT_DEMO_PORT ?= 8002
+PROCONNECT_DOMAIN ?= http://127.0.0.1:$(PROCONNECT_DEMO_PORT)
+PROCONNECT_CLIENT_ID ?= mutualis-demo
+PROCONNECT_CLIENT_SECRET ?= mutualis-demo-secret-not-for-production
 export HTTP_PORT WS_PORT
 
 .PHONY: run install install-python install-node install-test-deps migrate demo test test-unit test-browser lint check-migrations clean
@@ -17,7 +22,10 @@ run: install migrate demo ## Install, load the demo territory and start every pr
 	@echo "Mutualis : http://127.0.0.1:$(HTTP_PORT)/   (temps réel : ws://127.0.0.1:$(WS_PORT)/ws/notifications/)"
 	@echo "API : http://127.0.0.1:$(HTTP_PORT)/api/v1/docs/"
 	@echo ""
-	SECURE_COOKIES=$${SECURE_COOKIES:-0} $(VENV)/bin/honcho start -f Procfile
+	@echo "ProConnect de démonstration : $(PROCONNECT_DOMAIN)/api/v2 (comptes et mot de passe : docs/proconnect.md)"
+	SECURE_COOKIES=$${SECURE_COOKIES:-0} PROCONNECT_DEMO_PORT=$(PROCONNECT_DEMO_PORT) PROCONNECT_DOMAIN=$(PROCONNECT_DOMAIN) \
+		PROCONNECT_CLIENT_ID=$(PROCONNECT_CLIENT_ID) PROCONNECT_CLIENT_SECRET=$(PROCONNECT_CLIENT_SECRET) \
+		$(VENV)/bin/honcho start -f Procfile
 
 install: install-python install-node
 

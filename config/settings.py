@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "mutualis.purchasing",
     "mutualis.assets",
     "mutualis.fibre",
+    "mutualis.proconnect",
 ]
 
 MIDDLEWARE = [
@@ -90,6 +91,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "mutualis.accounts.middleware.StaffTwoFactorMiddleware",
+    "mutualis.proconnect.middleware.ProConnectLogoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -214,6 +216,12 @@ def _realtime_origins() -> list[str]:
     return [f"{scheme}://{host}:{WS_PORT}" for host in hosts for scheme in ("ws", "wss")]
 
 
+def _proconnect_origin() -> str:
+    """ProConnect's origin: the login and logout forms redirect there, which form-action must allow."""
+    domain = env("PROCONNECT_DOMAIN", "").strip()
+    return _origin(domain if "://" in domain else f"https://{domain}") if domain else ""
+
+
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
@@ -224,7 +232,7 @@ CONTENT_SECURITY_POLICY = {
         "connect-src": ["'self'", *_realtime_origins()],
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
-        "form-action": ["'self'"],
+        "form-action": ["'self'", *filter(None, [_proconnect_origin()])],
         "frame-ancestors": ["'none'"],
     }
 }
@@ -333,3 +341,15 @@ OPERATOR_BIC = env("OPERATOR_BIC", "MUTUFRPPXXX")
 OPERATOR_PAYMENT_DELAY_DAYS = envint("OPERATOR_PAYMENT_DELAY_DAYS", "30")
 if not 1 <= OPERATOR_PAYMENT_DELAY_DAYS <= 365:
     raise ImproperlyConfigured("OPERATOR_PAYMENT_DELAY_DAYS must be a number of days from 1 to 365.")
+
+# ProConnect, the State's identity federation for public agents (docs/proconnect.md). The button shows once the domain,
+# the client id and its secret are set; `make run` points them at the local demo provider (PROCONNECT_DEMO_PORT).
+PROCONNECT_DOMAIN = env("PROCONNECT_DOMAIN", "")  # e.g. https://auth.proconnect.gouv.fr (discovery under /api/v2)
+PROCONNECT_CLIENT_ID = env("PROCONNECT_CLIENT_ID", "")
+PROCONNECT_CLIENT_SECRET = env("PROCONNECT_CLIENT_SECRET", "")  # or PROCONNECT_CLIENT_SECRET_FILE
+PROCONNECT_SIGN_ALGO = env("PROCONNECT_SIGN_ALGO", "RS256")
+if PROCONNECT_SIGN_ALGO not in {"RS256", "ES256"}:
+    raise ImproperlyConfigured(f"PROCONNECT_SIGN_ALGO={PROCONNECT_SIGN_ALGO!r}: use RS256 or ES256.")
+PROCONNECT_SCOPES = env("PROCONNECT_SCOPES", "openid email given_name usual_name siret uid idp_id")
+PROCONNECT_HTTP_TIMEOUT = envint("PROCONNECT_HTTP_TIMEOUT", "10")
+PROCONNECT_DEMO_PORT = envint("PROCONNECT_DEMO_PORT", "8002")

@@ -8,6 +8,7 @@ from mutualis.purchasing.views.agreements import decp_json_view
 
 urlpatterns = [
     path("", include("mutualis.core.urls")),
+    path("compte/proconnect/", include("mutualis.proconnect.urls")),
     path("compte/", include("mutualis.accounts.urls")),
     path("territoire/", include("mutualis.territory.urls")),
     path("", include("mutualis.members.urls")),

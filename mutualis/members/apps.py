@@ -43,6 +43,9 @@ class MembersConfig(AppConfig):
                 "membership.invitation_accept": _("Invitation acceptée"),
                 "membership.invitation_decline": _("Invitation refusée"),
                 "membership.invitation_cancel": _("Invitation annulée"),
+                "membership.request": _("Demande de rattachement à l'adhérent"),
+                "membership.request_approve": _("Demande de rattachement approuvée"),
+                "membership.request_refuse": _("Demande de rattachement refusée"),
                 "site.create": _("Site ajouté"),
                 "site.update": _("Site modifié"),
                 "site.deactivate": _("Site mis hors service"),
@@ -56,6 +59,7 @@ class MembersConfig(AppConfig):
                 "members.competencetransfer",
                 "members.membership",
                 "members.membershipinvitation",
+                "members.membershiprequest",
                 "members.site",
             ]
         )

@@ -229,6 +229,12 @@ class RoleForm(forms.Form):
     role = forms.ChoiceField(label=_("Rôle"), choices=MemberRole.choices)
 
 
+class JoinRequestApproveForm(forms.Form):
+    """Approve a request to join a member, with the role given (reader unless the manager chooses more)."""
+
+    role = forms.ChoiceField(label=_("Rôle"), choices=MemberRole.choices, initial=MemberRole.READER)
+
+
 class TransitionForm(forms.Form):
     """One step of the adhésion workflow: deliberation for an approval, a reason for a refusal or withdrawal."""
 

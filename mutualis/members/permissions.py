@@ -10,7 +10,7 @@ from mutualis.accounts.choices import StaffRole
 from mutualis.accounts.types import Viewer
 from mutualis.members import selectors
 from mutualis.members.choices import MEMBER_TRANSITIONS, OPEN_STATUSES, MemberRole, MemberStatus
-from mutualis.members.models import Member, Membership, MembershipInvitation, Site
+from mutualis.members.models import Member, Membership, MembershipInvitation, MembershipRequest, Site
 
 MEMBER_ABILITIES = (
     "view",
@@ -25,6 +25,7 @@ MEMBER_ABILITIES = (
 SITE_ABILITIES = ("view", "update", "deactivate", "reactivate")
 MEMBERSHIP_ABILITIES = ("view", "change_role", "remove")
 INVITATION_ABILITIES = ("view", "answer", "cancel")
+JOIN_REQUEST_ABILITIES = ("view", "decide")
 
 
 def is_administrator(user: Viewer) -> bool:
@@ -90,8 +91,17 @@ def _invitation_abilities(user: Viewer, invitation: MembershipInvitation) -> dic
     }
 
 
+def _join_request_abilities(user: Viewer, join_request: MembershipRequest) -> dict[str, bool]:
+    # The member's managers (and administrators) decide; the requester sees no member data until then.
+    member_abilities = _member_abilities(user, join_request.member)
+    return {
+        "view": member_abilities["manage_users"],
+        "decide": member_abilities["manage_users"] and join_request.is_pending,
+    }
+
+
 def get_abilities(user: Viewer, obj: Any) -> dict[str, bool]:
-    """What the user may do with a Member, Site, Membership or MembershipInvitation (every key present, False when
+    """What the user may do with a Member, Site, Membership, MembershipInvitation or MembershipRequest (every key present, False when
     denied)."""
     if isinstance(obj, Member):
         return _member_abilities(user, obj)
@@ -101,6 +111,8 @@ def get_abilities(user: Viewer, obj: Any) -> dict[str, bool]:
         return _membership_abilities(user, obj)
     if isinstance(obj, MembershipInvitation):
         return _invitation_abilities(user, obj)
+    if isinstance(obj, MembershipRequest):
+        return _join_request_abilities(user, obj)
     raise TypeError(f"get_abilities: no abilities for {type(obj).__name__}")
 
 

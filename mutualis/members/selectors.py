@@ -12,14 +12,16 @@ from django.http import Http404
 from mutualis.accounts.types import Viewer, signed_in
 from mutualis.core.collation import french
 from mutualis.core.validation import parse_id
-from mutualis.members.choices import MemberRole, MemberStatus
+from mutualis.members.choices import OPEN_STATUSES, MemberRole, MemberStatus
 from mutualis.members.models import (
     AdhesionRequest,
     CompetenceTransfer,
     InvitationStatus,
+    JoinRequestStatus,
     Member,
     Membership,
     MembershipInvitation,
+    MembershipRequest,
     MemberStatusChange,
     Site,
 )
@@ -51,6 +53,14 @@ def member_list(*, user: Viewer, filters: dict[str, Any] | None = None) -> Query
 
         qs = MemberFilter(filters, queryset=qs).qs
     return qs.order_by(french("name"), "pk")
+
+
+def member_for_siren(*, siren: str) -> Member | None:
+    """The open member (requested, approved or active) with this SIREN, or None: how the platform recognises an
+    agent's structure from the SIRET ProConnect gives, before the agent has any account or role."""
+    if not siren:
+        return None
+    return Member.objects.filter(siren=siren, status__in=OPEN_STATUSES).order_by("pk").first()
 
 
 def member_get(*, user: Viewer, pk: Any) -> Member:
@@ -155,6 +165,33 @@ def invitation_list(*, user: Viewer, member: Member) -> QuerySet[MembershipInvit
         .filter(member=member, status=InvitationStatus.PENDING)
         .select_related("user", "invited_by", "member")
     )
+
+
+def join_request_list(*, user: Viewer, member: Member) -> QuerySet[MembershipRequest]:
+    """The member's requests to join still waiting for a manager (empty if the user may not see the member)."""
+    return (
+        MembershipRequest.objects.visible_to(user)
+        .filter(member=member, status=JoinRequestStatus.PENDING)
+        .select_related("user", "member")
+    )
+
+
+def join_request_get(*, user: Viewer, pk: Any) -> MembershipRequest:
+    """One request to join a member the user may see, or Http404."""
+    if not parse_id(pk):
+        raise Http404
+    join_request = MembershipRequest.objects.visible_to(user).filter(pk=pk).select_related("member", "user").first()
+    if join_request is None:
+        raise Http404
+    return join_request
+
+
+def join_requests_sent(*, user: Viewer) -> QuerySet[MembershipRequest]:
+    """The account's own requests to join a member still waiting, newest first (none for an anonymous visitor)."""
+    account = signed_in(user)
+    if account is None:
+        return MembershipRequest.objects.none()
+    return MembershipRequest.objects.filter(user=account, status=JoinRequestStatus.PENDING).select_related("member")
 
 
 def invitations_received(*, user: Viewer) -> QuerySet[MembershipInvitation]:

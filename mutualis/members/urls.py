@@ -23,6 +23,8 @@ urlpatterns = [
     path("espace/invitations/<id:pk>/accepter/", users.invitation_accept_view, name="invitation_accept"),
     path("espace/invitations/<id:pk>/refuser/", users.invitation_decline_view, name="invitation_decline"),
     path("espace/invitations/<id:pk>/annuler/", users.invitation_cancel_view, name="invitation_cancel"),
+    path("espace/demandes/<id:pk>/approuver/", users.join_request_approve_view, name="join_request_approve"),
+    path("espace/demandes/<id:pk>/refuser/", users.join_request_refuse_view, name="join_request_refuse"),
     # Back-office
     path("back-office/adherents/", backoffice.member_list_view, name="backoffice_member_list"),
     path("back-office/adherents/export.csv", backoffice.member_export_view, name="backoffice_member_export"),

@@ -13,7 +13,7 @@ from mutualis.contributions.tests.factories import RateFactory
 from mutualis.core.scoping import tenant_models
 from mutualis.members.choices import Competence, MemberStatus
 from mutualis.members.models import AdhesionRequest, MemberStatusChange
-from mutualis.members.services import membership_invite
+from mutualis.members.services import membership_invite, membership_request_create
 from mutualis.members.testing import ROLES
 from mutualis.purchasing.choices import OrderStatus
 from mutualis.purchasing.models import MemberPurchasingSettings, OrderTransition
@@ -48,6 +48,9 @@ def _member_rows(world, member, officer, certifier):
     # An account that already exists is invited: the invitation waits for its answer.
     invited = UserFactory(email=f"invite-{member.pk}@example.fr")
     membership_invite(member=member, email=invited.email, role="reader", acting_user=world.staff)
+    # An agent ProConnect recognised from their SIRET asks to join: the request waits for a manager.
+    requester = UserFactory(email=f"demande-{member.pk}@example.fr")
+    membership_request_create(member=member, user=requester, origin="proconnect", acting_user=requester)
     MemberStatusChange.objects.create(
         member=member, from_status=MemberStatus.APPROVED, to_status=MemberStatus.ACTIVE, at=timezone.now()
     )

@@ -19,6 +19,9 @@ from mutualis.members.services.memberships import (
     membership_change_role,
     membership_invite,
     membership_remove,
+    membership_request_approve,
+    membership_request_create,
+    membership_request_refuse,
 )
 from mutualis.members.services.sites import site_create, site_deactivate, site_update
 
@@ -36,6 +39,9 @@ __all__ = [
     "membership_change_role",
     "membership_invite",
     "membership_remove",
+    "membership_request_approve",
+    "membership_request_create",
+    "membership_request_refuse",
     "site_create",
     "site_deactivate",
     "site_update",

@@ -21,7 +21,14 @@ from mutualis.accounts.services import user_create, validate_user_names
 from mutualis.core.services import audit_record, notification_emails_suppressed, notify
 from mutualis.core.validation import Errors
 from mutualis.members.choices import OPEN_STATUSES, MemberRole
-from mutualis.members.models import InvitationStatus, Member, Membership, MembershipInvitation
+from mutualis.members.models import (
+    InvitationStatus,
+    JoinRequestStatus,
+    Member,
+    Membership,
+    MembershipInvitation,
+    MembershipRequest,
+)
 from mutualis.members.names import of_member, with_article
 from mutualis.members.services._common import authenticated_or_none
 
@@ -327,3 +334,109 @@ def membership_remove(*, membership: Membership, acting_user: User) -> None:
         before={"user": membership.user.email, "role": membership.role},
     )
     membership.delete()
+
+
+# --- requests to join (an agent ProConnect recognised from their SIRET), decided by the member's managers ---------
+
+
+def _managers(member: Member) -> list[User]:
+    return [
+        membership.user
+        for membership in Membership.objects.filter(member=member, role=MemberRole.MANAGER, user__is_active=True)
+        .select_related("user")
+        .order_by("pk")
+    ]
+
+
+@transaction.atomic
+def membership_request_create(
+    *, member: Member, user: User, origin: str, acting_user: User | None
+) -> MembershipRequest:
+    """An account asks to join the member: no role until a manager approves; the managers are notified."""
+    errors = Errors()
+    _check_joinable(member, user, errors)
+    if member.status not in OPEN_STATUSES:
+        errors.add(None, _("%(member)s n'accueille plus d'utilisateurs.") % {"member": member.name})
+    if MembershipRequest.objects.filter(member=member, user=user, status=JoinRequestStatus.PENDING).exists():
+        errors.add(None, _("Une demande de rattachement attend déjà l'approbation du gestionnaire."))
+    errors.raise_if_any()
+    join_request = MembershipRequest(member=member, user=user, origin=origin)
+    join_request.full_clean()
+    join_request.save()
+    audit_record(
+        actor=acting_user,
+        action="membership.request",
+        obj=join_request,
+        member_id=member.pk,
+        after={"user": user.email, "origin": origin},
+    )
+    notify(
+        recipients=_managers(member),
+        kind="membership.request",
+        title=_("%(user)s demande à rejoindre %(member)s") % {"user": user, "member": with_article(member.name)},
+        body=_("Approuvez ou refusez la demande dans « Utilisateurs »."),
+        url=reverse("members:space_member", args=[member.pk]) + "#users-title",
+    )
+    return join_request
+
+
+def _request_locked(join_request: MembershipRequest) -> MembershipRequest:
+    # A manager approving while another refuses must not act twice on the request.
+    locked = MembershipRequest.objects.select_for_update().select_related("member", "user").get(pk=join_request.pk)
+    if not locked.is_pending:
+        raise ValidationError(_("Cette demande a déjà été traitée."))
+    return locked
+
+
+def _request_close(join_request: MembershipRequest, status: str, *, action: str, acting_user: User) -> None:
+    join_request.status = status
+    join_request.decided_by = acting_user
+    join_request.decided_at = timezone.now()
+    join_request.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
+    audit_record(
+        actor=acting_user,
+        action=action,
+        obj=join_request,
+        member_id=join_request.member_id,
+        before={"status": JoinRequestStatus.PENDING},
+        after={"status": status, "user": join_request.user.email},
+    )
+
+
+@transaction.atomic
+def membership_request_approve(*, join_request: MembershipRequest, role: str, acting_user: User) -> Membership:
+    """A manager approves: the account becomes a user of the member with the role chosen, and is told."""
+    join_request = _request_locked(join_request)
+    membership = _membership_create(
+        member=join_request.member,
+        user=join_request.user,
+        role=role,
+        invited_by=authenticated_or_none(acting_user),
+        acting_user=acting_user,
+    )
+    _request_close(
+        join_request, JoinRequestStatus.APPROVED, action="membership.request_approve", acting_user=acting_user
+    )
+    notify(
+        recipients=[join_request.user],
+        kind="membership.request_answered",
+        title=_("Votre demande de rattachement à %(member)s est approuvée")
+        % {"member": with_article(join_request.member.name)},
+        url=reverse("members:space_member", args=[join_request.member_id]),
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_request_refuse(*, join_request: MembershipRequest, acting_user: User) -> MembershipRequest:
+    """A manager refuses: the account gets no role, and is told."""
+    join_request = _request_locked(join_request)
+    _request_close(join_request, JoinRequestStatus.REFUSED, action="membership.request_refuse", acting_user=acting_user)
+    notify(
+        recipients=[join_request.user],
+        kind="membership.request_answered",
+        title=_("Votre demande de rattachement à %(member)s est refusée")
+        % {"member": with_article(join_request.member.name)},
+        body=_("Rapprochez-vous du gestionnaire de votre structure sur Mutualis."),
+    )
+    return join_request

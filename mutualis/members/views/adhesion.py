@@ -10,13 +10,16 @@ from mutualis.members import services, throttling
 from mutualis.members.forms_adhesion import AdhesionRequestForm
 
 FIELD_MAP = {"communes": "commune_codes"}
+# Fields a link may pre-fill (e.g. ProConnect's « your structure is not a member yet » page: SIRET, name, e-mail).
+PREFILL_FIELDS = ("name", "siren", "siret", "contact_name", "contact_function", "contact_email")
 
 
 @require_http_methods(["GET", "POST"])
 def adhesion_request_view(request: HttpRequest) -> HttpResponse:
     """Fill in the request; bad input is shown in French (400) and nothing is written; throttled per address."""
     if request.method != "POST":
-        return render(request, "members/adhesion/request_form.html", {"form": AdhesionRequestForm()})
+        prefill = {name: request.GET[name][:200] for name in PREFILL_FIELDS if request.GET.get(name)}
+        return render(request, "members/adhesion/request_form.html", {"form": AdhesionRequestForm(initial=prefill)})
     ip = client_ip(request)
     if throttling.adhesion_request_is_limited(ip=ip):
         return render(request, "members/adhesion/throttled.html", status=429)

@@ -32,6 +32,7 @@ def member_context(request: HttpRequest, member: Member) -> dict[str, Any]:
         "sites": [(site, get_abilities(user, site)) for site in sites],
         "memberships": [(membership, get_abilities(user, membership)) for membership in memberships],
         "invitations": selectors.invitation_list(user=user, member=member),
+        "join_requests": selectors.join_request_list(user=user, member=member),
         "services": offers.member_offered_services(member),
         "all_services": offers.SERVICES,
         "invite_form": InviteForm(),

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from mutualis.core.formviews import form_page, form_status, submit_form
 from mutualis.members import selectors, services
-from mutualis.members.forms import InviteForm, RoleForm
+from mutualis.members.forms import InviteForm, JoinRequestApproveForm, RoleForm
 from mutualis.members.models import Member, MembershipInvitation
 from mutualis.members.permissions import get_abilities
 from mutualis.members.services import memberships
@@ -188,3 +188,54 @@ def invitation_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(member_home_url(request.user, invitation.member))
 
     return _invitation_page(request, pk, "cancel", cancel)
+
+
+# --- requests to join, decided by the member's managers ----------------------------------------------------------
+
+
+def _join_request_decision(
+    request: HttpRequest, pk: int, decide: Callable[[Any], HttpResponse], form: forms.Form
+) -> HttpResponse:
+    """Approve or refuse a request (POST from « Utilisateurs »); a refusal of the service comes back as a message."""
+    join_request = selectors.join_request_get(user=request.user, pk=pk)
+    require(get_abilities(request.user, join_request), "decide")
+    back = redirect(member_home_url(request.user, join_request.member))
+    if response := submit_form(request, form, lambda: decide(join_request)):
+        return response
+    for error in form.non_field_errors() + [e for errors in form.errors.values() for e in errors]:
+        messages.error(request, error)
+    return back
+
+
+@login_required
+@require_POST
+def join_request_approve_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """A manager approves a request to join, with the role chosen (reader by default)."""
+    form = JoinRequestApproveForm(request.POST, prefix=f"r{pk}")
+
+    def approve(join_request: Any) -> HttpResponse:
+        membership = memberships.membership_request_approve(
+            join_request=join_request, role=form.cleaned_data["role"], acting_user=request.user
+        )
+        messages.success(
+            request,
+            _("%(user)s fait désormais partie de %(member)s (« %(role)s »).")
+            % {"user": membership.user, "member": membership.member.name, "role": membership.get_role_display()},
+        )
+        return redirect(member_home_url(request.user, membership.member))
+
+    return _join_request_decision(request, pk, approve, form)
+
+
+@login_required
+@require_POST
+def join_request_refuse_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """A manager refuses a request to join: the account gets no role."""
+    form = forms.Form(request.POST)
+
+    def refuse(join_request: Any) -> HttpResponse:
+        memberships.membership_request_refuse(join_request=join_request, acting_user=request.user)
+        messages.success(request, _("Demande de %(email)s refusée.") % {"email": join_request.user.email})
+        return redirect(member_home_url(request.user, join_request.member))
+
+    return _join_request_decision(request, pk, refuse, form)
