@@ -10,7 +10,8 @@ from mutualis.accounts.models import User
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    """Accounts in the Django admin, identified by e-mail; resetting TOTP is audited."""
+    """Accounts in the Django admin, identified by e-mail; resetting the second factor (authenticator and recovery
+    codes) is audited and e-mailed to the user."""
 
     ordering = ("email",)
     list_display = ("email", "first_name", "last_name", "staff_role", "is_active", "last_login")
@@ -25,8 +26,14 @@ class UserAdmin(BaseUserAdmin):
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "staff_role", "password1", "password2")}),)
     actions = ["reset_totp"]
 
-    @admin.action(description=_("Réinitialiser la double authentification (téléphone perdu)"))
+    @admin.action(description=_("Réinitialiser la double authentification (téléphone perdu, codes de secours épuisés)"))
     def reset_totp(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
         for user in queryset:
             services.totp_device_reset(user=user, acting_user=request.user)
-        messages.success(request, _("Double authentification réinitialisée : réenrôlement à la prochaine connexion."))
+        messages.success(
+            request,
+            _(
+                "Double authentification réinitialisée : les personnes concernées sont prévenues par courriel, et les "
+                "comptes de l'opérateur la configureront de nouveau à leur prochaine connexion."
+            ),
+        )
