@@ -182,7 +182,9 @@ def totp_setup_view(request: HttpRequest) -> HttpResponse:
     form = TokenForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        codes = services.totp_device_confirm(device=device, token=form.cleaned_data["token"]) if form.is_valid() else None
+        codes = (
+            services.totp_device_confirm(device=device, token=form.cleaned_data["token"]) if form.is_valid() else None
+        )
         if codes is not None:
             otp_login(request, device)
             request.session[NEW_CODES_KEY] = codes

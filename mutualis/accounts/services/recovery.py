@@ -34,7 +34,9 @@ def recovery_codes_generate(*, user: User, acting_user: User) -> list[str]:
     while len(codes) < RECOVERY_CODES_COUNT:
         codes.add(StaticToken.random_token())
     StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
-    audit_record(actor=acting_user, action="user.recovery_codes_generated", obj=user, after={"recovery_codes": len(codes)})
+    audit_record(
+        actor=acting_user, action="user.recovery_codes_generated", obj=user, after={"recovery_codes": len(codes)}
+    )
     return sorted(codes)
 
 

@@ -16,7 +16,7 @@ from mutualis.core.services import audit_record
 def session_store(session_key: str | None = None) -> SessionBase:
     """The configured session engine's store (for one key)."""
     engine = import_module(settings.SESSION_ENGINE)
-    return engine.SessionStore(session_key)  # type: ignore[no-any-return]
+    return engine.SessionStore(session_key)
 
 
 def session_opened(
