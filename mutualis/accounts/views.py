@@ -251,11 +251,10 @@ def name_view(request: HttpRequest) -> HttpResponse:
     return submit_form(request, form, save) or _profile_page(request, form)
 
 
-class ActivateAccountView(PasswordResetConfirmView):
-    """The one-time link of an invitation: it names the account, and once the password is chosen the person is
-    signed in (staff go on to enrol their authenticator), rather than sent to the login page without a word."""
+class _PasswordLinkView(PasswordResetConfirmView):
+    """A one-time link to choose a password (Django swaps the token for a session marker on the first visit): the
+    page names the account, and a refused password comes back with 400."""
 
-    template_name = "accounts/set_password.html"
     form_class = SetPasswordForm
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -265,6 +264,13 @@ class ActivateAccountView(PasswordResetConfirmView):
 
     def form_invalid(self, form: SetPasswordForm) -> HttpResponse:
         return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class ActivateAccountView(_PasswordLinkView):
+    """The one-time link of an invitation: it names the account, and once the password is chosen the person is
+    signed in (staff go on to enrol their authenticator), rather than sent to the login page without a word."""
+
+    template_name = "accounts/set_password.html"
 
     def form_valid(self, form: SetPasswordForm) -> HttpResponse:
         user = services.user_set_password(user=form.user, password=form.cleaned_data["new_password1"])
@@ -330,21 +336,12 @@ def password_reset_done_view(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/password_reset_done.html", {"link_minutes": minutes})
 
 
-class PasswordResetConfirmLinkView(PasswordResetConfirmView):
+class PasswordResetConfirmLinkView(_PasswordLinkView):
     """The link of « Mot de passe oublié ? » (one use, PASSWORD_RESET_LINK_SECONDS): choose a new password, checked
     by the validators; every session of the account is closed, and the person signs in with the new one."""
 
     template_name = "accounts/password_reset_confirm.html"
-    form_class = SetPasswordForm
     token_generator = password_reset_token_generator
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
-        context["account_email"] = self.user.email if self.validlink and self.user else ""
-        return context
-
-    def form_invalid(self, form: SetPasswordForm) -> HttpResponse:
-        return self.render_to_response(self.get_context_data(form=form), status=400)
 
     def form_valid(self, form: SetPasswordForm) -> HttpResponse:
         passwords.password_reset_complete(user=form.user, password=form.cleaned_data["new_password1"])

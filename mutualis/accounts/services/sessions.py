@@ -27,25 +27,19 @@ def session_opened(
     ip_address: str | None,
     expires_at: datetime.datetime | None,
 ) -> UserSession:
-    """Record the session a login just opened (its device, address and expiry), or refresh it when it exists."""
+    """Record the session a login just opened (its device, address and expiry), or refresh it when it exists; the
+    account's rows of sessions already expired are dropped then, so that the table keeps only live ones."""
     now = timezone.now()
+    UserSession.objects.filter(user=user, expires_at__lt=now).delete()
+    values = {
+        "user": user,
+        "user_agent": (user_agent or "")[:255],
+        "ip_address": ip_address or None,
+        "last_activity": now,
+        "expires_at": expires_at,
+    }
     row, _ = UserSession.objects.update_or_create(
-        session_key=session_key,
-        defaults={
-            "user": user,
-            "user_agent": (user_agent or "")[:255],
-            "ip_address": ip_address or None,
-            "last_activity": now,
-            "expires_at": expires_at,
-        },
-        create_defaults={
-            "user": user,
-            "user_agent": (user_agent or "")[:255],
-            "ip_address": ip_address or None,
-            "created_at": now,
-            "last_activity": now,
-            "expires_at": expires_at,
-        },
+        session_key=session_key, defaults=values, create_defaults={**values, "created_at": now}
     )
     return row
 

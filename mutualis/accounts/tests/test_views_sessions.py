@@ -156,3 +156,12 @@ def test_a_staff_session_must_pass_the_second_factor_before_seeing_its_sessions(
     assert client.get(reverse("accounts:sessions"))["Location"] == reverse("accounts:totp_setup")
     login_as(client, staff)
     assert client.get(reverse("accounts:sessions")).status_code == 200
+
+
+def test_a_login_drops_the_account_s_expired_rows():
+    """Rows of sessions already expired are removed when the account next signs in, so the table keeps live ones."""
+    user = UserFactory()
+    _sign_in(FIREFOX_WINDOWS, user)
+    UserSession.objects.filter(user=user).update(expires_at=timezone.now() - datetime.timedelta(days=1))
+    here = _sign_in(CHROMIUM_LINUX, user)
+    assert list(UserSession.objects.values_list("session_key", flat=True)) == [here.session.session_key]
