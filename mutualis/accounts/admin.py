@@ -1,7 +1,9 @@
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
 from mutualis.accounts import services
@@ -27,7 +29,17 @@ class UserAdmin(BaseUserAdmin):
     actions = ["reset_totp"]
 
     @admin.action(description=_("Réinitialiser la double authentification (téléphone perdu, codes de secours épuisés)"))
-    def reset_totp(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+    def reset_totp(self, request: HttpRequest, queryset: QuerySet[User]) -> TemplateResponse | None:
+        """Asks for confirmation first (the accounts listed), then resets each one's second factor."""
+        if request.POST.get("confirm") != "yes":
+            context = {
+                **self.admin_site.each_context(request),
+                "title": _("Réinitialiser la double authentification"),
+                "users": queryset,
+                "opts": self.model._meta,
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            }
+            return TemplateResponse(request, "admin/accounts/user/reset_totp_confirm.html", context)
         for user in queryset:
             services.totp_device_reset(user=user, acting_user=request.user)
         messages.success(
@@ -37,3 +49,4 @@ class UserAdmin(BaseUserAdmin):
                 "comptes de l'opérateur la configureront de nouveau à leur prochaine connexion."
             ),
         )
+        return None

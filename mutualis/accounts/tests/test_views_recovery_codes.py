@@ -129,11 +129,14 @@ def test_an_administrator_resets_a_lost_second_factor(client, django_capture_on_
     staff, codes = _staff_with_codes()
     staff_client = login_as(Client(), staff)
     login_as(client, admin_user)
+    url, chosen = reverse("admin:accounts_user_changelist"), {"action": "reset_totp", "_selected_action": [staff.pk]}
+    before = (rows(TOTPDevice.objects.all()), _codes_of(staff), AuditEntry.objects.count())
+    confirmation = client.post(url, chosen)
+    assert confirmation.status_code == 200 and "Confirmer la réinitialisation" in confirmation.content.decode()
+    assert staff.email in confirmation.content.decode()
+    assert (rows(TOTPDevice.objects.all()), _codes_of(staff), AuditEntry.objects.count()) == before
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            reverse("admin:accounts_user_changelist"),
-            {"action": "reset_totp", "_selected_action": [staff.pk]},
-        )
+        response = client.post(url, {**chosen, "confirm": "yes"})
     assert response.status_code == 302
     assert not TOTPDevice.objects.filter(user=staff).exists() and not StaticDevice.objects.filter(user=staff).exists()
     entry = AuditEntry.objects.get(action="user.totp_reset")
@@ -176,3 +179,14 @@ def test_the_verify_page_offers_the_recovery_code(client):
     body = client.get(reverse("accounts:login_verify")).content.decode()
     assert "Je n&#x27;ai plus accès à mon application d&#x27;authentification" in body or ("Je n'ai plus accès" in body)
     assert 'name="recovery_code"' in body
+
+
+def test_my_account_counts_the_codes_left_and_warns_when_there_are_none(client):
+    """« Mon compte » shows how many codes are left, and warns an account with an authenticator but no code."""
+    staff, codes = _staff_with_codes()
+    login_as(client, staff)
+    body = client.get(reverse("accounts:profile")).content.decode()
+    assert "10 restants" in body and f'href="{CODES}"' in body
+    StaticDevice.objects.filter(user=staff).delete()
+    body = client.get(reverse("accounts:profile")).content.decode()
+    assert "avez aucun code de secours" in body and "Générer des codes de secours" in body
