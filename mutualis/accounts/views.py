@@ -149,12 +149,9 @@ def _recovery_used_message(remaining: int) -> str:
             "Code de secours accepté. C'était votre dernier : générez-en de nouveaux dans « Mon compte », et "
             "configurez une nouvelle application d'authentification si vous avez perdu la vôtre."
         )
-    return ngettext(
+    return _(
         "Code de secours accepté. Il vous en reste %(remaining)d : générez-en de nouveaux dans « Mon compte » si "
-        "vous avez perdu votre application d'authentification.",
-        "Code de secours accepté. Il vous en reste %(remaining)d : générez-en de nouveaux dans « Mon compte » si "
-        "vous avez perdu votre application d'authentification.",
-        remaining,
+        "vous avez perdu votre application d'authentification."
     ) % {"remaining": remaining}
 
 

@@ -177,7 +177,7 @@ def test_the_verify_page_offers_the_recovery_code(client):
     staff, _ = _staff_with_codes()
     _password_step(client, staff)
     body = client.get(reverse("accounts:login_verify")).content.decode()
-    assert "Je n&#x27;ai plus accès à mon application d&#x27;authentification" in body or ("Je n'ai plus accès" in body)
+    assert "ai plus accès à mon application d" in body
     assert 'name="recovery_code"' in body
 
 
