@@ -57,3 +57,18 @@ def test_a_reset_closes_every_session_of_the_account():
     assert UserSession.objects.filter(user=other).count() == 1
     user.refresh_from_db()
     assert user.check_password(NEW_PASSWORD) and not user.check_password(PASSWORD)
+
+
+def test_the_audit_journal_shows_the_new_entries_in_french(client):
+    """The journal lists a reset asked for an unknown address and a sessions closing with their French labels."""
+    from django.urls import reverse
+
+    from mutualis.accounts.tests.factories import StaffFactory
+    from mutualis.core.testing import login_as
+
+    user = UserFactory()
+    passwords.password_reset_request(email="inconnue@versailles.fr")
+    sessions.user_sessions_close_others(user=user, keep_session_key=None, acting_user=user)
+    login_as(client, StaffFactory())
+    body = client.get(reverse("core:audit_list")).content.decode()
+    assert "Mot de passe oublié : lien demandé" in body and "Autres sessions déconnectées" in body
