@@ -141,16 +141,18 @@ def _spent(device: TOTPDevice, token: str) -> bool:
 
 
 @transaction.atomic
-def totp_device_reset(*, user: User, acting_user: User) -> None:
+def totp_device_reset(*, user: User, acting_user: User | None) -> None:
     """An administrator removes a user's second factor (lost phone): the authenticator and the recovery codes stop
     working, the user is e-mailed, and staff must enrol again at their next login (a session verified by the old
-    device is no longer verified). Audited; refused to anyone but an operator administrator."""
-    if not acting_user.has_staff_role(StaffRole.ADMINISTRATOR):
+    device is no longer verified). Audited; refused to anyone but an operator administrator (None: the
+    `reset_second_factor` command, run by whoever has the server, for the administrator who lost their own)."""
+    if acting_user is not None and not acting_user.has_staff_role(StaffRole.ADMINISTRATOR):
         raise PermissionDenied(_("Seul un administrateur de l'opérateur réinitialise une double authentification."))
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
     audit_record(actor=acting_user, action="user.totp_reset", obj=user)
-    values = {"administrator": str(acting_user), "required": user.is_operator_staff}
+    administrator = str(acting_user) if acting_user is not None else _("l'exploitant du serveur")
+    values = {"administrator": administrator, "required": user.is_operator_staff}
     security_email_send(user_id=user.pk, kind="second_factor_reset", values=values)
 
 
