@@ -53,11 +53,12 @@ def session_seen(
     expires_at: datetime.datetime | None,
 ) -> None:
     """The session was active just now (the middleware calls this at most once a minute per session): its last
-    activity, address and expiry move on; a session signed in before this record existed gets its row."""
+    activity, address and expiry move on; a session signed in before this record existed gets its row (not one
+    closed meanwhile from another device, whose request was still running)."""
     updated = UserSession.objects.filter(session_key=session_key, user=user).update(
         last_activity=timezone.now(), ip_address=ip_address or None, expires_at=expires_at
     )
-    if not updated:
+    if not updated and session_store().exists(session_key):
         session_opened(
             user=user, session_key=session_key, user_agent=user_agent, ip_address=ip_address, expires_at=expires_at
         )

@@ -165,3 +165,20 @@ def test_a_login_drops_the_account_s_expired_rows():
     UserSession.objects.filter(user=user).update(expires_at=timezone.now() - datetime.timedelta(days=1))
     here = _sign_in(CHROMIUM_LINUX, user)
     assert list(UserSession.objects.values_list("session_key", flat=True)) == [here.session.session_key]
+
+
+def test_a_session_signed_in_before_the_record_existed_gets_its_row_on_its_next_minute():
+    """A session with no row (signed in before « Mes sessions » existed) is recorded by its next request; a closed
+    session's late request records nothing."""
+    from mutualis.accounts.services import sessions
+
+    user = UserFactory()
+    client = _sign_in(FIREFOX_WINDOWS, user)
+    UserSession.objects.all().delete()
+    session = client.session
+    session[ACTIVITY_KEY] = 0
+    session.save()
+    client.get(reverse("accounts:profile"))
+    assert UserSession.objects.get(user=user).session_key == client.session.session_key
+    sessions.session_seen(user=user, session_key="x" * 32, user_agent="", ip_address=None, expires_at=None)
+    assert UserSession.objects.count() == 1
