@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_htmx",
     "django_tasks_db",
     "channels",
@@ -89,6 +90,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "mutualis.accounts.middleware.SessionActivityMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "mutualis.accounts.middleware.StaffTwoFactorMiddleware",
     "mutualis.proconnect.middleware.ProConnectLogoutMiddleware",
@@ -172,6 +174,12 @@ LOGIN_LOCKOUT_SECONDS = envint("LOGIN_LOCKOUT_SECONDS", "900")
 ADHESION_REQUEST_MAX = envint("ADHESION_REQUEST_MAX", "5")
 ADHESION_REQUEST_WINDOW_SECONDS = envint("ADHESION_REQUEST_WINDOW_SECONDS", "3600")
 OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", "Mutualis")
+# « Mot de passe oublié ? » (accounts.tokens, accounts.throttling): a reset link works once, for an hour; requests
+# per account and per address within the window are limited like login failures. Invitations' links keep Django's
+# PASSWORD_RESET_TIMEOUT (3 days): a reset link has its own generator and its own, shorter life.
+PASSWORD_RESET_LINK_SECONDS = envint("PASSWORD_RESET_LINK_SECONDS", "3600")
+PASSWORD_RESET_MAX_REQUESTS = envint("PASSWORD_RESET_MAX_REQUESTS", "5")
+PASSWORD_RESET_WINDOW_SECONDS = envint("PASSWORD_RESET_WINDOW_SECONDS", "3600")
 # API tokens expire (accounts.authentication): members' after a year, operator staff's after 90 days.
 API_TOKEN_TTL_DAYS = envint("API_TOKEN_TTL_DAYS", "365")
 API_TOKEN_TTL_DAYS_STAFF = envint("API_TOKEN_TTL_DAYS_STAFF", "90")

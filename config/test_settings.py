@@ -29,6 +29,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 # django-otp delays retries after a failed code; tests exercise our own throttling instead.
 OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
 # Static files are served from the finders (node_modules), no collectstatic needed.
 WHITENOISE_AUTOREFRESH = True
 # Tests never reach the network: maps show contours without background tiles.

@@ -4,6 +4,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from mutualis.accounts.signals import session_activity
+
 # Paths a staff member may reach before completing the second factor (not the profile: it issues API tokens).
 ALLOWED_PREFIXES = (
     "/compte/connexion/",
@@ -40,3 +42,16 @@ class StaffTwoFactorMiddleware:
                 return redirect("accounts:login_verify")
             return redirect("accounts:totp_setup")
         return self.get_response(request)
+
+
+class SessionActivityMiddleware:
+    """« Mes sessions » shows each session's last activity: written after the response, at most once a minute per
+    session (the session remembers when), so most requests cost nothing."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        session_activity(request)
+        return response

@@ -94,3 +94,26 @@ class ApiTokenLimit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.token_id[:6]}… → {self.expires_at:%d/%m/%Y}"
+
+
+class UserSession(models.Model):
+    """Where an account is signed in: one row per session (keyed on its session key), written at login, its last
+    activity refreshed at most once a minute, removed at logout or when the account closes it (« Mes sessions »)."""
+
+    session_key = models.CharField(_("clé de session"), max_length=40, unique=True)
+    user = models.ForeignKey(
+        "accounts.User", on_delete=models.CASCADE, related_name="signed_in_sessions", verbose_name=_("utilisateur")
+    )
+    user_agent = models.CharField(_("navigateur (user agent)"), max_length=255, blank=True)
+    ip_address = models.GenericIPAddressField(_("adresse IP"), null=True, blank=True)
+    created_at = models.DateTimeField(_("connecté le"), default=timezone.now)
+    last_activity = models.DateTimeField(_("dernière activité"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expire le"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-last_activity"]
+        verbose_name = _("session ouverte")
+        verbose_name_plural = _("sessions ouvertes")
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.last_activity:%d/%m/%Y %H:%M}"

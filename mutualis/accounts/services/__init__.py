@@ -1,18 +1,23 @@
-"""Writes owned by accounts: users, TOTP devices, API tokens."""
+"""Writes owned by accounts: users, TOTP devices, API tokens; passwords, recovery codes and sessions in their own
+modules (`services.passwords`, `services.recovery`, `services.sessions`)."""
 
 import datetime
 import time
 from enum import StrEnum
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django_otp.oath import TOTP
+from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import Token
 
 from mutualis.accounts.authentication import api_token_max_days, token_expires_at
+from mutualis.accounts.choices import StaffRole
 from mutualis.accounts.models import ApiTokenLimit, User
+from mutualis.accounts.services.emails import security_email_send
+from mutualis.accounts.services.recovery import recovery_codes_generate
 from mutualis.core.services import audit_record
 
 
@@ -95,15 +100,16 @@ def totp_device_start(*, user: User) -> TOTPDevice:
 
 
 @transaction.atomic
-def totp_device_confirm(*, device: TOTPDevice, token: str) -> bool:
-    """Confirm the device if the code is right; the user's other devices are then removed."""
+def totp_device_confirm(*, device: TOTPDevice, token: str) -> list[str] | None:
+    """Confirm the device if the code is right: the user's other devices are then removed, and ten new recovery
+    codes returned, to be shown once. None when the code is wrong (nothing changes)."""
     if not device.verify_token(token):
-        return False
+        return None
     TOTPDevice.objects.filter(user=device.user).exclude(pk=device.pk).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     audit_record(actor=device.user, action="user.totp_enabled", obj=device.user)
-    return True
+    return recovery_codes_generate(user=device.user, acting_user=device.user)
 
 
 class TotpCheck(StrEnum):
@@ -135,10 +141,19 @@ def _spent(device: TOTPDevice, token: str) -> bool:
 
 
 @transaction.atomic
-def totp_device_reset(*, user: User, acting_user: User) -> None:
-    """Remove a user's TOTP devices (lost phone): staff must enrol again at their next login."""
+def totp_device_reset(*, user: User, acting_user: User | None) -> None:
+    """An administrator removes a user's second factor (lost phone): the authenticator and the recovery codes stop
+    working, the user is e-mailed, and staff must enrol again at their next login (a session verified by the old
+    device is no longer verified). Audited; refused to anyone but an operator administrator (None: the
+    `reset_second_factor` command, run by whoever has the server, for the administrator who lost their own)."""
+    if acting_user is not None and not acting_user.has_staff_role(StaffRole.ADMINISTRATOR):
+        raise PermissionDenied(_("Seul un administrateur de l'opérateur réinitialise une double authentification."))
     TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
     audit_record(actor=acting_user, action="user.totp_reset", obj=user)
+    administrator = str(acting_user) if acting_user is not None else _("l'exploitant du serveur")
+    values = {"administrator": administrator, "required": user.is_operator_staff}
+    security_email_send(user_id=user.pk, kind="second_factor_reset", values=values)
 
 
 @transaction.atomic
