@@ -51,6 +51,14 @@ def _member_rows(world, member, officer, certifier):
     MemberStatusChange.objects.create(
         member=member, from_status=MemberStatus.APPROVED, to_status=MemberStatus.ACTIVE, at=timezone.now()
     )
+    _education_rows(member)
+
+
+def _education_rows(member):
+    """An école of the member's commune (education)."""
+    from mutualis.education.tests.factories import EstablishmentFactory
+
+    EstablishmentFactory(member=member, commune=member.communes.first())
 
 
 @pytest.fixture

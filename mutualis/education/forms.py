@@ -1,0 +1,101 @@
+"""Forms of the education pages: filters, établissements, import, referents."""
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from mutualis.education.choices import EstablishmentKind, Sector
+from mutualis.members.choices import OPEN_STATUSES, MemberKind
+from mutualis.members.models import Member, Site
+from mutualis.territory.models import Commune, Departement
+
+
+class EstablishmentFilterForm(forms.Form):
+    """Search and filters of the établissement list."""
+
+    q = forms.CharField(label=_("Rechercher (nom, UAI, commune)"), required=False, max_length=100)
+    kind = forms.ChoiceField(label=_("Nature"), required=False, choices=[("", _("Toutes"))] + EstablishmentKind.choices)
+    sector = forms.ChoiceField(label=_("Secteur"), required=False, choices=[("", _("Tous"))] + Sector.choices)
+    departement = forms.ModelChoiceField(
+        label=_("Département"),
+        required=False,
+        queryset=Departement.objects.filter(communes__education_establishments__isnull=False)
+        .distinct()
+        .defer("contour")
+        .order_by("code"),
+        to_field_name="code",
+        empty_label=_("Tous"),
+    )
+
+    def filters(self) -> dict[str, Any]:
+        """The valid filters as plain values for establishment_list."""
+        if not self.is_valid():
+            return {}
+        data = dict(self.cleaned_data)
+        data["departement"] = data["departement"].code if data.get("departement") else ""
+        return data
+
+
+class EstablishmentForm(forms.Form):
+    """An établissement's identity, owner and figures."""
+
+    uai = forms.CharField(
+        label=_("Code UAI"), max_length=8, help_text=_("7 chiffres et la lettre clé, par ex. 0780001C.")
+    )
+    name = forms.CharField(label=_("Nom"), max_length=200)
+    kind = forms.ChoiceField(label=_("Nature"), choices=EstablishmentKind.choices)
+    sector = forms.ChoiceField(label=_("Secteur"), choices=Sector.choices)
+    commune = forms.CharField(label=_("Commune (code INSEE)"), max_length=5)
+    member = forms.ModelChoiceField(
+        label=_("Adhérent propriétaire"),
+        queryset=Member.objects.filter(kind__in=[MemberKind.DEPARTEMENT, MemberKind.COMMUNE], status__in=OPEN_STATUSES),
+        help_text=_("Le département pour un collège, la commune pour une école."),
+    )
+    site = forms.ModelChoiceField(label=_("Site"), queryset=Site.objects.filter(is_active=True), required=False)
+    pupils = forms.IntegerField(label=_("Nombre d'élèves"), min_value=0, initial=0)
+    classes = forms.IntegerField(label=_("Nombre de classes"), min_value=0, initial=0)
+    pupils_with_disability = forms.IntegerField(
+        label=_("Élèves en situation de handicap reconnu"), min_value=0, initial=0
+    )
+
+    def clean_commune(self) -> Commune:
+        code = self.cleaned_data["commune"].strip()
+        commune = Commune.objects.filter(insee_code=code).first()
+        if commune is None:
+            raise forms.ValidationError(_("Commune inconnue : indiquez son code INSEE à 5 caractères."))
+        return commune
+
+    @staticmethod
+    def initial_for(establishment: Any) -> dict[str, Any]:
+        """The form's initial values for an existing établissement."""
+        return {
+            "uai": establishment.uai,
+            "name": establishment.name,
+            "kind": establishment.kind,
+            "sector": establishment.sector,
+            "commune": establishment.commune.insee_code,
+            "member": establishment.member_id,
+            "site": establishment.site_id,
+            "pupils": establishment.pupils,
+            "classes": establishment.classes,
+            "pupils_with_disability": establishment.pupils_with_disability,
+        }
+
+
+class ImportForm(forms.Form):
+    """A CSV export of the Annuaire de l'éducation."""
+
+    file = forms.FileField(
+        label=_("Fichier CSV de l'annuaire de l'éducation"),
+        help_text=_(
+            "Colonnes Identifiant_de_l_etablissement, Nom_etablissement, Type_etablissement, Statut_public_prive, "
+            "Code_commune (et Nombre_d_eleves, Nombre_de_classes facultatives). Séparateur « ; » ou « , »."
+        ),
+    )
+
+
+class ReferentForm(forms.Form):
+    """A referent by the e-mail of their account."""
+
+    email = forms.EmailField(label=_("Courriel du compte du référent"))

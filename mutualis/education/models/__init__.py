@@ -1,0 +1,3 @@
+from mutualis.education.models.establishments import Establishment
+
+__all__ = ["Establishment"]

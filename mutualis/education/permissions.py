@@ -1,0 +1,44 @@
+"""Abilities on the education objects: one dict per object drives the buttons shown and the API permissions.
+
+Education officers (and administrators, who hold every staff role) keep the établissements, the resources and
+the projects; other operator staff read everything. A member's users read their members' établissements (a
+département its collèges, a commune its écoles). An établissement's referents read it and assign its licences.
+"""
+
+from typing import Any
+
+from mutualis.accounts.choices import StaffRole
+from mutualis.accounts.types import User, Viewer
+from mutualis.core.permissions import is_operator_staff
+from mutualis.education.models import Establishment
+
+
+def can_manage_education(user: Viewer) -> bool:
+    """Education officers and administrators keep the établissements, resources, loans and projects."""
+    return isinstance(user, User) and is_operator_staff(user) and user.has_staff_role(StaffRole.EDUCATION_OFFICER)
+
+
+def is_referent(user: Viewer, establishment: Establishment) -> bool:
+    """True if the user is one of the établissement's referents."""
+    return isinstance(user, User) and user.is_active and establishment.referents.filter(pk=user.pk).exists()
+
+
+def _establishment_abilities(user: Viewer, establishment: Establishment) -> dict[str, Any]:
+    from mutualis.education.selectors.establishments import establishment_list
+
+    manage = can_manage_education(user)
+    referent = is_referent(user, establishment)
+    return {
+        "view": manage or establishment_list(user=user).filter(pk=establishment.pk).exists(),
+        "update": manage,
+        "delete": False,
+        "manage_referents": manage,
+        "assign": manage or referent,
+    }
+
+
+def get_abilities(user: Viewer, obj: Any) -> dict[str, Any]:
+    """What the user may do with an education object (every key present, False when denied)."""
+    if isinstance(obj, Establishment):
+        return _establishment_abilities(user, obj)
+    raise TypeError(f"get_abilities: no abilities for {type(obj).__name__}")
