@@ -45,6 +45,7 @@ STAFF_LINKS: list[Entry] = [
             (_("Fibre : imports"), "fibre:import_list"),
             (_("Fibre : couverture publique"), "fibre:coverage"),
             (_("Éducation : établissements"), "education:establishment_list"),
+            (_("Éducation : ressources et licences"), "education:subscription_list"),
         ],
     ),
     (_("Journal d'audit"), "core:audit_list"),

@@ -19,7 +19,16 @@ class EducationConfig(AppConfig):
                 "education.establishment_import": _("Établissements importés (annuaire de l'éducation)"),
                 "education.referent_add": _("Référent d'établissement ajouté"),
                 "education.referent_remove": _("Référent d'établissement retiré"),
+                "education.resource_create": _("Ressource numérique ajoutée au catalogue"),
+                "education.resource_update": _("Ressource numérique modifiée"),
+                "education.subscription_create": _("Abonnement à une ressource créé"),
+                "education.subscription_update": _("Abonnement à une ressource modifié"),
+                "education.assignment_create": _("Licences attribuées"),
+                "education.assignment_revoke": _("Licences retirées"),
+                "education.publisher_export": _("Attributions exportées pour un éditeur"),
             },
             group=self.verbose_name,
         )
-        audit_labels.register_object_types(["education.establishment"])
+        audit_labels.register_object_types(
+            ["education.establishment", "education.resource", "education.subscription", "education.assignment"]
+        )

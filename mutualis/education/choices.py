@@ -16,3 +16,34 @@ class Sector(models.TextChoices):
 
     PUBLIC = "public", _("Public")
     PRIVATE = "prive", _("Privé")
+
+
+class Audience(models.TextChoices):
+    """Who a resource is for."""
+
+    PUPILS = "pupils", _("Élèves")
+    TEACHERS = "teachers", _("Enseignants")
+    ALL = "all", _("Élèves et enseignants")
+
+
+class AssignmentTarget(models.TextChoices):
+    """Who receives a licence: one pupil, one teacher (each by pseudonym), or a whole class group."""
+
+    PUPIL = "pupil", _("Élève")
+    TEACHER = "teacher", _("Enseignant")
+    CLASS_GROUP = "class_group", _("Classe (division)")
+
+
+class Profile(models.TextChoices):
+    """The GAR's national profiles sent to a publisher."""
+
+    PUPIL = "National_elv", _("Élève (National_elv)")
+    TEACHER = "National_ens", _("Enseignant (National_ens)")
+
+
+# The profile a target gets (a class group's licences go to its pupils).
+TARGET_PROFILE: dict[str, str] = {
+    AssignmentTarget.PUPIL: Profile.PUPIL,
+    AssignmentTarget.TEACHER: Profile.TEACHER,
+    AssignmentTarget.CLASS_GROUP: Profile.PUPIL,
+}

@@ -5,7 +5,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from mutualis.education.choices import EstablishmentKind, Sector
+from mutualis.core.forms import DATE_WIDGET
+from mutualis.education.choices import AssignmentTarget, Audience, EstablishmentKind, Sector
+from mutualis.education.models import Resource
 from mutualis.members.choices import OPEN_STATUSES, MemberKind
 from mutualis.members.models import Member, Site
 from mutualis.territory.models import Commune, Departement
@@ -99,3 +101,52 @@ class ReferentForm(forms.Form):
     """A referent by the e-mail of their account."""
 
     email = forms.EmailField(label=_("Courriel du compte du référent"))
+
+
+class ResourceForm(forms.Form):
+    """A resource of the ENT's catalogue."""
+
+    publisher = forms.CharField(label=_("Éditeur"), max_length=120)
+    title = forms.CharField(label=_("Titre"), max_length=200)
+    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    audience = forms.ChoiceField(label=_("Public"), choices=Audience.choices)
+    is_active = forms.BooleanField(label=_("Proposée aux établissements"), required=False, initial=True)
+
+
+class SubscriptionForm(forms.Form):
+    """An établissement's subscription: resource, period, licences, and the purchasing order when paid."""
+
+    resource = forms.ModelChoiceField(label=_("Ressource"), queryset=Resource.objects.filter(is_active=True))
+    starts_on = forms.DateField(label=_("Début"), widget=DATE_WIDGET)
+    ends_on = forms.DateField(label=_("Fin"), widget=DATE_WIDGET)
+    licences = forms.IntegerField(label=_("Nombre de licences"), min_value=1)
+    order = forms.CharField(
+        label=_("Numéro du bon de commande (abonnement payant)"),
+        required=False,
+        max_length=30,
+        help_text=_("La commande passée par la centrale d'achat (par ex. BC-2026-00012) ; vide si gratuite."),
+    )
+
+
+class AssignmentForm(forms.Form):
+    """Licences for a pupil or a teacher (pseudonym from the ENT) or for a class group (one per pupil)."""
+
+    target = forms.ChoiceField(label=_("Bénéficiaire"), choices=AssignmentTarget.choices)
+    pseudonym = forms.CharField(
+        label=_("Identifiant pseudonyme (élève ou enseignant)"),
+        required=False,
+        max_length=64,
+        help_text=_("L'identifiant opaque fourni par l'ENT ; jamais le nom de la personne."),
+    )
+    class_group = forms.CharField(
+        label=_("Classe"), required=False, max_length=30, help_text=_("Par ex. 3A, 5e2, ULIS.")
+    )
+    licences = forms.IntegerField(
+        label=_("Licences (élèves de la classe)"), min_value=1, initial=1, help_text=_("Pour une classe seulement.")
+    )
+
+
+class ResourceFilterForm(forms.Form):
+    """Search of the catalogue and of subscriptions."""
+
+    q = forms.CharField(label=_("Rechercher"), required=False, max_length=100)

@@ -10,7 +10,7 @@ from typing import Any
 from mutualis.accounts.choices import StaffRole
 from mutualis.accounts.types import User, Viewer
 from mutualis.core.permissions import is_operator_staff
-from mutualis.education.models import Establishment
+from mutualis.education.models import Assignment, Establishment, Resource, Subscription
 
 
 def can_manage_education(user: Viewer) -> bool:
@@ -37,8 +37,28 @@ def _establishment_abilities(user: Viewer, establishment: Establishment) -> dict
     }
 
 
+def _subscription_abilities(user: Viewer, subscription: Subscription) -> dict[str, Any]:
+    from mutualis.education.selectors.resources import subscription_list
+
+    manage = can_manage_education(user)
+    return {
+        "view": manage or subscription_list(user=user).filter(pk=subscription.pk).exists(),
+        "update": manage,
+        "delete": False,
+        "assign": manage or is_referent(user, subscription.establishment),
+    }
+
+
 def get_abilities(user: Viewer, obj: Any) -> dict[str, Any]:
     """What the user may do with an education object (every key present, False when denied)."""
     if isinstance(obj, Establishment):
         return _establishment_abilities(user, obj)
+    if isinstance(obj, Subscription):
+        return _subscription_abilities(user, obj)
+    if isinstance(obj, Assignment):
+        assign = _subscription_abilities(user, obj.subscription)["assign"]
+        return {"view": assign, "update": False, "delete": assign}
+    if isinstance(obj, Resource):
+        manage = can_manage_education(user)
+        return {"view": True, "update": manage, "delete": False, "subscribe": manage}
     raise TypeError(f"get_abilities: no abilities for {type(obj).__name__}")

@@ -55,10 +55,15 @@ def _member_rows(world, member, officer, certifier):
 
 
 def _education_rows(member):
-    """An école of the member's commune (education)."""
-    from mutualis.education.tests.factories import EstablishmentFactory
+    """An école of the member's commune with a subscription and an assignment (education)."""
+    from mutualis.education.models import Assignment
+    from mutualis.education.tests.factories import EstablishmentFactory, SubscriptionFactory
 
-    EstablishmentFactory(member=member, commune=member.communes.first())
+    school = EstablishmentFactory(member=member, commune=member.communes.first())
+    subscription = SubscriptionFactory(establishment=school)
+    Assignment.objects.create(
+        subscription=subscription, target="pupil", pseudonym=f"ELV-{member.pk:06d}", profile="National_elv"
+    )
 
 
 @pytest.fixture

@@ -12,14 +12,20 @@ from mutualis.core.validation import parse_id
 from mutualis.education.models import Establishment
 
 
+def scoped(model: Any, user: Viewer, referents_path: str) -> QuerySet:
+    """Rows of `model` the user may read: their members' (visible_to) and those of the établissements they are a
+    referent of (`referents_path`: from the model to the établissement's referents)."""
+    visible = model.objects.visible_to(user)
+    account = signed_in(user)
+    if account is None:
+        return visible
+    referent = model.objects.filter(**{referents_path: account})
+    return model.objects.filter(Q(pk__in=visible.values("pk")) | Q(pk__in=referent.values("pk")))
+
+
 def establishment_scope(user: Viewer) -> QuerySet[Establishment]:
     """Établissements the user may read: their members' (visible_to) and those they are a referent of."""
-    visible = Establishment.objects.visible_to(user)
-    account = signed_in(user)
-    if account is None or not account.is_active:
-        return visible
-    referent = Establishment.objects.filter(referents=account)
-    return Establishment.objects.filter(Q(pk__in=visible.values("pk")) | Q(pk__in=referent.values("pk")))
+    return scoped(Establishment, user, "referents")
 
 
 def establishment_list(*, user: Viewer, filters: dict[str, Any] | None = None) -> QuerySet[Establishment]:

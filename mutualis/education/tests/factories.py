@@ -1,11 +1,12 @@
 """Factories of the education app: établissements with valid UAI, owned the way the rules want."""
 
+import datetime
 from typing import Any
 
 import factory
 
 from mutualis.education.choices import EstablishmentKind, Sector
-from mutualis.education.models import Establishment
+from mutualis.education.models import Establishment, Resource, Subscription
 from mutualis.education.rules import uai_key
 from mutualis.members.choices import MemberKind
 from mutualis.members.models import Member
@@ -66,3 +67,27 @@ def college(member: Member | None = None, commune_code: str = "78646", **kwargs:
         classes=kwargs.pop("classes", 24),
         **kwargs,
     )
+
+
+class ResourceFactory(factory.django.DjangoModelFactory):
+    """A resource of the ENT's catalogue."""
+
+    class Meta:
+        model = Resource
+
+    publisher = "Playbac"
+    title = factory.Sequence(lambda n: f"Ressource n° {n}")
+    description = "Presse quotidienne numérique"
+
+
+class SubscriptionFactory(factory.django.DjangoModelFactory):
+    """A free subscription of 30 licences for the school year 2025-2026."""
+
+    class Meta:
+        model = Subscription
+
+    establishment = factory.SubFactory(EstablishmentFactory)
+    resource = factory.SubFactory(ResourceFactory)
+    starts_on = datetime.date(2025, 9, 1)
+    ends_on = datetime.date(2026, 8, 31)
+    licences = 30

@@ -16,6 +16,7 @@ from mutualis.core.permissions import require_ability, staff_required
 from mutualis.education.forms import EstablishmentFilterForm, EstablishmentForm, ImportForm, ReferentForm
 from mutualis.education.permissions import can_manage_education, get_abilities
 from mutualis.education.selectors import establishments as selectors
+from mutualis.education.selectors.resources import subscription_list
 from mutualis.education.services import establishments as services
 from mutualis.education.services.imports import establishment_import, report_rows
 
@@ -48,6 +49,7 @@ def establishment_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         if abilities["manage_referents"]
         else [],
         "referent_form": ReferentForm(),
+        "subscriptions": subscription_list(user=request.user, filters={"establishment": establishment.pk}),
     }
     return render(request, "education/establishments/detail.html", context)
 
@@ -128,6 +130,7 @@ def referent_add_view(request: HttpRequest, pk: int) -> HttpResponse:
         "abilities": abilities,
         "referents": establishment.referents.order_by("last_name", "first_name"),
         "referent_form": form,
+        "subscriptions": subscription_list(user=request.user, filters={"establishment": establishment.pk}),
     }
     return render(request, "education/establishments/detail.html", context, status=form_status(request, form))
 
