@@ -46,6 +46,7 @@ STAFF_LINKS: list[Entry] = [
             (_("Fibre : couverture publique"), "fibre:coverage"),
             (_("Éducation : établissements"), "education:establishment_list"),
             (_("Éducation : ressources et licences"), "education:subscription_list"),
+            (_("Éducation : prêts"), "education:loan_list"),
         ],
     ),
     (_("Journal d'audit"), "core:audit_list"),

@@ -10,6 +10,11 @@ class EducationConfig(AppConfig):
     verbose_name = _("Numérique éducatif")
 
     def ready(self) -> None:
+        from mutualis.core.panels import register_asset_panel
+        from mutualis.education.panels import asset_loans_panel
+
+        register_asset_panel(asset_loans_panel, order=50)
+
         from mutualis.core import audit_labels
 
         audit_labels.register_actions(
@@ -26,9 +31,25 @@ class EducationConfig(AppConfig):
                 "education.assignment_create": _("Licences attribuées"),
                 "education.assignment_revoke": _("Licences retirées"),
                 "education.publisher_export": _("Attributions exportées pour un éditeur"),
+                "education.loan_create": _("Équipement prêté"),
+                "education.loan_return": _("Retour d'un prêt d'équipement"),
+                "education.loan_remind": _("Prêt en retard relancé"),
+                "education.inclusion_create": _("Programme inclusion ouvert"),
+                "education.campaign_create": _("Campagne de crise ouverte"),
+                "education.campaign_beneficiary_add": _("Bénéficiaire ajouté à une campagne de crise"),
+                "education.campaign_allocate": _("Équipements attribués (campagne de crise)"),
+                "education.campaign_deliver": _("Équipement remis (campagne de crise)"),
             },
             group=self.verbose_name,
         )
         audit_labels.register_object_types(
-            ["education.establishment", "education.resource", "education.subscription", "education.assignment"]
+            [
+                "education.establishment",
+                "education.resource",
+                "education.subscription",
+                "education.assignment",
+                "education.loan",
+                "education.inclusionprogramme",
+                "education.crisiscampaign",
+            ]
         )

@@ -47,3 +47,36 @@ TARGET_PROFILE: dict[str, str] = {
     AssignmentTarget.TEACHER: Profile.TEACHER,
     AssignmentTarget.CLASS_GROUP: Profile.PUPIL,
 }
+
+
+class BeneficiaryKind(models.TextChoices):
+    """Who borrows a device."""
+
+    PUPIL = "pupil", _("Élève (pseudonyme)")
+    TEACHER = "teacher", _("Enseignant")
+    CLASS_GROUP = "class_group", _("Classe")
+    ASE_CHILD = "ase_child", _("Enfant confié à l'ASE (via le département)")
+    EHPAD_RESIDENT = "ehpad_resident", _("Résident d'EHPAD (via l'EHPAD)")
+
+
+class LoanStatus(models.TextChoices):
+    """A loan is ongoing until the device comes back."""
+
+    ONGOING = "ongoing", _("En cours")
+    RETURNED = "returned", _("Rendu")
+
+
+class Condition(models.TextChoices):
+    """The state of a device when it leaves and when it comes back."""
+
+    NEW = "new", _("Neuf")
+    GOOD = "good", _("Bon état")
+    WORN = "worn", _("Usé")
+    DAMAGED = "damaged", _("Endommagé (à réparer)")
+
+
+class CampaignStatus(models.TextChoices):
+    """A crisis campaign: prepared, devices allocated, closed."""
+
+    OPEN = "open", _("Ouverte")
+    CLOSED = "closed", _("Close")

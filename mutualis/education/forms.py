@@ -3,11 +3,22 @@
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from mutualis.core.forms import DATE_WIDGET
-from mutualis.education.choices import AssignmentTarget, Audience, EstablishmentKind, Sector
+from mutualis.assets.choices import AssetKind
+from mutualis.core.forms import DATE_WIDGET, AmountField
+from mutualis.education.choices import (
+    AssignmentTarget,
+    Audience,
+    BeneficiaryKind,
+    Condition,
+    EstablishmentKind,
+    LoanStatus,
+    Sector,
+)
 from mutualis.education.models import Resource
+from mutualis.education.rules import LENDABLE_KINDS
 from mutualis.members.choices import OPEN_STATUSES, MemberKind
 from mutualis.members.models import Member, Site
 from mutualis.territory.models import Commune, Departement
@@ -150,3 +161,81 @@ class ResourceFilterForm(forms.Form):
     """Search of the catalogue and of subscriptions."""
 
     q = forms.CharField(label=_("Rechercher"), required=False, max_length=100)
+
+
+class LoanForm(forms.Form):
+    """Lend a device: the asset by serial number, the borrower, the dates, the condition and the deposit."""
+
+    serial_number = forms.CharField(label=_("N° de série de l'équipement"), max_length=100)
+    beneficiary_kind = forms.ChoiceField(label=_("Emprunteur"), choices=BeneficiaryKind.choices)
+    beneficiary_reference = forms.CharField(
+        label=_("Référence de l'emprunteur"),
+        max_length=100,
+        help_text=_("Pseudonyme d'un élève, d'un enfant ou d'un résident ; nom d'un enseignant ; code d'une classe."),
+    )
+    establishment = forms.ModelChoiceField(label=_("Établissement"), queryset=None, required=False)
+    beneficiary_member = forms.ModelChoiceField(
+        label=_("Adhérent de l'emprunteur (ASE : le département ; résident : l'EHPAD)"),
+        queryset=Member.objects.filter(Q(kind=MemberKind.DEPARTEMENT) | Q(establishment_type="ehpad")),
+        required=False,
+    )
+    starts_on = forms.DateField(label=_("Début du prêt"), widget=DATE_WIDGET)
+    due_on = forms.DateField(label=_("Retour prévu"), widget=DATE_WIDGET)
+    condition_out = forms.ChoiceField(label=_("État au départ"), choices=Condition.choices, initial=Condition.GOOD)
+    deposit = AmountField(label=_("Caution (€)"), min_value=0, max_digits=8, decimal_places=2, initial=0)
+    programme = forms.ModelChoiceField(label=_("Programme inclusion"), queryset=None, required=False)
+    note = forms.CharField(label=_("Observations"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, establishments: Any, programmes: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["establishment"].queryset = establishments
+        self.fields["programme"].queryset = programmes
+
+
+class LoanReturnForm(forms.Form):
+    """A device coming back: date and condition (damaged sends it to repair)."""
+
+    returned_on = forms.DateField(label=_("Rendu le"), widget=DATE_WIDGET)
+    condition_back = forms.ChoiceField(label=_("État au retour"), choices=Condition.choices)
+    note = forms.CharField(label=_("Observations"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class LoanFilterForm(forms.Form):
+    """Search and filters of the loan list."""
+
+    q = forms.CharField(label=_("Rechercher (n° de série, désignation, emprunteur)"), required=False, max_length=100)
+    status = forms.ChoiceField(label=_("Statut"), required=False, choices=[("", _("Tous"))] + LoanStatus.choices)
+    overdue = forms.BooleanField(label=_("En retard seulement"), required=False)
+
+
+class CampaignForm(forms.Form):
+    """A crisis campaign."""
+
+    member = forms.ModelChoiceField(
+        label=_("Adhérent prêteur"), queryset=Member.objects.filter(status__in=OPEN_STATUSES)
+    )
+    title = forms.CharField(label=_("Intitulé"), max_length=200)
+    asset_kind = forms.ChoiceField(
+        label=_("Nature des équipements"), choices=[(k, AssetKind(k).label) for k in LENDABLE_KINDS], initial="tablet"
+    )
+    quantity = forms.IntegerField(label=_("Équipements à attribuer"), min_value=1)
+    starts_on = forms.DateField(label=_("Début des prêts"), widget=DATE_WIDGET)
+    due_on = forms.DateField(label=_("Retour prévu"), widget=DATE_WIDGET)
+
+
+class CampaignBeneficiaryForm(forms.Form):
+    """One person of a campaign's list."""
+
+    kind = forms.ChoiceField(label=_("Emprunteur"), choices=BeneficiaryKind.choices)
+    reference = forms.CharField(label=_("Pseudonyme"), max_length=100)
+    beneficiary_member = forms.ModelChoiceField(
+        label=_("Adhérent de l'emprunteur (ASE : le département ; résident : l'EHPAD)"),
+        queryset=Member.objects.filter(Q(kind=MemberKind.DEPARTEMENT) | Q(establishment_type="ehpad")),
+        required=False,
+    )
+    establishment = forms.ModelChoiceField(label=_("Établissement"), queryset=None, required=False)
+    site = forms.ModelChoiceField(label=_("Site de remise"), queryset=Site.objects.filter(is_active=True))
+
+    def __init__(self, *args: Any, establishments: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["establishment"].queryset = establishments

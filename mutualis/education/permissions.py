@@ -10,7 +10,16 @@ from typing import Any
 from mutualis.accounts.choices import StaffRole
 from mutualis.accounts.types import User, Viewer
 from mutualis.core.permissions import is_operator_staff
-from mutualis.education.models import Assignment, Establishment, Resource, Subscription
+from mutualis.education.choices import CampaignStatus, LoanStatus
+from mutualis.education.models import (
+    Assignment,
+    CrisisCampaign,
+    Establishment,
+    InclusionProgramme,
+    Loan,
+    Resource,
+    Subscription,
+)
 
 
 def can_manage_education(user: Viewer) -> bool:
@@ -58,6 +67,21 @@ def get_abilities(user: Viewer, obj: Any) -> dict[str, Any]:
     if isinstance(obj, Assignment):
         assign = _subscription_abilities(user, obj.subscription)["assign"]
         return {"view": assign, "update": False, "delete": assign}
+    if isinstance(obj, Loan):
+        from mutualis.education.selectors.loans import loan_list
+
+        manage = can_manage_education(user)
+        return {
+            "view": manage or loan_list(user=user).filter(pk=obj.pk).exists(),
+            "update": False,
+            "delete": False,
+            "return": manage and obj.status == LoanStatus.ONGOING,
+        }
+    if isinstance(obj, CrisisCampaign):
+        manage = can_manage_education(user) and obj.status == CampaignStatus.OPEN
+        return {"view": True, "update": manage, "delete": False, "allocate": manage, "deliver": manage}
+    if isinstance(obj, InclusionProgramme):
+        return {"view": True, "update": can_manage_education(user), "delete": False}
     if isinstance(obj, Resource):
         manage = can_manage_education(user)
         return {"view": True, "update": manage, "delete": False, "subscribe": manage}

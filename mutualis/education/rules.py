@@ -71,3 +71,36 @@ def assert_licences_available(*, licences: int, assigned: int, requested: int) -
                 % {"free": max(licences - assigned, 0), "total": licences, "requested": requested}
             }
         )
+
+
+# What the education loans lend: laptops, tablets, telepresence robots and robot kits.
+LENDABLE_KINDS = ("laptop", "tablet", "robot")
+
+
+def assert_lendable_kind(kind: str) -> None:
+    """Only laptops, tablets and robots (telepresence robots, robot kits) are lent."""
+    if kind not in LENDABLE_KINDS:
+        raise ValidationError({"asset": _("Seuls les ordinateurs portables, tablettes et robots sont prêtés.")})
+
+
+def assert_beneficiary(
+    *, kind: str, reference: str, has_establishment: bool, member_kind: str, member_establishment_type: str
+) -> None:
+    """Who may borrow, and through whom: a pupil (by pseudonym), a teacher or a class through their établissement;
+    a child in the care of the ASE through the département, which runs child welfare (CASF art. L221-1); an EHPAD
+    resident through the EHPAD member."""
+    from mutualis.education.choices import BeneficiaryKind
+
+    errors: dict[str, str] = {}
+    if not reference.strip():
+        errors["beneficiary_reference"] = _("Indiquez le pseudonyme, le nom de l'enseignant ou le code de la classe.")
+    if kind in {BeneficiaryKind.PUPIL, BeneficiaryKind.TEACHER, BeneficiaryKind.CLASS_GROUP} and not has_establishment:
+        errors["establishment"] = _("Un prêt à un élève, un enseignant ou une classe passe par son établissement.")
+    if kind == BeneficiaryKind.ASE_CHILD and member_kind != MemberKind.DEPARTEMENT:
+        errors["beneficiary_member"] = _(
+            "Un enfant confié à l'ASE reçoit le prêt par le département (CASF, art. L221-1)."
+        )
+    if kind == BeneficiaryKind.EHPAD_RESIDENT and member_establishment_type != "ehpad":
+        errors["beneficiary_member"] = _("Un résident d'EHPAD reçoit le prêt par son EHPAD adhérent.")
+    if errors:
+        raise ValidationError(errors)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from mutualis.education.views import establishments, resources
+from mutualis.education.views import establishments, loans, resources
 
 app_name = "education"
 
@@ -31,4 +31,22 @@ urlpatterns = [
         resources.assignment_revoke_view,
         name="assignment_revoke",
     ),
+    path("prets/", loans.loan_list_view, name="loan_list"),
+    path("prets/en-retard/", loans.overdue_list_view, name="loan_overdue"),
+    path("prets/nouveau/", loans.loan_create_view, name="loan_create"),
+    path("prets/<id:pk>/", loans.loan_detail_view, name="loan_detail"),
+    path("prets/<id:pk>/retour/", loans.loan_return_view, name="loan_return"),
+    path("prets/<id:pk>/convention.pdf", loans.loan_pdf_view, name="loan_pdf"),
+    path("programmes/", loans.programme_campaign_list_view, name="programmes"),
+    path("programmes/inclusion/<id:pk>/", loans.programme_detail_view, name="programme_detail"),
+    path("programmes/campagnes/nouvelle/", loans.campaign_create_view, name="campaign_create"),
+    path("programmes/campagnes/<id:pk>/", loans.campaign_detail_view, name="campaign_detail"),
+    path(
+        "programmes/campagnes/<id:pk>/beneficiaires/",
+        loans.campaign_beneficiary_add_view,
+        name="campaign_beneficiary_add",
+    ),
+    path("programmes/campagnes/<id:pk>/attribuer/", loans.campaign_allocate_view, name="campaign_allocate"),
+    path("programmes/campagnes/<id:pk>/remise/<id:line_pk>/", loans.campaign_deliver_view, name="campaign_deliver"),
+    path("programmes/campagnes/<id:pk>/bordereaux/", loans.campaign_sheets_view, name="campaign_sheets"),
 ]
