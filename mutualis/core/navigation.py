@@ -47,6 +47,7 @@ STAFF_LINKS: list[Entry] = [
             (_("Éducation : établissements"), "education:establishment_list"),
             (_("Éducation : ressources et licences"), "education:subscription_list"),
             (_("Éducation : prêts"), "education:loan_list"),
+            (_("Éducation : projets"), "education:call_list"),
         ],
     ),
     (_("Journal d'audit"), "core:audit_list"),

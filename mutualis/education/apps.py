@@ -39,6 +39,10 @@ class EducationConfig(AppConfig):
                 "education.campaign_beneficiary_add": _("Bénéficiaire ajouté à une campagne de crise"),
                 "education.campaign_allocate": _("Équipements attribués (campagne de crise)"),
                 "education.campaign_deliver": _("Équipement remis (campagne de crise)"),
+                "education.call_create": _("Appel à projets éducatifs ouvert"),
+                "education.application_submit": _("Candidature à un projet éducatif déposée"),
+                "education.application_decide": _("Décision sur une candidature à un projet éducatif"),
+                "education.application_outcome": _("Bilan de fin d'année d'un projet éducatif"),
             },
             group=self.verbose_name,
         )

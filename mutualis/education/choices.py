@@ -80,3 +80,19 @@ class CampaignStatus(models.TextChoices):
 
     OPEN = "open", _("Ouverte")
     CLOSED = "closed", _("Close")
+
+
+class ApplicationStatus(models.TextChoices):
+    """A collège's application to a project call: submitted, then selected or not."""
+
+    SUBMITTED = "submitted", _("Déposée")
+    SELECTED = "selected", _("Retenue")
+    REJECTED = "rejected", _("Non retenue")
+
+
+# Decisions an education officer takes on a submitted application (and may revise before the results).
+APPLICATION_TRANSITIONS: dict[str, set[str]] = {
+    ApplicationStatus.SUBMITTED: {ApplicationStatus.SELECTED, ApplicationStatus.REJECTED},
+    ApplicationStatus.SELECTED: {ApplicationStatus.REJECTED},
+    ApplicationStatus.REJECTED: {ApplicationStatus.SELECTED},
+}

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from mutualis.assets.choices import AssetKind
 from mutualis.core.forms import DATE_WIDGET, AmountField
 from mutualis.education.choices import (
+    ApplicationStatus,
     AssignmentTarget,
     Audience,
     BeneficiaryKind,
@@ -17,7 +18,7 @@ from mutualis.education.choices import (
     LoanStatus,
     Sector,
 )
-from mutualis.education.models import Resource
+from mutualis.education.models import Establishment, Resource
 from mutualis.education.rules import LENDABLE_KINDS
 from mutualis.members.choices import OPEN_STATUSES, MemberKind
 from mutualis.members.models import Member, Site
@@ -239,3 +240,66 @@ class CampaignBeneficiaryForm(forms.Form):
     def __init__(self, *args: Any, establishments: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["establishment"].queryset = establishments
+
+
+class CallForm(forms.Form):
+    """A call for an educational project."""
+
+    school_year = forms.CharField(label=_("Année scolaire"), max_length=9, help_text=_("Par ex. 2025-2026."))
+    title = forms.CharField(label=_("Intitulé"), max_length=200)
+    theme = forms.CharField(label=_("Thème de l'année"), max_length=200, required=False)
+    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    eligible_classes = forms.CharField(label=_("Classes éligibles"), max_length=200, required=False)
+    capacity = forms.IntegerField(label=_("Classes retenues au plus"), min_value=1)
+    opens_on = forms.DateField(label=_("Ouverture des candidatures"), widget=DATE_WIDGET)
+    closes_on = forms.DateField(label=_("Clôture des candidatures"), widget=DATE_WIDGET)
+    starts_on = forms.DateField(label=_("Début du projet"), widget=DATE_WIDGET)
+    ends_on = forms.DateField(label=_("Fin du projet"), widget=DATE_WIDGET)
+    kit_description = forms.CharField(label=_("Kit prêté"), max_length=200, required=False)
+    kit_kind = forms.ChoiceField(
+        label=_("Nature du kit"),
+        required=False,
+        choices=[("", _("Aucun kit"))] + [(k, AssetKind(k).label) for k in LENDABLE_KINDS],
+    )
+    eligible_establishments = forms.ModelMultipleChoiceField(
+        label=_("Collèges éligibles (aucun : tous)"),
+        queryset=Establishment.objects.filter(kind=EstablishmentKind.COLLEGE).order_by("name"),
+        required=False,
+    )
+
+
+class ApplicationForm(forms.Form):
+    """A collège's application for one class."""
+
+    establishment = forms.ModelChoiceField(label=_("Collège"), queryset=None)
+    class_name = forms.CharField(label=_("Classe"), max_length=30, help_text=_("Par ex. 3e B, ULIS, UPE2A."))
+    teacher_name = forms.CharField(label=_("Enseignant référent du projet"), max_length=120)
+    motivation = forms.CharField(label=_("Motivation"), widget=forms.Textarea(attrs={"rows": 5}))
+
+    def __init__(self, *args: Any, establishments: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["establishment"].queryset = establishments
+
+
+class DecisionForm(forms.Form):
+    """Select or reject an application."""
+
+    to_status = forms.ChoiceField(
+        label=_("Décision"),
+        choices=[(ApplicationStatus.SELECTED, _("Retenir")), (ApplicationStatus.REJECTED, _("Ne pas retenir"))],
+    )
+    note = forms.CharField(
+        label=_("Motif (envoyé au collège)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class KitLoanForm(forms.Form):
+    """Lend the call's kit to a selected class."""
+
+    serial_number = forms.CharField(label=_("N° de série du kit"), max_length=100)
+
+
+class OutcomeForm(forms.Form):
+    """The year-end outcome of a selected class's project."""
+
+    outcome = forms.CharField(label=_("Bilan de fin d'année"), widget=forms.Textarea(attrs={"rows": 4}))

@@ -10,13 +10,15 @@ from typing import Any
 from mutualis.accounts.choices import StaffRole
 from mutualis.accounts.types import User, Viewer
 from mutualis.core.permissions import is_operator_staff
-from mutualis.education.choices import CampaignStatus, LoanStatus
+from mutualis.education.choices import ApplicationStatus, CampaignStatus, LoanStatus
 from mutualis.education.models import (
+    Application,
     Assignment,
     CrisisCampaign,
     Establishment,
     InclusionProgramme,
     Loan,
+    ProjectCall,
     Resource,
     Subscription,
 )
@@ -82,6 +84,25 @@ def get_abilities(user: Viewer, obj: Any) -> dict[str, Any]:
         return {"view": True, "update": manage, "delete": False, "allocate": manage, "deliver": manage}
     if isinstance(obj, InclusionProgramme):
         return {"view": True, "update": can_manage_education(user), "delete": False}
+    if isinstance(obj, ProjectCall):
+        from mutualis.education.selectors.projects import applicable_establishments
+
+        manage = can_manage_education(user)
+        can_apply = applicable_establishments(user=user, call=obj, manage=manage).exists()
+        return {"view": True, "update": manage, "delete": False, "apply": can_apply}
+    if isinstance(obj, Application):
+        from mutualis.education.selectors.projects import application_list
+
+        manage = can_manage_education(user)
+        selected = obj.status == ApplicationStatus.SELECTED
+        return {
+            "view": manage or application_list(user=user).filter(pk=obj.pk).exists(),
+            "update": False,
+            "delete": False,
+            "decide": manage,
+            "lend_kit": manage and selected,
+            "outcome": selected and (manage or is_referent(user, obj.establishment)),
+        }
     if isinstance(obj, Resource):
         manage = can_manage_education(user)
         return {"view": True, "update": manage, "delete": False, "subscribe": manage}

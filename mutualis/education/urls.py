@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from mutualis.education.views import establishments, loans, resources
+from mutualis.education.views import establishments, loans, projects, resources
 
 app_name = "education"
 
@@ -49,4 +49,12 @@ urlpatterns = [
     path("programmes/campagnes/<id:pk>/attribuer/", loans.campaign_allocate_view, name="campaign_allocate"),
     path("programmes/campagnes/<id:pk>/remise/<id:line_pk>/", loans.campaign_deliver_view, name="campaign_deliver"),
     path("programmes/campagnes/<id:pk>/bordereaux/", loans.campaign_sheets_view, name="campaign_sheets"),
+    path("projets/", projects.call_list_view, name="call_list"),
+    path("projets/nouveau/", projects.call_create_view, name="call_create"),
+    path("projets/<id:pk>/", projects.call_detail_view, name="call_detail"),
+    path("projets/<id:pk>/candidater/", projects.application_create_view, name="application_create"),
+    path("candidatures/<id:pk>/", projects.application_detail_view, name="application_detail"),
+    path("candidatures/<id:pk>/decision/", projects.application_decide_view, name="application_decide"),
+    path("candidatures/<id:pk>/kit/", projects.application_kit_view, name="application_kit"),
+    path("candidatures/<id:pk>/bilan/", projects.application_outcome_view, name="application_outcome"),
 ]

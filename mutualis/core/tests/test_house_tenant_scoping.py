@@ -70,6 +70,12 @@ def _education_loan_rows(member, school):
     )
     InclusionProgramme.objects.create(member=member, school_year="2025-2026", title="Inclusion")
     campaign = CrisisCampaign.objects.create(member=member, title="Crise", quantity=1, starts_on=DAY, due_on=DAY)
+    from mutualis.education.models import Application
+    from mutualis.education.tests.factories import ProjectCallFactory
+
+    Application.objects.create(
+        call=ProjectCallFactory(), establishment=school, class_name="3A", teacher_name="M. X", motivation="Oui."
+    )
     CampaignBeneficiary.objects.create(
         campaign=campaign, kind="pupil", reference="ELV-000002", establishment=school, site=member.sites.first()
     )

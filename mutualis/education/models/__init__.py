@@ -1,8 +1,11 @@
 from mutualis.education.models.establishments import Establishment
 from mutualis.education.models.loans import CampaignBeneficiary, CrisisCampaign, InclusionProgramme, Loan
+from mutualis.education.models.projects import Application, ProjectCall
 from mutualis.education.models.resources import Assignment, Resource, Subscription
 
 __all__ = [
+    "Application",
+    "ProjectCall",
     "Assignment",
     "CampaignBeneficiary",
     "CrisisCampaign",

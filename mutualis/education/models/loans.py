@@ -137,6 +137,14 @@ class Loan(BaseModel):
         on_delete=models.PROTECT,
         related_name="loans",
     )
+    application = models.ForeignKey(
+        "education.Application",
+        verbose_name=_("projet éducatif"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="kit_loans",
+    )
     lent_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("prêté par"), null=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -45,6 +45,7 @@ LOAN_FIELDS = [
     "deposit",
     "programme_id",
     "campaign_id",
+    "application_id",
 ]
 # A borrower is reminded once a week at most while the loan is overdue.
 REMINDER_INTERVAL = datetime.timedelta(days=7)
@@ -65,6 +66,7 @@ def loan_create(
     note: str = "",
     programme: InclusionProgramme | None = None,
     campaign: CrisisCampaign | None = None,
+    application: Any = None,
 ) -> Loan:
     """Lend an asset in stock or in service to a beneficiary; the asset becomes « lent »."""
     errors = Errors()
@@ -106,6 +108,7 @@ def loan_create(
             note=note.strip(),
             programme=programme,
             campaign=campaign,
+            application=application,
             lent_by=acting_user,
         )
         errors.full_clean(loan, validate_constraints=not errors.has("asset"))

@@ -6,7 +6,7 @@ from typing import Any
 import factory
 
 from mutualis.education.choices import EstablishmentKind, Sector
-from mutualis.education.models import Establishment, Resource, Subscription
+from mutualis.education.models import Establishment, ProjectCall, Resource, Subscription
 from mutualis.education.rules import uai_key
 from mutualis.members.choices import MemberKind
 from mutualis.members.models import Member
@@ -91,3 +91,22 @@ class SubscriptionFactory(factory.django.DjangoModelFactory):
     starts_on = datetime.date(2025, 9, 1)
     ends_on = datetime.date(2026, 8, 31)
     licences = 30
+
+
+class ProjectCallFactory(factory.django.DjangoModelFactory):
+    """Robotyc, open for applications now, two places, a robot kit."""
+
+    class Meta:
+        model = ProjectCall
+
+    school_year = "2025-2026"
+    title = factory.Sequence(lambda n: f"Robotyc {n}")
+    theme = "Le robot écolo : trieur de déchets"
+    eligible_classes = "3e, dont ULIS, UPE2A et SEGPA"
+    capacity = 2
+    opens_on = factory.LazyFunction(lambda: datetime.date.today() - datetime.timedelta(days=10))
+    closes_on = factory.LazyFunction(lambda: datetime.date.today() + datetime.timedelta(days=20))
+    starts_on = factory.LazyFunction(lambda: datetime.date.today() + datetime.timedelta(days=30))
+    ends_on = factory.LazyFunction(lambda: datetime.date.today() + datetime.timedelta(days=200))
+    kit_description = "Kit robotique programmable"
+    kit_kind = "robot"
