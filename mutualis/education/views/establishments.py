@@ -14,8 +14,11 @@ from mutualis.accounts.models import User
 from mutualis.core.formviews import form_page, form_status, submit_form
 from mutualis.core.permissions import require_ability, staff_required
 from mutualis.education.forms import EstablishmentFilterForm, EstablishmentForm, ImportForm, ReferentForm
+from mutualis.education.models import Establishment
 from mutualis.education.permissions import can_manage_education, get_abilities
 from mutualis.education.selectors import establishments as selectors
+from mutualis.education.selectors.loans import loan_list
+from mutualis.education.selectors.projects import application_list
 from mutualis.education.selectors.resources import subscription_list
 from mutualis.education.services import establishments as services
 from mutualis.education.services.imports import establishment_import, report_rows
@@ -37,21 +40,26 @@ def establishment_list_view(request: HttpRequest) -> HttpResponse:
     return render(request, "education/establishments/list.html", context, status=400 if form.errors else 200)
 
 
-@login_required
-def establishment_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
-    """One établissement: identity, figures, referents."""
-    establishment = selectors.establishment_get(user=request.user, pk=pk)
+def _detail_page(request: HttpRequest, establishment: Establishment, referent_form: ReferentForm) -> HttpResponse:
     abilities = get_abilities(request.user, establishment)
+    referents = establishment.referents.order_by("last_name", "first_name") if abilities["manage_referents"] else []
     context = {
         "establishment": establishment,
         "abilities": abilities,
-        "referents": establishment.referents.order_by("last_name", "first_name")
-        if abilities["manage_referents"]
-        else [],
-        "referent_form": ReferentForm(),
+        "referents": referents,
+        "referent_form": referent_form,
         "subscriptions": subscription_list(user=request.user, filters={"establishment": establishment.pk}),
+        "loans": loan_list(user=request.user, filters={"establishment": establishment.pk})[:20],
+        "applications": application_list(user=request.user).filter(establishment=establishment),
     }
-    return render(request, "education/establishments/detail.html", context)
+    return render(request, "education/establishments/detail.html", context, status=form_status(request, referent_form))
+
+
+@login_required
+def establishment_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """One établissement: identity, figures, subscriptions, loans, projects, referents."""
+    establishment = selectors.establishment_get(user=request.user, pk=pk)
+    return _detail_page(request, establishment, ReferentForm())
 
 
 @staff_required
@@ -123,16 +131,7 @@ def referent_add_view(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("education:establishment_detail", pk=establishment.pk)
 
     response = submit_form(request, form, save, field_map={"user": "email"})
-    if response is not None:
-        return response
-    context = {
-        "establishment": establishment,
-        "abilities": abilities,
-        "referents": establishment.referents.order_by("last_name", "first_name"),
-        "referent_form": form,
-        "subscriptions": subscription_list(user=request.user, filters={"establishment": establishment.pk}),
-    }
-    return render(request, "education/establishments/detail.html", context, status=form_status(request, form))
+    return response if response is not None else _detail_page(request, establishment, form)
 
 
 @staff_required
