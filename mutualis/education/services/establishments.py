@@ -1,7 +1,8 @@
 """Writes on the établissements: create, update, referents, and the import of the Annuaire de l'éducation."""
 
-from typing import Any
+from typing import Any, NoReturn
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -146,8 +147,8 @@ def referent_remove(*, establishment: Establishment, user: User, acting_user: Us
     return establishment
 
 
-def raise_error(field: str, message: Any) -> None:
-    """Raise one field error (services speak ValidationError)."""
+def raise_error(field: str | None, message: Any) -> NoReturn:
+    """Raise one error, on a field or the whole form (None): services speak ValidationError."""
     errors = Errors()
     errors.add(field, message)
-    errors.raise_if_any()
+    raise ValidationError(errors.by_field)

@@ -30,6 +30,7 @@ from mutualis.education.models import (
     InclusionProgramme,
     Loan,
 )
+from mutualis.education.services.establishments import raise_error
 from mutualis.members.choices import MemberRole
 from mutualis.members.models import Member, Site
 
@@ -313,9 +314,7 @@ def campaign_allocate(*, campaign: CrisisCampaign, acting_user: User) -> int:
     """Lend a device in stock of the campaign's kind to each beneficiary who has none yet (up to the campaign's
     quantity); returns how many were allocated. All or nothing; running it again allocates only what is missing."""
     if campaign.status != CampaignStatus.OPEN:
-        errors = Errors()
-        errors.add(None, _("La campagne est close."))
-        errors.raise_if_any()
+        raise_error(None, _("La campagne est close."))
     with transaction.atomic():
         waiting = list(
             campaign.beneficiaries.filter(loan__isnull=True).select_related(
@@ -331,13 +330,11 @@ def campaign_allocate(*, campaign: CrisisCampaign, acting_user: User) -> int:
             .order_by("serial_number", "pk")[: len(waiting)]
         )
         if len(stock) < len(waiting):
-            errors = Errors()
-            errors.add(
+            raise_error(
                 None,
                 _("Pas assez d'équipements en stock : %(stock)d pour %(needed)d bénéficiaire(s).")
                 % {"stock": len(stock), "needed": len(waiting)},
             )
-            errors.raise_if_any()
         for line, asset in zip(waiting, stock, strict=True):
             line.loan = loan_create(
                 asset=asset,
@@ -366,9 +363,7 @@ def campaign_deliver(
 ) -> CampaignBeneficiary:
     """Record that a beneficiary received their device at the site."""
     if line.loan_id is None:
-        errors = Errors()
-        errors.add(None, _("Aucun équipement n'est encore attribué à ce bénéficiaire."))
-        errors.raise_if_any()
+        raise_error(None, _("Aucun équipement n'est encore attribué à ce bénéficiaire."))
     with transaction.atomic():
         line.delivered_on = delivered_on
         line.save(update_fields=["delivered_on", "updated_at"])
