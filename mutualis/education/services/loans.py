@@ -183,7 +183,7 @@ def loan_remind(*, loan: Loan, today: datetime.date | None = None) -> int:
     people were told (0 when not due for a reminder)."""
     today = today or timezone.localdate()
     with transaction.atomic():
-        loan = Loan.objects.select_for_update().select_related("asset", "establishment").get(pk=loan.pk)
+        loan = Loan.objects.select_for_update(of=("self",)).select_related("asset", "establishment").get(pk=loan.pk)
         if loan.status != LoanStatus.ONGOING or loan.due_on >= today:
             return 0
         if loan.reminded_on and today - loan.reminded_on < REMINDER_INTERVAL:
