@@ -63,6 +63,7 @@ test-browser:
 lint:
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	python3 scripts/import_contracts.py --check
 	$(VENV)/bin/lint-imports --no-cache
 	$(VENV)/bin/mypy $(wildcard mutualis/*/services.py mutualis/*/services mutualis/*/selectors.py mutualis/*/selectors mutualis/*/tasks.py)
 

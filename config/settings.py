@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "mutualis.assets",
     "mutualis.fibre",
     "mutualis.proconnect",
+    "mutualis.education",
 ]
 
 MIDDLEWARE = [

@@ -44,6 +44,10 @@ STAFF_LINKS: list[Entry] = [
             (_("Fibre : adresses"), "fibre:backoffice_address_list"),
             (_("Fibre : imports"), "fibre:import_list"),
             (_("Fibre : couverture publique"), "fibre:coverage"),
+            (_("Éducation : établissements"), "education:establishment_list"),
+            (_("Éducation : ressources et licences"), "education:subscription_list"),
+            (_("Éducation : prêts"), "education:loan_list"),
+            (_("Éducation : projets"), "education:call_list"),
         ],
     ),
     (_("Journal d'audit"), "core:audit_list"),
@@ -60,8 +64,15 @@ MEMBER_LINKS: list[Entry] = [
             (_("Tableau de bord"), "purchasing:member_dashboard"),
         ],
     ),
-    (_("Équipements"), "assets:asset_list"),
-    (_("Fibre"), "fibre:member_progress"),
+    # The operated services, as in the staff's « Services » menu: one group keeps the line within 1280 px.
+    (
+        _("Services"),
+        [
+            (_("Équipements"), "assets:asset_list"),
+            (_("Fibre"), "fibre:member_progress"),
+            (_("Éducation"), "education:establishment_list"),
+        ],
+    ),
 ]
 PUBLIC_LINKS: list[Entry] = [(_("Territoire"), "territory:commune_list")]
 # Staff reach the coverage map from their « Fibre » menu; a line of their own would not fit theirs at 1280 px.

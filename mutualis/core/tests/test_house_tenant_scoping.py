@@ -54,6 +54,47 @@ def _member_rows(world, member, officer, certifier):
     MemberStatusChange.objects.create(
         member=member, from_status=MemberStatus.APPROVED, to_status=MemberStatus.ACTIVE, at=timezone.now()
     )
+    _education_rows(member)
+
+
+def _education_loan_rows(member, school):
+    """A loan, an inclusion programme and a crisis campaign with a beneficiary (education)."""
+    from mutualis.assets.tests.factories import AssetFactory
+    from mutualis.education.models import CampaignBeneficiary, CrisisCampaign, InclusionProgramme, Loan
+
+    asset = AssetFactory(member=member, serial_number=f"EDU-{member.pk}")
+    Loan.objects.create(
+        asset=asset,
+        establishment=school,
+        beneficiary_kind="pupil",
+        beneficiary_reference="ELV-000001",
+        starts_on=DAY,
+        due_on=DAY,
+    )
+    InclusionProgramme.objects.create(member=member, school_year="2025-2026", title="Inclusion")
+    campaign = CrisisCampaign.objects.create(member=member, title="Crise", quantity=1, starts_on=DAY, due_on=DAY)
+    from mutualis.education.models import Application
+    from mutualis.education.tests.factories import ProjectCallFactory
+
+    Application.objects.create(
+        call=ProjectCallFactory(), establishment=school, class_name="3A", teacher_name="M. X", motivation="Oui."
+    )
+    CampaignBeneficiary.objects.create(
+        campaign=campaign, kind="pupil", reference="ELV-000002", establishment=school, site=member.sites.first()
+    )
+
+
+def _education_rows(member):
+    """An école of the member's commune with a subscription and an assignment (education)."""
+    from mutualis.education.models import Assignment
+    from mutualis.education.tests.factories import EstablishmentFactory, SubscriptionFactory
+
+    school = EstablishmentFactory(member=member, commune=member.communes.first())
+    subscription = SubscriptionFactory(establishment=school)
+    _education_loan_rows(member, school)
+    Assignment.objects.create(
+        subscription=subscription, target="pupil", pseudonym=f"ELV-{member.pk:06d}", profile="National_elv"
+    )
 
 
 @pytest.fixture

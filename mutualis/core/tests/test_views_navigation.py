@@ -54,12 +54,12 @@ def test_members_purchases_are_one_group():
     assert [entry["label"] for entry in entries] == [
         "Espace adhérent",
         "Achats",
-        "Équipements",
-        "Fibre",
+        "Services",
         "Territoire",
         "Couverture fibre",
     ]
     assert [link["label"] for link in entries[1]["children"]] == ["Catalogue", "Panier", "Commandes", "Tableau de bord"]
+    assert [link["label"] for link in entries[2]["children"]] == ["Équipements", "Fibre", "Éducation"]
     assert entries[0]["current"]
 
 

@@ -12,6 +12,7 @@ from mutualis.accounts.models import User
 from mutualis.core.models import AuditEntry
 from mutualis.core.services import audit_verify
 from mutualis.members.choices import MemberStatus
+from mutualis.members.management.commands.load_demo import DEMO_STEPS
 from mutualis.members.models import CompetenceTransfer, Member, Membership, Site
 
 pytestmark = pytest.mark.django_db
@@ -39,12 +40,7 @@ def test_load_demo_is_complete_and_idempotent():
     agents = set(AuditEntry.objects.values_list("user_agent", flat=True))
     assert len(request_ids) == 1 and None not in request_ids
     assert "manage.py load_demo" in agents
-    assert agents <= {
-        "manage.py load_demo",
-        "manage.py load_territory",
-        "manage.py load_demo_contributions",
-        "manage.py load_demo_proconnect",
-    }
+    assert agents <= {"manage.py load_demo", "manage.py load_territory"} | {f"manage.py {s}" for s in DEMO_STEPS}
     call_command("load_demo", stdout=io.StringIO())
     assert counts() == first
 

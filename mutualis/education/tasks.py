@@ -1,0 +1,13 @@
+"""Background work of the education app (django-tasks, run by the worker): reminders of overdue loans."""
+
+from django_tasks import task
+
+from mutualis.core.context import audit_context
+from mutualis.education.services.loans import loan_remind_overdue
+
+
+@task()
+def remind_overdue_loans() -> int:
+    """Remind every overdue loan due for a reminder (once a week each); safe to run twice the same day."""
+    with audit_context(origin="task:education_loan_reminders"):
+        return loan_remind_overdue()
