@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "mutualis.purchasing",
     "mutualis.assets",
     "mutualis.fibre",
+    "mutualis.opendata",
 ]
 
 MIDDLEWARE = [
@@ -333,3 +334,9 @@ OPERATOR_BIC = env("OPERATOR_BIC", "MUTUFRPPXXX")
 OPERATOR_PAYMENT_DELAY_DAYS = envint("OPERATOR_PAYMENT_DELAY_DAYS", "30")
 if not 1 <= OPERATOR_PAYMENT_DELAY_DAYS <= 365:
     raise ImproperlyConfigured("OPERATOR_PAYMENT_DELAY_DAYS must be a number of days from 1 to 365.")
+
+# Open data (mutualis.opendata): minutes between two passes of the worker over the catalogue (each dataset is
+# generated again when its update frequency says so or its data changed).
+OPENDATA_REFRESH_MINUTES = envint("OPENDATA_REFRESH_MINUTES", "15")
+if OPENDATA_REFRESH_MINUTES < 1:
+    raise ImproperlyConfigured("OPENDATA_REFRESH_MINUTES must be at least 1.")

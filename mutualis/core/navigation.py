@@ -44,6 +44,7 @@ STAFF_LINKS: list[Entry] = [
             (_("Fibre : adresses"), "fibre:backoffice_address_list"),
             (_("Fibre : imports"), "fibre:import_list"),
             (_("Fibre : couverture publique"), "fibre:coverage"),
+            (_("Données ouvertes"), "opendata:home"),
         ],
     ),
     (_("Journal d'audit"), "core:audit_list"),
@@ -65,7 +66,7 @@ MEMBER_LINKS: list[Entry] = [
 ]
 PUBLIC_LINKS: list[Entry] = [(_("Territoire"), "territory:commune_list")]
 # Staff reach the coverage map from their « Fibre » menu; a line of their own would not fit theirs at 1280 px.
-CITIZEN_LINKS: list[Entry] = [(_("Couverture fibre"), "fibre:coverage")]
+CITIZEN_LINKS: list[Entry] = [(_("Couverture fibre"), "fibre:coverage"), (_("Données ouvertes"), "opendata:home")]
 # Links shown only to users who read at least one member's data (every role of a member reads its calls): an
 # account attached to no member has nothing there.
 NEEDS_A_MEMBER: tuple[str, ...] = ("contributions:my_calls",)
