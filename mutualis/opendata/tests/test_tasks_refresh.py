@@ -1,0 +1,64 @@
+"""The worker's schedule: a dataset is generated when it has no generation, when its frequency says so, or when
+its data changed since; the command generates now or starts the schedule."""
+
+import datetime
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from mutualis.opendata import registry, tasks
+from mutualis.opendata.models import Generation, GenerationStatus
+from mutualis.opendata.services import generation_run
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_dataset_is_due_when_new_old_or_changed(catalogue_data):
+    """New → "new"; generated just now → not due; data changed after → "change"; older than its frequency →
+    "schedule"."""
+    dataset = registry.dataset_get("adherents")
+    now = timezone.now()
+    assert tasks.is_due(dataset, now=now) == "new"
+    generation = generation_run(dataset=dataset)
+    assert tasks.is_due(dataset, now=timezone.now()) == ""
+    member = catalogue_data["member"]
+    member.name = "Collège Hoche bis"
+    member.save()
+    assert tasks.is_due(dataset, now=timezone.now()) == "change"
+    Generation.objects.filter(pk=generation.pk).update(started_at=now - datetime.timedelta(days=8))
+    assert tasks.is_due(dataset, now=timezone.now()) == "schedule"
+
+
+def test_the_refresh_generates_only_what_is_due(catalogue_data):
+    """A refresh generates every dataset the first time, and nothing when all are current."""
+    first = tasks.refresh_catalogue.enqueue().return_value
+    assert sorted(first) == sorted(dataset.slug for dataset in registry.datasets())
+    assert tasks.refresh_catalogue.enqueue().return_value == []
+    assert not tasks.schedule_refresh()  # the inline backend of the tests cannot defer: no schedule loop
+
+
+def test_the_task_generates_one_dataset(catalogue_data):
+    """generate_dataset runs one generation; an unknown slug is "missing"."""
+    assert tasks.generate_dataset.enqueue("decp").return_value == GenerationStatus.VALID
+    assert tasks.generate_dataset.enqueue("inconnu").return_value == "missing"
+
+
+def test_the_command_generates_the_named_datasets(catalogue_data, capsys):
+    """manage.py opendata_generate decp generates DECP only and prints its outcome."""
+    call_command("opendata_generate", "decp")
+    assert "decp : Valide" in capsys.readouterr().out
+    assert list(Generation.objects.values_list("dataset", flat=True)) == ["decp"]
+
+
+def test_the_command_refuses_an_unknown_dataset(db):
+    """An unknown slug is refused with the known ones, and nothing is generated."""
+    with pytest.raises(CommandError, match="Jeu de données inconnu : nope"):
+        call_command("opendata_generate", "nope")
+    assert not Generation.objects.exists()
+
+
+def test_the_command_generates_everything_by_default(catalogue_data):
+    """Without a slug every dataset is generated."""
+    call_command("opendata_generate")
+    assert set(Generation.objects.values_list("dataset", flat=True)) == {d.slug for d in registry.datasets()}
