@@ -203,11 +203,15 @@ _widgets: list[tuple[int, Callable[[Any], str]]] = []
 
 def register_dataset(dataset: Dataset) -> None:
     """Add a dataset to the catalogue (registering the same slug again replaces it; a file name belongs to one)."""
-    for index, resource in enumerate(dataset.resources):
-        owner = _files.get(resource.filename)
+    names = [resource.filename for resource in dataset.resources]
+    if len(set(names)) != len(names):
+        raise ValueError(f"dataset {dataset.slug}: two resources share a file name")
+    for name in names:
+        owner = _files.get(name)
         if owner is not None and owner[0] != dataset.slug:
-            raise ValueError(f"{resource.filename} is already a file of the dataset {owner[0]}")
-        _files[resource.filename] = (dataset.slug, index)
+            raise ValueError(f"{name} is already a file of the dataset {owner[0]}")
+    unregister_dataset(dataset.slug)
+    _files.update({name: (dataset.slug, index) for index, name in enumerate(names)})
     _datasets[dataset.slug] = dataset
 
 

@@ -62,3 +62,23 @@ def test_the_command_generates_everything_by_default(catalogue_data):
     """Without a slug every dataset is generated."""
     call_command("opendata_generate")
     assert set(Generation.objects.values_list("dataset", flat=True)) == {d.slug for d in registry.datasets()}
+
+
+@pytest.fixture
+def worker_backend(settings):
+    """The tasks go to the database backend, as with the worker (nothing runs inline)."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+def test_the_schedule_keeps_one_waiting_refresh(worker_backend):
+    """Starting the schedule twice leaves one refresh waiting, due after OPENDATA_REFRESH_MINUTES; asking a
+    generation twice leaves one waiting too."""
+    from django_tasks_db.models import DBTaskResult
+
+    assert tasks.can_defer()
+    assert tasks.schedule_refresh() and not tasks.schedule_refresh()
+    [waiting] = DBTaskResult.objects.all()
+    assert waiting.run_after > timezone.now() + datetime.timedelta(minutes=14)
+    assert tasks.request_generation("decp") and not tasks.request_generation("decp")
+    assert tasks.request_generation("adherents")
+    assert DBTaskResult.objects.count() == 3

@@ -24,7 +24,7 @@ class Command(AuditedCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["schedule"]:
-            started = tasks.schedule_refresh()
+            started = tasks.schedule_refresh(minutes=0)
             self.stdout.write("Planification lancée." if started else "Planification déjà en place (ou impossible).")
             return
         known = {dataset.slug: dataset for dataset in registry.datasets()}
