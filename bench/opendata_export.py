@@ -79,7 +79,12 @@ def measure(step: str, count: int, out: Path) -> dict[str, Any]:
         with out.open("w", encoding="utf-8") as handle:
             handle.write('{"type":"FeatureCollection","features":[')
             for position, (key, point, values) in enumerate(features(count)):
-                feature = {"type": "Feature", "id": key, "geometry": point, "properties": dict(zip(HEADER, values))}
+                feature = {
+                    "type": "Feature",
+                    "id": key,
+                    "geometry": point,
+                    "properties": dict(zip(HEADER, values, strict=True)),
+                }
                 handle.write(("," if position else "") + json.dumps(feature, ensure_ascii=False, separators=(",", ":")))
             handle.write("]}")
     elif step in ("writers_csv", "writers_geojson"):

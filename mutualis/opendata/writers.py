@@ -81,7 +81,9 @@ def json_chunks(resource: Resource) -> Iterator[bytes]:
         return
     assert resource.rows is not None
     header = tuple(resource.header)
-    yield from _json_array(resource.rows(), opening, closing, lambda batch: [dict(zip(header, row)) for row in batch])
+    yield from _json_array(
+        resource.rows(), opening, closing, lambda batch: [dict(zip(header, row, strict=True)) for row in batch]
+    )
 
 
 def geojson_chunks(resource: Resource) -> Iterator[bytes]:
@@ -92,7 +94,7 @@ def geojson_chunks(resource: Resource) -> Iterator[bytes]:
     def build(batch: list[Any]) -> list[dict[str, Any]]:
         # A list comprehension per batch: the per-feature cost is two dicts, orjson does the rest in C.
         return [
-            {"type": "Feature", "id": key, "geometry": geometry, "properties": dict(zip(header, values))}
+            {"type": "Feature", "id": key, "geometry": geometry, "properties": dict(zip(header, values, strict=True))}
             for key, geometry, values in batch
         ]
 
