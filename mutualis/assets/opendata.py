@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mutualis.assets.choices import AssetKind
 from mutualis.assets.models import Asset
-from mutualis.opendata.registry import Dataset, Place, Resource
+from mutualis.opendata.registry import Dataset, Place, Resource, latest_change, places
 
 SCHEMA = Path(__file__).resolve().parent / "schemas" / "equipements-communes.json"
 NOT_PUBLISHED_KINDS = (AssetKind.CAMERA, AssetKind.RECORDER, AssetKind.ACCESS_READER, AssetKind.SENSOR)
@@ -75,8 +75,9 @@ def delivered_features() -> Iterator[tuple[str, Any, tuple[Any, ...]]]:
 
 def spatial() -> list[Place]:
     """The communes where equipment was delivered, and their départements."""
-    places = (
+    return places(
         published_assets()
+        .order_by("site__commune__insee_code")
         .values_list(
             "site__commune__insee_code",
             "site__commune__name",
@@ -84,13 +85,7 @@ def spatial() -> list[Place]:
             "site__commune__departement__name",
         )
         .distinct()
-        .order_by()
     )
-    communes, departements = {}, {}
-    for code, name, departement_code, departement_name in places:
-        communes[code] = Place(code, name)
-        departements[departement_code] = Place(departement_code, departement_name, "departement")
-    return list(communes.values()) + list(departements.values())
 
 
 def temporal() -> tuple[datetime.date | None, datetime.date | None]:
@@ -101,7 +96,7 @@ def temporal() -> tuple[datetime.date | None, datetime.date | None]:
 
 def last_modified() -> datetime.datetime | None:
     """The latest change of an asset (a delivery, a move to another site)."""
-    return Asset.objects.aggregate(at=Max("updated_at"))["at"]
+    return latest_change(Asset)
 
 
 DATASET = Dataset(

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from django.db.models import Max, Min
+from django.db.models import Min
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from mutualis.fibre.models import DeploymentPlan, FibreImport, PMZone
 from mutualis.fibre.selectors import plans as selectors
 from mutualis.fibre.selectors import progress
-from mutualis.opendata.registry import Dataset, Place, Resource
+from mutualis.opendata.registry import Dataset, Place, Resource, latest_change
 from mutualis.territory.models import Commune
 
 SCHEMA = Path(__file__).resolve().parent / "schemas" / "fibre-communes.json"
@@ -95,12 +95,7 @@ def temporal() -> tuple[datetime.date | None, datetime.date | None]:
 
 def last_modified() -> datetime.datetime | None:
     """The latest change of a plan, a PM zone or an address import."""
-    dates = [
-        DeploymentPlan.objects.aggregate(at=Max("updated_at"))["at"],
-        PMZone.objects.aggregate(at=Max("updated_at"))["at"],
-        FibreImport.objects.aggregate(at=Max("updated_at"))["at"],
-    ]
-    return max((date for date in dates if date is not None), default=None)
+    return latest_change(DeploymentPlan, PMZone, FibreImport)
 
 
 DATASET = Dataset(

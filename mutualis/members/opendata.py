@@ -7,13 +7,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from django.db.models import Max, Min, Prefetch
+from django.db.models import Min, Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mutualis.members.choices import MemberStatus
 from mutualis.members.models import CompetenceTransfer, Member
-from mutualis.opendata.registry import Dataset, Place, Resource
+from mutualis.opendata.registry import Dataset, Place, Resource, latest_change, places
 from mutualis.territory.models import Commune
 
 SCHEMA = Path(__file__).resolve().parent / "schemas" / "adherents.json"
@@ -69,13 +69,13 @@ def directory_rows() -> Iterator[tuple[Any, ...]]:
 
 
 def spatial() -> list[Place]:
-    """The communes linked to an active member, and the members' départements."""
-    communes = Commune.objects.filter(members__in=_active()).distinct().only("insee_code", "name")
-    departements = {
-        member.departement.code: Place(member.departement.code, member.departement.name, "departement")
-        for member in _active().select_related("departement").only("departement__code", "departement__name")
-    }
-    return [Place(commune.insee_code, commune.name) for commune in communes] + list(departements.values())
+    """The communes linked to an active member, and their départements."""
+    return places(
+        Commune.objects.filter(members__in=_active())
+        .order_by("insee_code")
+        .values_list("insee_code", "name", "departement__code", "departement__name")
+        .distinct()
+    )
 
 
 def temporal() -> tuple[datetime.date | None, datetime.date | None]:
@@ -86,9 +86,7 @@ def temporal() -> tuple[datetime.date | None, datetime.date | None]:
 
 def last_modified() -> datetime.datetime | None:
     """The latest change of a member or of a competence transfer."""
-    dates = [Member.objects.aggregate(at=Max("updated_at"))["at"]]
-    dates.append(CompetenceTransfer.objects.aggregate(at=Max("updated_at"))["at"])
-    return max((date for date in dates if date is not None), default=None)
+    return latest_change(Member, CompetenceTransfer)
 
 
 DATASET = Dataset(

@@ -46,7 +46,9 @@ class GeneratedFile(models.Model):
     media_type = models.CharField(_("type de média"), max_length=100)
     byte_size = models.PositiveBigIntegerField(_("taille (octets)"))
     sha256 = models.CharField(_("empreinte SHA-256"), max_length=64)
-    rows = models.PositiveBigIntegerField(_("lignes"), null=True, blank=True)
+    rows = models.PositiveBigIntegerField(
+        _("enregistrements"), null=True, blank=True, help_text=_("lignes, objets ou entités")
+    )
     # None: no schema to check against; True/False: checked.
     valid = models.BooleanField(_("conforme au schéma"), null=True)
     errors = models.JSONField(_("erreurs"), default=list, blank=True)

@@ -182,6 +182,25 @@ class Dataset:
         return datetime.timedelta(days=days.get(self.frequency, 1)) or datetime.timedelta(hours=1)
 
 
+def places(rows: Iterable[tuple[str, str, str, str]]) -> list[Place]:
+    """The communes of (commune code, name, département code, name) rows, then their départements, each once: the
+    usual spatial coverage of a dataset."""
+    communes: dict[str, Place] = {}
+    departements: dict[str, Place] = {}
+    for code, name, departement_code, departement_name in rows:
+        communes.setdefault(code, Place(code, name))
+        departements.setdefault(departement_code, Place(departement_code, departement_name, "departement"))
+    return [*communes.values(), *departements.values()]
+
+
+def latest_change(*sources: Any, field: str = "updated_at") -> datetime.datetime | None:
+    """The latest `field` over these models or querysets (None when all are empty): the usual last_modified."""
+    from django.db.models import Max
+
+    dates = [getattr(source, "objects", source).aggregate(at=Max(field))["at"] for source in sources]
+    return max((date for date in dates if date is not None), default=None)
+
+
 @dataclass(frozen=True)
 class Publisher:
     """Who publishes the catalogue: the operator, named by its SIREN."""

@@ -3,11 +3,14 @@
 A generation is no one's decision (the schedule or a change starts it), so it writes no audit entry: its own row,
 kept with its status, errors and duration, is the record the dataset page shows."""
 
+import dataclasses
 import hashlib
 import logging
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from django.core.files import File
 from django.core.files.storage import default_storage
@@ -23,20 +26,33 @@ logger = logging.getLogger(__name__)
 KEPT_GENERATIONS = 3
 
 
+def _producer_field(resource: Resource) -> str:
+    """Which callable of the resource produces its records."""
+    if resource.format == "geojson":
+        return "features"
+    return "items" if resource.items is not None else "rows"
+
+
 def _write(resource: Resource, directory: Path) -> tuple[Path, int, str, int]:
-    """Stream the resource into a local file: its path, byte size, SHA-256 and the number of data rows."""
+    """Stream the resource into a local file: its path, byte size, SHA-256 and number of records (rows, features
+    or items), counted as the producer yields them."""
+    counted = [0]
+    field = _producer_field(resource)
+    produce = getattr(resource, field)
+
+    def counting() -> Iterator[Any]:
+        for record in produce():
+            counted[0] += 1
+            yield record
+
     path = directory / resource.filename
-    digest, size, lines = hashlib.sha256(), 0, 0
+    digest, size = hashlib.sha256(), 0
     with path.open("wb") as handle:
-        for chunk in writers.chunks(resource):
+        for chunk in writers.chunks(dataclasses.replace(resource, **{field: counting})):
             handle.write(chunk)
             digest.update(chunk)
             size += len(chunk)
-            if resource.format == "csv":
-                lines += chunk.count(b"\r\n")
-    # CSV: every line but the header (a quoted field may hold a line break: csv.writer writes it as "\n" only).
-    rows = lines - 1 if resource.format == "csv" else None
-    return path, size, digest.hexdigest(), rows if rows is not None and rows >= 0 else 0
+    return path, size, digest.hexdigest(), counted[0]
 
 
 def _prune(dataset: Dataset) -> None:
@@ -72,7 +88,7 @@ def generation_run(*, dataset: Dataset, trigger: str = "") -> Generation:
                     media_type=resource.media_type,
                     byte_size=size,
                     sha256=sha256,
-                    rows=rows if resource.format == "csv" else None,
+                    rows=rows,
                     valid=None if problems is None else not problems,
                     errors=problems or [],
                 )

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db.models import Max, Min
 from django.utils.translation import gettext_lazy as _
 
-from mutualis.opendata.registry import Dataset, Place, Resource
+from mutualis.opendata.registry import Dataset, Place, Resource, latest_change
 from mutualis.purchasing import decp
 from mutualis.purchasing.models import Amendment, FrameworkAgreement, Lot, LotHolder
 from mutualis.territory.models import Departement
@@ -29,12 +29,7 @@ def temporal() -> tuple[datetime.date | None, datetime.date | None]:
 
 def last_modified() -> datetime.datetime | None:
     """The latest change of an agreement, a lot, a lot holder or an amendment."""
-    dates = [
-        model.objects.aggregate(at=Max("updated_at"))["at"]
-        for model in (FrameworkAgreement, Lot, LotHolder, Amendment)
-        if hasattr(model, "updated_at")
-    ]
-    return max((date for date in dates if date is not None), default=None)
+    return latest_change(FrameworkAgreement, Lot, LotHolder, Amendment)
 
 
 DATASET = Dataset(
