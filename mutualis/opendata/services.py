@@ -8,7 +8,7 @@ import hashlib
 import logging
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +33,15 @@ def _producer_field(resource: Resource) -> str:
     return "items" if resource.items is not None else "rows"
 
 
+def _with_producer(resource: Resource, field: str, producer: Callable[[], Iterator[Any]]) -> Resource:
+    """The resource with `field` (rows, features or items) produced by `producer` instead."""
+    if field == "features":
+        return dataclasses.replace(resource, features=producer)
+    if field == "items":
+        return dataclasses.replace(resource, items=producer)
+    return dataclasses.replace(resource, rows=producer)
+
+
 def _write(resource: Resource, directory: Path) -> tuple[Path, int, str, int]:
     """Stream the resource into a local file: its path, byte size, SHA-256 and number of records (rows, features
     or items), counted as the producer yields them."""
@@ -48,7 +57,7 @@ def _write(resource: Resource, directory: Path) -> tuple[Path, int, str, int]:
     path = directory / resource.filename
     digest, size = hashlib.sha256(), 0
     with path.open("wb") as handle:
-        for chunk in writers.chunks(dataclasses.replace(resource, **{field: counting})):
+        for chunk in writers.chunks(_with_producer(resource, field, counting)):
             handle.write(chunk)
             digest.update(chunk)
             size += len(chunk)
