@@ -194,10 +194,16 @@ def places(rows: Iterable[tuple[str, str, str, str]]) -> list[Place]:
 
 
 def latest_change(*sources: Any, field: str = "updated_at") -> datetime.datetime | None:
-    """The latest `field` over these models or querysets (None when all are empty): the usual last_modified."""
+    """The latest `field` over these models or querysets (None when all are empty): the usual last_modified. Rows
+    dated in the future (a demo's planned history) are left out: they would make the data look changed forever."""
     from django.db.models import Max
+    from django.utils import timezone
 
-    dates = [getattr(source, "objects", source).aggregate(at=Max(field))["at"] for source in sources]
+    now = timezone.now()
+    dates = [
+        getattr(source, "objects", source).filter(**{f"{field}__lte": now}).aggregate(at=Max(field))["at"]
+        for source in sources
+    ]
     return max((date for date in dates if date is not None), default=None)
 
 
