@@ -70,7 +70,7 @@ def dataset_detail_view(request: HttpRequest, slug: str) -> HttpResponse:
     if dataset is None:
         raise Http404
     files = selectors.published_files(slug)
-    tabular = next((resource for resource in dataset.resources if resource.rows is not None), None)
+    tabular = next((resource for resource in dataset.resources if resource.format != "geojson"), None)
     header, rows = writers.preview_rows(tabular) if tabular else ([], [])
     places = list(dataset.spatial())
     context = {

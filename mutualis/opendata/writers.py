@@ -109,8 +109,21 @@ def chunks(resource: Resource) -> Iterator[bytes]:
     return WRITERS[resource.format](resource)
 
 
+def _cell(value: Any) -> Any:
+    """A nested JSON value as compact text, cut to 120 characters; other values as they are."""
+    if isinstance(value, dict | list):
+        text = _dumps(value).decode()
+        return text if len(text) <= 120 else text[:119] + "…"
+    return value
+
+
 def preview_rows(resource: Resource, limit: int = 10) -> tuple[list[str], list[list[Any]]]:
-    """The header and first rows of a tabular resource (what the dataset page previews)."""
-    if resource.rows is None:
-        return [], []
-    return list(resource.header), [list(row) for row in islice(resource.rows(), limit)]
+    """The header and first rows of a resource (what the dataset page previews): its rows, or for a JSON of its
+    own shape the first items' top-level members (nested values as compact JSON)."""
+    if resource.rows is not None:
+        return list(resource.header), [list(row) for row in islice(resource.rows(), limit)]
+    if resource.items is not None:
+        items = list(islice(resource.items(), limit))
+        header = list(dict.fromkeys(key for item in items for key in item))
+        return header, [[_cell(item.get(key)) for key in header] for item in items]
+    return [], []

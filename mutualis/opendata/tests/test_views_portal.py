@@ -101,3 +101,10 @@ def test_the_api_page_links_the_catalogue_the_files_and_the_api(catalogue_data, 
 def test_citizens_find_the_portal_in_the_navigation(client):
     """« Données ouvertes » is in the navigation of visitors."""
     assert 'href="/donnees/"' in client.get("/").content.decode()
+
+
+def test_the_decp_page_previews_its_first_contracts(catalogue_data, client):
+    """A JSON of its own shape (DECP) is previewed by its records' members, nested values as compact JSON."""
+    html = client.get("/donnees/jeux/decp/").content.decode()
+    assert '<th scope="col">codeCPV</th>' in html and '<th scope="col">titulaires</th>' in html
+    assert "DECP 2.0 (139bercy/format-commande-publique 2.0.3)" in html
