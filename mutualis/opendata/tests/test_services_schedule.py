@@ -1,10 +1,9 @@
 """The worker's schedule: a dataset is generated when it has no generation, when its frequency says so, or when
-its data changed since; the command generates now or starts the schedule."""
+its data changed since; one refresh waits at a time."""
 
 import datetime
 
 import pytest
-from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from mutualis.opendata import registry, tasks
@@ -42,26 +41,6 @@ def test_the_task_generates_one_dataset(catalogue_data):
     """generate_dataset runs one generation; an unknown slug is "missing"."""
     assert tasks.generate_dataset.enqueue("decp").return_value == GenerationStatus.VALID
     assert tasks.generate_dataset.enqueue("inconnu").return_value == "missing"
-
-
-def test_the_command_generates_the_named_datasets(catalogue_data, capsys):
-    """manage.py opendata_generate decp generates DECP only and prints its outcome."""
-    call_command("opendata_generate", "decp")
-    assert "decp : Valide" in capsys.readouterr().out
-    assert list(Generation.objects.values_list("dataset", flat=True)) == ["decp"]
-
-
-def test_the_command_refuses_an_unknown_dataset(db):
-    """An unknown slug is refused with the known ones, and nothing is generated."""
-    with pytest.raises(CommandError, match="Jeu de données inconnu : nope"):
-        call_command("opendata_generate", "nope")
-    assert not Generation.objects.exists()
-
-
-def test_the_command_generates_everything_by_default(catalogue_data):
-    """Without a slug every dataset is generated."""
-    call_command("opendata_generate")
-    assert set(Generation.objects.values_list("dataset", flat=True)) == {d.slug for d in registry.datasets()}
 
 
 @pytest.fixture
