@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Min
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -158,14 +159,22 @@ def coverage_features(rows: list[dict[str, Any]]) -> dict[str, Any]:
     return {"type": "FeatureCollection", "features": features}
 
 
+# The portal's home is the busiest public page: its map (the same for every visitor) is kept a few minutes.
+WIDGET_CACHE_SECONDS = 300
+
+
 def portal_coverage_widget(request: Any) -> str:
     """The coverage map on the portal's home, with its legend and totals ("" when no commune has a plan)."""
-    rows = progress.progress_rows(plans=selectors.plan_list())
-    if not rows:
-        return ""
-    context = {
-        "geojson": coverage_features(rows),
-        "legend": progress.coverage_legend(),
-        "totals": progress.total(rows),
-    }
-    return render_to_string("fibre/partials/portal_widget.html", context, request=request)
+
+    def render() -> str:
+        rows = progress.progress_rows(plans=selectors.plan_list())
+        if not rows:
+            return ""
+        context = {
+            "geojson": coverage_features(rows),
+            "legend": progress.coverage_legend(),
+            "totals": progress.total(rows),
+        }
+        return render_to_string("fibre/partials/portal_widget.html", context, request=request)
+
+    return cache.get_or_set("fibre:portal_widget", render, WIDGET_CACHE_SECONDS)
