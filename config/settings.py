@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "mutualis.fibre",
     "mutualis.proconnect",
     "mutualis.education",
+    "mutualis.opendata",
 ]
 
 MIDDLEWARE = [
@@ -362,3 +363,9 @@ if PROCONNECT_SIGN_ALGO not in {"RS256", "ES256"}:
 PROCONNECT_SCOPES = env("PROCONNECT_SCOPES", "openid email given_name usual_name siret uid idp_id")
 PROCONNECT_HTTP_TIMEOUT = envint("PROCONNECT_HTTP_TIMEOUT", "10")
 PROCONNECT_DEMO_PORT = envint("PROCONNECT_DEMO_PORT", "8002")
+
+# Open data (mutualis.opendata): minutes between two passes of the worker over the catalogue (each dataset is
+# generated again when its update frequency says so or its data changed).
+OPENDATA_REFRESH_MINUTES = envint("OPENDATA_REFRESH_MINUTES", "15")
+if OPENDATA_REFRESH_MINUTES < 1:
+    raise ImproperlyConfigured("OPENDATA_REFRESH_MINUTES must be at least 1.")

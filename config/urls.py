@@ -3,8 +3,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from mutualis.fibre.views.public import opendata_csv_view, opendata_geojson_view
-from mutualis.purchasing.views.agreements import decp_json_view
+from mutualis.opendata.views import file_view
 
 urlpatterns = [
     path("", include("mutualis.core.urls")),
@@ -14,9 +13,18 @@ urlpatterns = [
     path("", include("mutualis.members.urls")),
     path("cotisations/", include("mutualis.contributions.urls")),
     path("achats/", include("mutualis.purchasing.urls")),
-    path("opendata/decp.json", decp_json_view, name="opendata_decp"),
-    path("opendata/fibre-communes.csv", opendata_csv_view, name="opendata_fibre_communes_csv"),
-    path("opendata/fibre-communes.geojson", opendata_geojson_view, name="opendata_fibre_communes_geojson"),
+    # Open data files registered by the apps (opendata registry), under the names their pages already link.
+    path("opendata/decp.json", file_view, {"filename": "decp.json"}, name="opendata_decp"),
+    path(
+        "opendata/fibre-communes.csv", file_view, {"filename": "fibre-communes.csv"}, name="opendata_fibre_communes_csv"
+    ),
+    path(
+        "opendata/fibre-communes.geojson",
+        file_view,
+        {"filename": "fibre-communes.geojson"},
+        name="opendata_fibre_communes_geojson",
+    ),
+    path("", include("mutualis.opendata.urls")),
     path("equipements/", include("mutualis.assets.urls")),
     path("fibre/", include("mutualis.fibre.urls")),
     path("education/", include("mutualis.education.urls")),

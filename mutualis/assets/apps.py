@@ -10,6 +10,12 @@ class AssetsConfig(AppConfig):
     verbose_name = _("Parc d'équipements")
 
     def ready(self) -> None:
+        # Open data: the equipment delivered per commune in the catalogue.
+        from mutualis.assets.opendata import DATASET
+        from mutualis.opendata.registry import register_dataset
+
+        register_dataset(DATASET)
+
         # The audit journal: what this app's entries mean, in French.
         from mutualis.core import audit_labels
 

@@ -48,6 +48,7 @@ STAFF_LINKS: list[Entry] = [
             (_("Éducation : ressources et licences"), "education:subscription_list"),
             (_("Éducation : prêts"), "education:loan_list"),
             (_("Éducation : projets"), "education:call_list"),
+            (_("Données ouvertes"), "opendata:home"),
         ],
     ),
     (_("Journal d'audit"), "core:audit_list"),
@@ -76,7 +77,10 @@ MEMBER_LINKS: list[Entry] = [
 ]
 PUBLIC_LINKS: list[Entry] = [(_("Territoire"), "territory:commune_list")]
 # Staff reach the coverage map from their « Fibre » menu; a line of their own would not fit theirs at 1280 px.
-CITIZEN_LINKS: list[Entry] = [(_("Couverture fibre"), "fibre:coverage")]
+CITIZEN_LINKS: list[Entry] = [(_("Couverture fibre"), "fibre:coverage"), (_("Données ouvertes"), "opendata:home")]
+# Citizen links a member's user does not get in the bar (theirs must fit one line at 1280 px): the footer links
+# the open-data portal on every page.
+VISITORS_ONLY: tuple[str, ...] = ("opendata:home",)
 # Links shown only to users who read at least one member's data (every role of a member reads its calls): an
 # account attached to no member has nothing there.
 NEEDS_A_MEMBER: tuple[str, ...] = ("contributions:my_calls",)
@@ -102,8 +106,10 @@ def navigation(request: HttpRequest) -> list[dict[str, Any]]:
         else:
             entries += [entry for entry in MEMBER_LINKS if entry[1] not in NEEDS_A_MEMBER]
     entries += PUBLIC_LINKS
-    if not (user is not None and getattr(user, "is_operator_staff", False)):
+    if user is None or not user.is_authenticated:
         entries += CITIZEN_LINKS
+    elif not getattr(user, "is_operator_staff", False):
+        entries += [entry for entry in CITIZEN_LINKS if entry[1] not in VISITORS_ONLY]
     items: list[dict[str, Any]] = []
     links: list[dict[str, Any]] = []
     for label, target in entries:

@@ -15,6 +15,13 @@ class FibreConfig(AppConfig):
 
         register_commune_panel(commune_fibre_panel, order=40)
 
+        # Open data: the coverage per commune in the catalogue, and the coverage map on the portal's home.
+        from mutualis.fibre.opendata import DATASET, portal_coverage_widget
+        from mutualis.opendata.registry import register_dataset, register_portal_widget
+
+        register_dataset(DATASET)
+        register_portal_widget(portal_coverage_widget, order=20)
+
         # The audit journal: what this app's entries mean, in French.
         from mutualis.core import audit_labels
 

@@ -21,6 +21,12 @@ class MembersConfig(AppConfig):
         register_commune_panel(commune_members_panel, order=10)
         register_account_panel(invitations_panel, order=10)
 
+        # Open data: the directory of the active members (public bodies) in the catalogue.
+        from mutualis.members.opendata import DATASET
+        from mutualis.opendata.registry import register_dataset
+
+        register_dataset(DATASET)
+
         # The audit journal: what this app's entries mean, in French, and how a member is found by name or SIREN.
         from mutualis.core import audit_labels
         from mutualis.members.selectors import member_list

@@ -16,6 +16,12 @@ class PurchasingConfig(AppConfig):
         register_commune_panel(commune_purchasing_panel, order=30)
         register_asset_panel(asset_purchase_panel, order=10)
 
+        # Open data: the DECP in the catalogue (/opendata/decp.json).
+        from mutualis.opendata.registry import register_dataset
+        from mutualis.purchasing.opendata import DATASET
+
+        register_dataset(DATASET)
+
         # The audit journal: what this app's entries mean, in French.
         from mutualis.core import audit_labels
 

@@ -6,12 +6,13 @@ accord-cadre is a "Marché" whose `techniques` include "Accord-cadre", executed 
 """
 
 import re
+from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 
 from mutualis.purchasing.choices import AgreementStatus, Procedure
 from mutualis.purchasing.models import Amendment, FrameworkAgreement, Lot, LotHolder
@@ -114,9 +115,9 @@ def agreement_record(agreement: FrameworkAgreement) -> dict[str, Any] | None:
     return record
 
 
-def decp_document() -> dict[str, Any]:
-    """The DECP 2.0 document of every agreement in force or ended (drafts are not published)."""
-    agreements = (
+def published_agreements() -> QuerySet[FrameworkAgreement]:
+    """The agreements in force or ended (drafts are not published), with what their records need."""
+    return (
         FrameworkAgreement.objects.filter(status__in=[AgreementStatus.ACTIVE, AgreementStatus.ENDED])
         .prefetch_related(
             Prefetch("lots", queryset=Lot.objects.order_by("number")),
@@ -125,5 +126,16 @@ def decp_document() -> dict[str, Any]:
         )
         .order_by("notification_date", "reference")
     )
-    records = [record for agreement in agreements if (record := agreement_record(agreement)) is not None]
-    return {"marches": {"marche": records}}
+
+
+def decp_records() -> Iterator[dict[str, Any]]:
+    """The `marche` objects of the published agreements, one by one (in chunks of 200 agreements)."""
+    agreements = published_agreements()
+    for agreement in agreements.iterator(chunk_size=200):
+        if (record := agreement_record(agreement)) is not None:
+            yield record
+
+
+def decp_document() -> dict[str, Any]:
+    """The DECP 2.0 document of every agreement in force or ended (drafts are not published)."""
+    return {"marches": {"marche": list(decp_records())}}

@@ -157,6 +157,11 @@ def test_the_commune_page_has_a_fibre_panel(client, world, versailles):
     assert 'href="/fibre/espace/"' in member
 
 
+def body(response):
+    """The bytes of a response, streamed (before the worker's first generation) or not."""
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
 def test_open_data_files_are_public(world, versailles):
     """Both open data files are public."""
     for url in ("/opendata/fibre-communes.csv", "/opendata/fibre-communes.geojson"):
@@ -167,7 +172,7 @@ def test_the_open_data_csv_has_one_line_per_commune(client, versailles):
     """/opendata/fibre-communes.csv: machine-readable column names, one line per commune of the plan."""
     response = client.get("/opendata/fibre-communes.csv")
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    header, line = response.content.decode("utf-8-sig").strip().split("\r\n")
+    header, line = body(response).decode("utf-8-sig").strip().split("\r\n")
     assert header == (
         "code_insee;nom;departement;epci_siren;locaux_a_desservir;locaux_raccordables;taux_raccordables;"
         "locaux_raccordes;zones_pm;zones_pm_en_service;annee_achevement_prevue;date_donnees"
@@ -181,7 +186,7 @@ def test_the_open_data_geojson_is_valid_rfc_7946(client, versailles):
     commune("78686")  # a commune outside the plan is not published
     response = client.get("/opendata/fibre-communes.geojson")
     assert response["Content-Type"] == "application/geo+json; charset=utf-8"
-    document = json.loads(response.content)
+    document = json.loads(body(response))
     jsonschema.validate(document, GEOJSON_SCHEMA)
     [feature] = document["features"]
     longitude, latitude = feature["geometry"]["coordinates"][0][0]

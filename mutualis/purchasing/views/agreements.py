@@ -14,18 +14,16 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST
 
 from mutualis.core.formviews import form_page, submit_form
 from mutualis.core.permissions import require_ability, staff_required
 from mutualis.members.choices import MemberKind
-from mutualis.purchasing import decp
 from mutualis.purchasing.forms.agreements import (
     AgreementEndForm,
     AgreementFilterForm,
@@ -507,13 +505,3 @@ def bpu_confirm_view(request: HttpRequest, pk: int) -> HttpResponse:
     _discard_upload(request, token)
     context = {"lot": lot, "form": BpuUploadForm(), "report": report, "price_from": price_from}
     return render(request, TEMPLATES + "bpu_preview.html", context, status=400)
-
-
-# --- Open data ------------------------------------------------------------------------------------------------
-
-
-@require_GET
-@cache_control(public=True, max_age=3600)
-def decp_json_view(request: HttpRequest) -> JsonResponse:
-    """DECP 2.0 JSON of the framework agreements in force or ended (public open data)."""
-    return JsonResponse(decp.decp_document(), json_dumps_params={"ensure_ascii": False})

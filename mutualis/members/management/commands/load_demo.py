@@ -41,6 +41,8 @@ DEMO_STEPS = [
     "load_demo_fibre",
     "load_demo_proconnect",
     "load_demo_education",
+    # Last: the open data catalogue is generated from what the other steps loaded.
+    "load_demo_opendata",
 ]
 
 A, R, P, W, X = (
