@@ -151,6 +151,7 @@ COMMANDS_201: dict[str, str] = {
     CommandAction.CHANGE_AVAILABILITY: "ChangeAvailability",
     CommandAction.TRIGGER_MESSAGE: "TriggerMessage",
     CommandAction.SET_CHARGING_PROFILE: "SetChargingProfile",
+    CommandAction.CLEAR_CHARGING_PROFILE: "ClearChargingProfile",
     CommandAction.DATA_TRANSFER: "DataTransfer",
 }
 

@@ -152,6 +152,7 @@ class ChargePoint(BaseModel):
     connected_at = models.DateTimeField(_("connectée depuis"), null=True, blank=True)
     last_seen_at = models.DateTimeField(_("dernier message le"), null=True, blank=True)
     offline_since = models.DateTimeField(_("déconnectée depuis"), null=True, blank=True)
+    offline_notified = models.BooleanField(_("déconnexion signalée"), default=False)
     gateway_id = models.CharField(_("passerelle"), max_length=100, blank=True)
     registration_status = models.CharField(
         _("état d'enregistrement"), max_length=10, choices=RegistrationStatus.choices, blank=True

@@ -7,6 +7,7 @@ The gateway holding the connection claims the row (`command_claim`: pending → 
 call, and records the answer (`command_record_result`) or the failure; `command_expire` times out the rest.
 """
 
+import datetime
 import json
 import logging
 from datetime import timedelta
@@ -20,8 +21,16 @@ from django.utils.translation import gettext as _
 from ocpp.messages import MessageType, get_validator
 
 from mutualis.accounts.types import User
-from mutualis.charging.choices import COMMAND_DONE, COMMANDS_201, CommandAction, CommandStatus, OcppVersion
-from mutualis.charging.models import ChargePoint, Command
+from mutualis.charging.choices import (
+    COMMAND_DONE,
+    COMMANDS_201,
+    CommandAction,
+    CommandStatus,
+    OcppVersion,
+    ReservationStatus,
+    SessionStatus,
+)
+from mutualis.charging.models import ChargePoint, ChargingSession, Command, Reservation
 from mutualis.charging.permissions import require_charging_manager
 from mutualis.core.services import audit_record
 from mutualis.core.validation import Errors
@@ -134,6 +143,7 @@ def command_record_result(*, command: Command, result: dict[str, Any]) -> Comman
         status=status, result=result, answered_at=now, updated_at=now
     )
     command.refresh_from_db()
+    _after_result(command)
     return command
 
 
@@ -154,4 +164,92 @@ def command_expire(*, now: Any = None) -> int:
     now = now or timezone.now()
     return Command.objects.filter(status__in=(CommandStatus.PENDING, CommandStatus.SENT), expires_at__lte=now).update(
         status=CommandStatus.TIMEOUT, error=_("La borne n'a pas répondu à temps."), answered_at=now, updated_at=now
+    )
+
+
+def _after_result(command: Command) -> None:
+    """What an answer changes besides the command: the local list version, a reservation's status."""
+    from mutualis.charging.services.tags import local_list_confirmed
+
+    result = command.result or {}
+    if command.action == CommandAction.SEND_LOCAL_LIST and command.status == CommandStatus.ACCEPTED:
+        local_list_confirmed(charge_point_id=command.charge_point_id, version=int(command.payload["listVersion"]))
+    elif command.action == CommandAction.GET_LOCAL_LIST_VERSION and isinstance(result.get("listVersion"), int):
+        local_list_confirmed(charge_point_id=command.charge_point_id, version=result["listVersion"])
+    elif command.action == CommandAction.RESERVE_NOW:
+        accepted = command.status == CommandStatus.ACCEPTED
+        Reservation.objects.filter(pk=command.payload.get("reservationId"), status=ReservationStatus.REQUESTED).update(
+            status=ReservationStatus.ACCEPTED if accepted else ReservationStatus.REJECTED
+        )
+    elif command.action == CommandAction.CANCEL_RESERVATION and command.status == CommandStatus.ACCEPTED:
+        Reservation.objects.filter(pk=command.payload.get("reservationId")).update(status=ReservationStatus.CANCELLED)
+
+
+def remote_start(
+    *, charge_point: ChargePoint, id_tag: str, acting_user: User | None, connector_id: int | None = None
+) -> Command:
+    """Ask a point to start charging for a badge (RemoteStartTransaction / RequestStartTransaction)."""
+    payload: dict[str, Any] = {"idTag": (id_tag or "").strip()}
+    if connector_id:
+        payload["connectorId"] = connector_id
+    return request_command(
+        charge_point=charge_point, action=CommandAction.REMOTE_START, payload=payload, acting_user=acting_user
+    )
+
+
+def remote_stop(*, session: ChargingSession, acting_user: User | None) -> Command:
+    """Ask a point to stop one of its open sessions (RemoteStopTransaction / RequestStopTransaction)."""
+    if session.status != SessionStatus.ACTIVE:
+        raise ValidationError(_("Cette session est déjà terminée."))
+    return request_command(
+        charge_point=session.charge_point,
+        action=CommandAction.REMOTE_STOP,
+        # The session's own id: the 1.6 transactionId the central system issued; the gateway sends a 2.0.1 station
+        # its own transactionId instead.
+        payload={"transactionId": session.pk},
+        acting_user=acting_user,
+    )
+
+
+def reservation_request(
+    *,
+    charge_point: ChargePoint,
+    id_tag: str,
+    expires_at: datetime.datetime,
+    acting_user: User | None,
+    connector_id: int = 0,
+) -> Reservation:
+    """Reserve a connector of a point (0: any) for a badge until `expires_at` (ReserveNow)."""
+    errors = Errors()
+    if expires_at <= timezone.now():
+        errors.add("expires_at", _("Une réservation se termine dans le futur."))
+    if not charge_point.station.reservable:
+        errors.add(None, _("Cette station ne prend pas de réservation."))
+    errors.raise_if_any()
+    with transaction.atomic():
+        reservation = Reservation.objects.create(
+            charge_point=charge_point, connector_id=connector_id, id_tag=id_tag.strip(), expires_at=expires_at
+        )
+        reservation.command = request_command(
+            charge_point=charge_point,
+            action=CommandAction.RESERVE_NOW,
+            payload={
+                "connectorId": connector_id,
+                "expiryDate": expires_at.isoformat(),
+                "idTag": reservation.id_tag,
+                "reservationId": reservation.pk,
+            },
+            acting_user=acting_user,
+        )
+        reservation.save(update_fields=["command", "updated_at"])
+    return reservation
+
+
+def reservation_cancel(*, reservation: Reservation, acting_user: User | None) -> Command:
+    """Cancel a reservation on its point (CancelReservation); it is cancelled once the point accepts."""
+    return request_command(
+        charge_point=reservation.charge_point,
+        action=CommandAction.CANCEL_RESERVATION,
+        payload={"reservationId": reservation.pk},
+        acting_user=acting_user,
     )
