@@ -237,9 +237,10 @@ class Gateway:
                 await asyncio.wait_for(pong, timeout=self.ping_interval)
                 session.last_pong = time.monotonic()  # type: ignore[attr-defined]
             except (TimeoutError, ConnectionClosed):
-                logger.info("%s: no pong, closing", session.id)  # type: ignore[attr-defined]
-                with contextlib.suppress(Exception):
-                    await asyncio.wait_for(connection.close(code=1011, reason="ping timeout"), 5)
+                # A peer that does not answer pings will not complete a closing handshake either: drop the TCP
+                # connection, which ends the handler (and marks the point offline) at once.
+                logger.info("%s: no pong, dropping the connection", session.id)  # type: ignore[attr-defined]
+                connection.transport.abort()
                 return
 
     def heard(self, session: OcppConnection) -> None:

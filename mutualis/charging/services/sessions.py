@@ -150,6 +150,14 @@ def _close(
     return session
 
 
+# The OCPP stop reason a reconciled session is given, by why it was reconciled.
+_RECONCILED_STOP_REASONS: dict[str, str] = {
+    ReconciliationReason.REBOOT: "Reboot",
+    ReconciliationReason.NEW_TRANSACTION: "Other",
+    ReconciliationReason.CONNECTOR_AVAILABLE: "EVDisconnected",
+}
+
+
 def session_reconcile(
     *, session: ChargingSession, reason: str, at: datetime.datetime | None = None, acting_user: User | None = None
 ) -> ChargingSession:
@@ -159,11 +167,7 @@ def session_reconcile(
     if session.status != SessionStatus.ACTIVE:
         return session
     when = session.last_meter_at or at or timezone.now()
-    stop_reason = {
-        ReconciliationReason.REBOOT: "Reboot",
-        ReconciliationReason.NEW_TRANSACTION: "Other",
-        ReconciliationReason.CONNECTOR_AVAILABLE: "EVDisconnected",
-    }.get(reason, "Other")
+    stop_reason = _RECONCILED_STOP_REASONS.get(reason, "Other")
     _close(session, at=when, meter_stop=None, reason=stop_reason, reconciled=reason)
     audit_record(
         actor=acting_user,
