@@ -82,6 +82,16 @@ class _Charging:
     async def _after_answer(self) -> None:
         await asyncio.sleep(0.05)
 
+    async def charge_for(self, id_tag: str, samples: int) -> None:
+        """A whole charge: start, `samples` meter values, stop."""
+        await self.start_charge(id_tag)  # type: ignore[attr-defined]
+        for _ in range(samples):
+            if self.transaction is None:
+                return
+            await asyncio.sleep(self.meter_interval)
+            await self.send_meter()  # type: ignore[attr-defined]
+        await self.stop_charge()  # type: ignore[attr-defined]
+
     def _meter_step(self) -> int:
         self.meter_wh += max(1, int(self.power_w * self.meter_interval / 3600))
         return self.meter_wh
@@ -148,15 +158,6 @@ class SimulatedChargePoint16(_Charging, Client16):
         await self.status("Finishing")
         await self.status("Available")
         return response
-
-    async def charge_for(self, id_tag: str, samples: int) -> None:
-        await self.start_charge(id_tag)
-        for _ in range(samples):
-            if self.transaction is None:
-                return
-            await asyncio.sleep(self.meter_interval)
-            await self.send_meter()
-        await self.stop_charge()
 
     # Commands from the central system
 
@@ -335,15 +336,6 @@ class SimulatedStation201(_Charging, Client201):
         )
         await self.status("Available")
         return response
-
-    async def charge_for(self, id_tag: str, samples: int) -> None:
-        await self.start_charge(id_tag)
-        for _ in range(samples):
-            if self.transaction is None:
-                return
-            await asyncio.sleep(self.meter_interval)
-            await self.send_meter()
-        await self.stop_charge()
 
     @on(Action201.request_start_transaction)
     async def on_request_start(self, id_token: dict, remote_start_id: int, **kwargs: Any) -> Any:

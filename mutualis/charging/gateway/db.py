@@ -49,6 +49,8 @@ class DbWriter:
 
     async def run(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
         """Run `fn(*args, **kwargs)` in the database thread; returns once its transaction has committed."""
+        if not self._started:
+            raise RuntimeError("the gateway's database thread is not running")
         loop = asyncio.get_running_loop()
         future: asyncio.Future[Any] = loop.create_future()
         self._queue.put((fn, args, kwargs, future, loop))

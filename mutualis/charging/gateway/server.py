@@ -252,9 +252,6 @@ class Gateway:
         session.last_heard = time.monotonic()  # type: ignore[attr-defined]
         self.messages_in += 1
 
-    def status_seen(self, charge_point_id: int) -> None:
-        """Hook for a status change (the realtime pages read the database)."""
-
     def log_frame(
         self, charge_point_id: int, direction: str, kind: str, action: str, message_id: str, payload: Any
     ) -> None:

@@ -61,7 +61,6 @@ class CentralSystem16(OcppConnection, ChargePoint16):
             vendor_error_code=kwargs.get("vendor_error_code") or "",
             timestamp=kwargs.get("timestamp"),
         )
-        self.gateway.status_seen(self.pk)
         return call_result.StatusNotification()
 
     @on(Action.authorize)

@@ -66,7 +66,6 @@ class CentralSystem201(OcppConnection, ChargePoint201):
             status=connector_status,
             timestamp=timestamp,
         )
-        self.gateway.status_seen(self.pk)
         return call_result.StatusNotification()
 
     @on(Action.authorize)
