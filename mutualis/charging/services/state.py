@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Case, F, Q, Value, When
+from django.db import connection
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -172,33 +173,63 @@ def status_changed(
     evse = 0 if connector_id == 0 else (connector_id if evse_id is None else evse_id)
     value = _STATUS_ALIASES.get((status or "").lower(), ConnectorStatus.UNKNOWN)
     faulty = value in OUT_OF_ORDER_STATUSES
-    values: dict[str, Any] = {
+    fields = {
         "status": value,
         "error_code": "" if error_code in ("", "NoError") else error_code[:50],
         "info": (info or "")[:255],
         "vendor_error_code": (vendor_error_code or "")[:50],
         "status_at": at,
-        # A fault keeps the time it began (and whether it was notified) while it lasts; any other status ends it.
-        "fault_since": Case(When(status__in=OUT_OF_ORDER_STATUSES, then=F("fault_since")), default=Value(at))
-        if faulty
-        else None,
-        "fault_notified": Case(When(status__in=OUT_OF_ORDER_STATUSES, then=F("fault_notified")), default=Value(False))
-        if faulty
-        else False,
     }
-    rows = Connector.objects.filter(charge_point_id=charge_point_id, evse_id=evse, connector_id=connector_id)
-    # One UPDATE guarded by time: a status older than the one kept (queued while offline) changes nothing.
-    if rows.filter(Q(status_at__isnull=True) | Q(status_at__lte=at)).update(**values):
+    # One UPDATE guarded by time (a status older than the one kept, queued while offline, changes nothing), in plain
+    # SQL: every StatusNotification goes through here and the ORM's query building cost more than the write.
+    if _update_connector(charge_point_id, evse, connector_id, fields, faulty=faulty, at=at):
         return True
-    if rows.exists():
+    if Connector.objects.filter(charge_point_id=charge_point_id, evse_id=evse, connector_id=connector_id).exists():
         return False
+    values = fields | {"fault_since": at if faulty else None, "fault_notified": False}
     Connector.objects.create(
         charge_point_id=charge_point_id,
         evse_id=evse,
         connector_id=connector_id,
-        **(values | {"fault_since": at if faulty else None, "fault_notified": False}),
+        **values,
     )
     return True
+
+
+def _update_connector(
+    charge_point_id: int,
+    evse_id: int,
+    connector_id: int,
+    fields: dict[str, Any],
+    *,
+    faulty: bool,
+    at: datetime.datetime,
+) -> int:
+    ops = connection.ops
+    q = ops.quote_name
+    out = sorted(str(status.value) for status in OUT_OF_ORDER_STATUSES)
+    in_fault = f"{q('status')} IN ({', '.join(['%s'] * len(out))})"
+    params: list[Any] = [
+        ops.adapt_datetimefield_value(v) if isinstance(v, datetime.datetime) else v for v in fields.values()
+    ]
+    assignments = [f"{q(name)} = %s" for name in fields]
+    if faulty:
+        # A fault keeps the time it began (and whether it was notified) while it lasts.
+        assignments.append(f"{q('fault_since')} = CASE WHEN {in_fault} THEN {q('fault_since')} ELSE %s END")
+        assignments.append(f"{q('fault_notified')} = CASE WHEN {in_fault} THEN {q('fault_notified')} ELSE %s END")
+        params += [*out, ops.adapt_datetimefield_value(at), *out, False]
+    else:
+        assignments.append(f"{q('fault_since')} = NULL")
+        assignments.append(f"{q('fault_notified')} = %s")
+        params.append(False)
+    sql = (
+        f"UPDATE {q(Connector._meta.db_table)} SET {', '.join(assignments)} "  # noqa: S608
+        f"WHERE {q('charge_point_id')} = %s AND {q('evse_id')} = %s AND {q('connector_id')} = %s "
+        f"AND ({q('status_at')} IS NULL OR {q('status_at')} <= %s)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, charge_point_id, evse_id, connector_id, ops.adapt_datetimefield_value(at)])
+        return cursor.rowcount
 
 
 def firmware_status(*, charge_point_id: int, status: str) -> None:
