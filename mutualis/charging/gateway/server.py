@@ -111,6 +111,9 @@ class Gateway:
         # The ocpp package validates payloads in the default thread pool unless told otherwise: CPU work under the
         # GIL gains nothing there, and the hops cost; validation stays on, inline.
         ocpp_messages.ASYNC_VALIDATION = False
+        # Every frame is in the message log (the database): printing each one too would cost more than handling it.
+        logging.getLogger("ocpp").setLevel(logging.WARNING)
+        logging.getLogger("websockets.server").setLevel(logging.WARNING)
         self.db.start()
         self._server = await serve(
             self._handler,
@@ -122,6 +125,8 @@ class Gateway:
             ping_interval=None,  # our own keepalive records the pongs (live state)
             compression=None,
             max_size=2**20,
+            # A handshake waits for the point's lookup behind the database thread's queue: give it time under load.
+            open_timeout=60,
         )
         self.port = self._server.sockets[0].getsockname()[1]
         # A previous run under the same id left its points marked online: they are not connected to this one.
