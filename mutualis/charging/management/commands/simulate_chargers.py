@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import random
+import time
 from typing import Any
 
 from django.conf import settings
@@ -33,20 +34,28 @@ class Command(AuditedCommand):
         parser.add_argument("--fault-rate", type=float, default=0.05, help="chance of a fault after a charge")
         parser.add_argument("--reboot-rate", type=float, default=0.05, help="chance of a reboot during a charge")
         parser.add_argument("--seed", type=int, default=None)
+        parser.add_argument(
+            "--wait", action="store_true", help="with no point to simulate, wait for some instead of stopping"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         logging.basicConfig(level=logging.INFO if options["verbosity"] > 1 else logging.WARNING)
         rng = random.Random(options["seed"])
+        while not (chosen := self._points(options)):
+            self.stderr.write("Aucun point de recharge à simuler (chargez la démonstration : manage.py load_demo).")
+            if not options["wait"]:
+                return
+            # Under `make run` (honcho stops every process when one ends): wait for the registry to have points.
+            time.sleep(30)
+        tags = list(IdTag.objects.filter(status=IdTagStatus.ACCEPTED).values_list("id_tag", flat=True)[:20])
+        self.stdout.write(f"Simulation de {len(chosen)} point(s) sur {options['url']}")
+        asyncio.run(self._run(chosen, tags or ["BADGE-DEMO-01"], options, rng))
+
+    def _points(self, options: dict) -> list[tuple[str, str]]:
         points = ChargePoint.objects.filter(is_active=True).exclude(ocpp_identity__in=FREE_IDENTITIES)
         if options["identity"]:
             points = points.filter(ocpp_identity__in=options["identity"])
-        chosen = list(points.order_by("pk").values_list("ocpp_identity", "ocpp_version")[: options["count"]])
-        tags = list(IdTag.objects.filter(status=IdTagStatus.ACCEPTED).values_list("id_tag", flat=True)[:20])
-        if not chosen:
-            self.stderr.write("Aucun point de recharge à simuler (chargez la démonstration : manage.py load_demo).")
-            return
-        self.stdout.write(f"Simulation de {len(chosen)} point(s) sur {options['url']}")
-        asyncio.run(self._run(chosen, tags or ["BADGE-DEMO-01"], options, rng))
+        return list(points.order_by("pk").values_list("ocpp_identity", "ocpp_version")[: options["count"]])
 
     async def _run(self, chosen: list[tuple[str, str]], tags: list[str], options: dict, rng: random.Random) -> None:
         tasks = [
