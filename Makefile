@@ -13,7 +13,8 @@ PROCONNECT_DEMO_PORT ?= 8002
 PROCONNECT_DOMAIN ?= http://127.0.0.1:$(PROCONNECT_DEMO_PORT)
 PROCONNECT_CLIENT_ID ?= mutualis-demo
 PROCONNECT_CLIENT_SECRET ?= mutualis-demo-secret-not-for-production
-export HTTP_PORT WS_PORT
+OCPP_PORT ?= 8180
+export HTTP_PORT WS_PORT OCPP_PORT
 
 .PHONY: run install install-python install-node install-test-deps migrate demo test test-unit test-browser lint check-migrations clean
 
@@ -21,6 +22,7 @@ run: install migrate demo ## Install, load the demo territory and start every pr
 	@echo ""
 	@echo "Mutualis : http://127.0.0.1:$(HTTP_PORT)/   (temps réel : ws://127.0.0.1:$(WS_PORT)/ws/notifications/)"
 	@echo "API : http://127.0.0.1:$(HTTP_PORT)/api/v1/docs/"
+	@echo "Passerelle OCPP : ws://127.0.0.1:$(OCPP_PORT)/ocpp/<identité>   (libres : SYN-LIBRE-01 en 1.6J, SYN-LIBRE-201 en 2.0.1)"
 	@echo ""
 	@echo "ProConnect de démonstration : $(PROCONNECT_DOMAIN)/api/v2 (comptes et mot de passe : docs/proconnect.md)"
 	SECURE_COOKIES=$${SECURE_COOKIES:-0} PROCONNECT_DEMO_PORT=$(PROCONNECT_DEMO_PORT) PROCONNECT_DOMAIN=$(PROCONNECT_DOMAIN) \

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "mutualis.proconnect",
     "mutualis.education",
     "mutualis.opendata",
+    "mutualis.charging",
 ]
 
 MIDDLEWARE = [
@@ -369,3 +370,19 @@ PROCONNECT_DEMO_PORT = envint("PROCONNECT_DEMO_PORT", "8002")
 OPENDATA_REFRESH_MINUTES = envint("OPENDATA_REFRESH_MINUTES", "15")
 if OPENDATA_REFRESH_MINUTES < 1:
     raise ImproperlyConfigured("OPENDATA_REFRESH_MINUTES must be at least 1.")
+
+# EV charging (mutualis.charging). The operator's AFIREV prefix: « FR » and the operator code the AFIREV gave it;
+# every station and charge point identifier starts with it (décret 2017-26 art. 10).
+CHARGING_AFIREV_PREFIX = env("CHARGING_AFIREV_PREFIX", "FRSYN").strip().upper()
+# The OCPP gateway (`manage.py ocpp_gateway`): where charge points connect (ws://OCPP_HOST:OCPP_PORT/ocpp/<identity>),
+# the heartbeat interval given at boot, and after how long without a message or a pong a point counts as offline.
+OCPP_HOST = env("OCPP_HOST", "127.0.0.1")
+OCPP_PORT = envint("OCPP_PORT", "8180")
+OCPP_HEARTBEAT_INTERVAL = envint("OCPP_HEARTBEAT_INTERVAL", "60")
+OCPP_PING_INTERVAL = envint("OCPP_PING_INTERVAL", "20")
+OCPP_OFFLINE_AFTER = envint("OCPP_OFFLINE_AFTER", "50")
+# Seconds a command waits for its delivery and answer before it is marked « sans réponse ».
+OCPP_COMMAND_TIMEOUT = envint("OCPP_COMMAND_TIMEOUT", "60")
+# Days OCPP frames stay in the message log; minutes a point may stay faulted or offline before staff are notified.
+OCPP_MESSAGE_RETENTION_DAYS = envint("OCPP_MESSAGE_RETENTION_DAYS", "7")
+CHARGING_ALERT_MINUTES = envint("CHARGING_ALERT_MINUTES", "15")

@@ -8,6 +8,8 @@ import pytest
 from django.utils import timezone
 
 from mutualis.accounts.tests.factories import StaffFactory, UserFactory
+from mutualis.charging.models import ChargingProfile, MessageLog, Reservation
+from mutualis.charging.tests import factories as charging
 from mutualis.contributions.services import call_issue_year
 from mutualis.contributions.tests.factories import RateFactory
 from mutualis.core.scoping import tenant_models
@@ -55,6 +57,7 @@ def _member_rows(world, member, officer, certifier):
         member=member, from_status=MemberStatus.APPROVED, to_status=MemberStatus.ACTIVE, at=timezone.now()
     )
     _education_rows(member)
+    _charging_rows(member)
 
 
 def _education_loan_rows(member, school):
@@ -95,6 +98,19 @@ def _education_rows(member):
     Assignment.objects.create(
         subscription=subscription, target="pupil", pseudonym=f"ELV-{member.pk:06d}", profile="National_elv"
     )
+
+
+def _charging_rows(member):
+    """A station at one of the member's sites, its point (with connectors), a session with a meter value, a
+    badge, a command, a reservation, a power cap and a logged OCPP frame."""
+    station = charging.station_at(member.sites.first(), id_station_itinerance=f"FRSYNP{member.pk:04d}")
+    point = charging.ChargePointFactory(station=station, id_pdc_itinerance=f"FRSYNE{member.pk:04d}1")
+    charging.MeterValueFactory(session=charging.SessionFactory(charge_point=point))
+    charging.IdTagFactory(member=member)
+    charging.CommandFactory(charge_point=point)
+    Reservation.objects.create(charge_point=point, connector_id=1, id_tag="TAG", expires_at=timezone.now())
+    ChargingProfile.objects.create(station=station, limit_kw=Decimal("22"))
+    MessageLog.objects.create(charge_point=point, at=timezone.now(), direction="in", kind="call", action="Heartbeat")
 
 
 @pytest.fixture

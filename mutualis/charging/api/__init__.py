@@ -1,0 +1,1 @@
+"""REST API of the charging app (owned by the web side)."""

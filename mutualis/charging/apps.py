@@ -1,0 +1,41 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ChargingConfig(AppConfig):
+    """EV charging: IRVE stations and charge points, the OCPP 1.6J / 2.0.1 gateway, sessions, commands, badges."""
+
+    name = "mutualis.charging"
+    label = "charging"
+    verbose_name = _("Recharge de véhicules électriques")
+
+    def ready(self) -> None:
+        # The audit journal: what this app's entries mean, in French.
+        from mutualis.core import audit_labels
+
+        audit_labels.register_actions(
+            {
+                "charging.station_create": _("Station de recharge créée"),
+                "charging.station_update": _("Station de recharge modifiée"),
+                "charging.charge_point_create": _("Point de recharge créé"),
+                "charging.charge_point_update": _("Point de recharge modifié"),
+                "charging.charge_point_password": _("Mot de passe OCPP d'un point de recharge changé"),
+                "charging.id_tag_create": _("Badge de recharge créé"),
+                "charging.id_tag_update": _("Badge de recharge modifié"),
+                "charging.command_request": _("Commande envoyée à une borne"),
+                "charging.power_cap_set": _("Limite de puissance d'une station fixée"),
+                "charging.power_cap_clear": _("Limite de puissance d'une station levée"),
+                "charging.session_reconcile": _("Session de charge rattrapée"),
+            },
+            group=self.verbose_name,
+        )
+        audit_labels.register_object_types(
+            [
+                "charging.station",
+                "charging.chargepoint",
+                "charging.idtag",
+                "charging.command",
+                "charging.chargingprofile",
+                "charging.chargingsession",
+            ]
+        )

@@ -1,0 +1,1 @@
+"""Forms of the charging app (owned by the web side)."""

@@ -1,0 +1,1 @@
+"""Pages of the charging app (owned by the web side)."""
