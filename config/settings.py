@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "mutualis.purchasing",
     "mutualis.assets",
     "mutualis.fibre",
+    "mutualis.supervision",
 ]
 
 MIDDLEWARE = [
