@@ -70,7 +70,7 @@ class EventKind(models.TextChoices):
 
 # Kinds that tell about the device's health, never an alarm of their own (offline/storage open technical alarms).
 HEALTH_KINDS = frozenset({EventKind.HEARTBEAT, EventKind.ONLINE})
-TECHNICAL_EVENT_KINDS = frozenset({EventKind.OFFLINE, EventKind.STORAGE_FAILURE, EventKind.TAMPER})
+TECHNICAL_EVENT_KINDS = frozenset({EventKind.OFFLINE, EventKind.STORAGE_FAILURE})
 
 
 class Severity(models.TextChoices):
