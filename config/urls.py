@@ -18,6 +18,7 @@ urlpatterns = [
     path("opendata/fibre-communes.geojson", opendata_geojson_view, name="opendata_fibre_communes_geojson"),
     path("equipements/", include("mutualis.assets.urls")),
     path("fibre/", include("mutualis.fibre.urls")),
+    path("supervision/", include("mutualis.supervision.urls")),
     path("api/v1/", include("config.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -44,6 +44,9 @@ STAFF_LINKS: list[Entry] = [
             (_("Fibre : adresses"), "fibre:backoffice_address_list"),
             (_("Fibre : imports"), "fibre:import_list"),
             (_("Fibre : couverture publique"), "fibre:coverage"),
+            (_("Supervision : console"), "supervision:console"),
+            (_("Supervision : sites"), "supervision:site_list"),
+            (_("Supervision : sources"), "supervision:source_list"),
         ],
     ),
     (_("Journal d'audit"), "core:audit_list"),
@@ -62,6 +65,7 @@ MEMBER_LINKS: list[Entry] = [
     ),
     (_("Équipements"), "assets:asset_list"),
     (_("Fibre"), "fibre:member_progress"),
+    (_("Sûreté"), "supervision:alarm_list"),
 ]
 PUBLIC_LINKS: list[Entry] = [(_("Territoire"), "territory:commune_list")]
 # Staff reach the coverage map from their « Fibre » menu; a line of their own would not fit theirs at 1280 px.

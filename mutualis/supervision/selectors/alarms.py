@@ -102,3 +102,34 @@ def alarm_escalations(*, alarm: Alarm) -> QuerySet[EscalationStep]:
 def alarm_events(*, alarm: Alarm, limit: int = 100) -> list[Any]:
     """The alarm's latest events."""
     return list(alarm.events.select_related("device").order_by("-occurred_at")[:limit])
+
+
+def console_row(alarm: Alarm, *, images: bool) -> dict[str, Any]:
+    """What the console shows of an alarm (the snapshot only for those habilitated to see the site's images)."""
+    from django.urls import reverse
+
+    site = alarm.protected_site.site
+    return {
+        "id": alarm.pk,
+        "title": alarm.title,
+        "site": site.name,
+        "site_id": alarm.protected_site_id,
+        "commune": site.commune.name,
+        "device": alarm.device.name if alarm.device else "",
+        "category": alarm.category,
+        "kind": alarm.get_kind_display(),
+        "priority": alarm.priority,
+        "priority_label": alarm.get_priority_display(),
+        "status": alarm.status,
+        "status_label": alarm.get_status_display(),
+        "first_event_at": alarm.first_event_at.isoformat(),
+        "last_event_at": alarm.last_event_at.isoformat(),
+        "event_count": alarm.event_count,
+        "claimed_by": str(alarm.claimed_by) if alarm.claimed_by else "",
+        "verified": alarm.verified_at is not None,
+        "open": alarm.is_open,
+        "url": reverse("supervision:alarm_detail", args=[alarm.pk]),
+        "snapshot": reverse("supervision:alarm_snapshot", args=[alarm.pk]) if images and alarm.snapshot_url else "",
+        "lat": site.latitude,
+        "lon": site.longitude,
+    }
