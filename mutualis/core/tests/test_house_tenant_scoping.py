@@ -15,11 +15,13 @@ from mutualis.members.choices import Competence, MemberStatus
 from mutualis.members.models import AdhesionRequest, MemberStatusChange
 from mutualis.members.services import membership_invite
 from mutualis.members.testing import ROLES
+from mutualis.members.tests.factories import SiteFactory
 from mutualis.purchasing.choices import OrderStatus
 from mutualis.purchasing.models import MemberPurchasingSettings, OrderTransition
 from mutualis.purchasing.services.deliveries import service_certify
 from mutualis.purchasing.services.invoices import invoice_register, invoice_suspend
 from mutualis.purchasing.tests.builders import deliver_all, sent_order
+from mutualis.supervision.tests.factories import tenant_rows as supervision_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -51,6 +53,7 @@ def _member_rows(world, member, officer, certifier):
     MemberStatusChange.objects.create(
         member=member, from_status=MemberStatus.APPROVED, to_status=MemberStatus.ACTIVE, at=timezone.now()
     )
+    supervision_rows(SiteFactory(member=member, name=f"Site supervisé {member.pk}"))
 
 
 @pytest.fixture

@@ -133,3 +133,48 @@ class EscalationContactFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Astreinte {n}")
     phone = "0102030405"
     delay_minutes = 5
+
+
+def tenant_rows(site: Any) -> None:
+    """One row of every supervision tenant model for a member's site (the house scoping test)."""
+    from mutualis.supervision.models import (
+        DeviceActivity,
+        EscalationStep,
+        Event,
+        OpeningPeriod,
+        PoliceCall,
+        PriorityRule,
+        TimelineEntry,
+    )
+
+    protected = ProtectedSiteFactory(site=site)
+    AuthorisationFactory(protected_site=protected)
+    OpeningPeriod.objects.create(
+        protected_site=protected, weekday=0, opens_at=datetime.time(8), closes_at=datetime.time(17)
+    )
+    HabilitationFactory(protected_site=protected)
+    device = DeviceFactory(protected_site=protected)
+    alarm = AlarmFactory(device=device)
+    Event.objects.create(
+        source=device.source,
+        source_event_id=f"e-{site.pk}",
+        device=device,
+        kind="intrusion",
+        occurred_at=timezone.now(),
+        alarm=alarm,
+    )
+    TimelineEntry.objects.create(alarm=alarm, at=timezone.now(), kind="created")
+    PoliceCall.objects.create(
+        alarm=alarm,
+        called_by=supervision_operator(),
+        called_at=timezone.now(),
+        service="17",
+        reference="R",
+        evidence_reference="snapshot:1",
+    )
+    contact = EscalationContactFactory(protected_site=protected)
+    EscalationStep.objects.create(alarm=alarm, contact=contact, level=1, at=timezone.now(), channel="phone")
+    PriorityRule.objects.create(protected_site=protected, kind="motion", priority=Priority.LOW)
+    DeviceActivity.objects.create(
+        device=device, hour=timezone.now().replace(minute=0, second=0, microsecond=0), count=1
+    )
