@@ -12,6 +12,8 @@ from typing import Any
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.utils import timezone
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.models import Device
 
 from mutualis.supervision.permissions import habilitated_site_ids, is_supervision_operator
 from mutualis.supervision.realtime import CONSOLE_GROUP
@@ -30,7 +32,7 @@ class ConsoleConsumer(AsyncJsonWebsocketConsumer):
         if user is None or not user.is_authenticated:
             await self.close(code=4401)
             return
-        if not await database_sync_to_async(is_supervision_operator)(user):
+        if not await database_sync_to_async(self.allowed)(user):
             await self.close(code=4403)
             return
         self.user = user
@@ -40,6 +42,16 @@ class ConsoleConsumer(AsyncJsonWebsocketConsumer):
         await self.accept()
         await self.send_json({"type": "queue", "alarms": await self.queue()})
         self.poller = asyncio.create_task(self.poll())
+
+    def allowed(self, user: Any) -> bool:
+        """A supervision operator whose session passed the second factor (as StaffTwoFactorMiddleware asks of
+        every staff page)."""
+        if not is_supervision_operator(user):
+            return False
+        session = self.scope.get("session")
+        device_id = session.get(DEVICE_ID_SESSION_KEY) if session is not None else None
+        device = Device.from_persistent_id(device_id) if device_id else None
+        return device is not None and device.user_id == user.pk
 
     async def disconnect(self, code: int) -> None:
         if hasattr(self, "poller"):

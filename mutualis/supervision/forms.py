@@ -28,17 +28,23 @@ TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 class CommentForm(forms.Form):
     """A comment on an alarm."""
 
+    prefix = "comment"  # the alarm page holds several forms: distinct field ids
+
     text = forms.CharField(label=_("Commentaire"), widget=forms.Textarea(attrs={"rows": 2}), max_length=5000)
 
 
 class HoldForm(forms.Form):
     """Why the alarm waits."""
 
+    prefix = "hold"  # the alarm page holds several forms: distinct field ids
+
     reason = forms.CharField(label=_("Motif de la mise en attente"), max_length=500)
 
 
 class VerifyForm(forms.Form):
     """Levée de doute: the visual evidence it rests on."""
+
+    prefix = "verify"  # the alarm page holds several forms: distinct field ids
 
     evidence_reference = forms.ChoiceField(label=_("Preuve visuelle"), choices=())
     note = forms.CharField(
@@ -66,6 +72,8 @@ class VerifyForm(forms.Form):
 class PoliceCallForm(forms.Form):
     """« Appeler les forces de l'ordre »: who was called and the reference they gave."""
 
+    prefix = "police"  # the alarm page holds several forms: distinct field ids
+
     service = forms.CharField(
         label=_("Service appelé"), max_length=150, help_text=_("17, police municipale, gendarmerie de…")
     )
@@ -77,6 +85,8 @@ class PoliceCallForm(forms.Form):
 
 class CloseForm(forms.Form):
     """Qualification required to close."""
+
+    prefix = "close"  # the alarm page holds several forms: distinct field ids
 
     qualification = forms.ChoiceField(label=_("Qualification"), choices=[c for c in Qualification.choices if c[0]])
     cause = forms.ChoiceField(

@@ -105,8 +105,8 @@ def test_report_pdf_is_a_pdf(world, setup):
     [
         ("claim", {}),
         ("acknowledge", {}),
-        ("comment", {"text": "Ronde demandée"}),
-        ("close", {"qualification": "false_alarm", "cause": "animal"}),
+        ("comment", {"comment-text": "Ronde demandée"}),
+        ("close", {"close-qualification": "false_alarm", "close-cause": "animal"}),
     ],
 )
 def test_alarm_actions_matrix(world, setup, action, data):
@@ -140,7 +140,7 @@ def test_close_without_qualification_is_400_and_changes_nothing(world, setup):
     _site, _device, alarm = setup
     client = login_as(Client(), world.staff)
     before = _alarm_state()
-    response = client.post(f"/supervision/alarmes/{alarm.pk}/close/", {"qualification": "", "note": ""})
+    response = client.post(f"/supervision/alarmes/{alarm.pk}/close/", {"close-qualification": "", "close-note": ""})
     assert response.status_code == 400
     assert _alarm_state() == before
 
@@ -149,7 +149,7 @@ def test_false_alarm_without_cause_is_400(world, setup):
     """A false alarm needs its cause: 400, the alarm stays open."""
     _site, _device, alarm = setup
     response = login_as(Client(), world.staff).post(
-        f"/supervision/alarmes/{alarm.pk}/close/", {"qualification": "false_alarm"}
+        f"/supervision/alarmes/{alarm.pk}/close/", {"close-qualification": "false_alarm"}
     )
     assert response.status_code == 400
     assert Alarm.objects.get(pk=alarm.pk).status == AlarmStatus.NEW
@@ -160,7 +160,7 @@ def test_police_call_refused_without_verification(world, setup):
     _site, _device, alarm = setup
     before = _alarm_state()
     response = login_as(Client(), world.staff).post(
-        f"/supervision/alarmes/{alarm.pk}/police/", {"service": "17", "reference": "X"}
+        f"/supervision/alarmes/{alarm.pk}/police/", {"police-service": "17", "police-reference": "X"}
     )
     assert response.status_code == 403
     assert _alarm_state() == before
@@ -181,18 +181,25 @@ def test_verified_intrusion_with_police_call_then_closed(world, setup):
     url = f"/supervision/alarmes/{alarm.pk}/"
     assert (
         client.post(
-            url + "verify/", {"evidence_reference": f"snapshot:{event.pk}", "note": "Deux individus"}
+            url + "verify/", {"verify-evidence_reference": f"snapshot:{event.pk}", "verify-note": "Deux individus"}
         ).status_code
         == 302
     )
-    assert client.post(url + "police/", {"service": "17 Police secours", "reference": "PS-2026-118"}).status_code == 302
+    assert (
+        client.post(
+            url + "police/", {"police-service": "17 Police secours", "police-reference": "PS-2026-118"}
+        ).status_code
+        == 302
+    )
     call = PoliceCall.objects.get()
     assert (call.called_by, call.reference, call.evidence_reference) == (
         world.staff,
         "PS-2026-118",
         f"snapshot:{event.pk}",
     )
-    response = client.post(url + "close/", {"qualification": "intrusion", "note": "Interpellation par la police."})
+    response = client.post(
+        url + "close/", {"close-qualification": "intrusion", "close-note": "Interpellation par la police."}
+    )
     assert response.status_code == 302
     alarm.refresh_from_db()
     assert (alarm.status, alarm.qualification) == (AlarmStatus.CLOSED, "intrusion")
