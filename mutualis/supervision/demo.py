@@ -71,7 +71,7 @@ WEIGHTS = {
     SiteKind.SCHOOL: 12,
     SiteKind.TECHNICAL: 10,
 }
-FRIGATE_SITES = 3  # the first sites' cameras report through the demo Frigate server
+FRIGATE_SITES = (1, 2)  # these sites' cameras report through the demo Frigate server (0 holds DEMO-CAM-0001)
 
 
 def _operator() -> User:
@@ -104,11 +104,19 @@ def _college_sites(members: list[Member], admin: User) -> list[Site]:
     departement = next((m for m in members if m.kind == MemberKind.DEPARTEMENT and m.departement.code == "92"), None)
     if departement is None:
         return []
+    from mutualis.territory.geometry import commune_contains
     from mutualis.territory.models import Commune
 
     sites = []
     for index, (name, insee) in enumerate(COLLEGES):
-        commune = Commune.objects.get(insee_code=insee)
+        commune = Commune.objects.filter(insee_code=insee).first()
+        if commune is None or (
+            departement.communes.exists() and not departement.communes.filter(pk=commune.pk).exists()
+        ):
+            continue
+        lat, lon = commune.latitude, commune.longitude
+        if lat is None or lon is None or not commune_contains(commune, lat, lon):
+            lat = lon = None
         existing = Site.objects.filter(member=departement, name=name).first()
         sites.append(
             existing
@@ -119,8 +127,8 @@ def _college_sites(members: list[Member], admin: User) -> list[Site]:
                 kind=SiteKind.COLLEGE,
                 address=f"{index + 1} rue des Écoles",
                 commune=commune,
-                latitude=(commune.latitude or 48.85) + 0.003 * ((index % 3) - 1),
-                longitude=(commune.longitude or 2.25) + 0.004 * ((index % 2) - 0.5),
+                latitude=lat,
+                longitude=lon,
             )
         )
     return sites
@@ -303,7 +311,13 @@ def load(*, seed: int = 13) -> dict[str, int]:
             Asset.objects.filter(member=site.member, site=site, kind="camera", supervision_devices__isnull=True)
         )
         devices = _devices(
-            protected, cameras, numbering, webhook, frigate if index < FRIGATE_SITES else None, rng, assets
+            protected,
+            cameras,
+            numbering,
+            webhook,
+            frigate if index in FRIGATE_SITES and len(sites) > 5 else None,
+            rng,
+            assets,
         )
         facts = site_facts(protected, now)
         for device in devices:
@@ -363,6 +377,8 @@ def _alarms(webhook: EventSource, operator: User, now: datetime.datetime) -> int
         ]
     )
     doors = list(Device.objects.filter(source=webhook, kind=DeviceKind.ACCESS_READER).order_by("external_id")[:3])
+    if len(cams) < 9 or len(doors) < 2:
+        return 0
     events = [
         {
             "id": "demo-1",
