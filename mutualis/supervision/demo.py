@@ -78,7 +78,7 @@ def _operator() -> User:
     return User.objects.get(email=DEMO_OPERATOR)
 
 
-def _source(name: str, kind: str, token: str, **fields: Any) -> EventSource:
+def _source(name: str, kind: str, token: str, admin: User | None, **fields: Any) -> EventSource:
     source = EventSource.objects.create(
         name=name,
         kind=kind,
@@ -87,7 +87,7 @@ def _source(name: str, kind: str, token: str, **fields: Any) -> EventSource:
         token_rotated_at=timezone.now(),
         **fields,
     )
-    audit_record(actor=None, action="supervision.source_create", obj=source, after={"name": name, "kind": kind})
+    audit_record(actor=admin, action="supervision.source_create", obj=source, after={"name": name, "kind": kind})
     return source
 
 
@@ -258,12 +258,13 @@ def load(*, seed: int = 13) -> dict[str, int]:
     )
     operator = _operator()
     webhook = _source(
-        "demo-webhook", SourceKind.WEBHOOK, DEMO_WEBHOOK_TOKEN, description="Émetteur webhook de démonstration"
+        "demo-webhook", SourceKind.WEBHOOK, DEMO_WEBHOOK_TOKEN, admin, description="Émetteur webhook de démonstration"
     )
     frigate = _source(
         "demo-frigate",
         SourceKind.FRIGATE,
         DEMO_FRIGATE_TOKEN,
+        admin,
         description="Serveur Frigate de démonstration (broker MQTT local)",
         mqtt_topic_prefix="frigate",
         frigate_base_url="http://127.0.0.1:5000",

@@ -32,6 +32,7 @@
   function claimForm(row) {
     var form = document.createElement("form");
     form.method = "post";
+    form.noValidate = true;
     form.action = row.url + "claim/";
     form.className = "inline";
     [["csrfmiddlewaretoken", csrf], ["next", "console"]].forEach(function (pair) {
