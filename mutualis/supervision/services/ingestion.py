@@ -14,8 +14,7 @@ from typing import Any, TypedDict
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -242,6 +241,25 @@ def _store(source: EventSource, cleaned: list[_Clean], now: datetime.datetime) -
     return results
 
 
+def update_rows(model: Any, fields: list[str], rows: list[tuple[int, list[Any]]]) -> None:
+    """UPDATE many rows of `model`, each with its own values, in one executemany (a batch touches hundreds of
+    alarms and devices: one statement each would dominate ingestion, and bulk_update's CASE chains are slower
+    still). `rows` are (pk, [value per field])."""
+    if not rows:
+        return
+    meta = model._meta
+    columns = [meta.get_field(name) for name in fields]
+    quote = connection.ops.quote_name
+    sets = ", ".join(f"{quote(field.column)} = %s" for field in columns)
+    sql = f"UPDATE {quote(meta.db_table)} SET {sets} WHERE {quote(meta.pk.column)} = %s"  # noqa: S608 (names from the model)
+    params = [
+        [field.get_db_prep_save(value, connection) for field, value in zip(columns, values, strict=True)] + [pk]
+        for pk, values in rows
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
+
+
 def _count_activity(fresh: list[tuple[_Clean, Device]]) -> None:
     """Add the batch's events to each device's hourly counts (heartbeats are not activity)."""
     counts: dict[tuple[int, datetime.datetime], int] = defaultdict(int)
@@ -250,18 +268,20 @@ def _count_activity(fresh: list[tuple[_Clean, Device]]) -> None:
             counts[(device.pk, hour_start(event["occurred_at"]))] += 1
     if not counts:
         return
+    # Locked (PostgreSQL): two batches adding to the same hour must not lose a count.
     existing = {
-        (a.device_id, a.hour): a.pk
-        for a in DeviceActivity.objects.filter(
-            device_id__in={k[0] for k in counts}, hour__in={k[1] for k in counts}
-        ).only("pk", "device_id", "hour")
+        (a.device_id, a.hour): a
+        for a in DeviceActivity.objects.select_for_update()
+        .filter(device_id__in={k[0] for k in counts}, hour__in={k[1] for k in counts})
+        .only("pk", "device_id", "hour", "count")
     }
-    missing = []
+    missing, updates = [], []
     for key, number in counts.items():
         if key in existing:
-            DeviceActivity.objects.filter(pk=existing[key]).update(count=F("count") + number)
+            updates.append((existing[key].pk, [existing[key].count + number]))
         else:
             missing.append(DeviceActivity(device_id=key[0], hour=key[1], count=number))
+    update_rows(DeviceActivity, ["count"], updates)
     DeviceActivity.objects.bulk_create(missing)
 
 
@@ -376,6 +396,7 @@ class _Correlator:
 
     def _attach(self, alarm: Alarm, event: _Clean, device: Device) -> None:
         at = event["occurred_at"]
+        merged = device.pk != alarm.device_id or event["kind"] != alarm.kind
         alarm.event_count += 1
         alarm.last_event_at = max(alarm.last_event_at, at)
         if event["snapshot_url"]:
@@ -391,32 +412,40 @@ class _Correlator:
             alarm.title = f"{EventKind.DOOR_FORCED.label} — {device.name}"[:255]
         if alarm.pk:
             self.changed[alarm.pk] = alarm
-        text = f"{EventKind(event['kind']).label} — {device.name}"
-        self.timeline.append((alarm, TimelineKind.EVENT, text, at, {"event": event["id"]}))
+        # The events table of the alarm lists every event; the timeline notes those that join it from another
+        # device or of another kind (a merge, a correlation id), not each repetition.
+        if device.pk != alarm.device_id or event["kind"] != alarm.kind or merged:
+            text = f"{EventKind(event['kind']).label} — {device.name}"
+            self.timeline.append((alarm, TimelineKind.EVENT, text, at, {"event": event["id"]}))
 
     def save(self) -> None:
         """Write the new and changed alarms and their timeline lines (bulk)."""
+        first_delays: dict[int, datetime.timedelta | None] = {}
         for alarm in self.new:
-            alarm.next_escalation_at = first_escalation_at(alarm.protected_site, alarm.first_event_at)
+            site_id = alarm.protected_site_id
+            if site_id not in first_delays:
+                first = first_escalation_at(alarm.protected_site, self.now)
+                first_delays[site_id] = first - self.now if first is not None else None
+            delay = first_delays[site_id]
+            alarm.next_escalation_at = alarm.first_event_at + delay if delay is not None else None
         Alarm.objects.bulk_create(self.new)
-        if self.changed:
-            Alarm.objects.bulk_update(
-                list(self.changed.values()),
-                [
-                    "event_count",
-                    "last_event_at",
-                    "snapshot_url",
-                    "zone",
-                    "priority",
-                    "kind",
-                    "device",
-                    "title",
-                    "updated_at",
-                ],
-            )
-        now = timezone.now()
+        now = timezone.now()  # the consoles read alarms changed since their cursor: updated_at must move
+        fields = [
+            "event_count",
+            "last_event_at",
+            "snapshot_url",
+            "zone",
+            "priority",
+            "kind",
+            "device",
+            "title",
+            "updated_at",
+        ]
+        rows = []
         for alarm in self.changed.values():
             alarm.updated_at = now
+            rows.append((alarm.pk, [getattr(alarm, "device_id" if f == "device" else f) for f in fields]))
+        update_rows(Alarm, fields, rows)
         TimelineEntry.objects.bulk_create(
             [TimelineEntry(alarm=a, kind=k, text=t, at=at, data=d) for a, k, t, at, d in self.timeline]
         )
@@ -425,10 +454,14 @@ class _Correlator:
 
     def after_events(self) -> None:
         """Device state (heartbeat, online, last event) and the technical alarms health events raise or close."""
+        # Grouped by the fields each device changes (events, heartbeats, or both), one executemany per group.
+        groups: dict[tuple[str, ...], list[tuple[int, list[Any]]]] = defaultdict(list)
         for pk, update in self.device_updates.items():
-            fields = {k: v for k, v in update.items() if k != "device"}
-            if fields:
-                Device.objects.filter(pk=pk).update(**fields)
+            names = tuple(sorted(k for k in update if k != "device"))
+            if names:
+                groups[names].append((pk, [update[name] for name in names]))
+        for names, rows in groups.items():
+            update_rows(Device, list(names), rows)
         for event, device in self.health:
             kind, at = event["kind"], event["occurred_at"]
             if kind == EventKind.OFFLINE:

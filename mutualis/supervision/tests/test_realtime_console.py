@@ -72,11 +72,11 @@ async def test_new_alarm_pushed_without_reload_only_for_habilitated_sites(monkey
     communicator = _communicator(operator)
     connected, _ = await communicator.connect()
     assert connected
-    queue = await communicator.receive_json_from(timeout=3)
+    queue = await communicator.receive_json_from(timeout=20)
     assert queue["type"] == "queue" and len(queue["alarms"]) == 1
     await sync_to_async(_ingest)(other, "elsewhere")
     [result] = await sync_to_async(_ingest)(device, "second", kind="fire")
-    pushed = await communicator.receive_json_from(timeout=3)
+    pushed = await communicator.receive_json_from(timeout=20)
     assert pushed["type"] == "alarm" and pushed["alarm"]["id"] == result["alarm"]
     assert pushed["alarm"]["priority"] == 1 and pushed["alarm"]["open"]
     assert await communicator.receive_nothing(timeout=0.3)
