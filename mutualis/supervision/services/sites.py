@@ -175,6 +175,8 @@ def authorisation_update(*, authorisation: Authorisation, acting_user: User, **f
     for name, value in fields.items():
         if name in AUTHORISATION_FIELDS:
             setattr(authorisation, name, value)
+    if authorisation.valid_from and not authorisation.valid_until:
+        authorisation.valid_until = rules.authorisation_valid_until(authorisation.valid_from)
     errors = Errors()
     errors.full_clean(authorisation)
     _check_authorisation(authorisation, errors)

@@ -178,3 +178,12 @@ def test_batch_on_two_sites(camera):
     results = ingest_events(source=camera.source, events=[_event(1, camera), _event(2, other)])
     sites = set(Alarm.objects.filter(pk__in=[r["alarm"] for r in results]).values_list("protected_site", flat=True))
     assert len(sites) == 2
+
+
+def test_an_attached_event_moves_the_alarms_updated_at(camera):
+    """An event joining an open alarm marks it changed (the consoles read alarms changed since their cursor)."""
+    [first] = ingest_events(source=camera.source, events=[_event(1, camera)])
+    before = Alarm.objects.get(pk=first["alarm"]).updated_at
+    ingest_events(source=camera.source, events=[_event(2, camera, at=T0 + datetime.timedelta(seconds=5))])
+    alarm = Alarm.objects.get(pk=first["alarm"])
+    assert alarm.updated_at > before and alarm.event_count == 2

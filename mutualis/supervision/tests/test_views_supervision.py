@@ -106,12 +106,45 @@ def test_report_pdf_is_a_pdf(world, setup):
         ("claim", {}),
         ("acknowledge", {}),
         ("comment", {"comment-text": "Ronde demandée"}),
+        ("verify", {"verify-evidence_reference": "alarm-snapshot"}),
         ("close", {"close-qualification": "false_alarm", "close-cause": "animal"}),
     ],
 )
 def test_alarm_actions_matrix(world, setup, action, data):
     """Actions on an alarm: the habilitated operator only; members' users 403 (they read it), member B 404."""
     _site, _device, alarm = setup
+    if action == "verify":
+        Alarm.objects.filter(pk=alarm.pk).update(snapshot_url="https://nvr.example.fr/s.jpg")
+        data = {"verify-evidence_reference": f"alarm-snapshot:{alarm.pk}"}
+    assert_role_matrix(
+        world,
+        method="post",
+        url=f"/supervision/alarmes/{alarm.pk}/{action}/",
+        data=data,
+        expected=OPERATE,
+        state=_alarm_state,
+    )
+
+
+@pytest.mark.parametrize(
+    "action,data",
+    [
+        ("release", {}),
+        ("hold", {"hold-reason": "Patrouille en route"}),
+        ("resume", {}),
+        ("police", {"police-service": "17", "police-reference": "PS-1"}),
+    ],
+)
+def test_alarm_actions_on_a_claimed_verified_alarm_matrix(world, setup, action, data):
+    """Release, hold, resume, police call on a claimed (and verified, held for resume) alarm: the habilitated
+    operator only; members' users 403, member B 404, nothing changed when refused."""
+    _site, _device, alarm = setup
+    from mutualis.supervision.services import alarms as services
+
+    services.alarm_claim(alarm=alarm, acting_user=world.staff)
+    services.alarm_verify(alarm=alarm, evidence_reference="snapshot:1", acting_user=world.staff)
+    if action == "resume":
+        services.alarm_hold(alarm=alarm, reason="x", acting_user=world.staff)
     assert_role_matrix(
         world,
         method="post",
@@ -274,6 +307,47 @@ def test_management_writes_matrix(world, setup):
             expected=expected,
             state=_manage_state if "jeton" not in url else None,
         )
+
+
+@pytest.mark.parametrize(
+    "path,data",
+    [
+        (
+            "sites/{site}/modifier/",
+            {
+                "correlation_window_seconds": 60,
+                "merge_window_seconds": 60,
+                "heartbeat_timeout_minutes": 5,
+                "is_active": "on",
+            },
+        ),
+        ("sites/{site}/horaires/", {"opens_0": "08:00", "closes_0": "17:00"}),
+        (
+            "sites/{site}/contacts/nouveau/",
+            {"position": 5, "role": "site_manager", "name": "Gardien", "phone": "0101010101", "delay_minutes": 10},
+        ),
+        ("sites/{site}/equipements/nouveau/", {"kind": "intrusion_sensor", "name": "Détecteur hall"}),
+        ("equipements/{device}/modifier/", {"kind": "fixed_camera", "name": "Caméra renommée"}),
+        (
+            "autorisations/{authorisation}/modifier/",
+            {
+                "arrete_reference": "AP-X",
+                "arrete_date": "2024-12-15",
+                "purposes": ["offences"],
+                "retention_days": 20,
+                "valid_from": "2025-01-01",
+            },
+        ),
+        ("sources/nouvelle/", {"name": "webhook-nouveau", "kind": "webhook"}),
+    ],
+)
+def test_management_form_writes_matrix(world, setup, path, data):
+    """Management forms: operators of supervision write (staff: redirect, or the token page for a new source);
+    everyone else 404 and nothing changes."""
+    site, device, _alarm = setup
+    url = "/supervision/" + path.format(site=site.pk, device=device.pk, authorisation=site.authorisations.first().pk)
+    expected = {**MANAGE_POST, "staff": 200 if path.startswith("sources") else 302}
+    assert_role_matrix(world, method="post", url=url, data=data, expected=expected, state=_manage_state)
 
 
 def test_protect_authorise_habilitate_and_add_a_device(world):
