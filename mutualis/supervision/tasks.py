@@ -4,7 +4,7 @@ camera health, escalation of unacknowledged alarms, anomaly detection."""
 from django_tasks import task
 
 from mutualis.core.context import audit_context
-from mutualis.supervision.services import alarms, devices
+from mutualis.supervision.services import alarms, devices, sites
 
 
 def run_tick(*, anomalies: bool = True) -> dict[str, int]:
@@ -14,6 +14,7 @@ def run_tick(*, anomalies: bool = True) -> dict[str, int]:
             "suspended_or_resumed": devices.refresh_supervision(),
             "heartbeat_alarms": alarms.check_heartbeats(),
             "escalations": alarms.escalate_due_alarms(),
+            "renewal_alerts": sites.authorisation_renewal_alerts(),
         }
         if anomalies:
             result["anomalies"] = alarms.detect_rate_anomalies()

@@ -94,6 +94,8 @@ class Authorisation(BaseModel):
     valid_until = models.DateField(_("valable jusqu'au"))
     revoked_on = models.DateField(_("retirée le"), null=True, blank=True)
     renewal_requested_on = models.DateField(_("renouvellement demandé le"), null=True, blank=True)
+    # The renewal alert (four months before expiry) is sent once.
+    renewal_alert_sent_on = models.DateField(_("alerte de renouvellement envoyée le"), null=True, blank=True)
 
     objects = TenantQuerySet.as_manager()
 

@@ -324,3 +324,49 @@ def priority_rule_set(*, protected_site: ProtectedSite, kind: str, priority: int
         member_id=protected_site.site.member_id,
         after={"kind": kind, "priority": priority},
     )
+
+
+def authorisation_renewal_alerts(*, day: datetime.date | None = None) -> int:
+    """Tell the supervision operators (and administrators) of each authorisation entering its four months' renewal
+    notice (CSI R252-11) whose renewal is not requested yet, once; returns how many were announced."""
+    from django.db.models import Q
+    from django.urls import reverse
+
+    from mutualis.accounts.choices import StaffRole
+    from mutualis.accounts.models import User
+    from mutualis.core.services import notify
+
+    day = day or timezone.localdate()
+    due = [
+        a
+        for a in Authorisation.objects.filter(
+            renewal_alert_sent_on__isnull=True,
+            renewal_requested_on__isnull=True,
+            revoked_on__isnull=True,
+            valid_until__gte=day,
+        ).select_related("protected_site__site")
+        if rules.renewal_due(valid_until=a.valid_until, day=day)
+    ]
+    if not due:
+        return 0
+    recipients = list(
+        User.objects.filter(is_active=True).filter(
+            Q(staff_role=StaffRole.SUPERVISION_OPERATOR) | Q(staff_role=StaffRole.ADMINISTRATOR)
+        )
+    )
+    for authorisation in due:
+        site = authorisation.protected_site
+        notify(
+            recipients=recipients,
+            kind="supervision.renewal",
+            title=_("Autorisation %(ref)s à renouveler avant le %(date)s (%(site)s)")
+            % {
+                "ref": authorisation.arrete_reference,
+                "date": authorisation.valid_until.strftime("%d/%m/%Y"),
+                "site": site,
+            },
+            url=reverse("supervision:site_detail", args=[site.pk]),
+        )
+        authorisation.renewal_alert_sent_on = day
+        authorisation.save(update_fields=["renewal_alert_sent_on", "updated_at"])
+    return len(due)

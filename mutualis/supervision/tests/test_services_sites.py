@@ -181,3 +181,17 @@ def test_device_asset_of_another_member_refused(world, operator):
     asset = AssetFactory(member=world.member_b, kind="camera")
     with pytest.raises(ValidationError):
         devices.device_create(protected_site=site, acting_user=operator, kind="fixed_camera", name="X", asset=asset)
+
+
+def test_renewal_alert_four_months_before_expiry_sent_once(world, operator):
+    """CSI R252-11: from four months before expiry the operators are told, once, until the renewal is requested."""
+    from mutualis.core.models import Notification
+
+    site = ProtectedSiteFactory(site=world.site_a)
+    authorisation = AuthorisationFactory(protected_site=site)  # valid until 31/12/2029
+    assert sites.authorisation_renewal_alerts(day=datetime.date(2029, 8, 30)) == 0
+    assert sites.authorisation_renewal_alerts(day=datetime.date(2029, 8, 31)) == 1
+    assert Notification.objects.filter(recipient=operator, kind="supervision.renewal").count() == 1
+    assert sites.authorisation_renewal_alerts(day=datetime.date(2029, 9, 1)) == 0
+    authorisation.refresh_from_db()
+    assert authorisation.renewal_alert_sent_on == datetime.date(2029, 8, 31)
