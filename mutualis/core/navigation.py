@@ -65,7 +65,6 @@ MEMBER_LINKS: list[Entry] = [
     ),
     (_("Équipements"), "assets:asset_list"),
     (_("Fibre"), "fibre:member_progress"),
-    (_("Sûreté"), "supervision:alarm_list"),
 ]
 PUBLIC_LINKS: list[Entry] = [(_("Territoire"), "territory:commune_list")]
 # Staff reach the coverage map from their « Fibre » menu; a line of their own would not fit theirs at 1280 px.

@@ -10,6 +10,12 @@ class SupervisionConfig(AppConfig):
     verbose_name = _("Supervision de sûreté")
 
     def ready(self) -> None:
+        from mutualis.core.panels import register_account_panel, register_asset_panel
+        from mutualis.supervision.panels import account_security_panel, asset_supervision_panel
+
+        register_account_panel(account_security_panel, order=40)
+        register_asset_panel(asset_supervision_panel, order=30)
+
         # The audit journal: what this app's entries mean, in French.
         from mutualis.core import audit_labels
 

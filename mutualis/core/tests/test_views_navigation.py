@@ -48,15 +48,14 @@ def test_staff_links_are_grouped_and_the_group_of_the_current_page_is_marked():
 
 
 def test_members_purchases_are_one_group():
-    """A member's user sees their space, « Achats » (catalogue, basket, orders, dashboard), the fleet, fibre,
-    their sites' security alarms and the territory."""
+    """A member's user sees their space, « Achats » (catalogue, basket, orders, dashboard), the fleet and the
+    territory."""
     entries = _entries(UserFactory(), "/espace/")
     assert [entry["label"] for entry in entries] == [
         "Espace adhérent",
         "Achats",
         "Équipements",
         "Fibre",
-        "Sûreté",
         "Territoire",
         "Couverture fibre",
     ]

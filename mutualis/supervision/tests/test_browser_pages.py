@@ -45,8 +45,8 @@ def test_member_agent_reads_alarms_incidents_and_report_without_images(page, sup
     """The agent sees the two alarms of their site, the incident and its report, and no image."""
     world, _site, _operator, alarm = supervised
     login(page, email=world.agent.email, password=PASSWORD)
-    page.goto("/")
-    click_and_wait(page, page.get_by_role("link", name="Sûreté"))
+    page.goto("/compte/")
+    click_and_wait(page, page.get_by_role("link", name="Alarmes de vos sites"))
     expect(page.get_by_role("link", name="Intrusion — Caméra cour")).to_be_visible()
     axe_check(page)
     click_and_wait(page, page.get_by_role("link", name="Incidents avérés"))

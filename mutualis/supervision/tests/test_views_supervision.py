@@ -426,3 +426,21 @@ def test_source_token_shown_once(world):
     token = response.context["token"]
     source = EventSource.objects.get(name="frigate-test")
     assert token not in str(rows(EventSource.objects.all())) and source.token_prefix == token[:8]
+
+
+def test_account_panel_for_members_of_protected_sites(world, setup):
+    """« Mon compte » shows member A's users their sites' alarms; member B's manager and operator staff nothing."""
+    assert "Sûreté de vos sites" in login_as(Client(), world.reader).get("/compte/").content.decode()
+    assert "Sûreté de vos sites" not in login_as(Client(), world.other_member).get("/compte/").content.decode()
+    assert "Sûreté de vos sites" not in login_as(Client(), world.staff).get("/compte/").content.decode()
+
+
+def test_asset_page_shows_its_supervised_device(world, setup):
+    """The asset page of a camera that is a supervised device says so."""
+    from mutualis.assets.tests.factories import AssetFactory
+
+    _site, device, _alarm = setup
+    asset = AssetFactory(member=world.member_a, kind="camera")
+    Device.objects.filter(pk=device.pk).update(asset=asset)
+    body = login_as(Client(), world.manager).get(f"/equipements/{asset.pk}/").content.decode()
+    assert "Supervision" in body and device.name in body
