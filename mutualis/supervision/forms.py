@@ -12,8 +12,10 @@ from mutualis.supervision.choices import (
     AuthorisationPurpose,
     ContactRole,
     DeviceKind,
+    EventKind,
     FalseAlarmCause,
     HabilitationKind,
+    Priority,
     Qualification,
     SourceKind,
     Weekday,
@@ -274,3 +276,16 @@ class OpeningHoursForm(forms.Form):
         for period in site.opening_periods.all():
             initial[f"opens_{period.weekday}"], initial[f"closes_{period.weekday}"] = period.opens_at, period.closes_at
         return initial
+
+
+class PriorityRuleForm(forms.Form):
+    """A site's priority for alarms of one kind (empty: the kind's default)."""
+
+    kind = forms.ChoiceField(label=_("Nature d'événement"), choices=EventKind.choices)
+    priority = forms.TypedChoiceField(
+        label=_("Priorité"),
+        choices=[("", _("Par défaut"))] + list(Priority.choices),
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )

@@ -25,6 +25,7 @@ urlpatterns = [
     path("sites/<id:pk>/", manage.site_detail_view, name="site_detail"),
     path("sites/<id:pk>/modifier/", manage.site_update_view, name="site_update"),
     path("sites/<id:pk>/horaires/", manage.opening_hours_view, name="opening_hours"),
+    path("sites/<id:pk>/priorites/", manage.priority_rule_view, name="priority_rule"),
     path("sites/<id:pk>/autorisations/nouvelle/", manage.authorisation_create_view, name="authorisation_create"),
     path("sites/<id:pk>/habilitations/nouvelle/", manage.habilitation_grant_view, name="habilitation_grant"),
     path("sites/<id:pk>/equipements/nouveau/", manage.device_create_view, name="device_create"),

@@ -18,6 +18,7 @@ from mutualis.supervision.models import (
     EventSource,
     Habilitation,
     PoliceCall,
+    PriorityRule,
     ProtectedSite,
     TimelineEntry,
 )
@@ -257,6 +258,7 @@ def _manage_state():
         rows(Device.objects.all()),
         rows(EscalationContact.objects.all()),
         rows(EventSource.objects.all()),
+        rows(PriorityRule.objects.all()),
     )
 
 
@@ -272,6 +274,7 @@ def _manage_state():
         "sites/{site}/habilitations/nouvelle/",
         "sites/{site}/equipements/nouveau/",
         "sites/{site}/contacts/nouveau/",
+        "sites/{site}/priorites/",
         "autorisations/{authorisation}/modifier/",
         "equipements/{device}/modifier/",
         "equipements/{device}/activer/",
@@ -339,6 +342,7 @@ def test_management_writes_matrix(world, setup):
             },
         ),
         ("sources/nouvelle/", {"name": "webhook-nouveau", "kind": "webhook"}),
+        ("sites/{site}/priorites/", {"kind": "motion", "priority": "1"}),
     ],
 )
 def test_management_form_writes_matrix(world, setup, path, data):

@@ -23,6 +23,7 @@ from mutualis.supervision.forms import (
     DeviceForm,
     HabilitationForm,
     OpeningHoursForm,
+    PriorityRuleForm,
     ProtectedSiteForm,
     ProtectForm,
     SourceForm,
@@ -91,6 +92,7 @@ def site_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         "habilitations": selectors.habilitation_list(user=request.user, protected_site=protected),
         "contacts": protected.escalation_contacts.order_by("position"),
         "periods": protected.opening_periods.all(),
+        "priority_rules": protected.priority_rules.order_by("kind"),
         "today": today,
     }
     return render(request, "supervision/manage/site_detail.html", context)
@@ -131,6 +133,26 @@ def opening_hours_view(request: HttpRequest, pk: int) -> HttpResponse:
         "title": _("Horaires d'ouverture — %(s)s") % {"s": protected},
         "cancel_url": reverse("supervision:site_detail", args=[pk]),
         "help": _("Les caméras des lieux de vie sont désactivées pendant ces horaires."),
+    }
+    return form_page(request, form, template=FORM, on_valid=save, context=context)
+
+
+@login_required
+def priority_rule_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Set a site's priority for one kind of alarm."""
+    _operator(request)
+    protected = selectors.protected_site_get(user=request.user, pk=pk)
+    form = PriorityRuleForm(request.POST or None)
+
+    def save() -> HttpResponse:
+        sites.priority_rule_set(protected_site=protected, acting_user=request.user, **form.cleaned_data)
+        messages.success(request, _("Priorité enregistrée."))
+        return redirect("supervision:site_detail", pk=protected.pk)
+
+    context = {
+        "title": _("Priorité par nature — %(s)s") % {"s": protected},
+        "cancel_url": reverse("supervision:site_detail", args=[pk]),
+        "help": _("Par défaut : incendie critique ; intrusion, porte forcée, sabotage hautes ; mouvement basse."),
     }
     return form_page(request, form, template=FORM, on_valid=save, context=context)
 
