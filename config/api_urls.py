@@ -31,6 +31,7 @@ ROOT_COLLECTIONS = {
     "fibre-pm-zones": "fibre-pm-zone-list",
     "fibre-progress": "fibre-progress-list",
     "establishments": "establishment-list",
+    "supervision-alarms": "supervision-alarm-list",
 }
 
 
@@ -59,6 +60,7 @@ urlpatterns = [
     path("", include("mutualis.assets.api.urls")),
     path("", include("mutualis.fibre.api.urls")),
     path("", include("mutualis.education.api.urls")),
+    path("", include("mutualis.supervision.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves Swagger UI's start-up script as a file: the Content-Security-Policy refuses inline code.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

@@ -43,6 +43,8 @@ EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "false")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Mutualis <ne-pas-repondre@mutualis.localhost>")
 REALTIME_URL = env("REALTIME_URL", "")  # public websocket origin; empty means "same host, WS_PORT"
+# Supervision: hosts the snapshot proxy may fetch from besides each source's own Frigate URL (comma-separated).
+SUPERVISION_SNAPSHOT_HOSTS = [h.strip() for h in env("SUPERVISION_SNAPSHOT_HOSTS", "").split(",") if h.strip()]
 # Background map tiles ({z}/{x}/{y} template) and their attribution; empty shows contours on a blank map.
 MAP_TILE_URL = env("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 MAP_TILE_ATTRIBUTION = env("MAP_TILE_ATTRIBUTION", "© les contributeurs d'OpenStreetMap")
@@ -81,6 +83,7 @@ INSTALLED_APPS = [
     "mutualis.education",
     "mutualis.opendata",
     "mutualis.charging",
+    "mutualis.supervision",
 ]
 
 MIDDLEWARE = [

@@ -28,6 +28,7 @@ urlpatterns = [
     path("equipements/", include("mutualis.assets.urls")),
     path("fibre/", include("mutualis.fibre.urls")),
     path("education/", include("mutualis.education.urls")),
+    path("supervision/", include("mutualis.supervision.urls")),
     path("api/v1/", include("config.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

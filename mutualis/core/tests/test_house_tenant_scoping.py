@@ -17,11 +17,13 @@ from mutualis.members.choices import Competence, MemberStatus
 from mutualis.members.models import AdhesionRequest, MemberStatusChange
 from mutualis.members.services import membership_invite, membership_request_create
 from mutualis.members.testing import ROLES
+from mutualis.members.tests.factories import SiteFactory
 from mutualis.purchasing.choices import OrderStatus
 from mutualis.purchasing.models import MemberPurchasingSettings, OrderTransition
 from mutualis.purchasing.services.deliveries import service_certify
 from mutualis.purchasing.services.invoices import invoice_register, invoice_suspend
 from mutualis.purchasing.tests.builders import deliver_all, sent_order
+from mutualis.supervision.tests.factories import tenant_rows as supervision_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -58,6 +60,7 @@ def _member_rows(world, member, officer, certifier):
     )
     _education_rows(member)
     _charging_rows(member)
+    supervision_rows(SiteFactory(member=member, name=f"Site supervisé {member.pk}"))
 
 
 def _education_loan_rows(member, school):

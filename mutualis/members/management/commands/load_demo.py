@@ -41,6 +41,7 @@ DEMO_STEPS = [
     "load_demo_fibre",
     "load_demo_proconnect",
     "load_demo_education",
+    "load_demo_supervision",
     # Last: the open data catalogue is generated from what the other steps loaded.
     "load_demo_opendata",
 ]

@@ -1,0 +1,1 @@
+"""Reads of the supervision app, taking the user: alarms, sites, devices, sources."""

@@ -1,0 +1,1 @@
+"""Writes of the supervision app, one module per sub-domain (sites, access, devices, sources, ingestion, alarms)."""

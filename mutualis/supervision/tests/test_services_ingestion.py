@@ -1,0 +1,189 @@
+"""Ingestion: idempotent on (source, id), bad events refused while the valid ones are kept, correlation into alarms."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from mutualis.members.testing import rows
+from mutualis.supervision.choices import AlarmCategory, AlarmStatus, Priority, TechnicalKind
+from mutualis.supervision.models import Alarm, Device, Event, PriorityRule, TimelineEntry
+from mutualis.supervision.services.ingestion import ingest_events
+from mutualis.supervision.tests.factories import DeviceFactory, EventSourceFactory, ProtectedSiteFactory
+
+pytestmark = pytest.mark.django_db
+
+T0 = datetime.datetime(2026, 3, 2, 22, 0, tzinfo=datetime.UTC)
+
+
+def _event(n, device, kind="intrusion", at=T0, **extra):
+    return {"id": f"evt-{n}", "device": device.external_id, "kind": kind, "occurred_at": at.isoformat(), **extra}
+
+
+@pytest.fixture
+def camera():
+    return DeviceFactory(external_id="CAM-1", source=EventSourceFactory(name="webhook-test"))
+
+
+def test_an_event_raises_an_alarm_with_its_kinds_priority(camera):
+    """A new intrusion raises one new alarm of priority « haute », with a timeline line."""
+    [result] = ingest_events(source=camera.source, events=[_event(1, camera)])
+    assert result["status"] == "created" and result["errors"] == {}
+    alarm = Alarm.objects.get(pk=result["alarm"])
+    assert (alarm.status, alarm.priority, alarm.device, alarm.event_count) == (
+        AlarmStatus.NEW,
+        Priority.HIGH,
+        camera,
+        1,
+    )
+    assert alarm.timeline.filter(kind="created").count() == 1
+
+
+def test_ingestion_is_idempotent_on_source_and_id(camera):
+    """The same event sent twice is stored once; the second answer is « duplicate » and changes nothing."""
+    ingest_events(source=camera.source, events=[_event(1, camera)])
+    before = (rows(Event.objects.all()), rows(Alarm.objects.all()), TimelineEntry.objects.count())
+    [again, twin] = ingest_events(source=camera.source, events=[_event(1, camera), _event(1, camera)])
+    assert again["status"] == twin["status"] == "duplicate"
+    assert (rows(Event.objects.all()), rows(Alarm.objects.all()), TimelineEntry.objects.count()) == before
+
+
+def test_same_id_in_another_source_is_another_event(camera):
+    """Idempotency is per source: another source may use the same event id."""
+    other = EventSourceFactory(name="autre-source")
+    DeviceFactory(source=other, external_id="CAM-1", protected_site=camera.protected_site)
+    ingest_events(source=camera.source, events=[_event(1, camera)])
+    [result] = ingest_events(source=other, events=[{**_event(1, camera)}])
+    assert result["status"] == "created"
+    assert Event.objects.count() == 2
+
+
+def test_bad_events_refused_valid_ones_of_the_batch_kept(camera):
+    """In a batch, malformed events and unknown devices get their field errors; the valid ones are stored."""
+    batch = [
+        _event(1, camera),
+        {"id": "evt-2", "device": camera.external_id, "kind": "explosion", "occurred_at": T0.isoformat()},
+        {"id": "evt-3", "device": "INCONNU", "kind": "motion", "occurred_at": T0.isoformat()},
+        {"id": "evt-4", "device": camera.external_id, "kind": "motion", "occurred_at": "2026-03-02T22:00:00"},
+        "pas un objet",
+        {"device": camera.external_id, "kind": "motion", "occurred_at": T0.isoformat()},
+        _event(7, camera, kind="motion", snapshot_url="javascript:alert(1)"),
+    ]
+    results = ingest_events(source=camera.source, events=batch)
+    assert [r["status"] for r in results] == ["created", "error", "error", "error", "error", "error", "error"]
+    assert "kind" in results[1]["errors"]
+    assert "device" in results[2]["errors"]
+    assert "occurred_at" in results[3]["errors"]
+    assert "non_field_errors" in results[4]["errors"]
+    assert "id" in results[5]["errors"]
+    assert "snapshot_url" in results[6]["errors"]
+    assert list(Event.objects.values_list("source_event_id", flat=True)) == ["evt-1"]
+
+
+def test_events_of_one_device_and_kind_within_the_window_update_one_alarm(camera):
+    """Three intrusions within the site's window are one alarm with three events; one after it is a new alarm."""
+    window = camera.protected_site.correlation_window_seconds
+    batch = [_event(n, camera, at=T0 + datetime.timedelta(seconds=30 * n)) for n in range(3)]
+    results = ingest_events(source=camera.source, events=batch)
+    assert len({r["alarm"] for r in results}) == 1
+    alarm = Alarm.objects.get()
+    assert alarm.event_count == 3
+    later = T0 + datetime.timedelta(seconds=60 + window + 1)
+    [late] = ingest_events(source=camera.source, events=[_event(9, camera, at=later)])
+    assert late["alarm"] != alarm.pk
+
+
+def test_correlation_id_updates_the_same_alarm_whatever_the_window(camera):
+    """A source's correlation id (a Frigate review's update/end) updates its alarm, never a new one."""
+    first = _event(1, camera, data={"correlation_id": "review-42"})
+    end = _event(2, camera, at=T0 + datetime.timedelta(hours=2), data={"correlation_id": "review-42"})
+    a = ingest_events(source=camera.source, events=[first])[0]["alarm"]
+    b = ingest_events(source=camera.source, events=[end])[0]["alarm"]
+    assert a == b and Alarm.objects.get().event_count == 2
+
+
+def test_site_rule_merges_door_forced_and_motion_into_one_incident(camera):
+    """By the site's merge rule, motion after a forced door elsewhere on the site joins the same alarm."""
+    door = DeviceFactory(
+        kind="access_reader", source=camera.source, external_id="DOOR-1", protected_site=camera.protected_site
+    )
+    results = ingest_events(
+        source=camera.source,
+        events=[
+            _event(1, door, kind="door_forced"),
+            _event(2, camera, kind="motion", at=T0 + datetime.timedelta(seconds=20)),
+        ],
+    )
+    assert results[0]["alarm"] == results[1]["alarm"]
+    alarm = Alarm.objects.get()
+    assert alarm.kind == "door_forced" and alarm.event_count == 2
+
+
+def test_merge_rule_off_keeps_two_alarms(camera):
+    """Without the site's merge rule, a forced door and motion stay two alarms."""
+    site = camera.protected_site
+    site.merge_door_forced_motion = False
+    site.save()
+    door = DeviceFactory(kind="access_reader", source=camera.source, external_id="DOOR-1", protected_site=site)
+    results = ingest_events(
+        source=camera.source, events=[_event(1, door, kind="door_forced"), _event(2, camera, kind="motion")]
+    )
+    assert results[0]["alarm"] != results[1]["alarm"]
+
+
+def test_site_priority_rule_overrides_the_kinds_default(camera):
+    """A site may set its own priority for a kind (motion is « critique » at this one)."""
+    PriorityRule.objects.create(protected_site=camera.protected_site, kind="motion", priority=Priority.CRITICAL)
+    [result] = ingest_events(source=camera.source, events=[_event(1, camera, kind="motion")])
+    assert Alarm.objects.get(pk=result["alarm"]).priority == Priority.CRITICAL
+
+
+def test_unsupervised_device_events_stored_without_alarm(camera):
+    """A device out of supervision (authorisation lapsed…) has its events stored, but raises no alarm."""
+    Device.objects.filter(pk=camera.pk).update(is_supervised=False)
+    [result] = ingest_events(source=camera.source, events=[_event(1, camera)])
+    assert result["status"] == "created" and result["alarm"] is None
+    assert not Alarm.objects.exists()
+
+
+def test_offline_then_online_opens_then_closes_a_technical_alarm(camera):
+    """An « offline » event opens a technical alarm; « online » closes it and marks the device online."""
+    ingest_events(source=camera.source, events=[_event(1, camera, kind="offline")])
+    alarm = Alarm.objects.get()
+    assert (alarm.category, alarm.technical_kind, alarm.status) == (
+        AlarmCategory.TECHNICAL,
+        TechnicalKind.OFFLINE,
+        AlarmStatus.NEW,
+    )
+    assert not Device.objects.get(pk=camera.pk).online
+    ingest_events(
+        source=camera.source, events=[_event(2, camera, kind="online", at=T0 + datetime.timedelta(minutes=5))]
+    )
+    alarm.refresh_from_db()
+    assert alarm.status == AlarmStatus.CLOSED
+    assert Device.objects.get(pk=camera.pk).online
+
+
+def test_heartbeat_updates_the_device_and_raises_nothing(camera):
+    """A heartbeat keeps the device's last signal and raises no alarm."""
+    now = timezone.now().replace(microsecond=0)
+    ingest_events(source=camera.source, events=[_event(1, camera, kind="heartbeat", at=now)])
+    assert Device.objects.get(pk=camera.pk).last_heartbeat_at == now
+    assert not Alarm.objects.exists()
+
+
+def test_batch_on_two_sites(camera):
+    """Events of devices on two sites raise one alarm on each."""
+    other = DeviceFactory(source=camera.source, external_id="CAM-2", protected_site=ProtectedSiteFactory())
+    results = ingest_events(source=camera.source, events=[_event(1, camera), _event(2, other)])
+    sites = set(Alarm.objects.filter(pk__in=[r["alarm"] for r in results]).values_list("protected_site", flat=True))
+    assert len(sites) == 2
+
+
+def test_an_attached_event_moves_the_alarms_updated_at(camera):
+    """An event joining an open alarm marks it changed (the consoles read alarms changed since their cursor)."""
+    [first] = ingest_events(source=camera.source, events=[_event(1, camera)])
+    before = Alarm.objects.get(pk=first["alarm"]).updated_at
+    ingest_events(source=camera.source, events=[_event(2, camera, at=T0 + datetime.timedelta(seconds=5))])
+    alarm = Alarm.objects.get(pk=first["alarm"])
+    assert alarm.updated_at > before and alarm.event_count == 2
