@@ -334,3 +334,14 @@ OPERATOR_BIC = env("OPERATOR_BIC", "MUTUFRPPXXX")
 OPERATOR_PAYMENT_DELAY_DAYS = envint("OPERATOR_PAYMENT_DELAY_DAYS", "30")
 if not 1 <= OPERATOR_PAYMENT_DELAY_DAYS <= 365:
     raise ImproperlyConfigured("OPERATOR_PAYMENT_DELAY_DAYS must be a number of days from 1 to 365.")
+
+# Supervision ingestion: the MQTT broker Frigate publishes to (`make run` starts Mosquitto on this loopback port, away
+# from a system broker on 1883), the ingest process' session, and the Frigate HTTP API (snapshots, clips).
+MQTT_HOST = env("MQTT_HOST", "127.0.0.1")
+MQTT_PORT = envint("MQTT_PORT", "1884")
+MQTT_USERNAME = env("MQTT_USERNAME", "")
+MQTT_PASSWORD = env("MQTT_PASSWORD", "")
+MQTT_PROTOCOL = env("MQTT_PROTOCOL", "5")
+MQTT_CLIENT_ID = env("MQTT_CLIENT_ID", "mutualis-supervision-ingest")
+FRIGATE_HTTP_TIMEOUT = envint("FRIGATE_HTTP_TIMEOUT", "20")
+FRIGATE_MAX_MEDIA_BYTES = envint("FRIGATE_MAX_MEDIA_BYTES", str(500 * 1024 * 1024))
