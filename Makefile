@@ -8,14 +8,17 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HTTP_PORT ?= 8000
 WS_PORT ?= 8001
-export HTTP_PORT WS_PORT
+MQTT_PORT ?= 1884
+MOSQUITTO ?= $(shell command -v mosquitto || echo /usr/sbin/mosquitto)
+export HTTP_PORT WS_PORT MQTT_PORT MOSQUITTO
 
-.PHONY: run install install-python install-node install-test-deps migrate demo test test-unit test-browser lint check-migrations clean
+.PHONY: run install install-mosquitto install-python install-node install-test-deps migrate demo test test-unit test-browser lint check-migrations clean
 
-run: install migrate demo ## Install, load the demo territory and start every process
+run: install install-mosquitto migrate demo var/mosquitto.conf ## Install, load the demo territory and start every process
 	@echo ""
 	@echo "Mutualis : http://127.0.0.1:$(HTTP_PORT)/   (temps réel : ws://127.0.0.1:$(WS_PORT)/ws/notifications/)"
 	@echo "API : http://127.0.0.1:$(HTTP_PORT)/api/v1/docs/"
+	@echo "MQTT (Mosquitto) : 127.0.0.1:$(MQTT_PORT)"
 	@echo ""
 	SECURE_COOKIES=$${SECURE_COOKIES:-0} $(VENV)/bin/honcho start -f Procfile
 
@@ -29,7 +32,15 @@ install-node:
 	@command -v npm >/dev/null || bash scripts/apt-install.sh nodejs npm
 	npm ci --no-audit --no-fund --loglevel=error
 
-install-test-deps: install
+install-mosquitto:
+	@test -x "$(MOSQUITTO)" || bash scripts/apt-install.sh mosquitto
+
+# Written at each run: MQTT_PORT, MQTT_USERNAME and MQTT_PASSWORD may have changed.
+.PHONY: var/mosquitto.conf
+var/mosquitto.conf:
+	$(PY) -m mutualis.supervision.integrations.mosquitto $@
+
+install-test-deps: install install-mosquitto
 	@command -v chromium >/dev/null || test -x /usr/bin/chromium || bash scripts/apt-install.sh chromium
 
 var/secret_key: ## A local secret key, made once (production sets SECRET_KEY or SECRET_KEY_FILE instead)

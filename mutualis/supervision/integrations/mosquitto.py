@@ -89,3 +89,33 @@ class Mosquitto:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+def write_local_config(path: Path, *, port: int, username: str = "", password: str = "") -> Path:
+    """Write the broker's config for `make run` (and its password file when a user is set, made with Mosquitto's
+    own `mosquitto_passwd`, which hashes the password)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    password_file = ""
+    if username:
+        passwords = path.with_name("mosquitto.passwd")
+        passwords.unlink(missing_ok=True)
+        passwords.touch(mode=0o600)
+        tool = shutil.which("mosquitto_passwd") or "/usr/bin/mosquitto_passwd"
+        subprocess.run([tool, "-b", str(passwords), username, password], check=True)  # noqa: S603 - our own tool
+        password_file = str(passwords.resolve())
+    path.write_text(config_text(port=port, password_file=password_file))
+    return path
+
+
+if __name__ == "__main__":
+    # `make run`: python -m mutualis.supervision.integrations.mosquitto var/mosquitto.conf (reads MQTT_* from env).
+    import os
+    import sys
+
+    written = write_local_config(
+        Path(sys.argv[1] if len(sys.argv) > 1 else "var/mosquitto.conf"),
+        port=int(os.environ.get("MQTT_PORT", "1884")),
+        username=os.environ.get("MQTT_USERNAME", ""),
+        password=os.environ.get("MQTT_PASSWORD", ""),
+    )
+    print(f"Mosquitto : {written}")

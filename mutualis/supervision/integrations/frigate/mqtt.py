@@ -124,7 +124,8 @@ class FrigateMqttIngestor:
     def _on_disconnect(self, client: mqtt.Client, userdata: Any, flags: Any, reason_code: Any, properties: Any) -> None:
         self.subscribed.clear()
         self.stats["disconnections"] += 1
-        logger.warning("MQTT disconnected (%s); reconnecting", reason_code)
+        if reason_code.is_failure:
+            logger.warning("MQTT connection lost (%s); reconnecting", reason_code)
 
     def _on_message(self, client: mqtt.Client, userdata: Any, message: mqtt.MQTTMessage) -> None:
         self._queue.put(_Message(message.topic, message.payload, message.mid, message.qos, timezone.now()))

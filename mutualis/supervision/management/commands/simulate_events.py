@@ -1,0 +1,79 @@
+"""`manage.py simulate_events`: demo traffic (Frigate over MQTT, webhook over HTTP) so that the console is alive."""
+
+import logging
+import time
+from typing import Any
+
+from django.conf import settings
+
+from mutualis.core.management.base import AuditedCommand
+from mutualis.supervision.integrations.webhook.client import WebhookClient
+from mutualis.supervision.models import EventSource
+from mutualis.supervision.services.sources import source_rotate_token
+from mutualis.supervision.simulator import Simulator
+
+
+class Command(AuditedCommand):
+    help = (
+        "Publie des messages au format Frigate sur le broker pour les caméras de « demo-frigate » et envoie des "
+        "événements webhook en HTTP pour « demo-webhook », à un rythme modeste."
+    )
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--rate", type=float, default=0.5, help="scènes ou événements par seconde (0,5)")
+        parser.add_argument("--duration", type=float, default=0, help="secondes (0 : sans fin)")
+        parser.add_argument("--frigate-share", type=float, default=0.5, help="part des scènes Frigate (0 à 1)")
+        parser.add_argument("--frigate-source", default="demo-frigate")
+        parser.add_argument("--webhook-source", default="demo-webhook")
+        parser.add_argument("--base-url", default=settings.SITE_ROOT, help="adresse de la plateforme")
+        parser.add_argument(
+            "--token",
+            default="",
+            help="jeton de la source webhook ; sans lui, un nouveau jeton est émis (l'ancien cesse de fonctionner)",
+        )
+        parser.add_argument("--wait", type=float, default=30, help="attente des sources de démonstration (secondes)")
+        parser.add_argument("--seed", type=int, default=None)
+
+    def _source(self, name: str, wait: float) -> EventSource | None:
+        deadline = time.monotonic() + wait
+        while True:
+            source = EventSource.objects.filter(name=name, is_active=True).first()
+            if source is not None or time.monotonic() >= deadline:
+                return source
+            time.sleep(2)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        frigate = self._source(options["frigate_source"], options["wait"])
+        webhook = self._source(options["webhook_source"], 0 if frigate is None else options["wait"])
+        if frigate is None and webhook is None:
+            self.stderr.write(
+                f"Ni « {options['frigate_source']} » ni « {options['webhook_source']} » : chargez la démonstration "
+                "(manage.py load_demo)."
+            )
+            return
+        client = None
+        if webhook is not None:
+            token = options["token"] or source_rotate_token(source=webhook, acting_user=None)
+            client = WebhookClient(base_url=options["base_url"], token=token, timeout=10)
+        simulator = Simulator(
+            frigate=frigate,
+            webhook=webhook,
+            webhook_client=client,
+            mqtt_host=settings.MQTT_HOST,
+            mqtt_port=settings.MQTT_PORT,
+            mqtt_username=settings.MQTT_USERNAME,
+            mqtt_password=settings.MQTT_PASSWORD,
+            seed=options["seed"],
+        )
+        self.stdout.write(
+            f"Simulation : {len(simulator.frigate_cameras)} caméras Frigate, {len(simulator.webhook_devices)} "
+            f"équipements webhook, {options['rate']} par seconde."
+        )
+        try:
+            simulator.run(rate=options["rate"], duration=options["duration"], frigate_share=options["frigate_share"])
+        except KeyboardInterrupt:
+            pass
+        finally:
+            simulator.close()
+        self.stdout.write(f"Compteurs : {dict(simulator.stats)}")
