@@ -11,11 +11,11 @@ from collections import defaultdict
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Min
+from django.db.models import Min, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from mutualis.supervision.choices import EventKind
+from mutualis.supervision.choices import OPEN_STATUSES, AlarmCategory, EventKind
 from mutualis.supervision.models import (
     Alarm,
     Device,
@@ -23,11 +23,21 @@ from mutualis.supervision.models import (
     EscalationContact,
     Event,
     EventSource,
+    PriorityRule,
+    ProtectedSite,
     TimelineEntry,
 )
 from mutualis.supervision.realtime import publish_alarms
 from mutualis.supervision.services.alarms import hour_start
-from mutualis.supervision.services.ingestion import MAX_BATCH, IngestResult, _Clean, _Correlator, _result, clean_event
+from mutualis.supervision.services.ingestion import (
+    MAX_BATCH,
+    MERGE_KINDS,
+    IngestResult,
+    _Clean,
+    _Correlator,
+    _result,
+    clean_event,
+)
 
 
 def _table(model: Any) -> str:
@@ -66,7 +76,48 @@ def _update(model: Any, names: list[str], rows: list[tuple[Any, ...]]) -> None:
 
 
 class _BulkCorrelator(_Correlator):
-    """The same correlation; its writes batched."""
+    """The same correlation; its writes batched, and only the open alarms the batch can feed loaded."""
+
+    def __init__(self, source: EventSource, devices: list[Device], now: datetime.datetime, refs: set[str]) -> None:
+        # The service loads every open alarm of the batch's sites, which grows with a storm nobody has closed yet.
+        # The correlation only ever looks up: the alarms of the batch's devices, those of its correlation ids, and
+        # the latest door-forced/motion alarm of each site whose merge rule is on. Loading just these (in the same
+        # order) gives the same maps.
+        self.source, self.now = source, now
+        device_ids = {d.pk for d in devices}
+        site_ids = {d.protected_site_id for d in devices}
+        merge_sites = {d.protected_site_id for d in devices if d.protected_site.merge_door_forced_motion}
+        open_security = Alarm.objects.filter(category=AlarmCategory.SECURITY, status__in=OPEN_STATUSES)
+        wanted = Q(device_id__in=device_ids) | Q(source_ref__in=refs)
+        if merge_sites:
+            latest = (
+                open_security.filter(protected_site=OuterRef("pk"), kind__in=MERGE_KINDS)
+                .order_by("-last_event_at", "-pk")
+                .values("pk")[:1]
+            )
+            wanted |= Q(pk__in=ProtectedSite.objects.filter(pk__in=merge_sites).values(pk2=Subquery(latest)))
+        open_alarms = list(
+            open_security.filter(protected_site_id__in=site_ids).filter(wanted).order_by("last_event_at")
+        )
+        self.by_device_kind: dict[tuple[int, str], Alarm] = {}
+        self.by_ref: dict[str, Alarm] = {}
+        self.merge_by_site: dict[int, Alarm] = {}
+        for alarm in open_alarms:
+            if alarm.device_id in device_ids:
+                self.by_device_kind[(alarm.device_id, alarm.kind)] = alarm
+            if alarm.source_ref:
+                self.by_ref[alarm.source_ref] = alarm
+            if alarm.kind in MERGE_KINDS and alarm.protected_site_id in merge_sites:
+                self.merge_by_site[alarm.protected_site_id] = alarm
+        self.priorities = {
+            (r.protected_site_id, r.kind): r.priority
+            for r in PriorityRule.objects.filter(protected_site_id__in=site_ids)
+        }
+        self.new: list[Alarm] = []
+        self.changed: dict[int, Alarm] = {}
+        self.timeline: list[tuple[Alarm, str, str, datetime.datetime, dict[str, Any]]] = []
+        self.device_updates: dict[int, dict[str, Any]] = {}
+        self.health: list[tuple[_Clean, Device]] = []
 
     def save(self) -> None:
         """New alarms (ORM bulk insert: their keys are needed), changed alarms and timeline lines by executemany."""
@@ -135,7 +186,7 @@ def _count_activity(fresh: list[tuple[_Clean, Device]]) -> None:
         return
     rows = DeviceActivity.objects.filter(device_id__in={k[0] for k in counts}, hour__in={k[1] for k in counts})
     existing = {(device_id, hour): pk for device_id, hour, pk in rows.values_list("device_id", "hour", "pk")}
-    column = connection.ops.quote_name(DeviceActivity._meta.get_field("count").column)
+    column = connection.ops.quote_name("count")
     with connection.cursor() as cursor:
         # count = count + n: right even when another batch adds to the same hour at the same time.
         cursor.executemany(
@@ -172,7 +223,12 @@ def _store(source: EventSource, cleaned: list[_Clean], now: datetime.datetime) -
                 known.add(event["id"])
                 fresh.append((event, device))
         if fresh:
-            correlator = _BulkCorrelator(source, [device for _e, device in fresh], now)
+            refs = {
+                f"{source.pk}:{str(e['data']['correlation_id'])[:120]}"
+                for e, _d in fresh
+                if e["data"].get("correlation_id") not in (None, "")
+            }
+            correlator = _BulkCorrelator(source, [device for _e, device in fresh], now, refs)
             alarms = [correlator.handle(event, device) for event, device in fresh]
             correlator.save()
             received = _dt(timezone.now())

@@ -107,7 +107,8 @@ class FrigateIntegration(Integration):
         severity = after.get("severity")
         if severity not in REVIEW_KINDS:
             raise MappingError(f"« severity » inconnue : {str(severity)[:20]} (alert ou detection).")
-        data = after.get("data") if isinstance(after.get("data"), dict) else {}
+        raw_data = after.get("data")
+        data: dict[str, Any] = raw_data if isinstance(raw_data, dict) else {}
         detections = _text_list(data.get("detections"), 50)
         zones = _text_list(data.get("zones"))
         start = from_epoch(after.get("start_time"), "start_time")
@@ -118,7 +119,8 @@ class FrigateIntegration(Integration):
         else:
             # An update says « now »: Frigate gives no time of its own for it.
             occurred_at = max(start, received_at)
-        before = message.get("before") if isinstance(message.get("before"), dict) else {}
+        raw_before = message.get("before")
+        before: dict[str, Any] = raw_before if isinstance(raw_before, dict) else {}
         event = {
             "id": f"review:{review_id}:{kind}:{digest(after)}",
             "device": camera,

@@ -131,7 +131,7 @@ class FrigateMqttIngestor:
             logger.warning("MQTT connection lost (%s); reconnecting", reason_code)
 
     def _on_message(self, client: mqtt.Client, userdata: Any, message: mqtt.MQTTMessage) -> None:
-        self._queue.put(_Message(message.topic, message.payload, message.mid, message.qos, timezone.now()))
+        self._queue.put(_Message(message.topic, bytes(message.payload), message.mid, message.qos, timezone.now()))
 
     # --- life cycle ----------------------------------------------------------------------------------------------
 

@@ -164,7 +164,7 @@ class OnvifIntegration(Integration):
         }
         return Mapped(events=[event])
 
-    def map(self, xml: bytes | str) -> Mapped:  # type: ignore[override]
+    def map(self, xml: bytes | str) -> Mapped:
         """Every notification of an XML body, merged into one batch."""
         mapped = Mapped()
         for notification in parse_notifications(xml):
