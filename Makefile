@@ -67,7 +67,7 @@ lint:
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports --no-cache
-	$(VENV)/bin/mypy $(wildcard mutualis/*/services.py mutualis/*/services mutualis/*/selectors.py mutualis/*/selectors mutualis/*/tasks.py)
+	$(VENV)/bin/mypy $(wildcard mutualis/*/services.py mutualis/*/services mutualis/*/selectors.py mutualis/*/selectors mutualis/*/tasks.py mutualis/*/integrations mutualis/supervision/schedule.py mutualis/supervision/ingest_bulk.py)
 
 check-migrations: var/secret_key
 	$(PY) manage.py makemigrations --check --dry-run

@@ -42,3 +42,11 @@ def test_the_simulator_feeds_both_paths(mosquitto, ingestor, live_server):
     assert Event.objects.filter(source=webhook).exists()
     run_until(engine, lambda: Alarm.objects.filter(device__source=frigate).exists())
     assert engine.stats["bad_payloads"] == 0 and engine.stats["error"] == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_without_the_demo_sources_it_says_what_to_do():
+    """Without demo-frigate nor demo-webhook (and no waiting), the simulator says to load the demo and stops."""
+    err = io.StringIO()
+    call_command("simulate_events", "--wait=0", stdout=io.StringIO(), stderr=err)
+    assert "load_demo" in err.getvalue()

@@ -31,21 +31,30 @@ class Command(AuditedCommand):
             default="",
             help="jeton de la source webhook ; sans lui, un nouveau jeton est émis (l'ancien cesse de fonctionner)",
         )
-        parser.add_argument("--wait", type=float, default=30, help="attente des sources de démonstration (secondes)")
+        parser.add_argument(
+            "--wait",
+            type=float,
+            default=float("inf"),
+            help="attente des sources de démonstration, en secondes (sans fin par défaut : sous honcho, un "
+            "processus qui s'arrête arrête tous les autres)",
+        )
         parser.add_argument("--seed", type=int, default=None)
 
-    def _source(self, name: str, wait: float) -> EventSource | None:
-        deadline = time.monotonic() + wait
+    def _sources(self, names: tuple[str, str], wait: float) -> tuple[EventSource | None, EventSource | None]:
+        """The demo sources, waiting (the demo may still be loading) until at least one exists."""
+        deadline, told = time.monotonic() + wait, False
         while True:
-            source = EventSource.objects.filter(name=name, is_active=True).first()
-            if source is not None or time.monotonic() >= deadline:
-                return source
-            time.sleep(2)
+            found = {s.name: s for s in EventSource.objects.filter(name__in=names, is_active=True)}
+            if found or time.monotonic() >= deadline:
+                return found.get(names[0]), found.get(names[1])
+            if not told:
+                self.stdout.write(f"En attente des sources « {names[0]} » / « {names[1]} » (manage.py load_demo)…")
+                told = True
+            time.sleep(5)
 
     def handle(self, *args: Any, **options: Any) -> None:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-        frigate = self._source(options["frigate_source"], options["wait"])
-        webhook = self._source(options["webhook_source"], 0 if frigate is None else options["wait"])
+        frigate, webhook = self._sources((options["frigate_source"], options["webhook_source"]), options["wait"])
         if frigate is None and webhook is None:
             self.stderr.write(
                 f"Ni « {options['frigate_source']} » ni « {options['webhook_source']} » : chargez la démonstration "
