@@ -14,15 +14,18 @@ PROCONNECT_DOMAIN ?= http://127.0.0.1:$(PROCONNECT_DEMO_PORT)
 PROCONNECT_CLIENT_ID ?= mutualis-demo
 PROCONNECT_CLIENT_SECRET ?= mutualis-demo-secret-not-for-production
 OCPP_PORT ?= 8180
-export HTTP_PORT WS_PORT OCPP_PORT
+MQTT_PORT ?= 1884
+MOSQUITTO ?= $(shell command -v mosquitto || echo /usr/sbin/mosquitto)
+export HTTP_PORT WS_PORT OCPP_PORT MQTT_PORT MOSQUITTO
 
-.PHONY: run install install-python install-node install-test-deps migrate demo test test-unit test-browser lint check-migrations clean
+.PHONY: run install install-mosquitto install-python install-node install-test-deps migrate demo test test-unit test-browser lint check-migrations clean
 
-run: install migrate demo ## Install, load the demo territory and start every process
+run: install install-mosquitto migrate demo var/mosquitto.conf ## Install, load the demo territory and start every process
 	@echo ""
 	@echo "Mutualis : http://127.0.0.1:$(HTTP_PORT)/   (temps réel : ws://127.0.0.1:$(WS_PORT)/ws/notifications/)"
 	@echo "API : http://127.0.0.1:$(HTTP_PORT)/api/v1/docs/"
 	@echo "Passerelle OCPP : ws://127.0.0.1:$(OCPP_PORT)/ocpp/<identité>   (libres : SYN-LIBRE-01 en 1.6J, SYN-LIBRE-201 en 2.0.1)"
+	@echo "MQTT (Mosquitto) : 127.0.0.1:$(MQTT_PORT)"
 	@echo ""
 	@echo "ProConnect de démonstration : $(PROCONNECT_DOMAIN)/api/v2 (comptes et mot de passe : docs/proconnect.md)"
 	SECURE_COOKIES=$${SECURE_COOKIES:-0} PROCONNECT_DEMO_PORT=$(PROCONNECT_DEMO_PORT) PROCONNECT_DOMAIN=$(PROCONNECT_DOMAIN) \
@@ -39,7 +42,15 @@ install-node:
 	@command -v npm >/dev/null || bash scripts/apt-install.sh nodejs npm
 	npm ci --no-audit --no-fund --loglevel=error
 
-install-test-deps: install
+install-mosquitto:
+	@test -x "$(MOSQUITTO)" || bash scripts/apt-install.sh mosquitto
+
+# Written at each run: MQTT_PORT, MQTT_USERNAME and MQTT_PASSWORD may have changed.
+.PHONY: var/mosquitto.conf
+var/mosquitto.conf:
+	$(PY) -m mutualis.supervision.integrations.mosquitto $@
+
+install-test-deps: install install-mosquitto
 	@command -v chromium >/dev/null || test -x /usr/bin/chromium || bash scripts/apt-install.sh chromium
 
 var/secret_key: ## A local secret key, made once (production sets SECRET_KEY or SECRET_KEY_FILE instead)
@@ -67,7 +78,7 @@ lint:
 	$(VENV)/bin/ruff format --check .
 	python3 scripts/import_contracts.py --check
 	$(VENV)/bin/lint-imports --no-cache
-	$(VENV)/bin/mypy $(wildcard mutualis/*/services.py mutualis/*/services mutualis/*/selectors.py mutualis/*/selectors mutualis/*/tasks.py)
+	$(VENV)/bin/mypy $(wildcard mutualis/*/services.py mutualis/*/services mutualis/*/selectors.py mutualis/*/selectors mutualis/*/tasks.py mutualis/*/integrations mutualis/supervision/schedule.py mutualis/supervision/ingest_bulk.py)
 
 check-migrations: var/secret_key
 	$(PY) manage.py makemigrations --check --dry-run

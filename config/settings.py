@@ -389,3 +389,14 @@ OCPP_COMMAND_TIMEOUT = envint("OCPP_COMMAND_TIMEOUT", "60")
 # Days OCPP frames stay in the message log; minutes a point may stay faulted or offline before staff are notified.
 OCPP_MESSAGE_RETENTION_DAYS = envint("OCPP_MESSAGE_RETENTION_DAYS", "7")
 CHARGING_ALERT_MINUTES = envint("CHARGING_ALERT_MINUTES", "15")
+
+# Supervision ingestion: the MQTT broker Frigate publishes to (`make run` starts Mosquitto on this loopback port, away
+# from a system broker on 1883), the ingest process' session, and the Frigate HTTP API (snapshots, clips).
+MQTT_HOST = env("MQTT_HOST", "127.0.0.1")
+MQTT_PORT = envint("MQTT_PORT", "1884")
+MQTT_USERNAME = env("MQTT_USERNAME", "")
+MQTT_PASSWORD = env("MQTT_PASSWORD", "")
+MQTT_PROTOCOL = env("MQTT_PROTOCOL", "5")
+MQTT_CLIENT_ID = env("MQTT_CLIENT_ID", "mutualis-supervision-ingest")
+FRIGATE_HTTP_TIMEOUT = envint("FRIGATE_HTTP_TIMEOUT", "20")
+FRIGATE_MAX_MEDIA_BYTES = envint("FRIGATE_MAX_MEDIA_BYTES", str(500 * 1024 * 1024))

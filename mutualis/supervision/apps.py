@@ -52,6 +52,7 @@ class SupervisionConfig(AppConfig):
                 "supervision.priority_set": _("Priorité par nature fixée"),
                 "supervision.live_view": _("Images en direct consultées"),
                 "supervision.snapshot_view": _("Vignette d'alarme consultée"),
+                "supervision.frigate_media_fetch": _("Vignette ou extrait récupéré de Frigate (preuve candidate)"),
             },
             group=self.verbose_name,
         )

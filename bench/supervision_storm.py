@@ -1,0 +1,410 @@
+"""Supervision event storm: sustained ingestion (correlation on) through the service, over HTTP batches and over
+MQTT, beside the raw committed-batch insert rate of the same database, measured in the same run.
+
+Not a test: prints figures. A scratch database gets 50 protected sites, 1,300 webhook cameras and 1,300 Frigate
+cameras. Then:
+
+- **raw**: the same number of event rows inserted with executemany into a copy of the event table (same columns
+  and indexes), one committed transaction per batch — no check, no correlation: the floor of storing events;
+- **service**: `ingest_events` called in this process with batches (every rule: idempotency, correlation into
+  alarms, timeline, device state, hourly activity);
+- **http**: gunicorn (2 workers) serving the API, 2 client threads POSTing JSON batches with the source's token;
+- **mqtt**: Mosquitto on a free loopback port and `manage.py supervision_mqtt`; a publisher sends Frigate review
+  lifecycles (new/update/end, QoS 1) as fast as the broker takes them;
+- **latency**: MQTT again at a fixed rate (2,000 events/s by default): p50/p99 from publication (the review's
+  `start_time`, and `occurred_at` over HTTP) to the row's `received_at` (stamped in the committing transaction).
+  The operator console's websocket is not on this branch: the latency stops at the database, not at the screen.
+
+Every run checks that nothing was lost (rows stored == events sent).
+
+    .venv/bin/python bench/supervision_storm.py [--events 50000] [--batch 1000] [--rate 2000]
+"""
+
+import argparse
+import datetime
+import json
+import os
+import random
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+KINDS = ["motion", "motion", "motion", "intrusion", "line_crossing", "access_denied", "door_held_open", "heartbeat"]
+
+
+def setup_django(scratch: str) -> dict[str, str]:
+    sys.path.insert(0, str(ROOT))
+    os.environ.pop("DATABASE_URL", None)
+    env = {
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "SQLITE_PATH": f"{scratch}/bench.sqlite3",
+        "MUTUALIS_VAR_DIR": scratch,
+        "SECURE_COOKIES": "0",
+        "SECRET_KEY": "bench-only-key-0123456789-abcdefghijklmnopqrstuvwxyz",
+        "LOG_LEVEL": "WARNING",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+    }
+    os.environ.update(env)
+    os.makedirs(f"{scratch}/staticfiles", exist_ok=True)
+    import django
+
+    django.setup()
+    return env
+
+
+def prepare(cameras: int) -> dict[str, Any]:
+    """Sites, sources and cameras (factories: the bench is not production)."""
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    from mutualis.supervision.choices import SourceKind
+    from mutualis.supervision.models import Device
+    from mutualis.supervision.services.sources import source_create
+    from mutualis.supervision.tests.factories import ProtectedSiteFactory
+
+    webhook, token = source_create(name="storm-webhook", kind=SourceKind.WEBHOOK, acting_user=None)
+    frigate, _token = source_create(
+        name="storm-frigate", kind=SourceKind.FRIGATE, acting_user=None, mqtt_topic_prefix="storm"
+    )
+    sites = [ProtectedSiteFactory() for _ in range(50)]
+    devices = []
+    for source, prefix in ((webhook, "CAM"), (frigate, "cam")):
+        for n in range(cameras):
+            devices.append(
+                Device(
+                    protected_site=sites[n % len(sites)],
+                    kind="fixed_camera",
+                    name=f"{prefix}-{n:04d}",
+                    source=source,
+                    external_id=f"{prefix}-{n:04d}",
+                    is_active=True,
+                    is_supervised=True,
+                )
+            )
+    Device.objects.bulk_create(devices)
+    return {"token": token, "webhook": webhook, "frigate": frigate}
+
+
+def events(count: int, cameras: int, *, stamp: bool = True) -> list[dict[str, Any]]:
+    """Generic events on random cameras; `occurred_at` is the moment they are made (for the latency)."""
+    rng = random.Random(count)  # noqa: S311 - bench data
+    now = datetime.datetime.now(datetime.UTC).isoformat()
+    return [
+        {
+            "id": uuid.uuid4().hex,
+            "device": f"CAM-{rng.randrange(cameras):04d}",
+            "kind": rng.choice(KINDS),
+            "occurred_at": now if stamp else None,
+            "zone": "parvis",
+        }
+        for _ in range(count)
+    ]
+
+
+def count_events(source: Any) -> int:
+    from mutualis.supervision.models import Event
+
+    return Event.objects.filter(source=source).count()
+
+
+def raw(count: int, batch: int, cameras: int) -> dict[str, Any]:
+    """Committed batches of plain INSERTs into a copy of the event table."""
+    from django.db import connection, transaction
+
+    from mutualis.supervision.models import Device, EventSource
+
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS bench_raw_event")
+        cursor.execute("SELECT sql FROM sqlite_master WHERE tbl_name = 'supervision_event' AND sql IS NOT NULL")
+        for (statement,) in cursor.fetchall():
+            # Indexes keep their columns under names of their own.
+            statement = re.sub(r'INDEX "([^"]+)"', r'INDEX "bench_\1"', statement)
+            cursor.execute(statement.replace('"supervision_event"', '"bench_raw_event"'))
+    source = EventSource.objects.get(name="storm-webhook")
+    device_ids = dict(Device.objects.filter(source=source).values_list("external_id", "pk"))
+    rows = events(count, cameras)
+    columns = (
+        "source_id, source_event_id, device_id, kind, occurred_at, received_at, severity, zone, snapshot_url, data"
+    )
+    sql = f"INSERT INTO bench_raw_event ({columns}) VALUES ({', '.join(['%s'] * 10)})"  # noqa: S608
+    started = time.perf_counter()
+    for i in range(0, count, batch):
+        stamp = connection.ops.adapt_datetimefield_value(datetime.datetime.now(datetime.UTC))
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.executemany(
+                sql,
+                [
+                    (source.pk, e["id"], device_ids[e["device"]], e["kind"], e["occurred_at"], stamp, "", e["zone"], "",
+                     "{}")
+                    for e in rows[i : i + batch]
+                ],
+            )  # fmt: skip
+    return {"events": count, "per_s": count / (time.perf_counter() - started)}
+
+
+def service(count: int, batch: int, cameras: int, source: Any, *, bulk: bool = False) -> dict[str, Any]:
+    """ingest_events (or the proposed bulk path) in this process."""
+    from mutualis.supervision.ingest_bulk import ingest_events_bulk
+    from mutualis.supervision.services.ingestion import ingest_events as service_path
+
+    ingest_events = ingest_events_bulk if bulk else service_path
+
+    before = count_events(source)
+    rows = events(count, cameras)
+    started = time.perf_counter()
+    for i in range(0, count, batch):
+        ingest_events(source=source, events=rows[i : i + batch])
+    seconds = time.perf_counter() - started
+    return {"events": count, "per_s": count / seconds, "lost": count - (count_events(source) - before)}
+
+
+def free_port() -> int:
+    from mutualis.supervision.integrations.mosquitto import free_port as free
+
+    return free()
+
+
+def wait_for(source: Any, expected: int, stall: float = 120.0) -> float:
+    """Wait until `expected` rows of the source are stored (or nothing moves for `stall` s); returns when."""
+    last, moved = -1, time.monotonic()
+    while True:
+        stored = count_events(source)
+        if stored >= expected:
+            return time.perf_counter()
+        if stored != last:
+            last, moved = stored, time.monotonic()
+        elif time.monotonic() - moved > stall:
+            return time.perf_counter()
+        time.sleep(0.2)
+
+
+def http(count: int, batch: int, cameras: int, source: Any, token: str, env: dict[str, str]) -> dict[str, Any]:
+    """gunicorn with 2 workers; 2 client threads posting batches."""
+    from mutualis.supervision.integrations.mosquitto import wait_listening
+    from mutualis.supervision.integrations.webhook.client import WebhookClient
+
+    port = free_port()
+    server = subprocess.Popen(  # noqa: S603
+        [f"{ROOT}/.venv/bin/gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2"],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_listening(port, timeout=60)
+        client = WebhookClient(base_url=f"http://127.0.0.1:{port}", token=token, timeout=120)
+        before = count_events(source)
+        rows = events(count, cameras)
+        batches = [rows[i : i + batch] for i in range(0, count, batch)]
+        failures: list[Any] = []
+
+        def send(part: list[list[dict[str, Any]]]) -> None:
+            for b in part:
+                status, answer = client.post(b)
+                if status >= 300 and status != 400:
+                    failures.append((status, str(answer)[:200]))
+
+        started = time.perf_counter()
+        threads = [threading.Thread(target=send, args=(batches[i::2],)) for i in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        seconds = time.perf_counter() - started
+        stored = count_events(source) - before
+        return {"events": count, "per_s": count / seconds, "lost": count - stored, "failures": failures[:3]}
+    finally:
+        server.terminate()
+        server.wait()
+
+
+class Broker:
+    """Mosquitto and the ingest process, on free loopback ports."""
+
+    def __init__(self, scratch: str, env: dict[str, str], *, bulk: bool = False) -> None:
+        from mutualis.supervision.integrations.mosquitto import Mosquitto
+
+        self.mosquitto = Mosquitto(Path(scratch) / "mosquitto").start()
+        self.ingest = subprocess.Popen(  # noqa: S603
+            [
+                f"{ROOT}/.venv/bin/python",
+                "manage.py",
+                "supervision_mqtt",
+                "--stats-every=3600",
+                *(["--bulk"] if bulk else []),
+            ],
+            cwd=ROOT,
+            env={**os.environ, **env, "MQTT_PORT": str(self.mosquitto.port), "MQTT_CLIENT_ID": "bench-ingest"},
+            stdout=subprocess.DEVNULL,
+            stderr=open(Path(scratch) / "ingest.log", "w"),  # noqa: SIM115
+        )
+        import paho.mqtt.client as mqtt
+
+        self.client = mqtt.Client(callback_api_version=mqtt.CallbackAPIVersion.VERSION2, client_id="bench-frigate")
+        self.client.max_queued_messages_set(0)
+        self.client.connect("127.0.0.1", self.mosquitto.port)
+        self.client.loop_start()
+        self.ready()
+
+    def ready(self, timeout: float = 120.0) -> None:
+        """Wait until the ingest process is subscribed: it records the source's « online » once it is."""
+        from mutualis.supervision.models import EventSource
+
+        EventSource.objects.filter(name="storm-frigate").update(last_seen_at=None)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            self.client.publish("storm/available", "online", qos=1)
+            time.sleep(0.5)
+            if EventSource.objects.filter(name="storm-frigate", last_seen_at__isnull=False).exists():
+                return
+        raise RuntimeError("the ingest process never subscribed")
+
+    def publish(self, messages: list[tuple[str, str]], rate: float = 0.0) -> float:
+        """Publish QoS 1 (paced at `rate` messages/s if given); returns the seconds it took."""
+        started = time.perf_counter()
+        last = None
+        for n, (topic, payload) in enumerate(messages):
+            if rate:
+                ahead = started + n / rate - time.perf_counter()
+                if ahead > 0:
+                    time.sleep(ahead)
+            last = self.client.publish(topic, payload, qos=1)
+        if last is not None:
+            last.wait_for_publish(timeout=600)
+        return time.perf_counter() - started
+
+    def close(self) -> None:
+        self.client.disconnect()
+        self.client.loop_stop()
+        self.ingest.terminate()
+        self.ingest.wait()
+        self.mosquitto.stop()
+
+
+def frigate_messages(scenes: int, cameras: int, *, now: float | None = None) -> list[tuple[str, str]]:
+    """Review lifecycles (3 messages a scene) on random Frigate cameras, start_time = now."""
+    from mutualis.supervision.integrations.frigate.messages import review_lifecycle
+
+    rng = random.Random(scenes)  # noqa: S311
+    out = []
+    for _ in range(scenes):
+        camera = f"cam-{rng.randrange(cameras):04d}"
+        for message in review_lifecycle(camera=camera, start_time=now or time.time(), severity="alert"):
+            out.append(("storm/reviews", json.dumps(message)))
+    return out
+
+
+def mqtt_storm(broker: Broker, count: int, cameras: int, source: Any) -> dict[str, Any]:
+    before = count_events(source)
+    messages = frigate_messages(count // 3, cameras)
+    started = time.perf_counter()
+    broker.publish(messages)
+    done = wait_for(source, before + len(messages))
+    stored = count_events(source) - before
+    return {"events": len(messages), "per_s": stored / (done - started), "lost": len(messages) - stored}
+
+
+def latency(broker: Broker, rate: float, seconds: float, cameras: int, source: Any) -> dict[str, Any]:
+    """Paced publication; per message, its start_time is the moment it is published."""
+    from mutualis.supervision.integrations.frigate.messages import frigate_id, review_item, review_message
+    from mutualis.supervision.models import Event
+
+    rng = random.Random(1)  # noqa: S311
+    total = int(rate * seconds)
+    before = count_events(source)
+    started = time.perf_counter()
+    last = None
+    first_pk = Event.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    for n in range(total):
+        ahead = started + n / rate - time.perf_counter()
+        if ahead > 0:
+            time.sleep(ahead)
+        at = time.time()
+        item = review_item(review_id=frigate_id(at), camera=f"cam-{rng.randrange(cameras):04d}", start_time=at)
+        last = broker.client.publish("storm/reviews", json.dumps(review_message("new", item)), qos=1)
+    if last is not None:
+        last.wait_for_publish(timeout=600)
+    wait_for(source, before + total)
+    delays = [
+        (received - occurred).total_seconds() * 1000
+        for received, occurred in Event.objects.filter(source=source, pk__gt=first_pk).values_list(
+            "received_at", "occurred_at"
+        )
+    ]
+    delays.sort()
+    return {
+        "events": total,
+        "rate": rate,
+        "lost": total - len(delays),
+        "p50_ms": statistics.median(delays) if delays else None,
+        "p99_ms": delays[int(len(delays) * 0.99) - 1] if delays else None,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--events", type=int, default=50_000)
+    parser.add_argument("--batch", type=int, default=1000)
+    parser.add_argument("--cameras", type=int, default=1300)
+    parser.add_argument("--rate", type=float, default=2000, help="events/s of the latency run")
+    parser.add_argument("--latency-seconds", type=float, default=10)
+    parser.add_argument("--skip", nargs="*", default=[], choices=["raw", "service", "bulk", "http", "mqtt", "latency"])
+    args = parser.parse_args()
+    scratch = tempfile.mkdtemp(prefix="supervision-storm-")
+    try:
+        env = setup_django(scratch)
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA journal_mode=WAL")
+        world = prepare(args.cameras)
+        figures: dict[str, Any] = {"cpus": os.cpu_count(), "database": connection.vendor}
+        if "raw" not in args.skip:
+            figures["raw"] = raw(args.events, args.batch, args.cameras)
+            print("raw", figures["raw"], flush=True)
+        if "service" not in args.skip:
+            figures["service"] = service(args.events, args.batch, args.cameras, world["webhook"])
+            print("service", figures["service"], flush=True)
+        if "bulk" not in args.skip:
+            figures["bulk"] = service(args.events, args.batch, args.cameras, world["webhook"], bulk=True)
+            print("bulk", figures["bulk"], flush=True)
+        if "http" not in args.skip:
+            figures["http"] = http(args.events, args.batch, args.cameras, world["webhook"], world["token"], env)
+            print("http", figures["http"], flush=True)
+        for bulk in (False, True):
+            if "mqtt" in args.skip and "latency" in args.skip:
+                break
+            suffix = "_bulk" if bulk else ""
+            broker = Broker(scratch, env, bulk=bulk)
+            try:
+                if "mqtt" not in args.skip:
+                    figures[f"mqtt{suffix}"] = mqtt_storm(broker, args.events, args.cameras, world["frigate"])
+                    print(f"mqtt{suffix}", figures[f"mqtt{suffix}"], flush=True)
+                if "latency" not in args.skip:
+                    figures[f"latency{suffix}"] = latency(
+                        broker, args.rate, args.latency_seconds, args.cameras, world["frigate"]
+                    )
+                    print(f"latency{suffix}", figures[f"latency{suffix}"], flush=True)
+            finally:
+                broker.close()
+        if "raw" in figures:
+            for step in ("service", "bulk", "http", "mqtt", "mqtt_bulk"):
+                if step in figures:
+                    figures[step]["x_raw"] = round(figures[step]["per_s"] / figures["raw"]["per_s"], 3)
+        print(json.dumps(figures, indent=2, default=str))
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

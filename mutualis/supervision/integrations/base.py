@@ -1,0 +1,76 @@
+"""The base class every supervision integration follows: outside input → generic event dicts → `ingest_events`."""
+
+import datetime
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from django.utils import timezone
+
+from mutualis.supervision.models import EventSource
+from mutualis.supervision.services.ingestion import IngestResult, ingest_events
+
+
+class MappingError(ValueError):
+    """A message an integration cannot read (its text, in French, goes to the ingest process' log)."""
+
+
+@dataclass
+class Mapped:
+    """What one outside message means: generic events to ingest, and/or the source's own availability."""
+
+    events: list[dict[str, Any]] = field(default_factory=list)
+    # True / False when the message says the source (NVR, Frigate server) came online or went offline.
+    source_online: bool | None = None
+    # Why nothing was produced (a message we read but do not ingest, e.g. a tracked object's intermediate update).
+    ignored: str = ""
+
+
+def from_epoch(value: Any, what: str) -> datetime.datetime:
+    """An aware UTC datetime from a Unix timestamp (Frigate's times), or a MappingError naming the field."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise MappingError(f"« {what} » : horodatage Unix attendu.")
+    try:
+        return datetime.datetime.fromtimestamp(value, tz=datetime.UTC)
+    except (OverflowError, OSError, ValueError):
+        raise MappingError(f"« {what} » : horodatage hors limites.") from None
+
+
+def digest(value: Any) -> str:
+    """A short stable fingerprint of a JSON value: two deliveries of the same message get the same event id."""
+    text = json.dumps(value, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def load_json_object(payload: bytes | str, what: str) -> dict[str, Any]:
+    """A JSON object from a message body, or a MappingError."""
+    try:
+        data = json.loads(payload)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise MappingError(f"{what} : JSON invalide ({exc}).") from None
+    if not isinstance(data, dict):
+        raise MappingError(f"{what} : un objet JSON est attendu.")
+    return data
+
+
+class Integration:
+    """One protocol or vendor. Subclasses turn a message into `Mapped` with `map(...)`; `ingest(...)` sends the
+    events through the one ingestion service, so that every rule (idempotency, correlation, legal frame) holds."""
+
+    name: ClassVar[str] = ""
+
+    def map(self, *args: Any, **kwargs: Any) -> Mapped:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def ingest(self, *, source: EventSource, mapped: Mapped, bulk: bool = False) -> list[IngestResult]:
+        """Apply a mapped message: the source's availability, then its events (one transaction per batch);
+        `bulk` takes the proposed faster write path (same checks and correlation)."""
+        from mutualis.supervision.ingest_bulk import ingest_events_bulk
+        from mutualis.supervision.services.sources import source_set_online
+
+        if mapped.source_online is not None:
+            source_set_online(source=source, online=mapped.source_online, at=timezone.now())
+        if not mapped.events:
+            return []
+        return (ingest_events_bulk if bulk else ingest_events)(source=source, events=mapped.events)

@@ -1,0 +1,88 @@
+"""`manage.py simulate_events`: demo traffic (Frigate over MQTT, webhook over HTTP) so that the console is alive."""
+
+import logging
+import time
+from typing import Any
+
+from django.conf import settings
+
+from mutualis.core.management.base import AuditedCommand
+from mutualis.supervision.integrations.webhook.client import WebhookClient
+from mutualis.supervision.models import EventSource
+from mutualis.supervision.services.sources import source_rotate_token
+from mutualis.supervision.simulator import Simulator
+
+
+class Command(AuditedCommand):
+    help = (
+        "Publie des messages au format Frigate sur le broker pour les caméras de « demo-frigate » et envoie des "
+        "événements webhook en HTTP pour « demo-webhook », à un rythme modeste."
+    )
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--rate", type=float, default=0.5, help="scènes ou événements par seconde (0,5)")
+        parser.add_argument("--duration", type=float, default=0, help="secondes (0 : sans fin)")
+        parser.add_argument("--frigate-share", type=float, default=0.5, help="part des scènes Frigate (0 à 1)")
+        parser.add_argument("--frigate-source", default="demo-frigate")
+        parser.add_argument("--webhook-source", default="demo-webhook")
+        parser.add_argument("--base-url", default=settings.SITE_ROOT, help="adresse de la plateforme")
+        parser.add_argument(
+            "--token",
+            default="",
+            help="jeton de la source webhook ; sans lui, un nouveau jeton est émis (l'ancien cesse de fonctionner)",
+        )
+        parser.add_argument(
+            "--wait",
+            type=float,
+            default=float("inf"),
+            help="attente des sources de démonstration, en secondes (sans fin par défaut : sous honcho, un "
+            "processus qui s'arrête arrête tous les autres)",
+        )
+        parser.add_argument("--seed", type=int, default=None)
+
+    def _sources(self, names: tuple[str, str], wait: float) -> tuple[EventSource | None, EventSource | None]:
+        """The demo sources, waiting (the demo may still be loading) until at least one exists."""
+        deadline, told = time.monotonic() + wait, False
+        while True:
+            found = {s.name: s for s in EventSource.objects.filter(name__in=names, is_active=True)}
+            if found or time.monotonic() >= deadline:
+                return found.get(names[0]), found.get(names[1])
+            if not told:
+                self.stdout.write(f"En attente des sources « {names[0]} » / « {names[1]} » (manage.py load_demo)…")
+                told = True
+            time.sleep(5)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        frigate, webhook = self._sources((options["frigate_source"], options["webhook_source"]), options["wait"])
+        if frigate is None and webhook is None:
+            self.stderr.write(
+                f"Ni « {options['frigate_source']} » ni « {options['webhook_source']} » : chargez la démonstration "
+                "(manage.py load_demo)."
+            )
+            return
+        client = None
+        if webhook is not None:
+            token = options["token"] or source_rotate_token(source=webhook, acting_user=None)
+            client = WebhookClient(base_url=options["base_url"], token=token, timeout=10)
+        simulator = Simulator(
+            frigate=frigate,
+            webhook=webhook,
+            webhook_client=client,
+            mqtt_host=settings.MQTT_HOST,
+            mqtt_port=settings.MQTT_PORT,
+            mqtt_username=settings.MQTT_USERNAME,
+            mqtt_password=settings.MQTT_PASSWORD,
+            seed=options["seed"],
+        )
+        self.stdout.write(
+            f"Simulation : {len(simulator.frigate_cameras)} caméras Frigate, {len(simulator.webhook_devices)} "
+            f"équipements webhook, {options['rate']} par seconde."
+        )
+        try:
+            simulator.run(rate=options["rate"], duration=options["duration"], frigate_share=options["frigate_share"])
+        except KeyboardInterrupt:
+            pass
+        finally:
+            simulator.close()
+        self.stdout.write(f"Compteurs : {dict(simulator.stats)}")

@@ -1,0 +1,142 @@
+"""The MQTT ingest process against a real Mosquitto: Frigate's reviews raise and update one alarm, the NVR going
+offline is a technical alarm, bad payloads are skipped and counted, a broker restart only pauses the flow."""
+
+import time
+
+import pytest
+
+from mutualis.supervision.choices import AlarmCategory, AlarmStatus, EventKind, SourceKind, TechnicalKind
+from mutualis.supervision.integrations.frigate.messages import (
+    frigate_id,
+    review_item,
+    review_lifecycle,
+    review_message,
+    tracked_object,
+)
+from mutualis.supervision.models import Alarm, Device, Event
+from mutualis.supervision.tests import mqtt
+from mutualis.supervision.tests.factories import DeviceFactory, EventSourceFactory
+from mutualis.supervision.tests.mqtt import run_until
+
+pytestmark = pytest.mark.django_db
+mosquitto, publisher, ingestor = mqtt.mosquitto, mqtt.publisher, mqtt.ingestor
+
+
+@pytest.fixture
+def frigate():
+    """A Frigate source on prefix « frigate-test » with its camera « entree »."""
+    source = EventSourceFactory(
+        name="frigate-test",
+        kind=SourceKind.FRIGATE,
+        mqtt_topic_prefix="frigate-test",
+        frigate_base_url="http://127.0.0.1:5000",
+    )
+    DeviceFactory(source=source, external_id="entree", name="Entrée principale")
+    return source
+
+
+def _alarms():
+    return Alarm.objects.filter(category=AlarmCategory.SECURITY)
+
+
+def test_a_review_new_update_end_is_one_alarm(frigate, publisher, ingestor):
+    """A Frigate review's new, update and end messages feed one alarm; the update raises it to an intrusion's
+    priority, and its snapshot points at Frigate's API."""
+    engine = ingestor()
+    messages = review_lifecycle(camera="entree", start_time=time.time() - 30, zones=["parvis"])
+    for message in messages:
+        publisher.publish("frigate-test/reviews", message)
+    run_until(engine, lambda: Event.objects.filter(source=frigate).count() == 3)
+    [alarm] = _alarms()
+    assert (alarm.event_count, alarm.status, alarm.zone) == (3, AlarmStatus.NEW, "parvis")
+    assert alarm.source_ref.endswith(f"review:{messages[0]['after']['id']}")
+    assert alarm.snapshot_url.startswith("http://127.0.0.1:5000/api/events/")
+    assert engine.stats["created"] == 3 and engine.stats["bad_payloads"] == 0
+
+
+def test_a_message_delivered_twice_is_one_event(frigate, publisher, ingestor):
+    """The same review message delivered twice (QoS 1 redelivery) is stored once."""
+    engine = ingestor()
+    message = review_lifecycle(camera="entree", start_time=time.time())[0]
+    publisher.publish("frigate-test/reviews", message)
+    publisher.publish("frigate-test/reviews", message)
+    run_until(engine, lambda: engine.stats["duplicate"] == 1)
+    assert Event.objects.count() == 1 and _alarms().count() == 1
+
+
+def test_frigate_going_offline_is_a_technical_alarm_closed_when_back(frigate, publisher, ingestor):
+    """`<prefix>/available` offline raises a technical alarm on the source's site; online closes it."""
+    engine = ingestor()
+    publisher.publish("frigate-test/available", "offline")
+    run_until(engine, lambda: Alarm.objects.filter(technical_kind=TechnicalKind.SOURCE_OFFLINE).exists())
+    alarm = Alarm.objects.get(technical_kind=TechnicalKind.SOURCE_OFFLINE)
+    assert alarm.category == AlarmCategory.TECHNICAL and alarm.status == AlarmStatus.NEW
+    publisher.publish("frigate-test/available", "online")
+    run_until(engine, lambda: Alarm.objects.get(pk=alarm.pk).status == AlarmStatus.CLOSED)
+    frigate.refresh_from_db()
+    assert frigate.online
+
+
+def test_bad_payloads_are_skipped_and_counted(frigate, publisher, ingestor):
+    """Malformed JSON, an unknown type and a missing camera are logged, counted and skipped; the next good
+    message is ingested."""
+    engine = ingestor()
+    publisher.publish("frigate-test/reviews", b"{not json")
+    publisher.publish("frigate-test/reviews", {"type": "rename", "after": {}})
+    publisher.publish("frigate-test/events", {"type": "new", "after": {"id": "x"}})
+    publisher.publish("frigate-test/available", "perhaps")
+    publisher.publish("frigate-test/reviews", review_lifecycle(camera="entree", start_time=time.time())[0])
+    run_until(engine, lambda: _alarms().exists())
+    assert engine.stats["bad_payloads"] == 4
+    assert Event.objects.count() == 1
+
+
+def test_an_unknown_camera_is_refused_and_the_rest_kept(frigate, publisher, ingestor):
+    """A review of a camera the source does not know is refused (counted), the others of the batch kept."""
+    engine = ingestor()
+    publisher.publish("frigate-test/reviews", review_lifecycle(camera="inconnue", start_time=time.time())[0])
+    publisher.publish("frigate-test/reviews", review_lifecycle(camera="entree", start_time=time.time())[0])
+    run_until(engine, lambda: engine.stats["error"] == 1 and engine.stats["created"] == 1)
+    assert _alarms().get().device.external_id == "entree"
+
+
+def test_tracked_objects_are_signs_of_life_not_alarms(frigate, publisher, ingestor):
+    """A tracked object's new/end keep the camera alive with the Frigate event id; its updates are skipped."""
+    engine = ingestor()
+    event_id, start = frigate_id(), time.time() - 5
+    for kind in ("new", "update", "end"):
+        after = tracked_object(event_id=event_id, camera="entree", start_time=start, end_time=start + 4)
+        publisher.publish("frigate-test/events", {"type": kind, "before": after, "after": after})
+    run_until(engine, lambda: engine.stats["ignored"] == 1 and Event.objects.count() == 2)
+    assert not Alarm.objects.exists()
+    assert set(Event.objects.values_list("kind", flat=True)) == {EventKind.HEARTBEAT}
+    assert Device.objects.get(external_id="entree").last_heartbeat_at is not None
+
+
+def test_the_ingest_process_survives_a_broker_restart(frigate, mosquitto, publisher, ingestor):
+    """The broker is stopped and started again: the ingest engine reconnects, subscribes again, and the next
+    message is ingested."""
+    engine = ingestor()
+    start = time.time()
+    first = review_item(review_id=frigate_id(start), camera="entree", start_time=start)
+    publisher.publish("frigate-test/reviews", review_message("new", first))
+    run_until(engine, lambda: _alarms().count() == 1)
+    subscriptions = engine.subscriptions
+    mosquitto.restart()
+    run_until(engine, lambda: engine.subscriptions > subscriptions, timeout=60)
+    second = review_item(review_id=frigate_id(start + 1), camera="entree", start_time=start + 1, severity="detection")
+    publisher.publish("frigate-test/reviews", review_message("new", second))
+    run_until(engine, lambda: Event.objects.count() == 2, timeout=60)
+    assert engine.stats["disconnections"] >= 1 and engine.stats["connections"] >= 2
+
+
+def test_a_source_added_later_is_subscribed_on_reload(frigate, publisher, ingestor):
+    """A Frigate source created while the process runs is subscribed when the sources are read again."""
+    engine = ingestor()
+    other = EventSourceFactory(name="frigate-autre", kind=SourceKind.FRIGATE, mqtt_topic_prefix="frigate-autre")
+    DeviceFactory(source=other, external_id="cour")
+    subscriptions = engine.subscriptions
+    engine.load_sources()
+    run_until(engine, lambda: engine.subscriptions > subscriptions)
+    publisher.publish("frigate-autre/reviews", review_lifecycle(camera="cour", start_time=time.time())[0])
+    run_until(engine, lambda: Event.objects.filter(source=other).exists())
