@@ -60,3 +60,6 @@ class SupervisionConfig(AppConfig):
                 "supervision.escalationcontact",
             ]
         )
+        from mutualis.supervision import evidence_setup  # evidence, requisitions, register, studies
+
+        evidence_setup.ready(self.verbose_name)
