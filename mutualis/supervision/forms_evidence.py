@@ -34,7 +34,7 @@ class RequisitionForm(forms.Form):
     number = forms.CharField(label=_("Numéro de la réquisition"), max_length=100)
     legal_basis = forms.ChoiceField(label=_("Fondement"), choices=RequisitionBasis.choices)
     officer_name = forms.CharField(label=_("Officier requérant (nom)"), max_length=150)
-    officer_quality = forms.CharField(label=_("Qualité"), max_length=150, help_text=_("OPJ, APJ…"))
+    officer_quality = forms.CharField(label=_("Qualité de l'officier"), max_length=150, help_text=_("OPJ, APJ…"))
     service = forms.CharField(label=_("Service requérant"), max_length=200, help_text=_("Commissariat, brigade…"))
     service_email = forms.EmailField(label=_("Courriel du service"), required=False)
     received_on = forms.DateField(label=_("Reçue le"), widget=DATE_WIDGET)
