@@ -47,6 +47,8 @@ STAFF_LINKS: list[Entry] = [
             (_("Supervision : console"), "supervision:console"),
             (_("Supervision : sites"), "supervision:site_list"),
             (_("Supervision : sources"), "supervision:source_list"),
+            (_("Supervision : preuves et réquisitions"), "supervision:evidence_home"),
+            (_("Supervision : registre"), "supervision:register"),
         ],
     ),
     (_("Journal d'audit"), "core:audit_list"),
@@ -65,7 +67,7 @@ MEMBER_LINKS: list[Entry] = [
     ),
     (_("Équipements"), "assets:asset_list"),
     (_("Fibre"), "fibre:member_progress"),
-    (_("Sûreté"), "supervision:alarm_list"),
+    (_("Sûreté"), [(_("Alarmes"), "supervision:alarm_list"), (_("Études de sûreté"), "supervision:study_list")]),
 ]
 PUBLIC_LINKS: list[Entry] = [(_("Territoire"), "territory:commune_list")]
 # Staff reach the coverage map from their « Fibre » menu; a line of their own would not fit theirs at 1280 px.

@@ -21,6 +21,7 @@ from mutualis.purchasing.models import MemberPurchasingSettings, OrderTransition
 from mutualis.purchasing.services.deliveries import service_certify
 from mutualis.purchasing.services.invoices import invoice_register, invoice_suspend
 from mutualis.purchasing.tests.builders import deliver_all, sent_order
+from mutualis.supervision.tests.evidence_factories import evidence_tenant_rows
 from mutualis.supervision.tests.factories import tenant_rows as supervision_rows
 
 pytestmark = pytest.mark.django_db
@@ -54,6 +55,7 @@ def _member_rows(world, member, officer, certifier):
         member=member, from_status=MemberStatus.APPROVED, to_status=MemberStatus.ACTIVE, at=timezone.now()
     )
     supervision_rows(SiteFactory(member=member, name=f"Site supervisé {member.pk}"))
+    evidence_tenant_rows(SiteFactory(member=member, name=f"Site des preuves {member.pk}"), user=world.staff)
 
 
 @pytest.fixture

@@ -56,10 +56,12 @@ def test_members_purchases_are_one_group():
         "Achats",
         "Équipements",
         "Fibre",
+        "Sûreté",
         "Territoire",
         "Couverture fibre",
     ]
     assert [link["label"] for link in entries[1]["children"]] == ["Catalogue", "Panier", "Commandes", "Tableau de bord"]
+    assert [link["label"] for link in entries[4]["children"]] == ["Alarmes", "Études de sûreté"]
     assert entries[0]["current"]
 
 

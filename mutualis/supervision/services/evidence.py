@@ -433,7 +433,7 @@ def build_export(*, files: list[ExportFile], header: dict[str, Any], custody: li
         archive.writestr(PUBLIC_KEY_NAME, public_key_pem(key.public_key()))
         archive.writestr(README_NAME, README.format(fingerprint=public_key_fingerprint(key.public_key())))
         for entry, item in zip(entries, files, strict=True):
-            archive.writestr(entry["path"], item.content)
+            archive.writestr(str(entry["path"]), item.content)
     return buffer.getvalue()
 
 

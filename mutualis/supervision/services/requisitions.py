@@ -141,7 +141,7 @@ def requisition_extract(*, requisition: Requisition, acting_user: User) -> list[
             item = evidence.evidence_store(
                 protected_site=site,
                 content=content,
-                filename=os.path.basename(recording.file.name),
+                filename=os.path.basename(str(recording.file.name)),
                 content_type=recording.content_type,
                 kind=EvidenceKind.EXTRACT,
                 label=_("%(d)s, %(s)s – %(e)s")

@@ -10,6 +10,7 @@ post_save receiver on its DeliveredAsset.
 
 import logging
 from collections import defaultdict
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -127,10 +128,11 @@ def study_quote_total(study: RiskStudy) -> Any:
     """The quote's lines at today's prices (HT), and their total."""
     from mutualis.purchasing.pricing import item_price_on
 
-    lines, total = [], 0
+    lines: list[dict[str, Any]] = []
+    total = Decimal("0")
     for line in study.lines.select_related("item", "item__lot"):
         price = item_price_on(line.item, timezone.localdate())
-        amount = (price or 0) * line.quantity
+        amount = (price or Decimal("0")) * line.quantity
         total += amount
         lines.append({"line": line, "unit_price": price, "amount": amount})
     return lines, total

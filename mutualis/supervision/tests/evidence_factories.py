@@ -44,3 +44,70 @@ def recording(camera: Any, *, start: datetime.datetime, minutes: int = 10, conte
 def ago(**kwargs: Any) -> datetime.datetime:
     """A moment in the past, to the minute."""
     return (timezone.now() - datetime.timedelta(**kwargs)).replace(second=0, microsecond=0)
+
+
+def evidence_tenant_rows(site: Any, *, user: Any) -> None:
+    """One row of every evidence tenant model for a member's site (the house scoping test); the file fields name
+    files that are never written, so the test leaves nothing in storage."""
+    from mutualis.purchasing.tests.factories import CatalogueItemFactory
+    from mutualis.supervision.models.evidence import (
+        AccessRequest,
+        EvidenceItem,
+        Handover,
+        Recording,
+        RegisterEntry,
+        Requisition,
+        RequisitionRange,
+        RiskStudy,
+        RiskStudyLine,
+    )
+
+    protected = ProtectedSiteFactory(site=site)
+    camera = DeviceFactory(protected_site=protected)
+    now = timezone.now()
+    Recording.objects.create(device=camera, starts_at=now, ends_at=now, file="r.mp4", sha256="0" * 64, size=1)
+    requisition = Requisition.objects.create(
+        protected_site=protected,
+        number=f"PV-{site.pk}",
+        legal_basis="cpp_60_1",
+        officer_name="Lt",
+        officer_quality="OPJ",
+        service="Commissariat",
+        received_on=now.date(),
+        created_by=user,
+    )
+    RequisitionRange.objects.create(requisition=requisition, device=camera, starts_at=now, ends_at=now)
+    EvidenceItem.objects.create(
+        protected_site=protected,
+        kind="extract",
+        label="e",
+        file="e.mp4",
+        filename="e.mp4",
+        content_type="video/mp4",
+        sha256="0" * 64,
+        size=1,
+    )
+    Handover.objects.create(
+        requisition=requisition,
+        support="usb",
+        recipient_name="Lt",
+        recipient_quality="OPJ",
+        handed_over_at=now,
+        handed_over_by=user,
+        export="x.zip",
+        export_sha256="0" * 64,
+    )
+    AccessRequest.objects.create(
+        protected_site=protected,
+        kind="access",
+        requester_name="P",
+        requester_contact="p@example.fr",
+        received_on=now.date(),
+        deadline=now.date(),
+        starts_at=now,
+        ends_at=now,
+        created_by=user,
+    )
+    RegisterEntry.objects.create(at=now, kind="recording", protected_site=protected)
+    study = RiskStudy.objects.create(site=site, request_note="Besoin", requested_by=user)
+    RiskStudyLine.objects.create(study=study, item=CatalogueItemFactory(), quantity=1)
