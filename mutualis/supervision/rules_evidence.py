@@ -37,6 +37,12 @@ def recording_destroy_due(
     return now >= ends_at + datetime.timedelta(days=min(retention_days, rules.MAX_RETENTION_DAYS))
 
 
+def frozen_by_access_request(*, overlaps_open_access_request: bool) -> bool:
+    """A recording a person has asked to see is not destroyed before the request is answered: destroying it would
+    defeat the right of access of CSI L253-5 (RGPD art. 12-3 and 15)."""
+    return overlaps_open_access_request
+
+
 def requisition_basis_allowed(basis: str) -> bool:
     """Images are handed over only on a requisition made under CPP 60-1 (flagrance), 77-1-1 (preliminary inquiry)
     or 99-3 (judicial investigation); any other request is no legal ground to disclose them."""

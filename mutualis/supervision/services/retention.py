@@ -9,9 +9,9 @@ from django.utils.translation import gettext as _
 
 from mutualis.core.services import audit_record
 from mutualis.supervision import rules_evidence
-from mutualis.supervision.choices_evidence import RegisterKind
+from mutualis.supervision.choices_evidence import AccessRequestKind, RegisterKind
 from mutualis.supervision.models import ProtectedSite
-from mutualis.supervision.models.evidence import EvidenceItem, Recording
+from mutualis.supervision.models.evidence import AccessRequest, EvidenceItem, Recording
 from mutualis.supervision.services import evidence
 
 
@@ -65,7 +65,19 @@ def purge_site(*, protected_site: ProtectedSite, now: datetime.datetime | None =
     recordings = Recording.objects.filter(
         device__protected_site=protected_site, legal_hold=False, ends_at__lte=cutoff
     ).select_related("device")
+    # Periods a person asked to see (and is still waiting for): their recordings wait for the answer.
+    asked = list(
+        AccessRequest.objects.filter(
+            protected_site=protected_site, kind=AccessRequestKind.ACCESS, answered_at__isnull=True
+        ).values_list("device_id", "starts_at", "ends_at")
+    )
     for recording in recordings.iterator(chunk_size=200):
+        overlaps = any(
+            (device_id in (None, recording.device_id)) and start < recording.ends_at and recording.starts_at < end
+            for device_id, start, end in asked
+        )
+        if rules_evidence.frozen_by_access_request(overlaps_open_access_request=overlaps):
+            continue
         if rules_evidence.recording_destroy_due(
             ends_at=recording.ends_at, retention_days=retention, legal_hold=recording.legal_hold, now=now
         ):

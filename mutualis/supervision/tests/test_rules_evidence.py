@@ -78,3 +78,10 @@ def test_third_parties_visible_means_masking_stated():
     """CSI L253-5 « droit des tiers »: when others appear, the export says what was masked."""
     assert rules.access_export_needs_masking(third_parties_visible=True)
     assert not rules.access_export_needs_masking(third_parties_visible=False)
+
+
+def test_recording_asked_for_is_kept_until_answered():
+    """CSI L253-5 with RGPD art. 12-3 and 15: a recording under an open access request is not destroyed before the
+    answer (the right would be defeated)."""
+    assert rules.frozen_by_access_request(overlaps_open_access_request=True)
+    assert not rules.frozen_by_access_request(overlaps_open_access_request=False)

@@ -146,3 +146,22 @@ def test_no_answer_on_the_merits_before_identity_checked_and_once_only(world):
             refusal_ground="third_parties",
             acting_user=world.staff,
         )
+
+
+def test_open_access_request_keeps_its_recordings_from_the_retention_task(world):
+    """A recording a person asked to see waits for the answer; once answered, the retention task destroys it."""
+    from mutualis.supervision.models.evidence import Recording
+
+    protected, camera = habilitated_site(site=world.site_a, user=world.staff, retention_days=2)
+    start = ago(days=4)
+    asked = recording(camera, start=start)
+    other = recording(camera, start=start - datetime.timedelta(hours=3))
+    request = _request(protected, world.staff, camera, start=start)
+    assert run_retention()["recordings"] == 1
+    assert list(Recording.objects.values_list("pk", flat=True)) == [asked.pk]
+    assert not Recording.objects.filter(pk=other.pk).exists()
+    access_requests.access_request_answer(
+        request=request, decision="granted", answer="Voici les images.", acting_user=world.staff
+    )
+    assert run_retention()["recordings"] == 1
+    assert not Recording.objects.exists()
