@@ -44,6 +44,8 @@ EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "false")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Mutualis <ne-pas-repondre@mutualis.localhost>")
 REALTIME_URL = env("REALTIME_URL", "")  # public websocket origin; empty means "same host, WS_PORT"
 # Supervision: hosts the snapshot proxy may fetch from besides each source's own Frigate URL (comma-separated).
+# The platform's Ed25519 key that signs evidence exports: made on first use, never committed (var/ is ignored).
+SUPERVISION_EVIDENCE_KEY_FILE = env("SUPERVISION_EVIDENCE_KEY_FILE", str(VAR_DIR / "evidence_ed25519.pem"))
 SUPERVISION_SNAPSHOT_HOSTS = [h.strip() for h in env("SUPERVISION_SNAPSHOT_HOSTS", "").split(",") if h.strip()]
 # Background map tiles ({z}/{x}/{y} template) and their attribution; empty shows contours on a blank map.
 MAP_TILE_URL = env("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")

@@ -52,6 +52,8 @@ STAFF_LINKS: list[Entry] = [
             (_("Supervision : console"), "supervision:console"),
             (_("Supervision : sites"), "supervision:site_list"),
             (_("Supervision : sources"), "supervision:source_list"),
+            (_("Supervision : preuves et réquisitions"), "supervision:evidence_home"),
+            (_("Supervision : registre"), "supervision:register"),
         ],
     ),
     (_("Journal d'audit"), "core:audit_list"),
@@ -75,6 +77,8 @@ MEMBER_LINKS: list[Entry] = [
             (_("Équipements"), "assets:asset_list"),
             (_("Fibre"), "fibre:member_progress"),
             (_("Éducation"), "education:establishment_list"),
+            (_("Sûreté : alarmes"), "supervision:alarm_list"),
+            (_("Sûreté : études"), "supervision:study_list"),
         ],
     ),
 ]

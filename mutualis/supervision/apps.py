@@ -67,3 +67,6 @@ class SupervisionConfig(AppConfig):
                 "supervision.escalationcontact",
             ]
         )
+        from mutualis.supervision import evidence_setup  # evidence, requisitions, register, studies
+
+        evidence_setup.ready(self.verbose_name)

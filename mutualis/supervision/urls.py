@@ -40,3 +40,31 @@ urlpatterns = [
     path("sources/nouvelle/", manage.source_create_view, name="source_create"),
     path("sources/<id:pk>/jeton/", manage.source_rotate_view, name="source_rotate"),
 ]
+
+# Evidence, requisitions, access requests, registers, public key, risk studies (views/evidence.py, views/studies.py)
+from mutualis.supervision.views import evidence, studies  # noqa: E402
+
+urlpatterns += [
+    path("preuves/", evidence.evidence_home_view, name="evidence_home"),
+    path("preuves/cle-publique/", evidence.public_key_view, name="public_key"),
+    path("preuves/cle-publique.pem", evidence.public_key_pem_view, name="public_key_pem"),
+    path("enregistrements/<id:pk>/relire/", evidence.recording_playback_view, name="recording_playback"),
+    path("enregistrements/<id:pk>/flux/", evidence.recording_stream_view, name="recording_stream"),
+    path("requisitions/", evidence.requisition_list_view, name="requisition_list"),
+    path("requisitions/nouvelle/", evidence.requisition_create_view, name="requisition_create"),
+    path("requisitions/<id:pk>/", evidence.requisition_detail_view, name="requisition_detail"),
+    path("requisitions/<id:pk>/plages/", evidence.requisition_range_view, name="requisition_range"),
+    path("requisitions/<id:pk>/extraire/", evidence.requisition_extract_view, name="requisition_extract"),
+    path("requisitions/<id:pk>/remettre/", evidence.requisition_handover_view, name="requisition_handover"),
+    path("remises/<id:pk>/export.zip", evidence.handover_download_view, name="handover_download"),
+    path("demandes-acces/", evidence.access_request_list_view, name="access_request_list"),
+    path("demandes-acces/nouvelle/", evidence.access_request_create_view, name="access_request_create"),
+    path("demandes-acces/<id:pk>/", evidence.access_request_detail_view, name="access_request_detail"),
+    path("demandes-acces/<id:pk>/export.zip", evidence.access_request_export_view, name="access_request_export"),
+    path("registre/", evidence.register_view, name="register"),
+    path("registre-acces/", evidence.access_register_view, name="access_register"),
+    path("etudes/", studies.study_list_view, name="study_list"),
+    path("etudes/demander/", studies.study_request_view, name="study_request"),
+    path("etudes/<id:pk>/", studies.study_detail_view, name="study_detail"),
+    path("etudes/<id:pk>/<str:action>/", studies.study_action_view, name="study_action"),
+]

@@ -207,8 +207,8 @@ class Gateway:
         cls = CentralSystem201 if version == "2.0.1" else CentralSystem16
         session = cls(point.identity, connection, point=point, gateway=self)
         session.logger = logging.getLogger("ocpp.frames")
-        session.since = timezone.now()  # type: ignore[attr-defined]
-        session.last_heard = session.last_pong = time.monotonic()  # type: ignore[attr-defined]
+        session.since = timezone.now()
+        session.last_heard = session.last_pong = time.monotonic()
         await self.db.run(
             state.connected, charge_point_id=point.pk, gateway_id=self.gateway_id, protocol=version, at=session.since
         )
@@ -216,7 +216,7 @@ class Gateway:
         self.connections[point.pk] = session
         if previous is not None:
             # The point reconnected before its old socket was known dead: the new connection is the one.
-            asyncio.create_task(previous._connection.close(code=1000, reason="replaced by a new connection"))
+            asyncio.create_task(previous._connection.close(code=1000, reason="replaced by a new connection"))  # type: ignore[attr-defined]
         self._wake.set()  # commands may be waiting for it
         keepalive = asyncio.create_task(self._keepalive(session))
         try:
@@ -234,7 +234,7 @@ class Gateway:
                     state.disconnected,
                     charge_point_id=point.pk,
                     gateway_id=self.gateway_id,
-                    since=session.since,  # type: ignore[attr-defined]
+                    since=session.since,
                 )
 
     async def _keepalive(self, session: OcppConnection) -> None:

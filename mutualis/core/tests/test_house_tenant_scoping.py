@@ -23,6 +23,7 @@ from mutualis.purchasing.models import MemberPurchasingSettings, OrderTransition
 from mutualis.purchasing.services.deliveries import service_certify
 from mutualis.purchasing.services.invoices import invoice_register, invoice_suspend
 from mutualis.purchasing.tests.builders import deliver_all, sent_order
+from mutualis.supervision.tests.evidence_factories import evidence_tenant_rows
 from mutualis.supervision.tests.factories import tenant_rows as supervision_rows
 
 pytestmark = pytest.mark.django_db
@@ -61,6 +62,7 @@ def _member_rows(world, member, officer, certifier):
     _education_rows(member)
     _charging_rows(member)
     supervision_rows(SiteFactory(member=member, name=f"Site supervisé {member.pk}"))
+    evidence_tenant_rows(SiteFactory(member=member, name=f"Site des preuves {member.pk}"), user=world.staff)
 
 
 def _education_loan_rows(member, school):

@@ -59,7 +59,13 @@ def test_members_purchases_are_one_group():
         "Couverture fibre",
     ]
     assert [link["label"] for link in entries[1]["children"]] == ["Catalogue", "Panier", "Commandes", "Tableau de bord"]
-    assert [link["label"] for link in entries[2]["children"]] == ["Équipements", "Fibre", "Éducation"]
+    assert [link["label"] for link in entries[2]["children"]] == [
+        "Équipements",
+        "Fibre",
+        "Éducation",
+        "Sûreté : alarmes",
+        "Sûreté : études",
+    ]
     assert entries[0]["current"]
 
 

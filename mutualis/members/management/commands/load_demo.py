@@ -42,6 +42,7 @@ DEMO_STEPS = [
     "load_demo_proconnect",
     "load_demo_education",
     "load_demo_supervision",
+    "load_demo_supervision_evidence",
     # Last: the open data catalogue is generated from what the other steps loaded.
     "load_demo_opendata",
 ]

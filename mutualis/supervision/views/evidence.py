@@ -1,0 +1,412 @@
+"""Evidence pages (/supervision/preuves/…, /supervision/requisitions/…, /supervision/demandes-acces/…,
+/supervision/registre/…): recordings and their playback, requisitions → extraction → confirmed handover of the
+signed export, right-of-access requests, the legal register and the access register (searchable, CSV), and the
+platform's public key (public, for courts). Operators of supervision habilitated for a site's images; others 404.
+"""
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from mutualis.core import audit_labels
+from mutualis.core.exports import csv_response
+from mutualis.core.formviews import form_page, submit_form
+from mutualis.core.services import audit_record
+from mutualis.core.validation import parse_id
+from mutualis.supervision.forms_evidence import (
+    AccessAnswerForm,
+    AccessRegisterFilterForm,
+    AccessRequestForm,
+    HandoverForm,
+    PlaybackForm,
+    RangeForm,
+    RegisterFilterForm,
+    RequisitionForm,
+)
+from mutualis.supervision.permissions import is_supervision_operator
+from mutualis.supervision.selectors import evidence as selectors
+from mutualis.supervision.services import access_requests, evidence, requisitions
+
+PAGE_SIZE = 50
+FORM = "supervision/manage/form.html"
+PLAYBACK_SALT = "supervision.recording.playback"
+PLAYBACK_SECONDS = 15 * 60
+
+
+def _operator(request: HttpRequest) -> None:
+    if not is_supervision_operator(request.user):
+        raise Http404
+
+
+def _page(request: HttpRequest, queryset: Any) -> Any:
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+# --- Public key (public) -----------------------------------------------------------------------------------------
+
+
+def public_key_view(request: HttpRequest) -> HttpResponse:
+    """/supervision/preuves/cle-publique/: the platform's public key and how to verify an export (no sign-in)."""
+    context = {"pem": evidence.public_key_pem(), "fingerprint": evidence.public_key_fingerprint()}
+    return render(request, "supervision/evidence/public_key.html", context)
+
+
+def public_key_pem_view(request: HttpRequest) -> HttpResponse:
+    """The public key as a PEM file."""
+    response = HttpResponse(evidence.public_key_pem(), content_type="application/x-pem-file")
+    response["Content-Disposition"] = 'attachment; filename="mutualis-preuves-cle-publique.pem"'
+    return response
+
+
+# --- Recordings --------------------------------------------------------------------------------------------------
+
+
+@login_required
+def evidence_home_view(request: HttpRequest) -> HttpResponse:
+    """/supervision/preuves/: the recordings of the sites the operator may see, searchable."""
+    _operator(request)
+    q = request.GET.get("q", "").strip()[:100]
+    site = parse_id(request.GET.get("site"))
+    page = _page(request, selectors.recording_list(user=request.user, q=q, site=site))
+    context = {
+        "page": page,
+        "q": q,
+        "site": site,
+        "sites": selectors.image_sites(user=request.user),
+        "open_requests": selectors.access_request_list(user=request.user, open_only=True).count(),
+    }
+    return render(request, "supervision/evidence/home.html", context)
+
+
+@login_required
+def recording_playback_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Play a recording back: the reason is asked first and the playback goes into the access register."""
+    _operator(request)
+    recording = selectors.recording_get(user=request.user, pk=pk)
+    form = PlaybackForm(request.POST or None)
+    stream_url = ""
+
+    def play() -> HttpResponse:
+        evidence.recording_playback(recording=recording, reason=form.cleaned_data["reason"], acting_user=request.user)
+        token = signing.dumps({"r": recording.pk, "u": request.user.pk}, salt=PLAYBACK_SALT)
+        url = reverse("supervision:recording_stream", args=[recording.pk]) + f"?jeton={token}"
+        return render(request, "supervision/evidence/playback.html", {"recording": recording, "stream_url": url})
+
+    response = submit_form(request, form, play)
+    if response is not None:
+        return response
+    context = {"recording": recording, "form": form, "stream_url": stream_url}
+    return render(
+        request, "supervision/evidence/playback.html", context, status=400 if request.method == "POST" else 200
+    )
+
+
+@login_required
+def recording_stream_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The recording's bytes, for the playback just logged (a signed, short-lived, per-user token)."""
+    _operator(request)
+    recording = selectors.recording_get(user=request.user, pk=pk)
+    try:
+        data = signing.loads(request.GET.get("jeton", ""), salt=PLAYBACK_SALT, max_age=PLAYBACK_SECONDS)
+    except signing.BadSignature as exc:
+        raise Http404 from exc
+    if data.get("r") != recording.pk or data.get("u") != request.user.pk:
+        raise Http404
+    response = FileResponse(recording.file.open("rb"), content_type=recording.content_type)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- Requisitions ------------------------------------------------------------------------------------------------
+
+
+@login_required
+def requisition_list_view(request: HttpRequest) -> HttpResponse:
+    """/supervision/requisitions/: the requisitions received, searchable."""
+    _operator(request)
+    q = request.GET.get("q", "").strip()[:100]
+    page = _page(request, selectors.requisition_list(user=request.user, q=q))
+    return render(request, "supervision/evidence/requisition_list.html", {"page": page, "q": q})
+
+
+@login_required
+def requisition_create_view(request: HttpRequest) -> HttpResponse:
+    """Record a requisition received (CPP 60-1, 77-1-1, 99-3)."""
+    _operator(request)
+    form = RequisitionForm(request.POST or None, sites=selectors.image_sites(user=request.user))
+
+    def save() -> HttpResponse:
+        requisition = requisitions.requisition_create(acting_user=request.user, **form.cleaned_data)
+        messages.success(request, _("Réquisition enregistrée : ajoutez les caméras et périodes demandées."))
+        return redirect("supervision:requisition_detail", pk=requisition.pk)
+
+    context = {"title": _("Enregistrer une réquisition"), "cancel_url": reverse("supervision:requisition_list")}
+    return form_page(request, form, template=FORM, on_valid=save, context=context)
+
+
+def _requisition_page(request: HttpRequest, requisition: Any, status: int = 200, **forms_: Any) -> HttpResponse:
+    context = {
+        "requisition": requisition,
+        "ranges": requisition.ranges.select_related("device"),
+        "items": requisition.evidence.select_related("device").order_by("created_at", "pk"),
+        "handovers": requisition.handovers.select_related("handed_over_by"),
+        "range_form": forms_.get("range") or RangeForm(protected_site=requisition.protected_site),
+        "handover_form": forms_.get("handover") or HandoverForm(),
+        "open": requisition.status != "handed_over",
+        "fingerprint": evidence.public_key_fingerprint(),
+        "errors": forms_.get("errors", []),
+    }
+    return render(request, "supervision/evidence/requisition_detail.html", context, status=status)
+
+
+@login_required
+def requisition_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """A requisition: ranges, extracted evidence, handover (with confirmation) and its signed export."""
+    _operator(request)
+    return _requisition_page(request, selectors.requisition_get(user=request.user, pk=pk))
+
+
+@login_required
+@require_POST
+def requisition_range_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add a camera and period to a requisition."""
+    _operator(request)
+    requisition = selectors.requisition_get(user=request.user, pk=pk)
+    form = RangeForm(request.POST, protected_site=requisition.protected_site)
+
+    def save() -> HttpResponse:
+        requisitions.requisition_range_add(requisition=requisition, acting_user=request.user, **form.cleaned_data)
+        messages.success(request, _("Période ajoutée."))
+        return redirect("supervision:requisition_detail", pk=requisition.pk)
+
+    return submit_form(request, form, save) or _requisition_page(request, requisition, 400, range=form)
+
+
+@login_required
+@require_POST
+def requisition_extract_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Extract the requested recordings into evidence on legal hold."""
+    _operator(request)
+    requisition = selectors.requisition_get(user=request.user, pk=pk)
+    form = forms.Form(request.POST)
+
+    def extract() -> HttpResponse:
+        created = requisitions.requisition_extract(requisition=requisition, acting_user=request.user)
+        messages.success(
+            request, _("%(n)s élément(s) de preuve extrait(s), sous conservation judiciaire.") % {"n": len(created)}
+        )
+        return redirect("supervision:requisition_detail", pk=requisition.pk)
+
+    return submit_form(request, form, extract) or _requisition_page(
+        request, requisition, 400, errors=form.non_field_errors()
+    )
+
+
+@login_required
+@require_POST
+def requisition_handover_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Hand the signed export over (confirmation required)."""
+    _operator(request)
+    requisition = selectors.requisition_get(user=request.user, pk=pk)
+    form = HandoverForm(request.POST)
+
+    def save() -> HttpResponse:
+        requisitions.requisition_handover(requisition=requisition, acting_user=request.user, **form.cleaned_data)
+        messages.success(request, _("Remise enregistrée : l'export signé est prêt à être téléchargé."))
+        return redirect("supervision:requisition_detail", pk=requisition.pk)
+
+    return submit_form(request, form, save) or _requisition_page(request, requisition, 400, handover=form)
+
+
+@login_required
+def handover_download_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The signed export of a handover (each download goes into the access register)."""
+    _operator(request)
+    handover = selectors.handover_get(user=request.user, pk=pk)
+    site = handover.requisition.protected_site
+    evidence.require_images(request.user, site)
+    evidence.access_log(
+        action="supervision.export_download",
+        acting_user=request.user,
+        device=None,
+        protected_site=site,
+        obj=handover.requisition,
+        reason=_("Réquisition %(n)s") % {"n": handover.requisition.number},
+        recipient=handover.recipient_name,
+    )
+    name = f"preuves-requisition-{handover.requisition_id}-{handover.pk}.zip"
+    return FileResponse(handover.export.open("rb"), as_attachment=True, filename=name, content_type="application/zip")
+
+
+# --- Access requests ---------------------------------------------------------------------------------------------
+
+
+@login_required
+def access_request_list_view(request: HttpRequest) -> HttpResponse:
+    """/supervision/demandes-acces/: the right-of-access requests, the nearest deadline first."""
+    _operator(request)
+    requests = list(selectors.access_request_list(user=request.user))
+    rows = [{"obj": r, "overdue": access_requests.access_request_overdue(r)} for r in requests]
+    return render(request, "supervision/evidence/access_list.html", {"rows": rows})
+
+
+@login_required
+def access_request_create_view(request: HttpRequest) -> HttpResponse:
+    """Record a person's request (CSI L253-5)."""
+    _operator(request)
+    form = AccessRequestForm(request.POST or None, sites=selectors.image_sites(user=request.user))
+
+    def save() -> HttpResponse:
+        created = access_requests.access_request_create(acting_user=request.user, **form.cleaned_data)
+        messages.success(
+            request, _("Demande enregistrée : réponse due le %(d)s.") % {"d": f"{created.deadline:%d/%m/%Y}"}
+        )
+        return redirect("supervision:access_request_detail", pk=created.pk)
+
+    context = {"title": _("Enregistrer une demande d'accès"), "cancel_url": reverse("supervision:access_request_list")}
+    return form_page(request, form, template=FORM, on_valid=save, context=context)
+
+
+@login_required
+def access_request_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """A request, and its answer (grant with masking, refusal with its ground, destruction confirmed)."""
+    _operator(request)
+    access_request = selectors.access_request_get(user=request.user, pk=pk)
+    form = AccessAnswerForm(request.POST or None)
+
+    def save() -> HttpResponse:
+        access_requests.access_request_answer(request=access_request, acting_user=request.user, **form.cleaned_data)
+        messages.success(request, _("Réponse enregistrée et inscrite au registre."))
+        return redirect("supervision:access_request_detail", pk=access_request.pk)
+
+    response = submit_form(request, form, save)
+    if response is not None:
+        return response
+    context = {
+        "req": access_request,
+        "form": form,
+        "overdue": access_requests.access_request_overdue(access_request),
+        "destructions": access_requests.destructions_covering(access_request),
+    }
+    status = 400 if request.method == "POST" else 200
+    return render(request, "supervision/evidence/access_detail.html", context, status=status)
+
+
+@login_required
+def access_request_export_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The signed export given to the person (its download is in the access register)."""
+    _operator(request)
+    access_request = selectors.access_request_get(user=request.user, pk=pk)
+    if not access_request.export:
+        raise Http404
+    evidence.access_log(
+        action="supervision.export_download",
+        acting_user=request.user,
+        device=access_request.device,
+        protected_site=access_request.protected_site,
+        obj=access_request,
+        starts_at=access_request.starts_at,
+        ends_at=access_request.ends_at,
+        reason=_("Droit d'accès, demande n° %(pk)s") % {"pk": access_request.pk},
+        recipient=access_request.requester_name,
+    )
+    name = f"acces-images-{access_request.pk}.zip"
+    return FileResponse(access_request.export.open("rb"), as_attachment=True, filename=name)
+
+
+# --- Registers ---------------------------------------------------------------------------------------------------
+
+
+@login_required
+def register_view(request: HttpRequest) -> HttpResponse:
+    """/supervision/registre/: recordings made, destructions, extractions, transmissions, access answers; CSV."""
+    _operator(request)
+    form = RegisterFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    site = parse_id(request.GET.get("site"))
+    lines = selectors.register_list(user=request.user, site=site, **{k: v for k, v in filters.items() if v})
+    if request.GET.get("format") == "csv":
+        audit_record(
+            actor=request.user,
+            action="supervision.register_export",
+            object_type="supervision.registerentry",
+            reason="CSV",
+        )
+        response, writer = csv_response("registre-videoprotection.csv")
+        writer.writerow(
+            ["Date", "Nature", "Site", "Caméra", "Du", "Au", "Référence", "Destinataire", "Détail", "SHA-256", "Par"]
+        )
+        for line in lines.iterator(chunk_size=1000):
+            writer.writerow(
+                [
+                    f"{line.at:%d/%m/%Y %H:%M:%S}",
+                    line.get_kind_display(),
+                    str(line.protected_site),
+                    line.device_label,
+                    f"{line.starts_at:%d/%m/%Y %H:%M:%S}" if line.starts_at else "",
+                    f"{line.ends_at:%d/%m/%Y %H:%M:%S}" if line.ends_at else "",
+                    line.reference,
+                    line.recipient,
+                    line.detail,
+                    line.sha256,
+                    str(line.user) if line.user else "système",
+                ]
+            )
+        return response
+    context = {
+        "form": form,
+        "page": _page(request, lines),
+        "query": request.GET.urlencode(),
+        "sites": selectors.image_sites(user=request.user),
+        "site": site,
+    }
+    return render(request, "supervision/evidence/register.html", context, status=200 if not form.errors else 400)
+
+
+@login_required
+def access_register_view(request: HttpRequest) -> HttpResponse:
+    """/supervision/registre-acces/: every live view, playback, export and deletion of images; CSV."""
+    _operator(request)
+    actions = [(code, audit_labels.action_label(code)) for code in selectors.ACCESS_ACTIONS]
+    form = AccessRegisterFilterForm(request.GET or None, actions=actions)
+    filters = form.cleaned_data if form.is_valid() else {}
+    entries = selectors.access_register(user=request.user, **{k: v for k, v in filters.items() if v})
+    if request.GET.get("format") == "csv":
+        audit_record(
+            actor=request.user, action="supervision.access_register_export", object_type="core.auditentry", reason="CSV"
+        )
+        response, writer = csv_response("registre-acces-images.csv")
+        writer.writerow(["N°", "Date", "Personne", "Accès", "Objet", "Caméra", "Du", "Au", "Motif", "Destinataire"])
+        for entry in entries.iterator(chunk_size=1000):
+            detail = entry.after or entry.before or {}
+            writer.writerow(
+                [
+                    entry.seq,
+                    f"{entry.created_at:%d/%m/%Y %H:%M:%S}",
+                    entry.actor_label,
+                    audit_labels.action_label(entry.action),
+                    entry.object_repr,
+                    detail.get("device_name", ""),
+                    detail.get("starts_at", ""),
+                    detail.get("ends_at", ""),
+                    entry.reason,
+                    detail.get("recipient", ""),
+                ]
+            )
+        return response
+    page = _page(request, entries)
+    rows = [
+        {"entry": e, "detail": e.after or e.before or {}, "label": audit_labels.action_label(e.action)}
+        for e in page.object_list
+    ]
+    context = {"form": form, "page": page, "rows": rows, "query": request.GET.urlencode()}
+    return render(request, "supervision/evidence/access_register.html", context, status=200 if not form.errors else 400)
