@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.test import override_settings
 
 from mutualis.supervision.choices import SourceKind
-from mutualis.supervision.models import Alarm, Event
+from mutualis.supervision.models import Alarm, Event, EventSource
 from mutualis.supervision.tests import mqtt
 from mutualis.supervision.tests.factories import SOURCE_TOKEN, DeviceFactory, EventSourceFactory
 from mutualis.supervision.tests.mqtt import run_until
@@ -50,3 +50,23 @@ def test_without_the_demo_sources_it_says_what_to_do():
     err = io.StringIO()
     call_command("simulate_events", "--wait=0", stdout=io.StringIO(), stderr=err)
     assert "load_demo" in err.getvalue()
+
+
+@pytest.mark.django_db
+def test_the_simulator_keeps_the_published_demo_token():
+    """Without --token the simulator posts with the demo token the README publishes, so a newcomer's curl keeps
+    working; only a source whose token was changed gets a new one (and the old one stops working)."""
+    from mutualis.supervision.demo import DEMO_WEBHOOK_TOKEN
+    from mutualis.supervision.management.commands.simulate_events import Command
+    from mutualis.supervision.services.sources import source_authenticate, token_hash
+
+    demo = EventSource.objects.create(
+        name="demo-webhook", kind=SourceKind.WEBHOOK, token_hash=token_hash(DEMO_WEBHOOK_TOKEN)
+    )
+    other = EventSource.objects.create(name="autre", kind=SourceKind.WEBHOOK, token_hash=token_hash("ancien"))
+
+    assert Command()._demo_token(demo) == DEMO_WEBHOOK_TOKEN
+    assert source_authenticate(token=DEMO_WEBHOOK_TOKEN) == demo
+    fresh = Command()._demo_token(other)
+    assert fresh != DEMO_WEBHOOK_TOKEN and source_authenticate(token=fresh) == other
+    assert source_authenticate(token="ancien") is None

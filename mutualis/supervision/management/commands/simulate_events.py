@@ -7,9 +7,10 @@ from typing import Any
 from django.conf import settings
 
 from mutualis.core.management.base import AuditedCommand
+from mutualis.supervision.demo import DEMO_WEBHOOK_TOKEN
 from mutualis.supervision.integrations.webhook.client import WebhookClient
 from mutualis.supervision.models import EventSource
-from mutualis.supervision.services.sources import source_rotate_token
+from mutualis.supervision.services.sources import source_authenticate, source_rotate_token
 from mutualis.supervision.simulator import Simulator
 
 
@@ -52,6 +53,14 @@ class Command(AuditedCommand):
                 told = True
             time.sleep(5)
 
+    def _demo_token(self, webhook: Any) -> str:
+        """The published demo token while it still opens the source (the README names it); otherwise a new one,
+        since the simulator must be able to post (the source's old token then stops working)."""
+        if source_authenticate(token=DEMO_WEBHOOK_TOKEN) == webhook:
+            return DEMO_WEBHOOK_TOKEN
+        self.stderr.write(f"Le jeton publié ne correspond plus à « {webhook.name} » : nouveau jeton généré.")
+        return source_rotate_token(source=webhook, acting_user=None)
+
     def handle(self, *args: Any, **options: Any) -> None:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
         frigate, webhook = self._sources((options["frigate_source"], options["webhook_source"]), options["wait"])
@@ -63,7 +72,7 @@ class Command(AuditedCommand):
             return
         client = None
         if webhook is not None:
-            token = options["token"] or source_rotate_token(source=webhook, acting_user=None)
+            token = options["token"] or self._demo_token(webhook)
             client = WebhookClient(base_url=options["base_url"], token=token, timeout=10)
         simulator = Simulator(
             frigate=frigate,
