@@ -350,3 +350,10 @@ OCPP_COMMAND_TIMEOUT = envint("OCPP_COMMAND_TIMEOUT", "60")
 # Days OCPP frames stay in the message log; minutes a point may stay faulted or offline before staff are notified.
 OCPP_MESSAGE_RETENTION_DAYS = envint("OCPP_MESSAGE_RETENTION_DAYS", "7")
 CHARGING_ALERT_MINUTES = envint("CHARGING_ALERT_MINUTES", "15")
+# IRVE statique (open data): the brand shown to drivers (nom_enseigne), the operator's contact e-mail and phone
+# (contact_operateur, telephone_operateur); the aménageur is the operator itself (OPERATOR_NAME, its SIREN).
+CHARGING_BRAND = env("CHARGING_BRAND", "Mutualis Recharge")
+CHARGING_OPERATOR_EMAIL = env("CHARGING_OPERATOR_EMAIL", "recharge@demo.mutualis.fr")
+CHARGING_OPERATOR_PHONE = env("CHARGING_OPERATOR_PHONE", "")
+# Seconds between two refreshes of the live states (station pages, public map) in the browser.
+CHARGING_LIVE_REFRESH = envint("CHARGING_LIVE_REFRESH", "5")

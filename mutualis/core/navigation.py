@@ -44,6 +44,10 @@ STAFF_LINKS: list[Entry] = [
             (_("Fibre : adresses"), "fibre:backoffice_address_list"),
             (_("Fibre : imports"), "fibre:import_list"),
             (_("Fibre : couverture publique"), "fibre:coverage"),
+            (_("Recharge : stations"), "charging:station_list"),
+            (_("Recharge : sessions"), "charging:session_list"),
+            (_("Recharge : badges"), "charging:id_tag_list"),
+            (_("Recharge : carte publique"), "charging:public_map"),
         ],
     ),
     (_("Journal d'audit"), "core:audit_list"),
@@ -62,10 +66,14 @@ MEMBER_LINKS: list[Entry] = [
     ),
     (_("Équipements"), "assets:asset_list"),
     (_("Fibre"), "fibre:member_progress"),
+    (_("Recharge"), "charging:member_stations"),
 ]
 PUBLIC_LINKS: list[Entry] = [(_("Territoire"), "territory:commune_list")]
 # Staff reach the coverage map from their « Fibre » menu; a line of their own would not fit theirs at 1280 px.
-CITIZEN_LINKS: list[Entry] = [(_("Couverture fibre"), "fibre:coverage")]
+CITIZEN_LINKS: list[Entry] = [
+    (_("Couverture fibre"), "fibre:coverage"),
+    (_("Bornes de recharge"), "charging:public_map"),
+]
 # Links shown only to users who read at least one member's data (every role of a member reads its calls): an
 # account attached to no member has nothing there.
 NEEDS_A_MEMBER: tuple[str, ...] = ("contributions:my_calls",)

@@ -35,7 +35,7 @@ from mutualis.territory.models import Commune, Departement, Intercommunality
 from mutualis.territory.names import commune_of
 
 # Other apps' demo commands, run after this one when they exist.
-DEMO_STEPS = ["load_demo_contributions", "load_demo_purchasing", "load_demo_fibre"]
+DEMO_STEPS = ["load_demo_contributions", "load_demo_purchasing", "load_demo_fibre", "load_demo_charging"]
 
 A, R, P, W, X = (
     MemberStatus.ACTIVE,
