@@ -296,6 +296,10 @@ SPECTACULAR_SETTINGS = {
         "OrderStatusEnum": "mutualis.purchasing.choices.OrderStatus",
         "AssetStatusEnum": "mutualis.assets.choices.AssetStatus",
         "IntercommunalityKindEnum": "mutualis.territory.choices.IntercommunalityKind",
+        "ChargingSessionStatusEnum": "mutualis.charging.choices.SessionStatus",
+        "ChargingCommandStatusEnum": "mutualis.charging.choices.CommandStatus",
+        "ChargingIdTagStatusEnum": "mutualis.charging.choices.IdTagStatus",
+        "ConnectorStatusEnum": "mutualis.charging.choices.ConnectorStatus",
     },
 }
 
