@@ -30,7 +30,7 @@ def network(world):
 
 
 def staff_pages(n):
-    s, cp, session, tag, command = n["station"].pk, n["cp"].pk, n["session"].pk, n["tag"].pk, n["command"].pk
+    s, cp, session, _tag, command = n["station"].pk, n["cp"].pk, n["session"].pk, n["tag"].pk, n["command"].pk
     return [
         "/recharge/back-office/stations/",
         "/recharge/back-office/stations/?q=hoche&offline=false",
