@@ -65,8 +65,15 @@ MEMBER_LINKS: list[Entry] = [
         ],
     ),
     (_("Équipements"), "assets:asset_list"),
-    (_("Fibre"), "fibre:member_progress"),
-    (_("Recharge"), "charging:member_stations"),
+    # The services the member transferred, one menu so that the line fits at 1280 px (education and supervision
+    # join here).
+    (
+        _("Services"),
+        [
+            (_("Fibre"), "fibre:member_progress"),
+            (_("Recharge"), "charging:member_stations"),
+        ],
+    ),
 ]
 PUBLIC_LINKS: list[Entry] = [(_("Territoire"), "territory:commune_list")]
 # Staff reach the coverage map from their « Fibre » menu; a line of their own would not fit theirs at 1280 px.
@@ -77,6 +84,9 @@ CITIZEN_LINKS: list[Entry] = [
 # Links shown only to users who read at least one member's data (every role of a member reads its calls): an
 # account attached to no member has nothing there.
 NEEDS_A_MEMBER: tuple[str, ...] = ("contributions:my_calls",)
+# Citizen links a signed-in user reaches from their own pages (the charging map from « Recharge »): left out of
+# their navigation so that it fits one line at 1280 px.
+CITIZEN_ONLY_ANONYMOUS: tuple[str, ...] = ("charging:public_map",)
 
 
 def _link(label: Any, name: str) -> dict[str, Any] | None:
@@ -100,7 +110,8 @@ def navigation(request: HttpRequest) -> list[dict[str, Any]]:
             entries += [entry for entry in MEMBER_LINKS if entry[1] not in NEEDS_A_MEMBER]
     entries += PUBLIC_LINKS
     if not (user is not None and getattr(user, "is_operator_staff", False)):
-        entries += CITIZEN_LINKS
+        signed_in = user is not None and user.is_authenticated
+        entries += [entry for entry in CITIZEN_LINKS if not (signed_in and entry[1] in CITIZEN_ONLY_ANONYMOUS)]
     items: list[dict[str, Any]] = []
     links: list[dict[str, Any]] = []
     for label, target in entries:

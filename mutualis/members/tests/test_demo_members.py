@@ -39,7 +39,12 @@ def test_load_demo_is_complete_and_idempotent():
     agents = set(AuditEntry.objects.values_list("user_agent", flat=True))
     assert len(request_ids) == 1 and None not in request_ids
     assert "manage.py load_demo" in agents
-    assert agents <= {"manage.py load_demo", "manage.py load_territory", "manage.py load_demo_contributions"}
+    assert agents <= {
+        "manage.py load_demo",
+        "manage.py load_territory",
+        "manage.py load_demo_contributions",
+        "manage.py load_demo_charging",
+    }
     call_command("load_demo", stdout=io.StringIO())
     assert counts() == first
 
