@@ -8,7 +8,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HTTP_PORT ?= 8000
 WS_PORT ?= 8001
-export HTTP_PORT WS_PORT
+OCPP_PORT ?= 8180
+export HTTP_PORT WS_PORT OCPP_PORT
 
 .PHONY: run install install-python install-node install-test-deps migrate demo test test-unit test-browser lint check-migrations clean
 
@@ -16,6 +17,7 @@ run: install migrate demo ## Install, load the demo territory and start every pr
 	@echo ""
 	@echo "Mutualis : http://127.0.0.1:$(HTTP_PORT)/   (temps réel : ws://127.0.0.1:$(WS_PORT)/ws/notifications/)"
 	@echo "API : http://127.0.0.1:$(HTTP_PORT)/api/v1/docs/"
+	@echo "Passerelle OCPP : ws://127.0.0.1:$(OCPP_PORT)/ocpp/<identité>   (libres : SYN-LIBRE-01 en 1.6J, SYN-LIBRE-201 en 2.0.1)"
 	@echo ""
 	SECURE_COOKIES=$${SECURE_COOKIES:-0} $(VENV)/bin/honcho start -f Procfile
 

@@ -10,16 +10,18 @@ import asyncio
 import logging
 import queue
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
-from django.db import close_old_connections, connection, transaction
+from django.db import OperationalError, close_old_connections, connection, transaction
 
 from mutualis.core.context import audit_context
 
 logger = logging.getLogger(__name__)
 
 _STOP = object()
+LOCK_RETRIES = 50
 
 
 class DbWriter:
@@ -76,22 +78,46 @@ class DbWriter:
 
     def _run_batch(self, batch: list[tuple]) -> None:
         close_old_connections()
-        outcomes: list[tuple[Any, Any, BaseException | None]] = []
-        try:
-            with transaction.atomic():
-                for fn, args, kwargs, future, _loop in batch:
-                    try:
-                        with transaction.atomic():
-                            outcomes.append((future, fn(*args, **kwargs), None))
-                    except Exception as exc:  # one call's failure is its caller's, not the batch's
-                        outcomes.append((future, None, exc))
-        except Exception as exc:  # the commit itself failed: nobody's work is saved
-            logger.exception("gateway commit failed")
-            outcomes = [(future, None, exc) for _fn, _a, _k, future, _loop in batch]
+        for attempt in range(1, LOCK_RETRIES + 1):
+            try:
+                outcomes = _attempt_calls(batch)
+                break
+            except OperationalError as exc:
+                # SQLite refused the lock (another process or connection writes): the whole batch was rolled back,
+                # run it again; PostgreSQL never gets here.
+                if not _is_locked(exc) or attempt == LOCK_RETRIES:
+                    logger.exception("gateway commit failed")
+                    outcomes = [(future, None, exc) for _fn, _a, _k, future, _loop in batch]
+                    break
+                time.sleep(0.01 * attempt)
+            except Exception as exc:  # the commit itself failed: nobody's work is saved
+                logger.exception("gateway commit failed")
+                outcomes = [(future, None, exc) for _fn, _a, _k, future, _loop in batch]
+                break
         self.commits += 1
         self.calls += len(batch)
         for (future, result, error), (_fn, _a, _k, _f, loop) in zip(outcomes, batch, strict=True):
             loop.call_soon_threadsafe(_resolve, future, result, error)
+
+
+def _is_locked(exc: BaseException) -> bool:
+    return "locked" in str(exc)
+
+
+def _attempt_calls(batch: list[tuple]) -> list[tuple[Any, Any, BaseException | None]]:
+    outcomes: list[tuple[Any, Any, BaseException | None]] = []
+    with transaction.atomic():
+        for fn, args, kwargs, future, _loop in batch:
+            try:
+                with transaction.atomic():
+                    outcomes.append((future, fn(*args, **kwargs), None))
+            except OperationalError as exc:
+                if _is_locked(exc):
+                    raise  # the batch is retried whole
+                outcomes.append((future, None, exc))
+            except Exception as exc:  # one call's failure is its caller's, not the batch's
+                outcomes.append((future, None, exc))
+    return outcomes
 
 
 def _resolve(future: asyncio.Future, result: Any, error: BaseException | None) -> None:

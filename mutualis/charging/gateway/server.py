@@ -26,6 +26,7 @@ from urllib.parse import unquote
 from django.conf import settings
 from django.contrib.auth.hashers import check_password
 from django.utils import timezone
+from ocpp import messages as ocpp_messages
 from websockets.asyncio.server import ServerConnection, serve
 from websockets.datastructures import Headers
 from websockets.exceptions import ConnectionClosed, NegotiationError
@@ -107,6 +108,9 @@ class Gateway:
     # Life ------------------------------------------------------------------------------------------------------
 
     async def start(self) -> "Gateway":
+        # The ocpp package validates payloads in the default thread pool unless told otherwise: CPU work under the
+        # GIL gains nothing there, and the hops cost; validation stays on, inline.
+        ocpp_messages.ASYNC_VALIDATION = False
         self.db.start()
         self._server = await serve(
             self._handler,
@@ -237,9 +241,10 @@ class Gateway:
                 await asyncio.wait_for(pong, timeout=self.ping_interval)
                 session.last_pong = time.monotonic()  # type: ignore[attr-defined]
             except (TimeoutError, ConnectionClosed):
-                logger.info("%s: no pong, closing", session.id)  # type: ignore[attr-defined]
-                with contextlib.suppress(Exception):
-                    await asyncio.wait_for(connection.close(code=1011, reason="ping timeout"), 5)
+                # A peer that does not answer pings will not complete a closing handshake either: drop the TCP
+                # connection, which ends the handler (and marks the point offline) at once.
+                logger.info("%s: no pong, dropping the connection", session.id)  # type: ignore[attr-defined]
+                connection.transport.abort()
                 return
 
     def heard(self, session: OcppConnection) -> None:

@@ -34,3 +34,41 @@ def public_station_get(*, pk: Any) -> Station:
 def public_point_states(station: Station) -> list[PointState]:
     """The live availability of a published station's charge points (from the prefetched rows)."""
     return [point_state(cp) for cp in station.charge_points.all()]
+
+
+# OCPP status family → IRVE dynamique v2.3 (etat_pdc, occupation_pdc).
+_IRVE_STATES = {
+    "available": ("en_service", "libre"),
+    "occupied": ("en_service", "occupe"),
+    "reserved": ("en_service", "reserve"),
+    "out_of_order": ("hors_service", "inconnu"),
+    "unknown": ("inconnu", "inconnu"),
+}
+_SOCKETS = (
+    ("etat_prise_type_2", "socket_type_2"),
+    ("etat_prise_type_combo_ccs", "socket_combo_ccs"),
+    ("etat_prise_type_chademo", "socket_chademo"),
+    ("etat_prise_type_ef", "socket_type_ef"),
+)
+
+
+def irve_dynamic_row(state: PointState) -> dict[str, Any]:
+    """One row of IRVE dynamique for a charge point's live state: Available → en_service/libre; Preparing,
+    Charging, SuspendedEV, SuspendedEVSE, Finishing → en_service/occupe; Reserved → en_service/reserve; Faulted,
+    Unavailable → hors_service; offline → inconnu; each socket it has: fonctionnel, hors_service or inconnu;
+    horodatage: when the state was last known (a datetime)."""
+    point = state.charge_point
+    etat, occupation = _IRVE_STATES[state.availability]
+    socket_state = {"en_service": "fonctionnel", "hors_service": "hors_service"}.get(etat, "inconnu")
+    times = [c.status_at for c in point.connectors.all() if c.status_at] + (
+        [point.last_seen_at] if point.last_seen_at else []
+    )
+    row: dict[str, Any] = {
+        "id_pdc_itinerance": point.id_pdc_itinerance,
+        "etat_pdc": etat,
+        "occupation_pdc": occupation,
+        "horodatage": max(times) if times else point.updated_at,
+    }
+    for column, field in _SOCKETS:
+        row[column] = socket_state if getattr(point, field) else ""
+    return row

@@ -7,6 +7,7 @@ The gateway holding the connection claims the row (`command_claim`: pending → 
 call, and records the answer (`command_record_result`) or the failure; `command_expire` times out the rest.
 """
 
+import copy
 import datetime
 import json
 import logging
@@ -18,7 +19,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ocpp.messages import MessageType, get_validator
+from ocpp.exceptions import OCPPError
+from ocpp.messages import Call, _validate_payload
 
 from mutualis.accounts.types import User
 from mutualis.charging.choices import (
@@ -61,9 +63,14 @@ _REJECTING = {
 
 
 def _payload_errors(action: str, payload: dict[str, Any]) -> list[str]:
-    """The OCPP 1.6 JSON schema's complaints about a command's payload (the ocpp package's own schemas)."""
-    validator = get_validator(MessageType.Call, action, "1.6")
-    return [error.message for error in validator.iter_errors(payload)]
+    """The OCPP 1.6 JSON schema's complaint about a command's payload, checked exactly as the gateway will check it
+    before sending (the ocpp package's own validation)."""
+    try:
+        _validate_payload(Call(unique_id="check", action=action, payload=copy.deepcopy(payload)), "1.6")
+    except OCPPError as error:
+        cause = error.details.get("cause") if isinstance(error.details, dict) else None
+        return [str(cause or error.description)]
+    return []
 
 
 def request_command(

@@ -186,7 +186,8 @@ def charge_point_create(
     charge_point = ChargePoint(station=station, asset=asset, **fields)
     errors = Errors()
     _check_asset(errors, asset, station.site.member_id, charge_point)
-    errors.full_clean(charge_point)
+    # The case-insensitive identity constraint is checked by _check_identity_free, with the field's own message.
+    errors.full_clean(charge_point, validate_constraints=False)
     if charge_point.id_pdc_itinerance:
         errors.check(
             rules.assert_charge_point_in_station,
@@ -246,7 +247,7 @@ def charge_point_update(
         charge_point.asset = asset
     for name, value in fields.items():
         setattr(charge_point, name, value)
-    errors.full_clean(charge_point)
+    errors.full_clean(charge_point, validate_constraints=False)
     errors.check(
         rules.assert_charge_point_in_station,
         pdc_id=charge_point.id_pdc_itinerance,

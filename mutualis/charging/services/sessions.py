@@ -100,28 +100,39 @@ def record_meter_values(
         [MeterValue(charge_point_id=charge_point_id, session=session, connector_id=connector_id, **row) for row in rows]
     )
     if session is not None:
-        changed = False
-        for row in sorted(rows, key=lambda r: r["timestamp"]):
-            wh, watts = _wh(row), _watts(row)
-            if wh is not None:
-                if (
-                    session.last_meter_wh is None
-                    and session.origin == SessionOrigin.STARTED
-                    and not session.meter_start_wh
-                ):
-                    # 2.0.1 stations may start without a reading: the first register is the start.
-                    session.meter_start_wh = wh if session.ocpp_version == OcppVersion.V201 else session.meter_start_wh
-                if session.last_meter_at is None or row["timestamp"] >= session.last_meter_at:
-                    session.last_meter_wh, session.last_meter_at = wh, row["timestamp"]
-                    changed = True
-            if watts is not None and (session.last_meter_at is None or row["timestamp"] >= session.last_meter_at):
-                session.last_power_w = watts
-                changed = True
-        if changed:
-            session.save(
-                update_fields=["meter_start_wh", "last_meter_wh", "last_meter_at", "last_power_w", "updated_at"]
-            )
+        _move_session_reading(session, rows)
     return len(rows)
+
+
+def _move_session_reading(session: ChargingSession, rows: list[dict[str, Any]]) -> None:
+    # One UPDATE guarded by the reading's time, so that a late (older) reading never moves the session back, even
+    # when two arrive together; the instance is kept in step for the caller.
+    registers = sorted(((r["timestamp"], wh) for r in rows if (wh := _wh(r)) is not None), key=lambda t: t[0])
+    powers = sorted(((r["timestamp"], w) for r in rows if (w := _watts(r)) is not None), key=lambda t: t[0])
+    if not registers and not powers:
+        return
+    at = max(([registers[-1][0]] if registers else []) + ([powers[-1][0]] if powers else []))
+    values: dict[str, Any] = {"last_meter_at": at, "updated_at": timezone.now()}
+    if registers:
+        values["last_meter_wh"] = registers[-1][1]
+        if (
+            session.ocpp_version == OcppVersion.V201
+            and session.last_meter_wh is None
+            and session.origin == SessionOrigin.STARTED
+            and not session.meter_start_wh
+        ):
+            # 2.0.1 stations may start without a reading: the first register is the start.
+            values["meter_start_wh"] = registers[0][1]
+    if powers:
+        values["last_power_w"] = powers[-1][1]
+    moved = (
+        ChargingSession.objects.filter(pk=session.pk)
+        .filter(Q(last_meter_at__isnull=True) | Q(last_meter_at__lte=at))
+        .update(**values)
+    )
+    if moved:
+        for name, value in values.items():
+            setattr(session, name, value)
 
 
 def _connector(charge_point_id: int, connector_id: int, evse_id: int | None = None) -> Connector:
@@ -150,6 +161,14 @@ def _close(
     return session
 
 
+# The OCPP stop reason a reconciled session is given, by why it was reconciled.
+_RECONCILED_STOP_REASONS: dict[str, str] = {
+    ReconciliationReason.REBOOT: "Reboot",
+    ReconciliationReason.NEW_TRANSACTION: "Other",
+    ReconciliationReason.CONNECTOR_AVAILABLE: "EVDisconnected",
+}
+
+
 def session_reconcile(
     *, session: ChargingSession, reason: str, at: datetime.datetime | None = None, acting_user: User | None = None
 ) -> ChargingSession:
@@ -159,11 +178,7 @@ def session_reconcile(
     if session.status != SessionStatus.ACTIVE:
         return session
     when = session.last_meter_at or at or timezone.now()
-    stop_reason = {
-        ReconciliationReason.REBOOT: "Reboot",
-        ReconciliationReason.NEW_TRANSACTION: "Other",
-        ReconciliationReason.CONNECTOR_AVAILABLE: "EVDisconnected",
-    }.get(reason, "Other")
+    stop_reason = _RECONCILED_STOP_REASONS.get(reason, "Other")
     _close(session, at=when, meter_stop=None, reason=stop_reason, reconciled=reason)
     audit_record(
         actor=acting_user,
@@ -329,9 +344,11 @@ def meter_values(
     rows = sampled_values(meter_value, default_time=now)
     session = None
     if transaction_id is not None:
-        session = ChargingSession.objects.filter(
-            charge_point_id=charge_point_id, transaction_ref=str(transaction_id)
-        ).first()
+        session = (
+            ChargingSession.objects.filter(charge_point_id=charge_point_id, transaction_ref=str(transaction_id))
+            .order_by()
+            .first()
+        )
     if session is None and connector_id:
         session = ChargingSession.objects.filter(
             Q(connector__connector_id=connector_id)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -164,32 +164,41 @@ def status_changed(
     info: str = "",
     vendor_error_code: str = "",
     timestamp: Any = None,
-) -> Connector:
+) -> bool:
     """A StatusNotification: the connector's new status (a connector the registry did not know is added); a
-    status older than the one kept — queued while offline — does not overwrite it."""
+    status older than the one kept — queued while offline — does not overwrite it (False then)."""
     now = timezone.now()
     at = parse_timestamp(timestamp, default=now)
-    evse = connector_id if evse_id is None else evse_id
-    if connector_id == 0:
-        evse = 0
-    connector, _created = Connector.objects.get_or_create(
-        charge_point_id=charge_point_id, evse_id=evse, connector_id=connector_id
-    )
-    if connector.status_at is not None and at < connector.status_at:
-        return connector
+    evse = 0 if connector_id == 0 else (connector_id if evse_id is None else evse_id)
     value = _STATUS_ALIASES.get((status or "").lower(), ConnectorStatus.UNKNOWN)
-    was_faulty = connector.status in OUT_OF_ORDER_STATUSES
-    connector.status = value
-    connector.error_code = "" if error_code in ("", "NoError") else error_code[:50]
-    connector.info = (info or "")[:255]
-    connector.vendor_error_code = (vendor_error_code or "")[:50]
-    connector.status_at = at
-    if value in OUT_OF_ORDER_STATUSES and not was_faulty:
-        connector.fault_since, connector.fault_notified = at, False
-    elif value not in OUT_OF_ORDER_STATUSES:
-        connector.fault_since, connector.fault_notified = None, False
-    connector.save()
-    return connector
+    faulty = value in OUT_OF_ORDER_STATUSES
+    values: dict[str, Any] = {
+        "status": value,
+        "error_code": "" if error_code in ("", "NoError") else error_code[:50],
+        "info": (info or "")[:255],
+        "vendor_error_code": (vendor_error_code or "")[:50],
+        "status_at": at,
+        # A fault keeps the time it began (and whether it was notified) while it lasts; any other status ends it.
+        "fault_since": Case(When(status__in=OUT_OF_ORDER_STATUSES, then=F("fault_since")), default=Value(at))
+        if faulty
+        else None,
+        "fault_notified": Case(When(status__in=OUT_OF_ORDER_STATUSES, then=F("fault_notified")), default=Value(False))
+        if faulty
+        else False,
+    }
+    rows = Connector.objects.filter(charge_point_id=charge_point_id, evse_id=evse, connector_id=connector_id)
+    # One UPDATE guarded by time: a status older than the one kept (queued while offline) changes nothing.
+    if rows.filter(Q(status_at__isnull=True) | Q(status_at__lte=at)).update(**values):
+        return True
+    if rows.exists():
+        return False
+    Connector.objects.create(
+        charge_point_id=charge_point_id,
+        evse_id=evse,
+        connector_id=connector_id,
+        **(values | {"fault_since": at if faulty else None, "fault_notified": False}),
+    )
+    return True
 
 
 def firmware_status(*, charge_point_id: int, status: str) -> None:

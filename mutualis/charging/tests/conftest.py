@@ -65,3 +65,43 @@ async def gateway(registry: Registry) -> Any:
 
 def url(gw: Gateway) -> str:
     return f"ws://127.0.0.1:{gw.port}/ocpp"
+
+
+async def committed(fn: Any) -> Any:
+    """Run `fn` in a thread of its own with its own database connection: it sees only what is committed."""
+    import asyncio
+    import time
+
+    from django.db import OperationalError, connection, transaction
+
+    def run() -> Any:
+        try:
+            for attempt in range(100):
+                try:
+                    with transaction.atomic():
+                        return fn()
+                except OperationalError as exc:
+                    # The test database is SQLite in memory with a shared cache: its table locks are not waited
+                    # for, so a read that meets the gateway's write is tried again.
+                    if "locked" not in str(exc) or attempt == 99:
+                        raise
+                    time.sleep(0.01)
+        finally:
+            connection.close()
+
+    return await asyncio.to_thread(run)
+
+
+async def eventually(fn: Any, *, timeout: float = 10) -> Any:
+    """Wait until `fn` (run as `committed`) returns something truthy, and return it; fail after `timeout`."""
+    import asyncio
+
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        value = await committed(fn)
+        if value:
+            return value
+        if loop.time() > deadline:
+            raise AssertionError("condition not met in time")
+        await asyncio.sleep(0.05)
