@@ -17,10 +17,9 @@ from django.http import HttpRequest, StreamingHttpResponse
 from django.utils import timezone
 from django.views.decorators.cache import cache_control
 
-from mutualis.charging.choices import OCCUPIED_STATUSES, OUT_OF_ORDER_STATUSES, ConnectorStatus
 from mutualis.charging.models import ChargePoint
-from mutualis.charging.selectors.public import public_station_list
-from mutualis.charging.selectors.registry import PointState, point_state
+from mutualis.charging.selectors.public import irve_dynamic_row, public_station_list
+from mutualis.charging.selectors.registry import point_state
 
 IRVE_STATIQUE_COLUMNS = [
     "nom_amenageur",
@@ -74,13 +73,6 @@ IRVE_DYNAMIQUE_COLUMNS = [
     "etat_prise_type_chademo",
     "etat_prise_type_ef",
 ]
-# Socket flag on the charge point → IRVE dynamique column of its state.
-_SOCKET_COLUMNS = (
-    ("socket_type_2", "etat_prise_type_2"),
-    ("socket_combo_ccs", "etat_prise_type_combo_ccs"),
-    ("socket_chademo", "etat_prise_type_chademo"),
-    ("socket_type_ef", "etat_prise_type_ef"),
-)
 
 
 def _bool(value: bool) -> str:
@@ -145,48 +137,11 @@ def irve_statique_rows() -> Iterator[dict[str, str]]:
             }
 
 
-def irve_states(state: PointState) -> tuple[str, str]:
-    """The IRVE dynamique (etat_pdc, occupation_pdc) of a charge point's live state, from its OCPP status:
-    Available → en_service/libre; Preparing, Charging, SuspendedEV, SuspendedEVSE, Finishing (and 2.0.1 Occupied)
-    → en_service/occupe; Reserved → en_service/reserve; Faulted, Unavailable → hors_service; offline → inconnu."""
-    if not state.online:
-        # A point switched off in the registry is out of service; one that merely lost its connection is unknown.
-        if state.status == ConnectorStatus.UNAVAILABLE:
-            return "hors_service", "inconnu"
-        return "inconnu", "inconnu"
-    if state.status in OUT_OF_ORDER_STATUSES:
-        return "hors_service", "inconnu"
-    if state.status == ConnectorStatus.AVAILABLE:
-        return "en_service", "libre"
-    if state.status in OCCUPIED_STATUSES:
-        return "en_service", "occupe"
-    if state.status == ConnectorStatus.RESERVED:
-        return "en_service", "reserve"
-    return "inconnu", "inconnu"
-
-
-def _socket_state(etat_pdc: str) -> str:
-    return {"en_service": "fonctionnel", "hors_service": "hors_service"}.get(etat_pdc, "inconnu")
-
-
-def _state_time(cp: ChargePoint) -> Any:
-    times = [c.status_at for c in cp.connectors.all() if c.status_at]
-    candidates = [t for t in (*times, cp.last_seen_at, cp.offline_since) if t]
-    return max(candidates) if candidates else cp.updated_at
-
-
 def irve_dynamique_row(cp: ChargePoint) -> dict[str, str]:
-    """The IRVE dynamique row of one charge point (connectors prefetched): states, time of the last news."""
-    state = point_state(cp)
-    etat, occupation = irve_states(state)
-    row = {
-        "id_pdc_itinerance": cp.id_pdc_itinerance,
-        "etat_pdc": etat,
-        "occupation_pdc": occupation,
-        "horodatage": timezone.localtime(_state_time(cp)).isoformat(timespec="seconds"),
-    }
-    for flag, column in _SOCKET_COLUMNS:
-        row[column] = _socket_state(etat) if getattr(cp, flag) else ""
+    """The IRVE dynamique row of one charge point (connectors prefetched), from selectors.public.irve_dynamic_row
+    (the OCPP → IRVE mapping), its time written as ISO 8601."""
+    row = irve_dynamic_row(point_state(cp))
+    row["horodatage"] = timezone.localtime(row["horodatage"]).isoformat(timespec="seconds")
     return row
 
 

@@ -31,3 +31,11 @@ def duration(seconds: Any) -> str:
         return "—"
     minutes = int(seconds // 60)
     return f"{minutes // 60}\u00a0h\u00a0{minutes % 60:02d}" if minutes >= 60 else f"{minutes}\u00a0min"
+
+
+@register.filter
+def ratio_percent(value: Any) -> str:
+    """A ratio (0.125) as a French percentage with one decimal (« 12,5 % »)."""
+    if value is None:
+        return "—"
+    return f"{number_format(float(value) * 100, 1, use_l10n=True)}\u00a0%"

@@ -1,5 +1,5 @@
-"""IRVE open data: both files validate against the official schemas (frictionless), and the OCPP → IRVE state
-mapping."""
+"""IRVE open data: both files validate against the official schemas (frictionless); the OCPP → IRVE mapping is
+selectors.public.irve_dynamic_row's, tested with the selectors."""
 
 import json
 from pathlib import Path
@@ -10,8 +10,6 @@ from frictionless import Resource, Schema
 
 from mutualis.charging.choices import ConnectorStatus
 from mutualis.charging.models import ChargePoint
-from mutualis.charging.opendata import irve_states
-from mutualis.charging.selectors.registry import PointState
 from mutualis.charging.tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -51,25 +49,3 @@ def test_irve_dynamique_validates_against_the_official_schema(points, tmp_path):
     lines = _validate(tmp_path, "/opendata/irve-dynamique.csv", "schema-dynamique.json")
     assert len(lines) == 3
     assert sorted(line.split(",")[1:3] for line in lines[1:]) == [["en_service", "libre"], ["inconnu", "inconnu"]]
-
-
-@pytest.mark.parametrize(
-    ("online", "status", "expected"),
-    [
-        (True, "Available", ("en_service", "libre")),
-        (True, "Preparing", ("en_service", "occupe")),
-        (True, "Charging", ("en_service", "occupe")),
-        (True, "SuspendedEV", ("en_service", "occupe")),
-        (True, "SuspendedEVSE", ("en_service", "occupe")),
-        (True, "Finishing", ("en_service", "occupe")),
-        (True, "Reserved", ("en_service", "reserve")),
-        (True, "Faulted", ("hors_service", "inconnu")),
-        (True, "Unavailable", ("hors_service", "inconnu")),
-        (False, "Unknown", ("inconnu", "inconnu")),
-    ],
-)
-def test_ocpp_statuses_map_to_irve_states(online, status, expected):
-    """Available → en_service/libre; Preparing…Finishing → en_service/occupe; Reserved → en_service/reserve;
-    Faulted, Unavailable → hors_service; offline → inconnu (schéma IRVE dynamique v2.3.0, etat_pdc and
-    occupation_pdc)."""
-    assert irve_states(PointState(None, online, status, "", None)) == expected

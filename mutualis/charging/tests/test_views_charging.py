@@ -81,7 +81,7 @@ def test_the_map_data_gives_each_point_its_live_availability(network):
 def test_a_member_sees_its_stations_and_their_use_and_nothing_of_another(world, network):
     """Member A's users see their station with its sessions and energy; member B's manager sees none of it."""
     html = login_as(Client(), world.reader).get("/recharge/espace/").content.decode()
-    assert "Place Hoche" in html and "7,000\u00a0kWh" in html
+    assert "Place Hoche" in html and "7,000\u00a0kWh" in html and "Taux d'utilisation" in html
     other = login_as(Client(), world.other_member).get("/recharge/espace/").content.decode()
     assert "Place Hoche" not in other and "Aucune borne de recharge" in other
 

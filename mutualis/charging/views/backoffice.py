@@ -83,6 +83,12 @@ def station_list_view(request: HttpRequest) -> HttpResponse:
     return render(request, "charging/backoffice/station_list.html", context, status=status)
 
 
+def usage_context(months: list[dict[str, Any]]) -> dict[str, Any]:
+    """A year of use (selectors.sessions.monthly_energy): the months, their totals and their chart."""
+    chart = web.usage_chart(months, energy_label=_("Énergie (kWh)"), utilisation_label=_("Taux d'utilisation (%)"))
+    return {"months": months, "usage": web.usage_summary(months), "usage_chart": chart}
+
+
 def station_context(request: HttpRequest, station: Station) -> dict[str, Any]:
     """What the station page and its live block show: points' state, open sessions and their last readings."""
     return {
@@ -98,14 +104,18 @@ def station_context(request: HttpRequest, station: Station) -> dict[str, Any]:
 def station_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     """A station: description, live state of its points, open sessions, use, power cap, last sessions."""
     station = selectors.station_get(user=request.user, pk=pk)
-    context = station_context(request, station) | {
-        "abilities": get_abilities(request.user, station),
-        "usage": web.station_usage(user=request.user, stations=[station])[0],
-        "usage_days": web.USAGE_DAYS,
-        "sessions": session_selectors.session_list(user=request.user, filters={"station": station.pk})[:10],
-        "cap": station.charging_profiles.filter(is_active=True).first(),
-        "cap_form": charging_forms.PowerCapForm(),
-    }
+    context = (
+        station_context(request, station)
+        | {
+            "abilities": get_abilities(request.user, station),
+        }
+        | usage_context(session_selectors.monthly_energy(user=request.user, station=station))
+        | {
+            "sessions": session_selectors.session_list(user=request.user, filters={"station": station.pk})[:10],
+            "cap": station.charging_profiles.filter(is_active=True).first(),
+            "cap_form": charging_forms.PowerCapForm(),
+        }
+    )
     return render(request, "charging/backoffice/station_detail.html", context)
 
 

@@ -12,6 +12,8 @@ from django.views.decorators.cache import never_cache
 
 from mutualis.charging.selectors import public, web
 from mutualis.charging.selectors import registry as selectors
+from mutualis.charging.selectors import sessions as session_selectors
+from mutualis.charging.views.backoffice import usage_context
 from mutualis.core.permissions import is_operator_staff
 
 
@@ -52,11 +54,18 @@ def public_station_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def member_stations_view(request: HttpRequest) -> HttpResponse:
-    """A member's users see their members' stations, their live state and use over the last 30 days."""
+    """A member's users see their members' stations, their live state and use over the last twelve months."""
     stations = selectors.station_list(user=request.user)
     if is_operator_staff(request.user):
         return redirect("charging:station_list")
-    usage = web.station_usage(user=request.user, stations=stations)
-    rows = [(row, [selectors.point_state(cp) for cp in row.station.charge_points.all()]) for row in usage]
-    context = {"rows": rows, "total": web.usage_total(usage), "days": web.USAGE_DAYS}
+    rows = [
+        (
+            station,
+            web.usage_summary(session_selectors.monthly_energy(user=request.user, station=station)),
+            [selectors.point_state(cp) for cp in station.charge_points.all()],
+        )
+        for station in stations
+    ]
+    context = usage_context(session_selectors.monthly_energy(user=request.user)) if rows else {}
+    context["rows"] = rows
     return render(request, "charging/member_stations.html", context)
