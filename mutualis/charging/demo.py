@@ -82,7 +82,7 @@ def _with_competence(member: Member, admin: Any) -> None:
     )
 
 
-def _station(site: Site, station_id: str, name: str, address: str, index: int) -> Station:
+def _station(site: Site, station_id: str, name: str, address: str, index: int, admin: Any) -> Station:
     commune = site.commune
     lat = (site.latitude or commune.latitude or 48.8) + 0.0015
     lon = (site.longitude or commune.longitude or 2.13) - 0.001
@@ -95,13 +95,13 @@ def _station(site: Site, station_id: str, name: str, address: str, index: int) -
         reference="BP-2x22-T2S-EF",
         serial_number=f"BP22-{station_id[-8:]}",
         delivered_on=datetime.date(2024, 3, 1) + datetime.timedelta(days=11 * index),
-        acting_user=None,
+        acting_user=admin,
         warranty_months=24,
     )
     return station_create(
         site=site,
         asset=asset,
-        acting_user=None,
+        acting_user=admin,
         id_station_itinerance=station_id,
         name=name,
         address=address,
@@ -120,13 +120,15 @@ def _station(site: Site, station_id: str, name: str, address: str, index: int) -
     )
 
 
-def _points(station: Station, pdc_prefix: str, names: tuple[str, str], versions: tuple[str, str]) -> list[ChargePoint]:
+def _points(
+    station: Station, pdc_prefix: str, names: tuple[str, str], versions: tuple[str, str], admin: Any
+) -> list[ChargePoint]:
     points = []
     for n, (identity, version) in enumerate(zip(names, versions, strict=True), start=1):
         points.append(
             charge_point_create(
                 station=station,
-                acting_user=None,
+                acting_user=admin,
                 id_pdc_itinerance=f"{pdc_prefix}{n}",
                 ocpp_identity=identity,
                 ocpp_version=version,
@@ -221,8 +223,8 @@ def load(*, admin: Any, seed: int = 78) -> dict[str, int]:
         if site is None:
             continue
         _with_competence(site.member, admin)
-        station = _station(site, f"FRSYNP{insee}01", name, address, index)
-        points = _points(station, f"FRSYNE{insee}01", identities(insee), (OcppVersion.V16, OcppVersion.V16))
+        station = _station(site, f"FRSYNP{insee}01", name, address, index, admin)
+        points = _points(station, f"FRSYNE{insee}01", identities(insee), (OcppVersion.V16, OcppVersion.V16), admin)
         all_points += points
         counts["stations"] += 1
         counts["points"] += len(points)
@@ -231,14 +233,16 @@ def load(*, admin: Any, seed: int = 78) -> dict[str, int]:
     versailles = _member_site("78646")
     if versailles is not None:
         technical = versailles.member.sites.filter(kind=SiteKind.TECHNICAL).first() or versailles
-        station = _station(technical, TEST_STATION_ID, "Station d'essai OCPP (Versailles)", technical.address, 99)
-        _points(station, "FRSYNE78646990", (FREE_16, FREE_201), (OcppVersion.V16, OcppVersion.V201))
+        station = _station(
+            technical, TEST_STATION_ID, "Station d'essai OCPP (Versailles)", technical.address, 99, admin
+        )
+        _points(station, "FRSYNE78646990", (FREE_16, FREE_201), (OcppVersion.V16, OcppVersion.V201), admin)
         counts["stations"] += 1
         counts["points"] += 2
         id_tag_create(
             member=versailles.member,
             id_tag=DEMO_TAG,
             holder="Badge de démonstration (essais OCPP)",
-            acting_user=None,
+            acting_user=admin,
         )
     return counts
