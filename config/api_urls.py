@@ -32,6 +32,11 @@ ROOT_COLLECTIONS = {
     "fibre-progress": "fibre-progress-list",
     "establishments": "establishment-list",
     "supervision-alarms": "supervision-alarm-list",
+    "charging-stations": "charging-station-list",
+    "charging-charge-points": "charging-charge-point-list",
+    "charging-sessions": "charging-session-list",
+    "charging-id-tags": "charging-id-tag-list",
+    "charging-commands": "charging-command-list",
 }
 
 
@@ -61,6 +66,7 @@ urlpatterns = [
     path("", include("mutualis.fibre.api.urls")),
     path("", include("mutualis.education.api.urls")),
     path("", include("mutualis.supervision.api.urls")),
+    path("", include("mutualis.charging.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves Swagger UI's start-up script as a file: the Content-Security-Policy refuses inline code.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

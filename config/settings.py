@@ -319,6 +319,10 @@ SPECTACULAR_SETTINGS = {
         "OrderStatusEnum": "mutualis.purchasing.choices.OrderStatus",
         "AssetStatusEnum": "mutualis.assets.choices.AssetStatus",
         "IntercommunalityKindEnum": "mutualis.territory.choices.IntercommunalityKind",
+        "ChargingSessionStatusEnum": "mutualis.charging.choices.SessionStatus",
+        "ChargingCommandStatusEnum": "mutualis.charging.choices.CommandStatus",
+        "ChargingIdTagStatusEnum": "mutualis.charging.choices.IdTagStatus",
+        "ConnectorStatusEnum": "mutualis.charging.choices.ConnectorStatus",
     },
 }
 
@@ -402,3 +406,11 @@ MQTT_PROTOCOL = env("MQTT_PROTOCOL", "5")
 MQTT_CLIENT_ID = env("MQTT_CLIENT_ID", "mutualis-supervision-ingest")
 FRIGATE_HTTP_TIMEOUT = envint("FRIGATE_HTTP_TIMEOUT", "20")
 FRIGATE_MAX_MEDIA_BYTES = envint("FRIGATE_MAX_MEDIA_BYTES", str(500 * 1024 * 1024))
+
+# IRVE statique (open data): the brand shown to drivers (nom_enseigne), the operator's contact e-mail and phone
+# (contact_operateur, telephone_operateur); the aménageur is the operator itself (OPERATOR_NAME, its SIREN).
+CHARGING_BRAND = env("CHARGING_BRAND", "Mutualis Recharge")
+CHARGING_OPERATOR_EMAIL = env("CHARGING_OPERATOR_EMAIL", "recharge@demo.mutualis.fr")
+CHARGING_OPERATOR_PHONE = env("CHARGING_OPERATOR_PHONE", "")
+# Seconds between two refreshes of the live states (station pages, public map) in the browser.
+CHARGING_LIVE_REFRESH = envint("CHARGING_LIVE_REFRESH", "5")

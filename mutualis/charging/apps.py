@@ -10,6 +10,12 @@ class ChargingConfig(AppConfig):
     verbose_name = _("Recharge de véhicules électriques")
 
     def ready(self) -> None:
+        from mutualis.charging.panels import asset_charging_panel, commune_charging_panel
+        from mutualis.core.panels import register_asset_panel, register_commune_panel
+
+        register_asset_panel(asset_charging_panel, order=30)
+        register_commune_panel(commune_charging_panel, order=50)
+
         # The audit journal: what this app's entries mean, in French.
         from mutualis.core import audit_labels
 

@@ -54,6 +54,10 @@ STAFF_LINKS: list[Entry] = [
             (_("Supervision : sources"), "supervision:source_list"),
             (_("Supervision : preuves et réquisitions"), "supervision:evidence_home"),
             (_("Supervision : registre"), "supervision:register"),
+            (_("Recharge : stations"), "charging:station_list"),
+            (_("Recharge : sessions"), "charging:session_list"),
+            (_("Recharge : badges"), "charging:id_tag_list"),
+            (_("Recharge : carte publique"), "charging:public_map"),
         ],
     ),
     (_("Journal d'audit"), "core:audit_list"),
@@ -79,15 +83,20 @@ MEMBER_LINKS: list[Entry] = [
             (_("Éducation"), "education:establishment_list"),
             (_("Sûreté : alarmes"), "supervision:alarm_list"),
             (_("Sûreté : études"), "supervision:study_list"),
+            (_("Recharge"), "charging:member_stations"),
         ],
     ),
 ]
 PUBLIC_LINKS: list[Entry] = [(_("Territoire"), "territory:commune_list")]
 # Staff reach the coverage map from their « Fibre » menu; a line of their own would not fit theirs at 1280 px.
-CITIZEN_LINKS: list[Entry] = [(_("Couverture fibre"), "fibre:coverage"), (_("Données ouvertes"), "opendata:home")]
+CITIZEN_LINKS: list[Entry] = [
+    (_("Couverture fibre"), "fibre:coverage"),
+    (_("Bornes de recharge"), "charging:public_map"),
+    (_("Données ouvertes"), "opendata:home"),
+]
 # Citizen links a member's user does not get in the bar (theirs must fit one line at 1280 px): the footer links
-# the open-data portal on every page.
-VISITORS_ONLY: tuple[str, ...] = ("opendata:home",)
+# the open-data portal on every page, their « Recharge » page links the public map.
+VISITORS_ONLY: tuple[str, ...] = ("opendata:home", "charging:public_map")
 # Links shown only to users who read at least one member's data (every role of a member reads its calls): an
 # account attached to no member has nothing there.
 NEEDS_A_MEMBER: tuple[str, ...] = ("contributions:my_calls",)

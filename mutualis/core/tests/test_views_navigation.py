@@ -65,6 +65,7 @@ def test_members_purchases_are_one_group():
         "Éducation",
         "Sûreté : alarmes",
         "Sûreté : études",
+        "Recharge",
     ]
     assert entries[0]["current"]
 
@@ -82,3 +83,12 @@ def test_each_group_is_a_button_controlling_its_menu(client):
         assert f'<ul class="nav-menu" id="{menu_id}">' in body
     assert 'class="nav-toggle current"' in body  # « Adhérents »: the current page is in it
     assert '<script src="/static/core/navigation.js" defer></script>' in body
+
+
+def test_visitors_see_the_charging_map_in_their_navigation_members_from_their_page():
+    """An anonymous visitor has « Bornes de recharge » in the navigation; a signed-in member reaches the map from
+    « Recharge » instead (the line must fit at 1280 px)."""
+    from django.contrib.auth.models import AnonymousUser
+
+    assert "Bornes de recharge" in [entry["label"] for entry in _entries(AnonymousUser(), "/")]
+    assert "Bornes de recharge" not in [entry["label"] for entry in _entries(UserFactory(), "/")]
