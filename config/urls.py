@@ -3,7 +3,6 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from mutualis.charging.opendata import irve_dynamique_view, irve_statique_view
 from mutualis.opendata.views import file_view
 
 urlpatterns = [
@@ -25,14 +24,14 @@ urlpatterns = [
         {"filename": "fibre-communes.geojson"},
         name="opendata_fibre_communes_geojson",
     ),
+    path("opendata/irve-statique.csv", file_view, {"filename": "irve-statique.csv"}, name="opendata_irve_statique"),
+    path("opendata/irve-dynamique.csv", file_view, {"filename": "irve-dynamique.csv"}, name="opendata_irve_dynamique"),
     path("", include("mutualis.opendata.urls")),
     path("equipements/", include("mutualis.assets.urls")),
     path("fibre/", include("mutualis.fibre.urls")),
     path("education/", include("mutualis.education.urls")),
     path("supervision/", include("mutualis.supervision.urls")),
     path("recharge/", include("mutualis.charging.urls")),
-    path("opendata/irve-statique.csv", irve_statique_view, name="opendata_irve_statique"),
-    path("opendata/irve-dynamique.csv", irve_dynamique_view, name="opendata_irve_dynamique"),
     path("api/v1/", include("config.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

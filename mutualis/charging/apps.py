@@ -16,6 +16,14 @@ class ChargingConfig(AppConfig):
         register_asset_panel(asset_charging_panel, order=30)
         register_commune_panel(commune_charging_panel, order=50)
 
+        # Open data: IRVE statique and dynamique in the catalogue, and the live map on the portal's home.
+        from mutualis.charging.opendata import IRVE_DYNAMIQUE, IRVE_STATIQUE, portal_charging_widget
+        from mutualis.opendata.registry import register_dataset, register_portal_widget
+
+        register_dataset(IRVE_STATIQUE)
+        register_dataset(IRVE_DYNAMIQUE)
+        register_portal_widget(portal_charging_widget, order=10)
+
         # The audit journal: what this app's entries mean, in French.
         from mutualis.core import audit_labels
 

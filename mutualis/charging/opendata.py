@@ -6,20 +6,29 @@ The row producers are plain generators with their header lists (`IRVE_STATIQUE_C
 `IRVE_DYNAMIQUE_COLUMNS` / `irve_dynamique_rows()`) so that an open data catalogue can publish them as they are.
 The official schemas are copied in `standards/` (Etalab, github.com/etalab/schema-irve v2.3.0, Licence Ouverte 2.0);
 the tests validate both files against them with frictionless.
+
+Both are datasets of the open data catalogue (registered in ChargingConfig.ready): the worker generates and validates
+the files, /opendata/<file> serves them; the live charging map is a widget of the portal's home.
 """
 
-import csv
+import datetime
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest, StreamingHttpResponse
+from django.db.models import Min
+from django.template.loader import render_to_string
 from django.utils import timezone
-from django.views.decorators.cache import cache_control
+from django.utils.translation import gettext_lazy as _
 
-from mutualis.charging.models import ChargePoint
+from mutualis.charging.models import ChargePoint, Connector, Station
 from mutualis.charging.selectors.public import irve_dynamic_row, public_station_list
 from mutualis.charging.selectors.registry import point_state
+from mutualis.charging.views.public import public_map_labels
+from mutualis.opendata.registry import Dataset, Place, Resource, latest_change, places
+
+STANDARDS = Path(__file__).resolve().parent / "standards"
 
 IRVE_STATIQUE_COLUMNS = [
     "nom_amenageur",
@@ -152,35 +161,104 @@ def irve_dynamique_rows() -> Iterator[dict[str, str]]:
             yield irve_dynamique_row(cp)
 
 
-class _Echo:
-    """A file-like object whose write returns what it was given (csv.writer into a streaming response)."""
-
-    def write(self, value: str) -> str:
-        return value
+def _as_tuples(columns: list[str], rows: Iterable[dict[str, str]]) -> Iterator[tuple[str, ...]]:
+    return (tuple(row.get(name, "") for name in columns) for row in rows)
 
 
-def csv_lines(columns: list[str], rows: Iterable[dict[str, str]]) -> Iterator[str]:
-    """The CSV text (comma-separated, UTF-8, as the IRVE schemas ask) of the header and rows, line by line."""
-    writer = csv.writer(_Echo(), lineterminator="\r\n")
-    yield writer.writerow(columns)
-    for row in rows:
-        yield writer.writerow([row.get(name, "") for name in columns])
+def spatial() -> list[Place]:
+    """The communes of the published stations and their départements."""
+    rows = (
+        Station.objects.filter(is_published=True)
+        .order_by("commune__insee_code")
+        .values_list("commune__insee_code", "commune__name", "commune__departement__code", "commune__departement__name")
+        .distinct()
+    )
+    return places(rows)
 
 
-def _stream(name: str, columns: list[str], rows: Iterable[dict[str, str]]) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(csv_lines(columns, rows), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'inline; filename="{name}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+def temporal() -> tuple[datetime.date | None, datetime.date | None]:
+    """From the first commissioning of a published station to today."""
+    first = Station.objects.filter(is_published=True).aggregate(first=Min("commissioned_on"))["first"]
+    return (first, timezone.localdate())
 
 
-@cache_control(public=True, max_age=3600)
-def irve_statique_view(request: HttpRequest) -> StreamingHttpResponse:
-    """/opendata/irve-statique.csv: every published charge point (IRVE statique v2.3.0, Licence Ouverte)."""
-    return _stream("irve-statique.csv", IRVE_STATIQUE_COLUMNS, irve_statique_rows())
+def statique_last_modified() -> datetime.datetime | None:
+    """The latest change of a station or a charge point."""
+    return latest_change(Station, ChargePoint)
 
 
-@cache_control(public=True, max_age=60)
-def irve_dynamique_view(request: HttpRequest) -> StreamingHttpResponse:
-    """/opendata/irve-dynamique.csv: the live state of every published charge point (IRVE dynamique v2.3.0)."""
-    return _stream("irve-dynamique.csv", IRVE_DYNAMIQUE_COLUMNS, irve_dynamique_rows())
+def dynamique_last_modified() -> datetime.datetime | None:
+    """The latest change of a connector's state (or of the registry)."""
+    return max((d for d in (latest_change(Connector, field="status_at"), statique_last_modified()) if d), default=None)
+
+
+SCHEMA_IRVE_STATIQUE = "https://schema.data.gouv.fr/etalab/schema-irve-statique/"
+SCHEMA_IRVE_DYNAMIQUE = "https://schema.data.gouv.fr/etalab/schema-irve-dynamique/"
+KEYWORDS = ("IRVE", "borne de recharge", "véhicule électrique", "mobilité", "AFIREV")
+
+IRVE_STATIQUE = Dataset(
+    slug="irve-statique",
+    title=_("Infrastructures de recharge pour véhicules électriques (IRVE) — données statiques"),
+    description=_(
+        "Chaque point de recharge public du réseau, une ligne par point : aménageur et opérateur (le syndicat), "
+        "identifiants d'itinérance AFIREV de la station et du point, adresse, coordonnées, puissance, prises, "
+        "paiement, accès, horaires, accessibilité. Publié au schéma national IRVE statique v2.3.0 (arrêté du "
+        "12 janvier 2017, décret 2017-26)."
+    ),
+    themes=("TRAN", "ENER"),
+    keywords=KEYWORDS,
+    frequency="DAILY",
+    conforms_to=SCHEMA_IRVE_STATIQUE,
+    conforms_to_label="IRVE statique v2.3.0",
+    spatial=spatial,
+    temporal=temporal,
+    last_modified=statique_last_modified,
+    refresh_minutes=60,
+    resources=(
+        Resource(
+            format="csv",
+            filename="irve-statique.csv",
+            title=_("Points de recharge (CSV, schéma IRVE statique)"),
+            header=IRVE_STATIQUE_COLUMNS,
+            rows=lambda: _as_tuples(IRVE_STATIQUE_COLUMNS, irve_statique_rows()),
+            table_schema=STANDARDS / "schema-statique.json",
+        ),
+    ),
+)
+
+IRVE_DYNAMIQUE = Dataset(
+    slug="irve-dynamique",
+    title=_("Infrastructures de recharge pour véhicules électriques (IRVE) — disponibilité en temps réel"),
+    description=_(
+        "L'état de chaque point de recharge public, tel que les bornes le disent par OCPP : en service ou hors "
+        "service, libre, occupé ou réservé, état de chaque prise, et l'heure de cet état. Un point dont la borne "
+        "ne répond plus est « inconnu ». Publié au schéma national IRVE dynamique v2.3.0, régénéré chaque minute."
+    ),
+    themes=("TRAN", "ENER"),
+    keywords=(*KEYWORDS, "temps réel", "disponibilité"),
+    frequency="CONT",
+    conforms_to=SCHEMA_IRVE_DYNAMIQUE,
+    conforms_to_label="IRVE dynamique v2.3.0",
+    spatial=spatial,
+    temporal=temporal,
+    last_modified=dynamique_last_modified,
+    refresh_minutes=1,
+    resources=(
+        Resource(
+            format="csv",
+            filename="irve-dynamique.csv",
+            title=_("État des points de recharge (CSV, schéma IRVE dynamique)"),
+            header=IRVE_DYNAMIQUE_COLUMNS,
+            rows=lambda: _as_tuples(IRVE_DYNAMIQUE_COLUMNS, irve_dynamique_rows()),
+            table_schema=STANDARDS / "schema-dynamique.json",
+        ),
+    ),
+)
+
+
+def portal_charging_widget(request: Any) -> str:
+    """The live charging map on the open-data portal's home ("" when no station is published)."""
+    if not Station.objects.filter(is_published=True).exists():
+        return ""
+    context = {"labels": public_map_labels(), "refresh": max(settings.CHARGING_LIVE_REFRESH, 15)}
+    return render_to_string("charging/partials/portal_widget.html", context, request=request)

@@ -49,3 +49,26 @@ def test_irve_dynamique_validates_against_the_official_schema(points, tmp_path):
     lines = _validate(tmp_path, "/opendata/irve-dynamique.csv", "schema-dynamique.json")
     assert len(lines) == 3
     assert sorted(line.split(",")[1:3] for line in lines[1:]) == [["en_service", "libre"], ["inconnu", "inconnu"]]
+
+
+def test_both_irve_datasets_are_in_the_catalogue_and_generate_valid_files(points, settings, tmp_path):
+    """The worker's generation of the two IRVE datasets (the catalogue's files, with size and SHA-256) validates
+    against the national schemas, and the DCAT-AP catalogue lists both with their schema."""
+    from mutualis.opendata.models import GenerationStatus
+    from mutualis.opendata.registry import dataset_get
+    from mutualis.opendata.services import generation_run
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    for slug in ("irve-statique", "irve-dynamique"):
+        generation = generation_run(dataset=dataset_get(slug), trigger="test")
+        assert generation.status == GenerationStatus.VALID, generation.errors
+    catalogue = Client().get("/opendata/catalog.ttl").content.decode()
+    assert "irve-statique.csv" in catalogue and "irve-dynamique.csv" in catalogue
+    assert "schema-irve-statique" in catalogue and "schema-irve-dynamique" in catalogue
+
+
+def test_the_portal_home_shows_the_live_charging_map(points):
+    """The open-data portal's home carries the live charging map (a widget of the charging app)."""
+    page = Client().get("/donnees/").text
+
+    assert 'id="portal-charging-map"' in page and "/recharge/carte/stations.geojson" in page

@@ -2,6 +2,7 @@
 page per station; and a member's own stations and their use (/recharge/espace/)."""
 
 import json
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -17,11 +18,9 @@ from mutualis.charging.views.backoffice import usage_context
 from mutualis.core.permissions import is_operator_staff
 
 
-def public_map_view(request: HttpRequest) -> HttpResponse:
-    """The public map of every published station, its availability refreshed, and the same list in a table."""
-    stations = public.public_station_list()
-    rows = [(station, public.public_point_states(station)) for station in stations]
-    labels = {
+def public_map_labels() -> dict[str, Any]:
+    """The words of the public map's script (markers, popups, zoom buttons), in French."""
+    return {
         "available": _("Disponible"),
         "occupied": _("Occupé"),
         "reserved": _("Réservé"),
@@ -32,7 +31,13 @@ def public_map_view(request: HttpRequest) -> HttpResponse:
         "zoom_in": _("Zoom avant"),
         "zoom_out": _("Zoom arrière"),
     }
-    context = {"rows": rows, "labels": labels, "refresh": max(settings.CHARGING_LIVE_REFRESH, 15)}
+
+
+def public_map_view(request: HttpRequest) -> HttpResponse:
+    """The public map of every published station, its availability refreshed, and the same list in a table."""
+    stations = public.public_station_list()
+    rows = [(station, public.public_point_states(station)) for station in stations]
+    context = {"rows": rows, "labels": public_map_labels(), "refresh": max(settings.CHARGING_LIVE_REFRESH, 15)}
     return render(request, "charging/public_map.html", context)
 
 
