@@ -10,6 +10,16 @@ class ChargingConfig(AppConfig):
     verbose_name = _("Recharge de véhicules électriques")
 
     def ready(self) -> None:
+        # Each gateway runs the whole maintenance every 30 s; the clock also sweeps offline the points no gateway
+        # vouches for, so that the state is true when no gateway runs at all.
+        import datetime
+
+        from mutualis.charging.tasks import offline_sweep
+        from mutualis.core.schedule import register_periodic
+
+        every = datetime.timedelta(seconds=30)
+        register_periodic("charging.offline_sweep", offline_sweep, every=every, label=_("Bornes muettes hors ligne"))
+
         # The audit journal: what this app's entries mean, in French.
         from mutualis.core import audit_labels
 
