@@ -78,7 +78,7 @@ lint:
 	$(VENV)/bin/ruff format --check .
 	python3 scripts/import_contracts.py --check
 	$(VENV)/bin/lint-imports --no-cache
-	$(VENV)/bin/mypy $(wildcard mutualis/*/services.py mutualis/*/services mutualis/*/selectors.py mutualis/*/selectors mutualis/*/tasks.py mutualis/*/integrations mutualis/supervision/schedule.py mutualis/supervision/ingest_bulk.py)
+	$(VENV)/bin/mypy $(wildcard mutualis/*/services.py mutualis/*/services mutualis/*/selectors.py mutualis/*/selectors mutualis/*/tasks.py mutualis/core/schedule.py mutualis/*/integrations mutualis/supervision/ingest_bulk.py)
 
 check-migrations: var/secret_key
 	$(PY) manage.py makemigrations --check --dry-run

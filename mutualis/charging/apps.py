@@ -24,6 +24,16 @@ class ChargingConfig(AppConfig):
         register_dataset(IRVE_DYNAMIQUE)
         register_portal_widget(portal_charging_widget, order=10)
 
+        # Each gateway runs the whole maintenance every 30 s; the clock also sweeps offline the points no gateway
+        # vouches for, so that the state is true when no gateway runs at all.
+        import datetime
+
+        from mutualis.charging.tasks import offline_sweep
+        from mutualis.core.schedule import register_periodic
+
+        every = datetime.timedelta(seconds=30)
+        register_periodic("charging.offline_sweep", offline_sweep, every=every, label=_("Bornes muettes hors ligne"))
+
         # The audit journal: what this app's entries mean, in French.
         from mutualis.core import audit_labels
 

@@ -126,3 +126,11 @@ def run_maintenance(*, now: datetime.datetime | None = None) -> dict[str, Any]:
 def charging_maintenance() -> dict[str, Any]:
     """The maintenance above, as a worker task (idempotent)."""
     return run_maintenance()
+
+
+@task()
+def offline_sweep() -> int:
+    """The offline sweep alone, enqueued by the clock: points go offline even when no gateway runs to sweep them;
+    returns how many."""
+    with audit_context(origin="clock:charging.offline_sweep", user_agent="task offline_sweep"):
+        return len(state.offline_sweep())

@@ -15,6 +15,17 @@ class EducationConfig(AppConfig):
 
         register_asset_panel(asset_loans_panel, order=50)
 
+        # Reminders of overdue loans, enqueued daily by `manage.py clock` (core.schedule).
+        import datetime
+
+        from mutualis.core.schedule import register_periodic
+        from mutualis.education.tasks import remind_overdue_loans
+
+        every = datetime.timedelta(days=1)
+        register_periodic(
+            "education.overdue_loans", remind_overdue_loans, every=every, label=_("Relance des prêts en retard")
+        )
+
         from mutualis.core import audit_labels
 
         audit_labels.register_actions(

@@ -10,3 +10,17 @@ class OpendataConfig(AppConfig):
     name = "mutualis.opendata"
     label = "opendata"
     verbose_name = _("Données ouvertes")
+
+    def ready(self) -> None:
+        # The periodic refresh of the catalogue, enqueued by `manage.py clock` (core.schedule).
+        import datetime
+
+        from django.conf import settings
+
+        from mutualis.core.schedule import register_periodic
+        from mutualis.opendata.tasks import refresh_catalogue
+
+        every = datetime.timedelta(minutes=settings.OPENDATA_REFRESH_MINUTES)
+        register_periodic(
+            "opendata.refresh", refresh_catalogue, every=every, label=_("Génération des jeux de données dus")
+        )

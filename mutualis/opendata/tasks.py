@@ -2,14 +2,12 @@
 their data changed.
 
 `refresh_catalogue` looks at every dataset: one with no generation yet, whose last generation is older than its
-update frequency allows, or whose data changed since (its `last_modified()` is later), is generated again. Then,
-on a backend that can defer (the database backend of the worker), it enqueues itself to run again after
-OPENDATA_REFRESH_MINUTES, so that one run started by `manage.py opendata_generate --schedule` keeps it going.
+update frequency allows, or whose data changed since (its `last_modified()` is later), is generated again. The
+clock (`manage.py clock`, core.schedule) enqueues it every OPENDATA_REFRESH_MINUTES (registered in apps.py).
 """
 
 import datetime
 
-from django.conf import settings
 from django.utils import timezone
 from django_tasks import task
 
@@ -60,30 +58,15 @@ def generate_dataset(slug: str, trigger: str = "task") -> str:
 
 @task()
 def refresh_catalogue() -> list[str]:
-    """Generate every dataset that is due (see is_due), then come back after OPENDATA_REFRESH_MINUTES; returns the
-    slugs generated."""
+    """Generate every dataset that is due (see is_due); returns the slugs generated."""
     done = []
-    try:
-        with audit_context(origin="task:opendata_refresh", user_agent="task refresh_catalogue"):
-            for dataset in registry.datasets():
-                reason = is_due(dataset, now=timezone.now())
-                if reason:
-                    generation_run(dataset=dataset, trigger=reason)
-                    done.append(dataset.slug)
-    finally:
-        # Even when a pass fails (the database away), the next one is planned: the loop never stops by itself.
-        schedule_refresh()
+    with audit_context(origin="clock:opendata.refresh", user_agent="task refresh_catalogue"):
+        for dataset in registry.datasets():
+            reason = is_due(dataset, now=timezone.now())
+            if reason:
+                generation_run(dataset=dataset, trigger=reason)
+                done.append(dataset.slug)
     return done
-
-
-def schedule_refresh(*, minutes: int | None = None) -> bool:
-    """Enqueue the next refresh in `minutes` (OPENDATA_REFRESH_MINUTES by default) unless one is waiting (database
-    backend only: the inline backend of the tests cannot defer); True when one was enqueued."""
-    if not can_defer() or _pending(refresh_catalogue.module_path, []):
-        return False
-    delay = settings.OPENDATA_REFRESH_MINUTES if minutes is None else minutes
-    refresh_catalogue.using(run_after=timezone.now() + datetime.timedelta(minutes=delay)).enqueue()
-    return True
 
 
 def request_generation(slug: str) -> bool:

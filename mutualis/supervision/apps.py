@@ -70,3 +70,27 @@ class SupervisionConfig(AppConfig):
         from mutualis.supervision import evidence_setup  # evidence, requisitions, register, studies
 
         evidence_setup.ready(self.verbose_name)
+
+        # Periodic checks, enqueued by `manage.py clock` (core.schedule) and run by the worker.
+        import datetime
+
+        from config.env import envint
+        from mutualis.core.schedule import register_periodic
+        from mutualis.supervision import tasks, tasks_evidence
+
+        tick = datetime.timedelta(seconds=envint("SUPERVISION_TICK_SECONDS", "30"))
+        minute, hour = datetime.timedelta(minutes=1), datetime.timedelta(hours=1)
+        for name, task, every, label in (
+            ("escalation", tasks.escalate_alarms, tick, _("Escalade des alarmes non acquittées")),
+            (
+                "legal_frame",
+                tasks.refresh_legal_frame,
+                minute,
+                _("Cadre légal des équipements (autorisation, horaires)"),
+            ),
+            ("camera_health", tasks.check_camera_health, minute, _("Santé des caméras (signaux de vie)")),
+            ("renewal_alerts", tasks.renewal_alerts, hour, _("Alertes de renouvellement des autorisations")),
+            ("anomalies", tasks.detect_anomalies, hour, _("Détection d'activité anormale")),
+            ("evidence_retention", tasks_evidence.evidence_retention, hour, _("Destruction des images échues")),
+        ):
+            register_periodic(f"supervision.{name}", task, every=every, label=label)

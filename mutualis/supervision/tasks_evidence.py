@@ -1,5 +1,5 @@
 """Scheduled destruction of recordings and evidence past their site's retention (django-tasks, run by the worker;
-`manage.py evidence_retention --every 3600` enqueues it every hour)."""
+`manage.py clock` enqueues it every hour, `manage.py evidence_retention` runs it once)."""
 
 from django_tasks import task
 
@@ -9,7 +9,7 @@ from mutualis.supervision.services.retention import purge_expired
 
 def run_retention() -> dict[str, int]:
     """One pass of the retention purge, in the task's own audit context."""
-    with audit_context(origin="task:evidence_retention", user_agent="task evidence_retention"):
+    with audit_context(origin="clock:supervision.evidence_retention", user_agent="task evidence_retention"):
         return purge_expired()
 
 

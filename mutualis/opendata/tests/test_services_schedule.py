@@ -1,5 +1,5 @@
-"""The worker's schedule: a dataset is generated when it has no generation, when its frequency says so, or when
-its data changed since; one refresh waits at a time."""
+"""The periodic refresh (enqueued by the clock): a dataset is generated when it has no generation, when its
+frequency says so, or when its data changed since; one requested generation waits at a time."""
 
 import datetime
 
@@ -34,7 +34,6 @@ def test_the_refresh_generates_only_what_is_due(catalogue_data):
     first = tasks.refresh_catalogue.enqueue().return_value
     assert sorted(first) == sorted(dataset.slug for dataset in registry.datasets())
     assert tasks.refresh_catalogue.enqueue().return_value == []
-    assert not tasks.schedule_refresh()  # the inline backend of the tests cannot defer: no schedule loop
 
 
 def test_the_task_generates_one_dataset(catalogue_data):
@@ -49,15 +48,20 @@ def worker_backend(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
-def test_the_schedule_keeps_one_waiting_refresh(worker_backend):
-    """Starting the schedule twice leaves one refresh waiting, due after OPENDATA_REFRESH_MINUTES; asking a
-    generation twice leaves one waiting too."""
+def test_a_requested_generation_waits_once(worker_backend):
+    """Asking a generation twice leaves one waiting; another dataset's waits beside it."""
     from django_tasks_db.models import DBTaskResult
 
     assert tasks.can_defer()
-    assert tasks.schedule_refresh() and not tasks.schedule_refresh()
-    [waiting] = DBTaskResult.objects.all()
-    assert waiting.run_after > timezone.now() + datetime.timedelta(minutes=14)
     assert tasks.request_generation("decp") and not tasks.request_generation("decp")
     assert tasks.request_generation("adherents")
-    assert DBTaskResult.objects.count() == 3
+    assert DBTaskResult.objects.count() == 2
+
+
+def test_the_clock_refreshes_the_catalogue_at_its_interval(settings):
+    """The clock enqueues the refresh every OPENDATA_REFRESH_MINUTES (registered by the app)."""
+    from mutualis.core.schedule import periodic_tasks
+
+    [periodic] = [p for p in periodic_tasks() if p.name == "opendata.refresh"]
+    assert periodic.task is tasks.refresh_catalogue
+    assert periodic.every == datetime.timedelta(minutes=settings.OPENDATA_REFRESH_MINUTES)

@@ -1,10 +1,11 @@
-"""Commands: a source's token printed and rotated; the scheduler's single pass; the demo."""
+"""Commands: a source's token printed and rotated; the periodic checks; the demo."""
 
 import io
 
 import pytest
 from django.core.management import CommandError, call_command
 
+from mutualis.supervision import tasks
 from mutualis.supervision.services.sources import source_authenticate
 from mutualis.supervision.tests.factories import SOURCE_TOKEN, EventSourceFactory
 
@@ -27,8 +28,13 @@ def test_source_token_unknown_source():
         call_command("supervision_source_token", "inconnue")
 
 
-def test_scheduler_once_runs_every_check():
-    """`supervision_scheduler --once` runs one pass of the scheduled checks and says what they did."""
-    out = io.StringIO()
-    call_command("supervision_scheduler", "--once", stdout=out)
-    assert "escalations : 0" in out.getvalue()
+def test_each_periodic_check_runs_as_a_worker_task():
+    """Each of supervision's periodic checks runs as a task and says how many it handled (none here)."""
+    for check in (
+        tasks.refresh_legal_frame,
+        tasks.check_camera_health,
+        tasks.escalate_alarms,
+        tasks.renewal_alerts,
+        tasks.detect_anomalies,
+    ):
+        assert check.enqueue().return_value == 0, check.name

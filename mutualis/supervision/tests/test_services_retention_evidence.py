@@ -83,6 +83,20 @@ def test_retention_task_runs_on_the_worker(world):
     assert not Recording.objects.exists()
 
 
+def test_retention_command_runs_one_purge(world):
+    """`manage.py evidence_retention` destroys, once, what is past retention and says how much."""
+    import io
+
+    from django.core.management import call_command
+
+    _, camera = habilitated_site(site=world.site_a, user=world.staff, retention_days=1)
+    recording(camera, start=ago(days=3))
+    out = io.StringIO()
+    call_command("evidence_retention", stdout=out)
+    assert out.getvalue().strip() == "Détruits : 1 enregistrement(s), 0 preuve(s)."
+    assert not Recording.objects.exists()
+
+
 def test_release_of_hold_lets_retention_run(world):
     """Once the proceeding no longer needs it, the hold is lifted (registered) and the next purge destroys it."""
     _, camera = habilitated_site(site=world.site_a, user=world.staff, retention_days=3)

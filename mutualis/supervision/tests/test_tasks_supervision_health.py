@@ -1,5 +1,5 @@
 """Camera health: a camera silent beyond its site's timeout gets a technical alarm, its return closes it; the clock
-enqueues the check every minute."""
+enqueues the check every minute, with supervision's other periodic checks."""
 
 import datetime
 import io
@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from mutualis.supervision.choices import AlarmCategory, AlarmStatus, TechnicalKind
 from mutualis.supervision.models import Alarm, Device
-from mutualis.supervision.schedule import Clock, Periodic, check_camera_health
 from mutualis.supervision.services.ingestion import ingest_events
+from mutualis.supervision.tasks import check_camera_health
 from mutualis.supervision.tests.factories import DeviceFactory
 
 pytestmark = pytest.mark.django_db
@@ -56,24 +56,8 @@ def test_the_cameras_return_closes_its_health_alarm():
     assert Device.objects.get(pk=camera.pk).online
 
 
-def test_the_clock_enqueues_each_task_at_its_interval():
-    """The clock runs each periodic task at start, then once per interval."""
-    runs = []
-
-    class Recorder:
-        def enqueue(self):
-            runs.append(1)
-
-    clock = Clock({"x": Periodic(Recorder(), datetime.timedelta(minutes=1))})
-    start = timezone.now()
-    assert clock.tick(start) == ["x"]
-    assert clock.tick(start + datetime.timedelta(seconds=30)) == []
-    assert clock.tick(start + datetime.timedelta(minutes=1)) == ["x"]
-    assert len(runs) == 2
-
-
-def test_the_clock_command_runs_the_health_check():
-    """`manage.py supervision_clock --once` enqueues the health check (run at once by the tests' backend)."""
+def test_the_clock_runs_the_health_check():
+    """`manage.py clock --once` enqueues the health check (run at once by the tests' backend)."""
     _silent_camera(60)
-    call_command("supervision_clock", "--once", stdout=io.StringIO())
+    call_command("clock", "--once", stdout=io.StringIO())
     assert Alarm.objects.filter(technical_kind=TechnicalKind.NO_HEARTBEAT).exists()

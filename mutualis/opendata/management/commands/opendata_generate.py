@@ -1,32 +1,23 @@
-"""manage.py opendata_generate [SLUG …] [--schedule]: generate datasets' files now (all, or those named), or start
-the worker's schedule (refresh_catalogue, which then enqueues itself every OPENDATA_REFRESH_MINUTES)."""
+"""manage.py opendata_generate [SLUG …]: generate datasets' files now (all, or those named). The periodic refresh
+is the clock's (`manage.py clock` enqueues opendata.tasks.refresh_catalogue every OPENDATA_REFRESH_MINUTES)."""
 
 from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
 
 from mutualis.core.management.base import AuditedCommand
-from mutualis.opendata import registry, tasks
+from mutualis.opendata import registry
 from mutualis.opendata.models import GenerationStatus
 from mutualis.opendata.services import generation_run
 
 
 class Command(AuditedCommand):
-    help = "Génère les fichiers des jeux de données ouverts (tous, ou ceux nommés), ou lance leur planification."
+    help = "Génère les fichiers des jeux de données ouverts (tous, ou ceux nommés)."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("slugs", nargs="*", metavar="SLUG", help="jeux de données à générer (tous par défaut)")
-        parser.add_argument(
-            "--schedule",
-            action="store_true",
-            help="ne rien générer maintenant : confier au worker la génération périodique (si elle n'est pas lancée)",
-        )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if options["schedule"]:
-            started = tasks.schedule_refresh(minutes=0)
-            self.stdout.write("Planification lancée." if started else "Planification déjà en place (ou impossible).")
-            return
         known = {dataset.slug: dataset for dataset in registry.datasets()}
         unknown = [slug for slug in options["slugs"] if slug not in known]
         if unknown:
