@@ -13,7 +13,7 @@ cameras. Then:
   lifecycles (new/update/end, QoS 1) as fast as the broker takes them;
 - **latency**: MQTT again at a fixed rate (2,000 events/s by default): p50/p99 from publication (the review's
   `start_time`, and `occurred_at` over HTTP) to the row's `received_at` (stamped in the committing transaction).
-  The operator console's websocket is not on this branch: the latency stops at the database, not at the screen.
+  The latency stops at the database, not yet at the operator console's websocket (see docs/supervision-ingest.md).
 
 Every run checks that nothing was lost (rows stored == events sent).
 
