@@ -63,14 +63,12 @@ class Integration:
     def map(self, *args: Any, **kwargs: Any) -> Mapped:  # pragma: no cover - abstract
         raise NotImplementedError
 
-    def ingest(self, *, source: EventSource, mapped: Mapped, bulk: bool = False) -> list[IngestResult]:
-        """Apply a mapped message: the source's availability, then its events (one transaction per batch);
-        `bulk` takes the proposed faster write path (same checks and correlation)."""
-        from mutualis.supervision.ingest_bulk import ingest_events_bulk
+    def ingest(self, *, source: EventSource, mapped: Mapped) -> list[IngestResult]:
+        """Apply a mapped message: the source's availability, then its events (one transaction per batch)."""
         from mutualis.supervision.services.sources import source_set_online
 
         if mapped.source_online is not None:
             source_set_online(source=source, online=mapped.source_online, at=timezone.now())
         if not mapped.events:
             return []
-        return (ingest_events_bulk if bulk else ingest_events)(source=source, events=mapped.events)
+        return ingest_events(source=source, events=mapped.events)

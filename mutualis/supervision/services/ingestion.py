@@ -15,6 +15,7 @@ from typing import Any, TypedDict
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import IntegrityError, connection, transaction
+from django.db.models import DateTimeField, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -35,14 +36,15 @@ from mutualis.supervision.models import (
     Alarm,
     Device,
     DeviceActivity,
+    EscalationContact,
     Event,
     EventSource,
     PriorityRule,
+    ProtectedSite,
     TimelineEntry,
 )
 from mutualis.supervision.realtime import publish_alarms
 from mutualis.supervision.services.alarms import (
-    first_escalation_at,
     hour_start,
     technical_alarm_raise,
     technical_alarm_resolve,
@@ -53,6 +55,9 @@ MERGE_KINDS = frozenset({EventKind.DOOR_FORCED, EventKind.MOTION})
 # Events further in the future than this are refused (a clock gone wrong would otherwise hold an alarm open).
 MAX_FUTURE = datetime.timedelta(hours=1)
 _url = URLValidator(schemes=["http", "https"])
+# Enum `.values` builds a new list at each call: once per event was a tenth of the ingestion time.
+_KINDS = frozenset(EventKind.values)
+_SEVERITIES = frozenset(Severity.values)
 
 
 class IngestResult(TypedDict):
@@ -96,7 +101,7 @@ def clean_event(raw: Any, index: int, now: datetime.datetime) -> tuple[_Clean | 
     if device is None:
         errors["device"].append(_("Identifiant de l'équipement manquant ou trop long."))
     kind = raw.get("kind")
-    if kind not in EventKind.values:
+    if not isinstance(kind, str) or kind not in _KINDS:
         errors["kind"].append(_("Nature inconnue : %(kind)s.") % {"kind": str(kind)[:40]})
     occurred = raw.get("occurred_at")
     occurred_at = occurred if isinstance(occurred, datetime.datetime) else None
@@ -113,7 +118,7 @@ def clean_event(raw: Any, index: int, now: datetime.datetime) -> tuple[_Clean | 
     elif occurred_at - now > MAX_FUTURE:
         errors["occurred_at"].append(_("Date dans le futur."))
     severity = raw.get("severity") or ""
-    if severity not in Severity.values and severity != "":
+    if not isinstance(severity, str) or (severity not in _SEVERITIES and severity != ""):
         errors["severity"].append(_("Gravité inconnue (info, detection, alert, critical)."))
     zone = raw.get("zone") or ""
     if not isinstance(zone, str) or len(zone) > 128:
@@ -214,31 +219,104 @@ def _store(source: EventSource, cleaned: list[_Clean], now: datetime.datetime) -
                 known.add(event["id"])
                 fresh.append((event, device))
         if fresh:
-            correlator = _Correlator(source, [device for _e, device in fresh], now)
-            rows = []
-            for event, device in fresh:
-                alarm = correlator.handle(event, device)
-                rows.append(
-                    Event(
-                        source=source,
-                        source_event_id=event["id"],
-                        device=device,
-                        kind=event["kind"],
-                        occurred_at=event["occurred_at"],
-                        severity=event["severity"],
-                        zone=event["zone"],
-                        snapshot_url=event["snapshot_url"],
-                        data=event["data"],
-                        alarm=alarm,
-                    )
+            refs = {_ref_key(source, e) for e, _d in fresh} - {""}
+            earliest = min(e["occurred_at"] for e, _d in fresh)
+            correlator = _Correlator(source, [device for _e, device in fresh], now, refs, earliest)
+            alarms = [correlator.handle(event, device) for event, device in fresh]
+            correlator.save()  # each new alarm has its primary key by now
+            received = _dt(timezone.now())
+            insert_rows(
+                Event,
+                ["source", "source_event_id", "device", "kind", "occurred_at", "received_at", "severity", "zone",
+                 "snapshot_url", "data", "alarm"],
+                [
+                    (source.pk, e["id"], d.pk, e["kind"], _dt(e["occurred_at"]), received, e["severity"], e["zone"],
+                     e["snapshot_url"], _json(Event, e["data"]), a.pk if a is not None else None)
+                    for (e, d), a in zip(fresh, alarms, strict=True)
+                ],
+            )  # fmt: skip
+            for (event, _device), alarm in zip(fresh, alarms, strict=True):
+                results[event["index"]] = _result(
+                    event["index"], event["id"], "created", alarm=alarm.pk if alarm is not None else None
                 )
-            correlator.save()
-            Event.objects.bulk_create(rows)  # each row's alarm has its primary key by now
-            for row, (event, _device) in zip(rows, fresh, strict=True):
-                results[event["index"]] = _result(event["index"], event["id"], "created", alarm=row.alarm_id)
             _count_activity(fresh)
             correlator.after_events()
     return results
+
+
+def _dt(value: datetime.datetime | None) -> Any:
+    return connection.ops.adapt_datetimefield_value(value) if value is not None else None
+
+
+def _json(model: Any, value: Any) -> Any:
+    return model._meta.get_field("data").get_db_prep_save(value, connection)
+
+
+def _ref_key(source: EventSource, event: _Clean) -> str:
+    """The alarm key of an event's `data.correlation_id` (a Frigate review id), "" without one."""
+    ref = event["data"].get("correlation_id")
+    return f"{source.pk}:{str(ref)[:120]}" if ref not in (None, "") else ""
+
+
+def insert_rows(model: Any, fields: list[str], rows: list[tuple[Any, ...]]) -> None:
+    """INSERT many rows of `model` in one executemany of plain tuples (values already prepared for the database:
+    `_dt`, `_json`): a batch writes thousands of events and timeline lines, and building a model instance for each
+    row cost more than storing it."""
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(model._meta.get_field(name).column) for name in fields)
+    marks = ", ".join(["%s"] * len(fields))
+    sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({marks})"  # noqa: S608 (names from the model)
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+
+
+def insert_returning(model: Any, objs: list[Any], varying: list[str]) -> None:
+    """INSERT model instances with multi-row statements that return their primary keys (like bulk_create, which
+    prepared every field of every row and took a fifth of a batch): the `varying` fields are read from each
+    instance, the others (defaults, auto_now) are prepared once for the whole batch."""
+    if not objs:
+        return
+    meta = model._meta
+    fields = [f for f in meta.concrete_fields if not f.primary_key]
+    first = objs[0]
+    constant = {
+        f.name: f.get_db_prep_save(f.pre_save(first, add=True), connection) for f in fields if f.name not in varying
+    }
+    for f in fields:
+        if f.name not in varying and (getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)):
+            for obj in objs[1:]:
+                setattr(obj, f.attname, getattr(first, f.attname))
+    readers = [(f.name, f.attname, isinstance(f, DateTimeField), f.get_internal_type() == "JSONField") for f in fields]
+    rows = []
+    for obj in objs:
+        row: list[Any] = []
+        for name, attname, is_datetime, is_json in readers:
+            if name in constant:
+                row.append(constant[name])
+            elif is_datetime:
+                row.append(_dt(getattr(obj, attname)))
+            elif is_json:
+                row.append(meta.get_field(name).get_db_prep_save(getattr(obj, attname), connection))
+            else:
+                row.append(getattr(obj, attname))
+        rows.append(row)
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in fields)
+    one = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    size = max(1, connection.ops.bulk_batch_size(fields, objs))
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), size):
+            chunk = rows[start : start + size]
+            sql = (
+                f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES {', '.join([one] * len(chunk))} "  # noqa: S608
+                f"RETURNING {quote(meta.pk.column)}"
+            )
+            cursor.execute(sql, [value for row in chunk for value in row])
+            for obj, (pk,) in zip(objs[start : start + size], cursor.fetchall(), strict=True):
+                obj.pk = pk
+                obj._state.adding, obj._state.db = False, connection.alias
 
 
 def update_rows(model: Any, fields: list[str], rows: list[tuple[int, list[Any]]]) -> None:
@@ -252,8 +330,17 @@ def update_rows(model: Any, fields: list[str], rows: list[tuple[int, list[Any]]]
     quote = connection.ops.quote_name
     sets = ", ".join(f"{quote(field.column)} = %s" for field in columns)
     sql = f"UPDATE {quote(meta.db_table)} SET {sets} WHERE {quote(meta.pk.column)} = %s"  # noqa: S608 (names from the model)
+    # Our values are already of the field's Python type: only datetimes and JSON need the database's form.
+    prepare = [
+        _dt
+        if isinstance(field, DateTimeField)
+        else (lambda v, f=field: f.get_db_prep_save(v, connection))
+        if field.get_internal_type() == "JSONField"
+        else None
+        for field in columns
+    ]
     params = [
-        [field.get_db_prep_save(value, connection) for field, value in zip(columns, values, strict=True)] + [pk]
+        [value if prep is None else prep(value) for prep, value in zip(prepare, values, strict=True)] + [pk]
         for pk, values in rows
     ]
     with connection.cursor() as cursor:
@@ -268,34 +355,70 @@ def _count_activity(fresh: list[tuple[_Clean, Device]]) -> None:
             counts[(device.pk, hour_start(event["occurred_at"]))] += 1
     if not counts:
         return
-    # Locked (PostgreSQL): two batches adding to the same hour must not lose a count.
-    existing = {
-        (a.device_id, a.hour): a
-        for a in DeviceActivity.objects.select_for_update()
-        .filter(device_id__in={k[0] for k in counts}, hour__in={k[1] for k in counts})
-        .only("pk", "device_id", "hour", "count")
-    }
-    missing, updates = [], []
-    for key, number in counts.items():
-        if key in existing:
-            updates.append((existing[key].pk, [existing[key].count + number]))
-        else:
-            missing.append(DeviceActivity(device_id=key[0], hour=key[1], count=number))
-    update_rows(DeviceActivity, ["count"], updates)
-    DeviceActivity.objects.bulk_create(missing)
+    rows = DeviceActivity.objects.filter(device_id__in={k[0] for k in counts}, hour__in={k[1] for k in counts})
+    existing = {(device_id, hour): pk for device_id, hour, pk in rows.values_list("device_id", "hour", "pk")}
+    quote = connection.ops.quote_name
+    table, column = quote(DeviceActivity._meta.db_table), quote("count")
+    with connection.cursor() as cursor:
+        # count = count + n: right even when another batch adds to the same hour at the same time.
+        cursor.executemany(
+            f"UPDATE {table} SET {column} = {column} + %s WHERE id = %s",  # noqa: S608 - our names
+            [(n, existing[k]) for k, n in counts.items() if k in existing],
+        )
+    missing = [(k[0], _dt(k[1]), n) for k, n in counts.items() if k not in existing]
+    insert_rows(DeviceActivity, ["device", "hour", "count"], missing)
+
+
+# What the correlator sets on a new alarm (insert_returning reads these from each alarm, the rest once).
+_ALARM_VARYING = [
+    "protected_site", "device", "category", "kind", "title", "priority", "status", "source_ref", "zone",
+    "snapshot_url", "first_event_at", "last_event_at", "event_count", "next_escalation_at",
+]  # fmt: skip
+
+
+# What the correlation reads and changes on an open alarm (the rest is the operator's).
+_ALARM_LOADED = [
+    "protected_site", "device", "kind", "source_ref", "last_event_at", "event_count", "snapshot_url", "zone",
+    "priority", "title",
+]  # fmt: skip
 
 
 class _Correlator:
     """Correlation state of one batch: the open alarms of its devices, sites and correlation ids, loaded once."""
 
-    def __init__(self, source: EventSource, devices: list[Device], now: datetime.datetime) -> None:
+    def __init__(
+        self,
+        source: EventSource,
+        devices: list[Device],
+        now: datetime.datetime,
+        refs: set[str],
+        earliest: datetime.datetime,
+    ) -> None:
+        # Not every open alarm of the batch's sites (they pile up in a storm nobody has closed yet): the correlation
+        # only looks up the open alarms of the batch's devices, those of its correlation ids, and the latest
+        # door-forced/motion alarm of each site whose merge rule is on. Loading just these, in order, gives the maps.
+        # A device's alarm whose last event is further from the batch's earliest event than any window of its sites
+        # can feed none of the batch's events: left out.
         self.source, self.now = source, now
         device_ids = {d.pk for d in devices}
         site_ids = {d.protected_site_id for d in devices}
+        merge_sites = {d.protected_site_id for d in devices if d.protected_site.merge_door_forced_motion}
+        open_security = Alarm.objects.filter(category=AlarmCategory.SECURITY, status__in=OPEN_STATUSES)
+        widest = max(d.protected_site.correlation_window_seconds for d in devices)
+        floor = earliest - datetime.timedelta(seconds=widest)
+        wanted = Q(device_id__in=device_ids, last_event_at__gte=floor) | Q(source_ref__in=refs)
+        if merge_sites:
+            latest = (
+                open_security.filter(protected_site=OuterRef("pk"), kind__in=MERGE_KINDS)
+                .order_by("-last_event_at", "-pk")
+                .values("pk")[:1]
+            )
+            wanted |= Q(pk__in=ProtectedSite.objects.filter(pk__in=merge_sites).values(pk2=Subquery(latest)))
         open_alarms = list(
-            Alarm.objects.filter(
-                protected_site_id__in=site_ids, category=AlarmCategory.SECURITY, status__in=OPEN_STATUSES
-            ).order_by("last_event_at")
+            open_security.filter(protected_site_id__in=site_ids)
+            .filter(wanted)
+            .order_by("last_event_at")
+            .only(*_ALARM_LOADED)
         )
         self.by_device_kind: dict[tuple[int, str], Alarm] = {}
         self.by_ref: dict[str, Alarm] = {}
@@ -305,7 +428,7 @@ class _Correlator:
                 self.by_device_kind[(alarm.device_id, alarm.kind)] = alarm
             if alarm.source_ref:
                 self.by_ref[alarm.source_ref] = alarm
-            if alarm.kind in MERGE_KINDS:
+            if alarm.kind in MERGE_KINDS and alarm.protected_site_id in merge_sites:
                 self.merge_by_site[alarm.protected_site_id] = alarm
         self.priorities = {
             (r.protected_site_id, r.kind): r.priority
@@ -316,6 +439,13 @@ class _Correlator:
         self.timeline: list[tuple[Alarm, str, str, datetime.datetime, dict[str, Any]]] = []
         self.device_updates: dict[int, dict[str, Any]] = {}
         self.health: list[tuple[_Clean, Device]] = []
+        self.labels: dict[str, str] = {}
+
+    def label(self, kind: str) -> str:
+        """The kind's French label (translated once a batch, not once an event)."""
+        if kind not in self.labels:
+            self.labels[kind] = str(EventKind(kind).label)
+        return self.labels[kind]
 
     def _touch_device(self, device: Device, event: _Clean) -> None:
         update = self.device_updates.setdefault(device.pk, {"device": device})
@@ -339,8 +469,7 @@ class _Correlator:
             return None
         site = device.protected_site
         at = event["occurred_at"]
-        ref = event["data"].get("correlation_id")
-        ref_key = f"{self.source.pk}:{str(ref)[:120]}" if ref not in (None, "") else ""
+        ref_key = _ref_key(self.source, event)
         alarm = self.by_ref.get(ref_key) if ref_key else None
         if alarm is None and not ref_key:
             candidate = self.by_device_kind.get((device.pk, kind))
@@ -373,7 +502,7 @@ class _Correlator:
 
     def _new_alarm(self, event: _Clean, device: Device, ref_key: str) -> Alarm:
         at = event["occurred_at"]
-        title = f"{EventKind(event['kind']).label} — {device.name}"
+        title = f"{self.label(event['kind'])} — {device.name}"
         alarm = Alarm(
             protected_site=device.protected_site,
             device=device,
@@ -409,27 +538,33 @@ class _Correlator:
         if event["kind"] == EventKind.DOOR_FORCED and alarm.kind == EventKind.MOTION:
             # The merge rule: a forced door is what the incident is about, motion its follow-up.
             alarm.kind, alarm.device = EventKind.DOOR_FORCED, device
-            alarm.title = f"{EventKind.DOOR_FORCED.label} — {device.name}"[:255]
+            alarm.title = f"{self.label(EventKind.DOOR_FORCED)} — {device.name}"[:255]
         if alarm.pk:
             self.changed[alarm.pk] = alarm
         # The events table of the alarm lists every event; the timeline notes those that join it from another
         # device or of another kind (a merge, a correlation id), not each repetition.
         if device.pk != alarm.device_id or event["kind"] != alarm.kind or merged:
-            text = f"{EventKind(event['kind']).label} — {device.name}"
+            text = f"{self.label(event['kind'])} — {device.name}"
             self.timeline.append((alarm, TimelineKind.EVENT, text, at, {"event": event["id"]}))
 
     def save(self) -> None:
-        """Write the new and changed alarms and their timeline lines (bulk)."""
-        first_delays: dict[int, datetime.timedelta | None] = {}
+        """Write the new alarms (ORM bulk insert: their keys are needed), the changed ones and the timeline lines
+        (one executemany each), and tell the consoles once for the batch."""
+        now = timezone.now()
+        # The first step of each site's escalation chain (the lowest position wins: read last).
+        delays = dict(
+            EscalationContact.objects.filter(
+                protected_site_id__in={a.protected_site_id for a in self.new}, is_active=True
+            )
+            .order_by("protected_site_id", "-position")
+            .values_list("protected_site_id", "delay_minutes")
+        )
         for alarm in self.new:
-            site_id = alarm.protected_site_id
-            if site_id not in first_delays:
-                first = first_escalation_at(alarm.protected_site, self.now)
-                first_delays[site_id] = first - self.now if first is not None else None
-            delay = first_delays[site_id]
-            alarm.next_escalation_at = alarm.first_event_at + delay if delay is not None else None
-        Alarm.objects.bulk_create(self.new)
-        now = timezone.now()  # the consoles read alarms changed since their cursor: updated_at must move
+            delay = delays.get(alarm.protected_site_id)
+            alarm.next_escalation_at = (
+                alarm.first_event_at + datetime.timedelta(minutes=delay) if delay is not None else None
+            )
+        insert_returning(Alarm, self.new, _ALARM_VARYING)
         fields = [
             "event_count",
             "last_event_at",
@@ -443,14 +578,15 @@ class _Correlator:
         ]
         rows = []
         for alarm in self.changed.values():
-            alarm.updated_at = now
+            alarm.updated_at = now  # the consoles read alarms changed since their cursor: updated_at must move
             rows.append((alarm.pk, [getattr(alarm, "device_id" if f == "device" else f) for f in fields]))
         update_rows(Alarm, fields, rows)
-        TimelineEntry.objects.bulk_create(
-            [TimelineEntry(alarm=a, kind=k, text=t, at=at, data=d) for a, k, t, at, d in self.timeline]
+        insert_rows(
+            TimelineEntry,
+            ["alarm", "at", "kind", "text", "data"],
+            [(a.pk, _dt(at), k, t, _json(TimelineEntry, d)) for a, k, t, at, d in self.timeline],
         )
-        ids = [a.pk for a in self.new] + list(self.changed)
-        publish_alarms(ids)
+        publish_alarms([a.pk for a in self.new] + list(self.changed))
 
     def after_events(self) -> None:
         """Device state (heartbeat, online, last event) and the technical alarms health events raise or close."""

@@ -5,11 +5,17 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from mutualis.core.models import AuditEntry
 from mutualis.members.testing import rows
 from mutualis.supervision.choices import AlarmCategory, AlarmStatus, Priority, TechnicalKind
-from mutualis.supervision.models import Alarm, Device, Event, PriorityRule, TimelineEntry
+from mutualis.supervision.models import Alarm, Device, DeviceActivity, Event, PriorityRule, TimelineEntry
 from mutualis.supervision.services.ingestion import ingest_events
-from mutualis.supervision.tests.factories import DeviceFactory, EventSourceFactory, ProtectedSiteFactory
+from mutualis.supervision.tests.factories import (
+    DeviceFactory,
+    EscalationContactFactory,
+    EventSourceFactory,
+    ProtectedSiteFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -187,3 +193,37 @@ def test_an_attached_event_moves_the_alarms_updated_at(camera):
     ingest_events(source=camera.source, events=[_event(2, camera, at=T0 + datetime.timedelta(seconds=5))])
     alarm = Alarm.objects.get(pk=first["alarm"])
     assert alarm.updated_at > before and alarm.event_count == 2
+
+
+def test_a_new_alarm_escalates_after_the_first_active_step_of_its_chain(camera):
+    """A new alarm's first escalation is due after the delay of the lowest active position of its site's chain."""
+    site = camera.protected_site
+    EscalationContactFactory(protected_site=site, position=3, delay_minutes=30)
+    EscalationContactFactory(protected_site=site, position=1, delay_minutes=2, is_active=False)
+    EscalationContactFactory(protected_site=site, position=2, delay_minutes=7)
+    [result] = ingest_events(source=camera.source, events=[_event(1, camera)])
+    assert Alarm.objects.get(pk=result["alarm"]).next_escalation_at == T0 + datetime.timedelta(minutes=7)
+
+
+def test_a_late_event_within_the_window_joins_the_alarm_of_an_earlier_batch(camera):
+    """An event that arrives after a later one (out of order) but within the window feeds the same alarm."""
+    [first] = ingest_events(source=camera.source, events=[_event(1, camera, at=T0 + datetime.timedelta(seconds=60))])
+    batch = [_event(2, camera, at=T0), _event(3, camera, kind="motion", at=T0 + datetime.timedelta(hours=3))]
+    late, _other = ingest_events(source=camera.source, events=batch)
+    assert late["alarm"] == first["alarm"]
+    assert Alarm.objects.get(pk=first["alarm"]).event_count == 2
+
+
+def test_hourly_activity_adds_up_across_batches_without_heartbeats(camera):
+    """Each device's hourly count adds the events of every batch; heartbeats are not activity."""
+    ingest_events(source=camera.source, events=[_event(1, camera), _event(2, camera, kind="heartbeat")])
+    ingest_events(source=camera.source, events=[_event(3, camera, kind="motion"), _event(4, camera)])
+    assert list(DeviceActivity.objects.values_list("device", "hour", "count")) == [(camera.pk, T0, 3)]
+
+
+def test_a_batch_writes_no_audit_row_per_event(camera):
+    """Ingestion is not an operator action: a batch of events and the alarms it raises add no audit entry."""
+    before = AuditEntry.objects.count()
+    ingest_events(source=camera.source, events=[_event(n, camera, kind="motion") for n in range(50)])
+    assert Event.objects.count() == 50
+    assert AuditEntry.objects.count() == before

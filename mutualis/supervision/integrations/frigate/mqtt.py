@@ -61,12 +61,9 @@ class FrigateMqttIngestor:
         batch_size: int = 1000,
         batch_wait: float = 0.05,
         max_queue: int = 200_000,
-        bulk: bool = False,
     ) -> None:
         self.host, self.port = host, port
         self.batch_size, self.batch_wait = batch_size, batch_wait
-        # The proposed faster write path (mutualis.supervision.ingest_bulk), same checks and correlation.
-        self.bulk = bulk
         self.stats: Counter[str] = Counter()
         self.subscribed = threading.Event()
         self.subscriptions = 0  # how many times the topics were (re)subscribed: one per connection
@@ -238,7 +235,7 @@ class FrigateMqttIngestor:
         while True:
             try:
                 with audit_context(origin=f"mqtt:{route.source.name}"):
-                    return route.integration.ingest(source=route.source, mapped=mapped, bulk=self.bulk)
+                    return route.integration.ingest(source=route.source, mapped=mapped)
             except DatabaseError:
                 self.stats["database_errors"] += 1
                 logger.exception("Database error while ingesting from %s; retrying in %.1f s", route.source, delay)

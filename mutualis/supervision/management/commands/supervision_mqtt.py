@@ -25,9 +25,6 @@ class Command(AuditedCommand):
         parser.add_argument("--protocol", choices=["5", "3.1.1"], default=settings.MQTT_PROTOCOL)
         parser.add_argument("--client-id", default=settings.MQTT_CLIENT_ID, help="identifiant stable (session)")
         parser.add_argument("--batch-size", type=int, default=1000)
-        parser.add_argument(
-            "--bulk", action="store_true", help="écritures groupées (chemin proposé, mêmes contrôles et corrélation)"
-        )
         parser.add_argument("--reload-every", type=float, default=60.0, help="relecture des sources (secondes)")
         parser.add_argument("--stats-every", type=float, default=60.0, help="compteurs au journal (secondes)")
 
@@ -44,7 +41,6 @@ class Command(AuditedCommand):
             protocol=options["protocol"],
             client_id=options["client_id"],
             batch_size=options["batch_size"],
-            bulk=options["bulk"],
         )
         self.stdout.write(f"Ingestion MQTT : {options['host']}:{options['port']}")
         ingestor.run(stop, reload_every=options["reload_every"], stats_every=options["stats_every"])
