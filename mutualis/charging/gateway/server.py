@@ -25,6 +25,7 @@ from urllib.parse import unquote
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password
+from django.db import connection as db_connection
 from django.utils import timezone
 from ocpp import messages as ocpp_messages
 from websockets.asyncio.server import ServerConnection, serve
@@ -59,8 +60,34 @@ def _pending_for(gateway_id: str, limit: int = 200) -> list[tuple[int, int]]:
     )
 
 
-def _save_frames(frames: list[dict[str, Any]]) -> None:
-    MessageLog.objects.bulk_create([MessageLog(**frame) for frame in frames], batch_size=500)
+_FRAME_COLUMNS = ("charge_point_id", "at", "direction", "kind", "action", "message_id", "payload")
+
+
+def _save_frames(frames: list[tuple[Any, ...]]) -> None:
+    """Append frames (tuples in _FRAME_COLUMNS order) to the message log: one INSERT run for the lot, in plain SQL —
+    every frame in and out comes here, and building a model instance per frame cost more than writing it (profiled:
+    the ORM's bulk_create was a fifth of the gateway's time)."""
+    ops = db_connection.ops
+    payload_field = MessageLog._meta.get_field("payload")
+    table = ops.quote_name(MessageLog._meta.db_table)
+    columns = ", ".join(ops.quote_name(name) for name in _FRAME_COLUMNS)
+    placeholders = ", ".join(["%s"] * len(_FRAME_COLUMNS))
+    with db_connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {table} ({columns}) VALUES ({placeholders})",  # noqa: S608
+            [
+                (
+                    pk,
+                    ops.adapt_datetimefield_value(at),
+                    direction,
+                    kind,
+                    action,
+                    message_id,
+                    payload_field.get_db_prep_save(payload, db_connection),
+                )
+                for pk, at, direction, kind, action, message_id, payload in frames
+            ],
+        )
 
 
 class Gateway:
@@ -94,7 +121,7 @@ class Gateway:
         self.log_frames = log_frames
         self.db = DbWriter(origin="ocpp_gateway")
         self.connections: dict[int, OcppConnection] = {}
-        self._frames: list[dict[str, Any]] = []
+        self._frames: list[tuple[Any, ...]] = []
         self._in_flight: set[int] = set()
         self._tasks: list[asyncio.Task] = []
         self._wake = asyncio.Event()
@@ -262,17 +289,7 @@ class Gateway:
     ) -> None:
         """Keep a frame for the message log (written in batches)."""
         if self.log_frames:
-            self._frames.append(
-                {
-                    "charge_point_id": charge_point_id,
-                    "at": timezone.now(),
-                    "direction": direction,
-                    "kind": kind,
-                    "action": action[:40],
-                    "message_id": message_id,
-                    "payload": payload,
-                }
-            )
+            self._frames.append((charge_point_id, timezone.now(), direction, kind, action[:40], message_id, payload))
 
     # Background loops ------------------------------------------------------------------------------------------
 
