@@ -34,7 +34,7 @@ STAFF_LINKS: list[Entry] = [
             (_("Tableau de bord"), "purchasing:operator_dashboard"),
         ],
     ),
-    # The operated services: the fleet, fibre and open data, then one menu per service with its pages.
+    # The operated services, each with its pages, in one menu: a menu per service would not fit the line at 1280 px.
     (
         _("Services"),
         [
@@ -44,35 +44,20 @@ STAFF_LINKS: list[Entry] = [
             (_("Fibre : adresses"), "fibre:backoffice_address_list"),
             (_("Fibre : imports"), "fibre:import_list"),
             (_("Fibre : couverture publique"), "fibre:coverage"),
+            (_("Éducation : établissements"), "education:establishment_list"),
+            (_("Éducation : ressources et licences"), "education:subscription_list"),
+            (_("Éducation : prêts"), "education:loan_list"),
+            (_("Éducation : projets"), "education:call_list"),
+            (_("Supervision : console"), "supervision:console"),
+            (_("Supervision : sites protégés"), "supervision:site_list"),
+            (_("Supervision : sources"), "supervision:source_list"),
+            (_("Supervision : preuves et réquisitions"), "supervision:evidence_home"),
+            (_("Supervision : registre"), "supervision:register"),
+            (_("Recharge : stations"), "charging:station_list"),
+            (_("Recharge : sessions"), "charging:session_list"),
+            (_("Recharge : badges"), "charging:id_tag_list"),
+            (_("Recharge : carte publique"), "charging:public_map"),
             (_("Données ouvertes"), "opendata:home"),
-        ],
-    ),
-    (
-        _("Éducation"),
-        [
-            (_("Établissements"), "education:establishment_list"),
-            (_("Ressources et licences"), "education:subscription_list"),
-            (_("Prêts"), "education:loan_list"),
-            (_("Projets éducatifs"), "education:call_list"),
-        ],
-    ),
-    (
-        _("Supervision"),
-        [
-            (_("Console"), "supervision:console"),
-            (_("Sites protégés"), "supervision:site_list"),
-            (_("Sources d'événements"), "supervision:source_list"),
-            (_("Preuves et réquisitions"), "supervision:evidence_home"),
-            (_("Registre"), "supervision:register"),
-        ],
-    ),
-    (
-        _("Recharge"),
-        [
-            (_("Stations"), "charging:station_list"),
-            (_("Sessions"), "charging:session_list"),
-            (_("Badges"), "charging:id_tag_list"),
-            (_("Carte publique"), "charging:public_map"),
         ],
     ),
     (_("Journal d'audit"), "core:audit_list"),

@@ -28,9 +28,6 @@ def test_staff_links_are_grouped_and_the_group_of_the_current_page_is_marked():
         "Adhérents",
         "Achats",
         "Services",
-        "Éducation",
-        "Supervision",
-        "Recharge",
         "Journal d'audit",
         "Territoire",
     ]
@@ -81,7 +78,7 @@ def test_each_group_is_a_button_controlling_its_menu(client):
     buttons = re.findall(
         r'<button type="button" class="nav-toggle[^"]*" aria-expanded="false" aria-controls="([^"]+)"', body
     )
-    assert len(buttons) == 6  # Adhérents, Achats, Services, Éducation, Supervision, Recharge
+    assert len(buttons) == 3  # Adhérents, Achats, Services
     for menu_id in buttons:
         assert f'<ul class="nav-menu" id="{menu_id}">' in body
     assert 'class="nav-toggle current"' in body  # « Adhérents »: the current page is in it
