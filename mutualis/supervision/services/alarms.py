@@ -99,7 +99,11 @@ def timeline_add(
 
 
 def _locked(alarm: Alarm) -> Alarm:
-    return Alarm.objects.select_for_update().select_related("protected_site__site", "device__asset").get(pk=alarm.pk)
+    return (
+        Alarm.objects.select_for_update(of=("self",))
+        .select_related("protected_site__site", "device__asset")
+        .get(pk=alarm.pk)
+    )
 
 
 def _require_operating(alarm: Alarm, user: User) -> None:
@@ -504,7 +508,7 @@ def escalate_due_alarms(*, now: datetime.datetime | None = None) -> int:
     ).values_list("pk", flat=True)
     for pk in list(due[:500]):
         with transaction.atomic():
-            alarm = Alarm.objects.select_for_update().select_related("protected_site__site").get(pk=pk)
+            alarm = Alarm.objects.select_for_update(of=("self",)).select_related("protected_site__site").get(pk=pk)
             if alarm.acknowledged_at is not None or alarm.next_escalation_at is None or alarm.next_escalation_at > now:
                 continue
             contacts = list(

@@ -7,7 +7,7 @@ import threading
 from typing import Any
 
 from django.core.management.base import CommandParser
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 from django.utils import timezone
 
 from config.env import envint
@@ -33,7 +33,9 @@ class Command(AuditedCommand):
             self.stdout.write(f"Horloge : {len(schedule.periodic_tasks())} tâche(s) périodique(s).")
         poll = envint("CLOCK_POLL_SECONDS", "5")
         while True:
-            close_old_connections()
+            # Drop a connection the database closed while the clock slept (never inside a transaction: a test's).
+            if not connection.in_atomic_block:
+                close_old_connections()
             for name in schedule.tick():
                 self.stdout.write(f"En file : {name}")
             if options["once"] or stop.wait(timeout=poll):
