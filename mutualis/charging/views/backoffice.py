@@ -47,6 +47,11 @@ def _filtered(request: HttpRequest, filterset_class: Any, queryset: Any) -> tupl
     return filterset, filterset.qs, 200
 
 
+# The house's one-form page, in charging's layout (its stylesheet and confirmation script).
+FORM = "components/form_page.html"
+BASE = "charging/base.html"
+
+
 def _require_manager(request: HttpRequest) -> None:
     require_ability({"manage": can_manage_charging(request.user)}, "manage")
 
@@ -55,9 +60,9 @@ def _form(request: HttpRequest, form: Any, *, title: str, cancel_url: str, on_va
     return form_page(
         request,
         form,
-        template="charging/backoffice/form.html",
+        template=FORM,
         on_valid=on_valid,
-        context={"title": title, "cancel_url": cancel_url},
+        context={"title": title, "cancel_url": cancel_url, "base_template": BASE},
     )
 
 
@@ -175,8 +180,9 @@ def power_cap_set_view(request: HttpRequest, pk: int) -> HttpResponse:
     if response is not None:
         return response
     title = _("Limiter la puissance de la station « %(name)s »") % {"name": station.name}
-    context = {"form": form, "title": title, "cancel_url": reverse("charging:station_detail", args=[station.pk])}
-    return render(request, "charging/backoffice/form.html", context, status=400)
+    cancel_url = reverse("charging:station_detail", args=[station.pk])
+    context = {"form": form, "title": title, "cancel_url": cancel_url, "base_template": BASE}
+    return render(request, FORM, context, status=400)
 
 
 @staff_required

@@ -173,7 +173,7 @@ def _form(request: HttpRequest, form: Any, *, title: str, cancel_url: str, on_va
     return form_page(
         request,
         form,
-        template="fibre/backoffice/form.html",
+        template="components/form_page.html",
         on_valid=on_valid,
         context={"title": title, "cancel_url": cancel_url},
     )

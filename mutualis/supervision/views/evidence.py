@@ -37,7 +37,7 @@ from mutualis.supervision.selectors import evidence as selectors
 from mutualis.supervision.services import access_requests, evidence, requisitions
 
 PAGE_SIZE = 50
-FORM = "supervision/manage/form.html"
+FORM = "components/form_page.html"
 PLAYBACK_SALT = "supervision.recording.playback"
 PLAYBACK_SECONDS = 15 * 60
 

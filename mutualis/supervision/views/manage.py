@@ -34,7 +34,7 @@ from mutualis.supervision.selectors import sites as selectors
 from mutualis.supervision.services import access, devices, sites, sources
 
 PAGE_SIZE = 50
-FORM = "supervision/manage/form.html"
+FORM = "components/form_page.html"
 
 
 def _operator(request: HttpRequest) -> None:

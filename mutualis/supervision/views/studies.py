@@ -28,7 +28,7 @@ from mutualis.supervision.permissions import is_supervision_operator
 from mutualis.supervision.selectors import evidence as selectors
 from mutualis.supervision.services import studies
 
-FORM = "supervision/manage/form.html"
+FORM = "components/form_page.html"
 
 
 def _items() -> object:
