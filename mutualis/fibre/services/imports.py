@@ -31,8 +31,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mutualis.accounts.types import User
+from mutualis.core.bulk import column, insert_rows
 from mutualis.core.services import audit_record
-from mutualis.fibre.bulk import column, insert_rows
 from mutualis.fibre.choices import ADDRESS_TRANSITIONS, AddressState, ImportStatus
 from mutualis.fibre.integrations import LAYOUTS
 from mutualis.fibre.integrations.base import AddressLayout, FileRefused, LineError, Lookups, ReadFile

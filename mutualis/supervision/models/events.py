@@ -108,6 +108,8 @@ class Alarm(BaseModel):
         indexes = [
             models.Index(fields=["status", "priority", "first_event_at"]),
             models.Index(fields=["device", "kind", "status", "last_event_at"]),
+            # A site's merge rule looks up its latest open forced-door and motion alarms.
+            models.Index(fields=["protected_site", "kind", "status", "last_event_at"]),
         ]
 
     def __str__(self) -> str:

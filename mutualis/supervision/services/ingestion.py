@@ -15,11 +15,23 @@ from typing import Any, TypedDict
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import IntegrityError, connection, transaction
-from django.db.models import DateTimeField, OuterRef, Q, Subquery
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
+from mutualis.core.bulk import (
+    add_to_counts,
+    among,
+    db_datetime,
+    db_json,
+    insert_returning,
+    insert_rows,
+    raw_rows,
+    read_datetime,
+    rows_among,
+    update_rows,
+)
 from mutualis.supervision.choices import (
     DEFAULT_PRIORITIES,
     HEALTH_KINDS,
@@ -55,6 +67,7 @@ MERGE_KINDS = frozenset({EventKind.DOOR_FORCED, EventKind.MOTION})
 # Events further in the future than this are refused (a clock gone wrong would otherwise hold an alarm open).
 MAX_FUTURE = datetime.timedelta(hours=1)
 _url = URLValidator(schemes=["http", "https"])
+_ALIVE = frozenset({EventKind.ONLINE, EventKind.HEARTBEAT})
 # Enum `.values` builds a new list at each call: once per event was a tenth of the ingestion time.
 _KINDS = frozenset(EventKind.values)
 _SEVERITIES = frozenset(Severity.values)
@@ -107,9 +120,12 @@ def clean_event(raw: Any, index: int, now: datetime.datetime) -> tuple[_Clean | 
     occurred_at = occurred if isinstance(occurred, datetime.datetime) else None
     if isinstance(occurred, str):
         try:
-            occurred_at = parse_datetime(occurred)
+            occurred_at = datetime.datetime.fromisoformat(occurred)  # C, and most sources write this form
         except ValueError:
-            occurred_at = None
+            try:
+                occurred_at = parse_datetime(occurred)
+            except ValueError:
+                occurred_at = None
     if occurred_at is None:
         errors["occurred_at"].append(_("Date ISO 8601 attendue (ex. 2026-03-02T10:15:00+01:00)."))
     elif timezone.is_naive(occurred_at):
@@ -185,25 +201,98 @@ def ingest_events(*, source: EventSource, events: list[dict[str, Any]]) -> list[
                 raise
     for index, result in created.items():
         results[index] = result
-    EventSource.objects.filter(pk=source.pk).update(last_seen_at=now, online=True)
     return [r for r in results if r is not None]
+
+
+class _Device:
+    """What the correlation reads of a device and its site (a tuple row, not an ORM instance: a batch reads
+    hundreds, and building model instances was a third of the ingestion time)."""
+
+    __slots__ = ("pk", "name", "site_id", "is_supervised", "online", "window", "merge", "merge_window")
+
+    def __init__(self, row: tuple[Any, ...]) -> None:
+        (self.pk, self.name, self.site_id, self.is_supervised, self.online, self.window, self.merge,
+         self.merge_window) = row  # fmt: skip
+
+
+_DEVICE_COLUMNS = (
+    "pk", "name", "protected_site_id", "is_supervised", "online", "protected_site__correlation_window_seconds",
+    "protected_site__merge_door_forced_motion", "protected_site__merge_window_seconds",
+)  # fmt: skip
+
+
+class _Alarm:
+    """What the correlation reads and changes of a security alarm, open before the batch (`pk` set) or raised by it
+    (the rest of the alarm is the operator's)."""
+
+    __slots__ = ("pk", "site_id", "device_id", "kind", "source_ref", "last_event_at", "event_count", "snapshot_url",
+                 "zone", "priority", "title", "first_event_at", "next_escalation_at", "dirty")  # fmt: skip
+
+    def __init__(
+        self,
+        pk: int | None,
+        site_id: int,
+        device_id: int | None,
+        kind: str,
+        source_ref: str,
+        last_event_at: datetime.datetime,
+        event_count: int,
+        snapshot_url: str,
+        zone: str,
+        priority: int,
+        title: str,
+    ) -> None:
+        self.pk, self.site_id, self.device_id, self.kind, self.source_ref = pk, site_id, device_id, kind, source_ref
+        self.last_event_at, self.event_count, self.snapshot_url, self.zone = (
+            last_event_at,
+            event_count,
+            snapshot_url,
+            zone,
+        )
+        self.priority, self.title = priority, title
+        self.first_event_at, self.next_escalation_at = last_event_at, None
+        # Fields changed beyond the count and the last event: an UPDATE sets only those, since each indexed column
+        # it names costs an index write.
+        self.dirty: set[str] = set()
+
+
+# Loaded from an open alarm, in the order of `_Alarm`'s slots, and its category.
+_ALARM_COLUMNS = (
+    "pk", "protected_site_id", "device_id", "kind", "source_ref", "last_event_at", "event_count", "snapshot_url",
+    "zone", "priority", "title", "category",
+)  # fmt: skip
+# Written on a new alarm (the other columns take their defaults, prepared once a batch).
+_NEW_ALARM_FIELDS = (
+    "protected_site", "device", "category", "kind", "title", "priority", "status", "source_ref", "zone",
+    "snapshot_url", "first_event_at", "last_event_at", "event_count", "next_escalation_at",
+)  # fmt: skip
+_EVENT_FIELDS = (
+    "source", "source_event_id", "device", "kind", "occurred_at", "received_at", "severity", "zone", "snapshot_url",
+    "data", "alarm",
+)  # fmt: skip
 
 
 def _store(source: EventSource, cleaned: list[_Clean], now: datetime.datetime) -> dict[int, IngestResult]:
     results: dict[int, IngestResult] = {}
     with transaction.atomic():
+        # First statement of the batch: on PostgreSQL it locks the source's row, so that two batches of one source
+        # (two HTTP workers) correlate one after the other, never both counting from the same alarm state; SQLite
+        # serialises writers already.
+        EventSource.objects.filter(pk=source.pk).update(last_seen_at=now, online=True)
         devices = {
-            d.external_id: d
-            for d in Device.objects.filter(
-                source=source, external_id__in={e["device"] for e in cleaned}
-            ).select_related("protected_site")
+            row[0]: _Device(row[1:])
+            for row in raw_rows(
+                Device.objects.filter(source=source, external_id__in=among({e["device"] for e in cleaned}))
+                .order_by()
+                .values_list("external_id", *_DEVICE_COLUMNS)
+            )
         }
         known = set(
-            Event.objects.filter(source=source, source_event_id__in=[e["id"] for e in cleaned]).values_list(
+            Event.objects.filter(source=source, source_event_id__in=among([e["id"] for e in cleaned])).values_list(
                 "source_event_id", flat=True
             )
         )
-        fresh: list[tuple[_Clean, Device]] = []
+        fresh: list[tuple[_Clean, _Device]] = []
         for event in cleaned:
             device = devices.get(event["device"])
             if device is None:
@@ -221,17 +310,23 @@ def _store(source: EventSource, cleaned: list[_Clean], now: datetime.datetime) -
         if fresh:
             refs = {_ref_key(source, e) for e, _d in fresh} - {""}
             earliest = min(e["occurred_at"] for e, _d in fresh)
-            correlator = _Correlator(source, [device for _e, device in fresh], now, refs, earliest)
+            pairs = {(device.pk, event["kind"]) for event, device in fresh}
+            correlator = _Correlator(source, [device for _e, device in fresh], pairs, refs, earliest)
             alarms = [correlator.handle(event, device) for event, device in fresh]
             correlator.save()  # each new alarm has its primary key by now
-            received = _dt(timezone.now())
+            to_db, to_json = db_datetime(), db_json(Event, "data")
+            no_data = to_json({})  # most events carry none: encoded once
+
+            def data(value: dict[str, Any]) -> Any:
+                return to_json(value) if value else no_data
+
+            received = to_db(timezone.now())
             insert_rows(
                 Event,
-                ["source", "source_event_id", "device", "kind", "occurred_at", "received_at", "severity", "zone",
-                 "snapshot_url", "data", "alarm"],
+                _EVENT_FIELDS,
                 [
-                    (source.pk, e["id"], d.pk, e["kind"], _dt(e["occurred_at"]), received, e["severity"], e["zone"],
-                     e["snapshot_url"], _json(Event, e["data"]), a.pk if a is not None else None)
+                    (source.pk, e["id"], d.pk, e["kind"], to_db(e["occurred_at"]), received, e["severity"], e["zone"],
+                     e["snapshot_url"], data(e["data"]), a.pk if a is not None else None)
                     for (e, d), a in zip(fresh, alarms, strict=True)
                 ],
             )  # fmt: skip
@@ -244,143 +339,30 @@ def _store(source: EventSource, cleaned: list[_Clean], now: datetime.datetime) -
     return results
 
 
-def _dt(value: datetime.datetime | None) -> Any:
-    return connection.ops.adapt_datetimefield_value(value) if value is not None else None
-
-
-def _json(model: Any, value: Any) -> Any:
-    return model._meta.get_field("data").get_db_prep_save(value, connection)
-
-
 def _ref_key(source: EventSource, event: _Clean) -> str:
     """The alarm key of an event's `data.correlation_id` (a Frigate review id), "" without one."""
     ref = event["data"].get("correlation_id")
     return f"{source.pk}:{str(ref)[:120]}" if ref not in (None, "") else ""
 
 
-def insert_rows(model: Any, fields: list[str], rows: list[tuple[Any, ...]]) -> None:
-    """INSERT many rows of `model` in one executemany of plain tuples (values already prepared for the database:
-    `_dt`, `_json`): a batch writes thousands of events and timeline lines, and building a model instance for each
-    row cost more than storing it."""
-    if not rows:
-        return
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(model._meta.get_field(name).column) for name in fields)
-    marks = ", ".join(["%s"] * len(fields))
-    sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({marks})"  # noqa: S608 (names from the model)
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
-
-
-def insert_returning(model: Any, objs: list[Any], varying: list[str]) -> None:
-    """INSERT model instances with multi-row statements that return their primary keys (like bulk_create, which
-    prepared every field of every row and took a fifth of a batch): the `varying` fields are read from each
-    instance, the others (defaults, auto_now) are prepared once for the whole batch."""
-    if not objs:
-        return
-    meta = model._meta
-    fields = [f for f in meta.concrete_fields if not f.primary_key]
-    first = objs[0]
-    constant = {
-        f.name: f.get_db_prep_save(f.pre_save(first, add=True), connection) for f in fields if f.name not in varying
-    }
-    for f in fields:
-        if f.name not in varying and (getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)):
-            for obj in objs[1:]:
-                setattr(obj, f.attname, getattr(first, f.attname))
-    readers = [(f.name, f.attname, isinstance(f, DateTimeField), f.get_internal_type() == "JSONField") for f in fields]
-    rows = []
-    for obj in objs:
-        row: list[Any] = []
-        for name, attname, is_datetime, is_json in readers:
-            if name in constant:
-                row.append(constant[name])
-            elif is_datetime:
-                row.append(_dt(getattr(obj, attname)))
-            elif is_json:
-                row.append(meta.get_field(name).get_db_prep_save(getattr(obj, attname), connection))
-            else:
-                row.append(getattr(obj, attname))
-        rows.append(row)
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(f.column) for f in fields)
-    one = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    size = max(1, connection.ops.bulk_batch_size(fields, objs))
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), size):
-            chunk = rows[start : start + size]
-            sql = (
-                f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES {', '.join([one] * len(chunk))} "  # noqa: S608
-                f"RETURNING {quote(meta.pk.column)}"
-            )
-            cursor.execute(sql, [value for row in chunk for value in row])
-            for obj, (pk,) in zip(objs[start : start + size], cursor.fetchall(), strict=True):
-                obj.pk = pk
-                obj._state.adding, obj._state.db = False, connection.alias
-
-
-def update_rows(model: Any, fields: list[str], rows: list[tuple[int, list[Any]]]) -> None:
-    """UPDATE many rows of `model`, each with its own values, in one executemany (a batch touches hundreds of
-    alarms and devices: one statement each would dominate ingestion, and bulk_update's CASE chains are slower
-    still). `rows` are (pk, [value per field])."""
-    if not rows:
-        return
-    meta = model._meta
-    columns = [meta.get_field(name) for name in fields]
-    quote = connection.ops.quote_name
-    sets = ", ".join(f"{quote(field.column)} = %s" for field in columns)
-    sql = f"UPDATE {quote(meta.db_table)} SET {sets} WHERE {quote(meta.pk.column)} = %s"  # noqa: S608 (names from the model)
-    # Our values are already of the field's Python type: only datetimes and JSON need the database's form.
-    prepare = [
-        _dt
-        if isinstance(field, DateTimeField)
-        else (lambda v, f=field: f.get_db_prep_save(v, connection))
-        if field.get_internal_type() == "JSONField"
-        else None
-        for field in columns
-    ]
-    params = [
-        [value if prep is None else prep(value) for prep, value in zip(prepare, values, strict=True)] + [pk]
-        for pk, values in rows
-    ]
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
-
-
-def _count_activity(fresh: list[tuple[_Clean, Device]]) -> None:
+def _count_activity(fresh: list[tuple[_Clean, _Device]]) -> None:
     """Add the batch's events to each device's hourly counts (heartbeats are not activity)."""
     counts: dict[tuple[int, datetime.datetime], int] = defaultdict(int)
     for event, device in fresh:
         if event["kind"] != EventKind.HEARTBEAT:
             counts[(device.pk, hour_start(event["occurred_at"]))] += 1
-    if not counts:
-        return
-    rows = DeviceActivity.objects.filter(device_id__in={k[0] for k in counts}, hour__in={k[1] for k in counts})
-    existing = {(device_id, hour): pk for device_id, hour, pk in rows.values_list("device_id", "hour", "pk")}
-    quote = connection.ops.quote_name
-    table, column = quote(DeviceActivity._meta.db_table), quote("count")
-    with connection.cursor() as cursor:
-        # count = count + n: right even when another batch adds to the same hour at the same time.
-        cursor.executemany(
-            f"UPDATE {table} SET {column} = {column} + %s WHERE id = %s",  # noqa: S608 - our names
-            [(n, existing[k]) for k, n in counts.items() if k in existing],
-        )
-    missing = [(k[0], _dt(k[1]), n) for k, n in counts.items() if k not in existing]
-    insert_rows(DeviceActivity, ["device", "hour", "count"], missing)
+    to_db = db_datetime()
+    add_to_counts(DeviceActivity, ("device", "hour"), "count", [(k[0], to_db(k[1]), n) for k, n in counts.items()])
 
 
-# What the correlator sets on a new alarm (insert_returning reads these from each alarm, the rest once).
-_ALARM_VARYING = [
-    "protected_site", "device", "category", "kind", "title", "priority", "status", "source_ref", "zone",
-    "snapshot_url", "first_event_at", "last_event_at", "event_count", "next_escalation_at",
-]  # fmt: skip
-
-
-# What the correlation reads and changes on an open alarm (the rest is the operator's).
-_ALARM_LOADED = [
-    "protected_site", "device", "kind", "source_ref", "last_event_at", "event_count", "snapshot_url", "zone",
-    "priority", "title",
-]  # fmt: skip
+def _new_alarm_defaults() -> dict[str, Any]:
+    """The database values of the columns a new alarm leaves to their defaults (and auto_now), prepared once."""
+    template = Alarm()
+    return {
+        field.name: field.get_db_prep_save(field.pre_save(template, add=True), connection)
+        for field in Alarm._meta.concrete_fields
+        if not field.primary_key and field.name not in _NEW_ALARM_FIELDS
+    }
 
 
 class _Correlator:
@@ -389,56 +371,67 @@ class _Correlator:
     def __init__(
         self,
         source: EventSource,
-        devices: list[Device],
-        now: datetime.datetime,
+        devices: list[_Device],
+        pairs: set[tuple[int, str]],
         refs: set[str],
         earliest: datetime.datetime,
     ) -> None:
         # Not every open alarm of the batch's sites (they pile up in a storm nobody has closed yet): the correlation
-        # only looks up the open alarms of the batch's devices, those of its correlation ids, and the latest
+        # only looks up the open alarms of the batch's (device, kind) pairs, those of its correlation ids, and the latest
         # door-forced/motion alarm of each site whose merge rule is on. Loading just these, in order, gives the maps.
         # A device's alarm whose last event is further from the batch's earliest event than any window of its sites
         # can feed none of the batch's events: left out.
-        self.source, self.now = source, now
+        self.source = source
         device_ids = {d.pk for d in devices}
-        site_ids = {d.protected_site_id for d in devices}
-        merge_sites = {d.protected_site_id for d in devices if d.protected_site.merge_door_forced_motion}
+        site_ids = {d.site_id for d in devices}
+        merge_sites = {d.site_id for d in devices if d.merge}
         open_security = Alarm.objects.filter(category=AlarmCategory.SECURITY, status__in=OPEN_STATUSES)
-        widest = max(d.protected_site.correlation_window_seconds for d in devices)
-        floor = earliest - datetime.timedelta(seconds=widest)
-        wanted = Q(device_id__in=device_ids, last_event_at__gte=floor) | Q(source_ref__in=refs)
-        if merge_sites:
+        floor = earliest - datetime.timedelta(seconds=max(d.window for d in devices))
+        # Three lookups, each on its index (one query OR-ing them scanned every open alarm).
+        # The first by its (device, kind, status) index alone: the rest of its conditions are checked here.
+        keys = [(device_id, kind, status) for device_id, kind in pairs for status in OPEN_STATUSES]
+        lookups = [Alarm.objects.filter(rows_among(Alarm, ("device", "kind", "status"), keys))]
+        if refs:
+            lookups.append(open_security.filter(source_ref__in=among(refs)))
+        for merge_kind in MERGE_KINDS if merge_sites else ():
             latest = (
-                open_security.filter(protected_site=OuterRef("pk"), kind__in=MERGE_KINDS)
+                open_security.filter(protected_site=OuterRef("pk"), kind=merge_kind)
                 .order_by("-last_event_at", "-pk")
                 .values("pk")[:1]
             )
-            wanted |= Q(pk__in=ProtectedSite.objects.filter(pk__in=merge_sites).values(pk2=Subquery(latest)))
-        open_alarms = list(
-            open_security.filter(protected_site_id__in=site_ids)
-            .filter(wanted)
-            .order_by("last_event_at")
-            .only(*_ALARM_LOADED)
-        )
-        self.by_device_kind: dict[tuple[int, str], Alarm] = {}
-        self.by_ref: dict[str, Alarm] = {}
-        self.merge_by_site: dict[int, Alarm] = {}
-        for alarm in open_alarms:
-            if alarm.device_id in device_ids:
+            sites = ProtectedSite.objects.filter(pk__in=merge_sites)
+            lookups.append(Alarm.objects.filter(pk__in=sites.values(pk2=Subquery(latest))))
+        to_datetime = read_datetime()
+        loaded: dict[int, _Alarm] = {}
+        for lookup in lookups:
+            for *row, category in raw_rows(lookup.order_by().values_list(*_ALARM_COLUMNS)):
+                if row[0] not in loaded and category == AlarmCategory.SECURITY:
+                    alarm = loaded[row[0]] = _Alarm(*row)
+                    alarm.last_event_at = to_datetime(alarm.last_event_at)
+        self.by_device_kind: dict[tuple[int, str], _Alarm] = {}
+        self.by_ref: dict[str, _Alarm] = {}
+        # The latest open alarm of each merge kind, per site (a forced door looks up motion, motion a forced door).
+        self.merge_by_site: dict[tuple[int, str], _Alarm] = {}
+        # In the order of their last event: the latest alarm of a key is the one the maps keep.
+        for alarm in sorted(loaded.values(), key=lambda a: (a.last_event_at, a.pk)):
+            if alarm.device_id in device_ids and alarm.site_id in site_ids and alarm.last_event_at >= floor:
                 self.by_device_kind[(alarm.device_id, alarm.kind)] = alarm
             if alarm.source_ref:
                 self.by_ref[alarm.source_ref] = alarm
-            if alarm.kind in MERGE_KINDS and alarm.protected_site_id in merge_sites:
-                self.merge_by_site[alarm.protected_site_id] = alarm
+            if alarm.kind in MERGE_KINDS and alarm.site_id in merge_sites:
+                self.merge_by_site[(alarm.site_id, alarm.kind)] = alarm
         self.priorities = {
-            (r.protected_site_id, r.kind): r.priority
-            for r in PriorityRule.objects.filter(protected_site_id__in=site_ids)
+            (site_id, kind): priority
+            for site_id, kind, priority in PriorityRule.objects.filter(protected_site_id__in=site_ids).values_list(
+                "protected_site_id", "kind", "priority"
+            )
         }
-        self.new: list[Alarm] = []
-        self.changed: dict[int, Alarm] = {}
-        self.timeline: list[tuple[Alarm, str, str, datetime.datetime, dict[str, Any]]] = []
+        self.new: list[_Alarm] = []
+        self.changed: dict[int, _Alarm] = {}
+        self.timeline: list[tuple[_Alarm, str, str, datetime.datetime, dict[str, Any]]] = []
         self.device_updates: dict[int, dict[str, Any]] = {}
-        self.health: list[tuple[_Clean, Device]] = []
+        self.health: list[tuple[_Clean, _Device]] = []
+        self._offline: set[int] | None = None
         self.labels: dict[str, str] = {}
 
     def label(self, kind: str) -> str:
@@ -447,8 +440,8 @@ class _Correlator:
             self.labels[kind] = str(EventKind(kind).label)
         return self.labels[kind]
 
-    def _touch_device(self, device: Device, event: _Clean) -> None:
-        update = self.device_updates.setdefault(device.pk, {"device": device})
+    def _touch_device(self, device: _Device, event: _Clean) -> None:
+        update = self.device_updates.setdefault(device.pk, {})
         at = event["occurred_at"]
         if event["kind"] == EventKind.HEARTBEAT or event["kind"] == EventKind.ONLINE:
             update["last_heartbeat_at"] = max(at, update.get("last_heartbeat_at", at))
@@ -458,7 +451,7 @@ class _Correlator:
         else:
             update["last_event_at"] = max(at, update.get("last_event_at", at))
 
-    def handle(self, event: _Clean, device: Device) -> Alarm | None:
+    def handle(self, event: _Clean, device: _Device) -> _Alarm | None:
         """The alarm this event feeds (None for health events and unsupervised devices)."""
         self._touch_device(device, event)
         kind = event["kind"]
@@ -467,18 +460,18 @@ class _Correlator:
             return None
         if not device.is_supervised:
             return None
-        site = device.protected_site
         at = event["occurred_at"]
         ref_key = _ref_key(self.source, event)
         alarm = self.by_ref.get(ref_key) if ref_key else None
         if alarm is None and not ref_key:
             candidate = self.by_device_kind.get((device.pk, kind))
-            window = datetime.timedelta(seconds=site.correlation_window_seconds)
-            if candidate is not None and abs(at - candidate.last_event_at) <= window:
+            if candidate is not None and abs(at - candidate.last_event_at) <= datetime.timedelta(seconds=device.window):
                 alarm = candidate
-        if alarm is None and site.merge_door_forced_motion and kind in MERGE_KINDS:
-            candidate = self.merge_by_site.get(site.pk)
-            window = datetime.timedelta(seconds=site.merge_window_seconds)
+        if alarm is None and device.merge and kind in MERGE_KINDS:
+            # The rule joins a forced door and the motion around it, not the motions of every camera of the site.
+            other = EventKind.MOTION if kind == EventKind.DOOR_FORCED else EventKind.DOOR_FORCED
+            candidate = self.merge_by_site.get((device.site_id, other))
+            window = datetime.timedelta(seconds=device.merge_window)
             if candidate is not None and abs(at - candidate.last_event_at) <= window:
                 alarm = candidate
         if alarm is None:
@@ -488,8 +481,8 @@ class _Correlator:
         self.by_device_kind[(device.pk, kind)] = alarm
         if ref_key:
             self.by_ref[ref_key] = alarm
-        if kind in MERGE_KINDS:
-            self.merge_by_site[site.pk] = alarm
+        if alarm.kind in MERGE_KINDS:
+            self.merge_by_site[(device.site_id, alarm.kind)] = alarm
         return alarm
 
     def _priority(self, site_id: int, kind: str, severity: str) -> int:
@@ -500,106 +493,127 @@ class _Correlator:
             priority = max(Priority.CRITICAL, priority - 1)
         return priority
 
-    def _new_alarm(self, event: _Clean, device: Device, ref_key: str) -> Alarm:
+    def _new_alarm(self, event: _Clean, device: _Device, ref_key: str) -> _Alarm:
         at = event["occurred_at"]
-        title = f"{self.label(event['kind'])} — {device.name}"
-        alarm = Alarm(
-            protected_site=device.protected_site,
-            device=device,
-            category=AlarmCategory.SECURITY,
+        title = f"{self.label(event['kind'])} — {device.name}"[:255]
+        alarm = _Alarm(
+            pk=None,
+            site_id=device.site_id,
+            device_id=device.pk,
             kind=event["kind"],
-            title=title[:255],
-            priority=self._priority(device.protected_site_id, event["kind"], event["severity"]),
-            status=AlarmStatus.NEW,
+            title=title,
+            priority=self._priority(device.site_id, event["kind"], event["severity"]),
             source_ref=ref_key,
             zone=event["zone"],
             snapshot_url=event["snapshot_url"],
-            first_event_at=at,
             last_event_at=at,
             event_count=1,
-            next_escalation_at=None,
         )
         self.new.append(alarm)
         self.timeline.append((alarm, TimelineKind.CREATED, title, at, {"event": event["id"]}))
         return alarm
 
-    def _attach(self, alarm: Alarm, event: _Clean, device: Device) -> None:
+    def _attach(self, alarm: _Alarm, event: _Clean, device: _Device) -> None:
         at = event["occurred_at"]
         merged = device.pk != alarm.device_id or event["kind"] != alarm.kind
         alarm.event_count += 1
         alarm.last_event_at = max(alarm.last_event_at, at)
-        if event["snapshot_url"]:
+        if event["snapshot_url"] and event["snapshot_url"] != alarm.snapshot_url:
             alarm.snapshot_url = event["snapshot_url"]
+            alarm.dirty.add("snapshot_url")
         if event["zone"] and not alarm.zone:
             alarm.zone = event["zone"]
-        priority = self._priority(device.protected_site_id, event["kind"], event["severity"])
+            alarm.dirty.add("zone")
+        priority = self._priority(device.site_id, event["kind"], event["severity"])
         if priority < alarm.priority:
             alarm.priority = priority
+            alarm.dirty.add("priority")
         if event["kind"] == EventKind.DOOR_FORCED and alarm.kind == EventKind.MOTION:
             # The merge rule: a forced door is what the incident is about, motion its follow-up.
-            alarm.kind, alarm.device = EventKind.DOOR_FORCED, device
+            if self.merge_by_site.get((device.site_id, EventKind.MOTION)) is alarm:
+                del self.merge_by_site[(device.site_id, EventKind.MOTION)]  # no longer a motion alarm
+            alarm.kind, alarm.device_id = EventKind.DOOR_FORCED, device.pk
             alarm.title = f"{self.label(EventKind.DOOR_FORCED)} — {device.name}"[:255]
+            alarm.dirty.update(("kind", "device_id", "title"))
         if alarm.pk:
             self.changed[alarm.pk] = alarm
         # The events table of the alarm lists every event; the timeline notes those that join it from another
         # device or of another kind (a merge, a correlation id), not each repetition.
-        if device.pk != alarm.device_id or event["kind"] != alarm.kind or merged:
+        if merged:
             text = f"{self.label(event['kind'])} — {device.name}"
             self.timeline.append((alarm, TimelineKind.EVENT, text, at, {"event": event["id"]}))
 
     def save(self) -> None:
-        """Write the new alarms (ORM bulk insert: their keys are needed), the changed ones and the timeline lines
+        """Write the new alarms (multi-row INSERT returning their keys), the changed ones and the timeline lines
         (one executemany each), and tell the consoles once for the batch."""
-        now = timezone.now()
+        to_db = db_datetime()
         # The first step of each site's escalation chain (the lowest position wins: read last).
         delays = dict(
-            EscalationContact.objects.filter(
-                protected_site_id__in={a.protected_site_id for a in self.new}, is_active=True
-            )
+            EscalationContact.objects.filter(protected_site_id__in={a.site_id for a in self.new}, is_active=True)
             .order_by("protected_site_id", "-position")
             .values_list("protected_site_id", "delay_minutes")
         )
         for alarm in self.new:
-            delay = delays.get(alarm.protected_site_id)
-            alarm.next_escalation_at = (
-                alarm.first_event_at + datetime.timedelta(minutes=delay) if delay is not None else None
+            delay = delays.get(alarm.site_id)
+            if delay is not None:
+                alarm.next_escalation_at = alarm.first_event_at + datetime.timedelta(minutes=delay)
+        if self.new:
+            defaults = _new_alarm_defaults()
+            names = [*_NEW_ALARM_FIELDS, *defaults]
+            constant = tuple(defaults.values())
+            rows = [
+                (a.site_id, a.device_id, AlarmCategory.SECURITY, a.kind, a.title, a.priority, AlarmStatus.NEW,
+                 a.source_ref, a.zone, a.snapshot_url, to_db(a.first_event_at), to_db(a.last_event_at),
+                 a.event_count, to_db(a.next_escalation_at), *constant)
+                for a in self.new
+            ]  # fmt: skip
+            for alarm, pk in zip(self.new, insert_returning(Alarm, names, rows), strict=True):
+                alarm.pk = pk
+        # The consoles read alarms changed since their cursor: updated_at must move. One executemany per set of
+        # changed fields (most alarms only count one more event).
+        updated = to_db(timezone.now())
+        groups: dict[tuple[str, ...], list[tuple[Any, ...]]] = defaultdict(list)
+        for a in self.changed.values():
+            dirty = tuple(sorted(a.dirty))
+            groups[dirty].append(
+                (a.event_count, to_db(a.last_event_at), updated, *(getattr(a, name) for name in dirty), a.pk)
             )
-        insert_returning(Alarm, self.new, _ALARM_VARYING)
-        fields = [
-            "event_count",
-            "last_event_at",
-            "snapshot_url",
-            "zone",
-            "priority",
-            "kind",
-            "device",
-            "title",
-            "updated_at",
-        ]
-        rows = []
-        for alarm in self.changed.values():
-            alarm.updated_at = now  # the consoles read alarms changed since their cursor: updated_at must move
-            rows.append((alarm.pk, [getattr(alarm, "device_id" if f == "device" else f) for f in fields]))
-        update_rows(Alarm, fields, rows)
+        for dirty, rows in groups.items():
+            update_rows(Alarm, ("event_count", "last_event_at", "updated_at", *dirty), rows)
+        data = db_json(TimelineEntry, "data")
         insert_rows(
             TimelineEntry,
             ["alarm", "at", "kind", "text", "data"],
-            [(a.pk, _dt(at), k, t, _json(TimelineEntry, d)) for a, k, t, at, d in self.timeline],
+            [(a.pk, to_db(at), k, t, data(d)) for a, k, t, at, d in self.timeline],
         )
-        publish_alarms([a.pk for a in self.new] + list(self.changed))
+        publish_alarms([a.pk for a in self.new if a.pk is not None] + list(self.changed))
+
+    def _offline_in(self, device: _Device) -> bool:
+        """Whether the batch holds an offline event of the device (an online one after it must close its alarm)."""
+        if self._offline is None:
+            self._offline = {d.pk for e, d in self.health if e["kind"] == EventKind.OFFLINE}
+        return device.pk in self._offline
 
     def after_events(self) -> None:
         """Device state (heartbeat, online, last event) and the technical alarms health events raise or close."""
+        to_db = db_datetime()
         # Grouped by the fields each device changes (events, heartbeats, or both), one executemany per group.
-        groups: dict[tuple[str, ...], list[tuple[int, list[Any]]]] = defaultdict(list)
+        groups: dict[tuple[str, ...], list[tuple[Any, ...]]] = defaultdict(list)
         for pk, update in self.device_updates.items():
-            names = tuple(sorted(k for k in update if k != "device"))
-            if names:
-                groups[names].append((pk, [update[name] for name in names]))
+            names = tuple(sorted(update))
+            groups[names].append(
+                (*(to_db(update[n]) if n.endswith("_at") else update[n] for n in names), pk)  # type: ignore[arg-type]
+            )
         for names, rows in groups.items():
-            update_rows(Device, list(names), rows)
-        for event, device in self.health:
-            kind, at = event["kind"], event["occurred_at"]
+            update_rows(Device, names, rows)
+        # Heartbeats of devices already online change nothing more; the technical alarm services take the device
+        # and its site, loaded for the few events left.
+        health = [(e, d) for e, d in self.health if e["kind"] not in _ALIVE or not d.online or self._offline_in(d)]
+        if not health:
+            return
+        full = Device.objects.select_related("protected_site").in_bulk({d.pk for _e, d in health})
+        for event, light in health:
+            kind, at, device = event["kind"], event["occurred_at"], full[light.pk]
             if kind == EventKind.OFFLINE:
                 technical_alarm_raise(
                     protected_site=device.protected_site,
@@ -608,6 +622,7 @@ class _Correlator:
                     title=_("%(device)s hors ligne") % {"device": device.name},
                     at=at,
                 )
+                light.online = False  # back online later in the same batch closes it
             elif kind == EventKind.STORAGE_FAILURE:
                 technical_alarm_raise(
                     protected_site=device.protected_site,
@@ -616,9 +631,9 @@ class _Correlator:
                     title=_("%(device)s : défaut de stockage") % {"device": device.name},
                     at=at,
                 )
-            elif kind in (EventKind.ONLINE, EventKind.HEARTBEAT) and not device.online:
+            elif kind in _ALIVE and not light.online:
                 for technical in (TechnicalKind.OFFLINE, TechnicalKind.NO_HEARTBEAT):
                     technical_alarm_resolve(
                         technical_kind=technical, at=at, device=device, note=_("Équipement de nouveau en ligne.")
                     )
-                device.online = True
+                light.online = True

@@ -125,6 +125,38 @@ def test_site_rule_merges_door_forced_and_motion_into_one_incident(camera):
     assert alarm.kind == "door_forced" and alarm.event_count == 2
 
 
+def test_merge_rule_joins_a_forced_door_to_the_motion_before_it(camera):
+    """A forced door just after motion on the site joins the motion's alarm, which becomes a forced-door alarm."""
+    door = DeviceFactory(
+        kind="access_reader", source=camera.source, external_id="DOOR-1", protected_site=camera.protected_site
+    )
+    [motion] = ingest_events(source=camera.source, events=[_event(1, camera, kind="motion")])
+    [forced] = ingest_events(
+        source=camera.source, events=[_event(2, door, kind="door_forced", at=T0 + datetime.timedelta(seconds=10))]
+    )
+    assert forced["alarm"] == motion["alarm"]
+    alarm = Alarm.objects.get()
+    assert (alarm.kind, alarm.device, alarm.event_count) == ("door_forced", door, 2)
+
+
+def test_merge_rule_does_not_join_motion_of_two_cameras(camera):
+    """The merge rule joins a forced door and motion, not the motion of every camera of the site: two cameras'
+    motion stay two alarms."""
+    other = DeviceFactory(source=camera.source, external_id="CAM-2", protected_site=camera.protected_site)
+    results = ingest_events(
+        source=camera.source,
+        events=[
+            _event(1, camera, kind="motion"),
+            _event(2, other, kind="motion", at=T0 + datetime.timedelta(seconds=5)),
+        ],
+    )
+    assert results[0]["alarm"] != results[1]["alarm"]
+    [later] = ingest_events(
+        source=camera.source, events=[_event(3, other, kind="motion", at=T0 + datetime.timedelta(seconds=9))]
+    )
+    assert later["alarm"] == results[1]["alarm"]
+
+
 def test_merge_rule_off_keeps_two_alarms(camera):
     """Without the site's merge rule, a forced door and motion stay two alarms."""
     site = camera.protected_site
@@ -167,6 +199,20 @@ def test_offline_then_online_opens_then_closes_a_technical_alarm(camera):
     )
     alarm.refresh_from_db()
     assert alarm.status == AlarmStatus.CLOSED
+    assert Device.objects.get(pk=camera.pk).online
+
+
+def test_offline_then_online_in_one_batch_leaves_no_technical_alarm_open(camera):
+    """A device that went offline and came back within one batch has its technical alarm opened and closed."""
+    ingest_events(
+        source=camera.source,
+        events=[
+            _event(1, camera, kind="offline"),
+            _event(2, camera, kind="online", at=T0 + datetime.timedelta(seconds=1)),
+        ],
+    )
+    alarm = Alarm.objects.get()
+    assert (alarm.technical_kind, alarm.status) == (TechnicalKind.OFFLINE, AlarmStatus.CLOSED)
     assert Device.objects.get(pk=camera.pk).online
 
 

@@ -15,9 +15,9 @@ from django.utils import timezone
 
 from mutualis.accounts.models import User
 from mutualis.accounts.services import DEMO_EMAIL_DOMAIN
+from mutualis.core.bulk import insert_rows
 from mutualis.core.dates import add_months
 from mutualis.fibre import demo
-from mutualis.fibre.bulk import insert_rows
 from mutualis.fibre.choices import ImportLayout, ImportStatus
 from mutualis.fibre.models import Address, DeploymentPlan, FibreImport, PMZone, YearlyTarget
 from mutualis.fibre.services.imports import DATA_FIELDS

@@ -1,0 +1,167 @@
+"""Writing and reading many rows at once, below the ORM, for the few paths where volume is the product: an address
+import of a million lines, a storm of camera events.
+
+The ORM's bulk_create builds a model instance and compiles SQL per row, and iterating a queryset builds an instance
+per row: for thousands of rows a batch, that costs more than storing them. These helpers take and give plain tuples;
+values must already be what the column holds (ids for foreign keys, `db_datetime` for datetimes, `db_json` for JSON),
+since no field converts them.
+"""
+
+import datetime
+import json
+from collections.abc import Callable, Collection, Sequence
+from typing import Any
+
+from django.db import connection, models
+from django.db.models.expressions import RawSQL
+
+_UTC = datetime.UTC
+
+
+def column(model: type[models.Model], name: str) -> str:
+    """The database column of a model field (or of its attname: "commune_id")."""
+    field = model._meta.get_field(name)
+    assert isinstance(field, models.Field)
+    return str(field.column)
+
+
+def _sqlite_datetime(value: datetime.datetime | None) -> str | None:
+    # What Django's SQLite backend stores (naive UTC, `str()` of the datetime), without its per-call settings lookups.
+    if value is None:
+        return None
+    if value.tzinfo is not None:
+        value = value.astimezone(_UTC).replace(tzinfo=None)
+    return str(value)
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def db_datetime() -> Callable[[datetime.datetime | None], Any]:
+    """The function that turns an aware datetime into what this connection's datetime columns hold (call once per
+    batch): SQLite keeps naive UTC text; PostgreSQL's driver adapts aware datetimes itself."""
+    return _sqlite_datetime if connection.vendor == "sqlite" else _same
+
+
+def _sqlite_read_datetime(value: Any) -> datetime.datetime | None:
+    if value is None or isinstance(value, datetime.datetime):
+        return value if value is None or value.tzinfo else value.replace(tzinfo=_UTC)
+    return datetime.datetime.fromisoformat(value).replace(tzinfo=_UTC)
+
+
+def read_datetime() -> Callable[[Any], datetime.datetime | None]:
+    """The function that turns a datetime column read by raw SQL into an aware datetime (call once per batch)."""
+    return _sqlite_read_datetime if connection.vendor == "sqlite" else _same
+
+
+def db_json(model: type[models.Model], name: str) -> Callable[[Any], Any]:
+    """The function that prepares a value for the model's JSON field `name`."""
+    field = model._meta.get_field(name)
+    assert isinstance(field, models.Field)
+    return lambda value: field.get_db_prep_save(value, connection)
+
+
+def among(values: Collection[str] | Collection[int], *, integers: bool = False) -> RawSQL:
+    """The right-hand side of a `field__in=` lookup on many values, as one parameter (a JSON array read by SQLite's
+    json_each, a PostgreSQL array): the ORM prepares an IN list value by value, which cost a tenth of a batch."""
+    items = list(values)
+    if connection.vendor == "sqlite":
+        return RawSQL("SELECT value FROM json_each(%s)", [json.dumps(items)])
+    return RawSQL(f"SELECT unnest(%s::{'bigint' if integers else 'text'}[])", [items])  # noqa: S611 - our type
+
+
+def rows_among(model: type[models.Model], names: Sequence[str], keys: Collection[Sequence[Any]]) -> RawSQL:
+    """A filter: the row's values of `names` are one of `keys` (tuples; the first value an integer, the others
+    text), as one parameter. Written as a primary key lookup driven by the keys — a join from the list to the table
+    on an index whose first columns are `names` —: as a plain `(a, b) IN (…)` the planner may prefer another index
+    and scan its rows (a batch looks up its open alarms by (device, kind, status) among thousands)."""
+    quote = connection.ops.quote_name
+    table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
+    columns = [quote(column(model, name)) for name in names]
+    if connection.vendor == "sqlite":
+        # CROSS JOIN: SQLite keeps the list as the outer loop.
+        on = " AND ".join(f"r.{c} = json_extract(j.value, '$[{n}]')" for n, c in enumerate(columns))
+        source = f"json_each(%s) AS j CROSS JOIN {table} AS r ON {on}"
+        params: list[Any] = [json.dumps([list(key) for key in keys])]
+    else:
+        types = ", ".join(["%s::bigint[]"] + ["%s::text[]"] * (len(names) - 1))
+        aliases = ", ".join(f"k{n}" for n in range(len(names)))
+        on = " AND ".join(f"r.{c} = j.k{n}" for n, c in enumerate(columns))
+        source = f"unnest({types}) AS j({aliases}) JOIN {table} AS r ON {on}"
+        params = [[key[n] for key in keys] for n in range(len(names))]
+    sql = f"{table}.{pk} IN (SELECT r.{pk} FROM {source})"  # noqa: S608 - names from the model
+    return RawSQL(sql, params, output_field=models.BooleanField())  # noqa: S611 - names from the model
+
+
+def raw_rows(queryset: models.QuerySet[Any]) -> list[tuple[Any, ...]]:
+    """The rows of a `values_list()` queryset as the driver gives them, without the ORM's per-value converters
+    (datetimes stay text on SQLite: read them with `read_datetime`; booleans stay 0/1)."""
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def insert_rows(model: type[models.Model], names: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    """Insert rows (tuples in the order of `names`) into the model's table with one executemany."""
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(column(model, name)) for name in names)
+    marks = ", ".join(["%s"] * len(names))
+    with connection.cursor() as cursor:
+        cursor.executemany(f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({marks})", rows)  # noqa: S608
+
+
+def insert_returning(model: type[models.Model], names: Sequence[str], rows: Sequence[Sequence[Any]]) -> list[int]:
+    """Insert rows like `insert_rows`, with multi-row statements that return the new primary keys, in order (as
+    bulk_create relies on: PostgreSQL, and SQLite ≥ 3.35)."""
+    if not rows:
+        return []
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(column(model, name)) for name in names)
+    one = "(" + ", ".join(["%s"] * len(names)) + ")"
+    # SQLite bounds a statement's parameters (999 on old builds): Django's batch size for the same row width.
+    size = max(1, connection.ops.bulk_batch_size([model._meta.get_field(name) for name in names], list(rows)))
+    keys: list[int] = []
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), size):
+            chunk = rows[start : start + size]
+            cursor.execute(
+                f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES {', '.join([one] * len(chunk))} "  # noqa: S608
+                f"RETURNING {quote(model._meta.pk.column)}",
+                [value for row in chunk for value in row],
+            )
+            keys.extend(pk for (pk,) in cursor.fetchall())
+    return keys
+
+
+def update_rows(model: type[models.Model], names: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    """UPDATE many rows of the model, each with its own values, in one executemany: `rows` are tuples of the values
+    in the order of `names`, then the primary key (bulk_update's CASE chains are slower)."""
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    sets = ", ".join(f"{quote(column(model, name))} = %s" for name in names)
+    sql = f"UPDATE {quote(model._meta.db_table)} SET {sets} WHERE {quote(model._meta.pk.column)} = %s"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+
+
+def add_to_counts(model: type[models.Model], keys: Sequence[str], name: str, rows: Sequence[Sequence[Any]]) -> None:
+    """Add to a counter column, creating the row when its key is new: `rows` are (key values…, n). One executemany
+    of INSERT … ON CONFLICT DO UPDATE (SQLite ≥ 3.24, PostgreSQL): `name = name + n` is right even when another
+    transaction adds to the same row at the same time, and no read comes first."""
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    table, col = quote(model._meta.db_table), quote(column(model, name))
+    key_columns = ", ".join(quote(column(model, key)) for key in keys)
+    marks = ", ".join(["%s"] * (len(keys) + 1))
+    sql = (
+        f"INSERT INTO {table} ({key_columns}, {col}) VALUES ({marks}) "  # noqa: S608 - names from the model
+        f"ON CONFLICT ({key_columns}) DO UPDATE SET {col} = {table}.{col} + excluded.{col}"
+    )
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
