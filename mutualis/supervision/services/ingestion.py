@@ -250,7 +250,8 @@ class _Alarm:
             zone,
         )
         self.priority, self.title = priority, title
-        self.first_event_at, self.next_escalation_at = last_event_at, None
+        self.first_event_at = last_event_at
+        self.next_escalation_at: datetime.datetime | None = None
         # Fields changed beyond the count and the last event: an UPDATE sets only those, since each indexed column
         # it names costs an index write.
         self.dirty: set[str] = set()
@@ -407,7 +408,7 @@ class _Correlator:
             for *row, category in raw_rows(lookup.order_by().values_list(*_ALARM_COLUMNS)):
                 if row[0] not in loaded and category == AlarmCategory.SECURITY:
                     alarm = loaded[row[0]] = _Alarm(*row)
-                    alarm.last_event_at = to_datetime(alarm.last_event_at)
+                    alarm.last_event_at = to_datetime(alarm.last_event_at)  # type: ignore[assignment]  # never null
         self.by_device_kind: dict[tuple[int, str], _Alarm] = {}
         self.by_ref: dict[str, _Alarm] = {}
         # The latest open alarm of each merge kind, per site (a forced door looks up motion, motion a forced door).
@@ -415,7 +416,7 @@ class _Correlator:
         # In the order of their last event: the latest alarm of a key is the one the maps keep.
         for alarm in sorted(loaded.values(), key=lambda a: (a.last_event_at, a.pk)):
             if alarm.device_id in device_ids and alarm.site_id in site_ids and alarm.last_event_at >= floor:
-                self.by_device_kind[(alarm.device_id, alarm.kind)] = alarm
+                self.by_device_kind[(alarm.device_id, alarm.kind)] = alarm  # type: ignore[index]  # in device_ids
             if alarm.source_ref:
                 self.by_ref[alarm.source_ref] = alarm
             if alarm.kind in MERGE_KINDS and alarm.site_id in merge_sites:
@@ -601,9 +602,7 @@ class _Correlator:
         groups: dict[tuple[str, ...], list[tuple[Any, ...]]] = defaultdict(list)
         for pk, update in self.device_updates.items():
             names = tuple(sorted(update))
-            groups[names].append(
-                (*(to_db(update[n]) if n.endswith("_at") else update[n] for n in names), pk)  # type: ignore[arg-type]
-            )
+            groups[names].append((*(to_db(update[n]) if n.endswith("_at") else update[n] for n in names), pk))
         for names, rows in groups.items():
             update_rows(Device, names, rows)
         # Heartbeats of devices already online change nothing more; the technical alarm services take the device
