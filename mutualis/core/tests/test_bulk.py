@@ -1,0 +1,84 @@
+"""core.bulk: the plain-row writes and reads under the ORM give what the ORM would have, on SQLite and PostgreSQL."""
+
+import datetime
+
+import pytest
+
+from mutualis.core.bulk import (
+    add_to_counts,
+    among,
+    db_datetime,
+    insert_returning,
+    insert_rows,
+    raw_rows,
+    read_datetime,
+    rows_among,
+    update_rows,
+)
+from mutualis.core.models import PeriodicSlot
+from mutualis.supervision.models import DeviceActivity
+from mutualis.supervision.tests.factories import DeviceFactory
+
+pytestmark = pytest.mark.django_db
+
+T0 = datetime.datetime(2026, 3, 2, 22, 15, 30, 123456, tzinfo=datetime.UTC)
+PARIS = datetime.timezone(datetime.timedelta(hours=1))
+
+
+def test_inserted_rows_read_back_through_the_orm_with_their_datetimes():
+    """Rows inserted as tuples (an aware datetime in another offset) read back through the ORM as the same instant."""
+    to_db = db_datetime()
+    insert_rows(PeriodicSlot, ["name", "next_run_at"], [("a", to_db(T0)), ("b", to_db(T0.astimezone(PARIS)))])
+    assert dict(PeriodicSlot.objects.values_list("name", "next_run_at")) == {"a": T0, "b": T0}
+
+
+def test_insert_returning_gives_the_keys_in_row_order_across_statements(monkeypatch):
+    """The keys come back in the order of the rows, also when the rows need several statements."""
+    monkeypatch.setattr("mutualis.core.bulk._max_parameters", lambda: 6)  # three rows of two columns a statement
+    to_db = db_datetime()
+    names = [f"slot-{n}" for n in range(8)]
+    keys = insert_returning(PeriodicSlot, ["name", "next_run_at"], [(name, to_db(T0)) for name in names])
+    assert [PeriodicSlot.objects.get(pk=pk).name for pk in keys] == names
+
+
+def test_update_rows_sets_each_rows_own_values_and_nothing_else():
+    """Each row gets its own values; rows not named keep theirs."""
+    slots = [PeriodicSlot.objects.create(name=f"s{n}", next_run_at=T0) for n in range(3)]
+    later = db_datetime()(T0 + datetime.timedelta(hours=1))
+    update_rows(PeriodicSlot, ["name", "last_run_at"], [("un", later, slots[0].pk), ("deux", None, slots[1].pk)])
+    got = {s.pk: (s.name, s.last_run_at) for s in PeriodicSlot.objects.all()}
+    assert got == {
+        slots[0].pk: ("un", T0 + datetime.timedelta(hours=1)),
+        slots[1].pk: ("deux", None),
+        slots[2].pk: ("s2", None),
+    }
+
+
+def test_add_to_counts_creates_new_keys_and_adds_to_existing_ones():
+    """A new (device, hour) gets its count; an existing one is added to, not replaced."""
+    device, other = DeviceFactory(), DeviceFactory()
+    DeviceActivity.objects.create(device=device, hour=T0, count=5)
+    to_db = db_datetime()
+    add_to_counts(DeviceActivity, ("device", "hour"), "count", [(device.pk, to_db(T0), 3), (other.pk, to_db(T0), 2)])
+    assert dict(DeviceActivity.objects.values_list("device_id", "count")) == {device.pk: 8, other.pk: 2}
+
+
+def test_among_and_rows_among_select_exactly_the_listed_values():
+    """`among` matches the listed values; `rows_among` the listed (integer, text) pairs, not their crossings."""
+    a = DeviceFactory(name="A")
+    b = DeviceFactory(name="B", protected_site=a.protected_site)
+    elsewhere = DeviceFactory(name="A")
+    model = type(a)
+    assert set(model.objects.filter(name__in=among(["A", "Z"])).values_list("pk", flat=True)) == {a.pk, elsewhere.pk}
+    assert set(model.objects.filter(pk__in=among([b.pk, 0], integers=True)).values_list("pk", flat=True)) == {b.pk}
+    wanted = [(a.protected_site_id, "A"), (elsewhere.protected_site_id, "B")]
+    assert set(
+        model.objects.filter(rows_among(model, ("protected_site", "name"), wanted)).values_list("pk", flat=True)
+    ) == {a.pk}
+
+
+def test_raw_rows_read_back_to_aware_datetimes():
+    """raw_rows skips the ORM's converters; read_datetime gives the aware datetime the ORM would have."""
+    PeriodicSlot.objects.create(name="x", next_run_at=T0)
+    [(name, value)] = raw_rows(PeriodicSlot.objects.values_list("name", "next_run_at"))
+    assert (name, read_datetime()(value)) == ("x", T0)
