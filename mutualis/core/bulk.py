@@ -79,14 +79,25 @@ def among(values: Collection[str] | Collection[int], *, integers: bool = False) 
     return RawSQL(f"SELECT unnest(%s::{'bigint' if integers else 'text'}[])", [items])  # noqa: S611 - our type
 
 
-def rows_among(model: type[models.Model], names: Sequence[str], keys: Collection[Sequence[Any]]) -> RawSQL:
+def rows_among(
+    model: type[models.Model],
+    names: Sequence[str],
+    keys: Collection[Sequence[Any]],
+    *,
+    also: tuple[str, Sequence[str]] | None = None,
+) -> RawSQL:
     """A filter: the row's values of `names` are one of `keys` (tuples; the first value an integer, the others
     text), as one parameter. Written as a primary key lookup driven by the keys — a join from the list to the table
     on an index whose first columns are `names` —: as a plain `(a, b) IN (…)` the planner may prefer another index
-    and scan its rows (a batch looks up its open alarms by (device, kind, status) among thousands)."""
+    and scan its rows (a batch looks up its open alarms by (device, kind, status) among thousands). `also` is one
+    more column and its allowed values (the next column of that index: the open statuses)."""
     quote = connection.ops.quote_name
     table, pk = _table(model), _pk(model)
     columns = [quote(column(model, name)) for name in names]
+    extra, extra_params = "", []
+    if also is not None:
+        extra = f" AND r.{quote(column(model, also[0]))} IN ({', '.join(['%s'] * len(also[1]))})"
+        extra_params = list(also[1])
     if connection.vendor == "sqlite":
         # CROSS JOIN: SQLite keeps the list as the outer loop.
         on = " AND ".join(f"r.{c} = json_extract(j.value, '$[{n}]')" for n, c in enumerate(columns))
@@ -98,8 +109,8 @@ def rows_among(model: type[models.Model], names: Sequence[str], keys: Collection
         on = " AND ".join(f"r.{c} = j.k{n}" for n, c in enumerate(columns))
         source = f"unnest({types}) AS j({aliases}) JOIN {table} AS r ON {on}"
         params = [[key[n] for key in keys] for n in range(len(names))]
-    sql = f"{table}.{pk} IN (SELECT r.{pk} FROM {source})"  # noqa: S608 - names from the model
-    return RawSQL(sql, params, output_field=models.BooleanField())  # noqa: S611 - names from the model
+    sql = f"{table}.{pk} IN (SELECT r.{pk} FROM {source}{extra})"  # noqa: S608 - names from the model
+    return RawSQL(sql, [*params, *extra_params], output_field=models.BooleanField())  # noqa: S611 - names from the model
 
 
 def raw_rows(queryset: models.QuerySet[Any]) -> list[tuple[Any, ...]]:

@@ -15,7 +15,6 @@ from typing import Any, TypedDict
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import IntegrityError, connection, transaction
-from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -23,6 +22,7 @@ from django.utils.translation import gettext as _
 from mutualis.core.bulk import (
     add_to_counts,
     among,
+    column,
     db_datetime,
     db_json,
     insert_returning,
@@ -356,6 +356,55 @@ def _count_activity(fresh: list[tuple[_Clean, _Device]]) -> None:
     add_to_counts(DeviceActivity, ("device", "hour"), "count", [(k[0], to_db(k[1]), n) for k, n in counts.items()])
 
 
+def _open_alarms(pairs: set[tuple[int, str]], refs: set[str], merge_sites: set[int]) -> list[_Alarm]:
+    """The open security alarms a batch's correlation may consult, in one statement of three lookups, each on its
+    index: those of the batch's (device, kind) pairs, those of its correlation ids, and the latest forced-door and
+    motion alarm of each site whose merge rule is on. Written in SQL once for all batches: building these with the
+    ORM cost more than running them (the planner, given one query OR-ing the three, scanned every open alarm)."""
+    quote = connection.ops.quote_name
+    table, sites = quote(Alarm._meta.db_table), quote(ProtectedSite._meta.db_table)
+
+    def col(name: str, alias: str = table) -> str:
+        return f"{alias}.{quote(str(Alarm._meta.pk.column) if name == 'pk' else column(Alarm, name))}"
+
+    sqlite = connection.vendor == "sqlite"
+    # SQLite's driver parses datetime columns with a Python regular expression; as text, read_datetime is C.
+    last = f"CAST({col('last_event_at')} AS TEXT)" if sqlite else col("last_event_at")
+    select = ", ".join(last if name == "last_event_at" else col(name) for name in _ALARM_COLUMNS)
+    statuses = sorted(OPEN_STATUSES)
+    is_open = f"{{a}}.{quote('category')} = %s AND {{a}}.{quote('status')} IN ({', '.join(['%s'] * len(statuses))})"
+    by_pairs = rows_among(Alarm, ("device", "kind"), pairs, also=("status", statuses))
+    parts, params = [f"SELECT {select} FROM {table} WHERE {by_pairs.sql}"], list(by_pairs.params)  # noqa: S608
+    if refs:
+        by_ref = among(refs)
+        parts.append(
+            f"SELECT {select} FROM {table} WHERE {is_open.format(a=table)} AND {col('source_ref')} IN ({by_ref.sql})"  # noqa: S608
+        )
+        params += [AlarmCategory.SECURITY, *statuses, *by_ref.params]
+    for kind in sorted(MERGE_KINDS) if merge_sites else ():
+        site_list = among(merge_sites, integers=True)
+        latest = (
+            f"SELECT {col('pk', 'u')} FROM {table} AS u WHERE {col('protected_site', 'u')} = s.{quote('id')} "  # noqa: S608
+            f"AND {col('kind', 'u')} = %s AND {is_open.format(a='u')} "
+            f"ORDER BY {col('last_event_at', 'u')} DESC, {col('pk', 'u')} DESC LIMIT 1"
+        )
+        parts.append(
+            f"SELECT {select} FROM {table} WHERE {col('pk')} IN "  # noqa: S608
+            f"(SELECT ({latest}) FROM {sites} AS s WHERE s.{quote('id')} IN ({site_list.sql}))"
+        )
+        params += [kind, AlarmCategory.SECURITY, *statuses, *site_list.params]
+    to_datetime = read_datetime()
+    alarms = []
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)  # noqa: S608 - names from the models, values as parameters
+        for *row, category in cursor.fetchall():
+            if category == AlarmCategory.SECURITY:
+                alarm = _Alarm(*row)
+                alarm.last_event_at = to_datetime(alarm.last_event_at)  # type: ignore[assignment]  # never null
+                alarms.append(alarm)
+    return alarms
+
+
 def _new_alarm_defaults() -> dict[str, Any]:
     """The database values of the columns a new alarm leaves to their defaults (and auto_now), prepared once."""
     template = Alarm()
@@ -386,29 +435,8 @@ class _Correlator:
         device_ids = {d.pk for d in devices}
         site_ids = {d.site_id for d in devices}
         merge_sites = {d.site_id for d in devices if d.merge}
-        open_security = Alarm.objects.filter(category=AlarmCategory.SECURITY, status__in=OPEN_STATUSES)
         floor = earliest - datetime.timedelta(seconds=max(d.window for d in devices))
-        # Three lookups, each on its index (one query OR-ing them scanned every open alarm).
-        # The first by its (device, kind, status) index alone: the rest of its conditions are checked here.
-        keys = [(device_id, kind, status) for device_id, kind in pairs for status in OPEN_STATUSES]
-        lookups = [Alarm.objects.filter(rows_among(Alarm, ("device", "kind", "status"), keys))]
-        if refs:
-            lookups.append(open_security.filter(source_ref__in=among(refs)))
-        for merge_kind in MERGE_KINDS if merge_sites else ():
-            latest = (
-                open_security.filter(protected_site=OuterRef("pk"), kind=merge_kind)
-                .order_by("-last_event_at", "-pk")
-                .values("pk")[:1]
-            )
-            sites = ProtectedSite.objects.filter(pk__in=merge_sites)
-            lookups.append(Alarm.objects.filter(pk__in=sites.values(pk2=Subquery(latest))))
-        to_datetime = read_datetime()
-        loaded: dict[int, _Alarm] = {}
-        for lookup in lookups:
-            for *row, category in raw_rows(lookup.order_by().values_list(*_ALARM_COLUMNS)):
-                if row[0] not in loaded and category == AlarmCategory.SECURITY:
-                    alarm = loaded[row[0]] = _Alarm(*row)
-                    alarm.last_event_at = to_datetime(alarm.last_event_at)  # type: ignore[assignment]  # never null
+        loaded = {alarm.pk: alarm for alarm in _open_alarms(pairs, refs, merge_sites)}
         self.by_device_kind: dict[tuple[int, str], _Alarm] = {}
         self.by_ref: dict[str, _Alarm] = {}
         # The latest open alarm of each merge kind, per site (a forced door looks up motion, motion a forced door).
@@ -423,9 +451,9 @@ class _Correlator:
                 self.merge_by_site[(alarm.site_id, alarm.kind)] = alarm
         self.priorities = {
             (site_id, kind): priority
-            for site_id, kind, priority in PriorityRule.objects.filter(protected_site_id__in=site_ids).values_list(
-                "protected_site_id", "kind", "priority"
-            )
+            for site_id, kind, priority in PriorityRule.objects.filter(
+                protected_site_id__in=among(site_ids, integers=True)
+            ).values_list("protected_site_id", "kind", "priority")
         }
         self.new: list[_Alarm] = []
         self.changed: dict[int, _Alarm] = {}
