@@ -65,16 +65,19 @@ class AuthorisationFactory(factory.django.DjangoModelFactory):
 
 
 class EventSourceFactory(factory.django.DjangoModelFactory):
-    """A webhook source whose token is SOURCE_TOKEN."""
+    """A webhook source with a token of its own (`token=SOURCE_TOKEN` for the one a test sends)."""
 
     class Meta:
         model = EventSource
         django_get_or_create = ("name",)
 
+    class Params:
+        token = factory.Sequence(lambda n: f"jeton-de-test-{n:06d}-0123456789abcdef")
+
     name = factory.Sequence(lambda n: f"source-{n}")
     kind = SourceKind.WEBHOOK
-    token_hash = factory.LazyFunction(lambda: token_hash(SOURCE_TOKEN))
-    token_prefix = SOURCE_TOKEN[:8]
+    token_hash = factory.LazyAttribute(lambda o: token_hash(o.token))
+    token_prefix = factory.LazyAttribute(lambda o: o.token[:8])
 
 
 class DeviceFactory(factory.django.DjangoModelFactory):

@@ -27,7 +27,9 @@ AT = "2026-03-02T22:00:00+01:00"
 
 @pytest.fixture
 def camera():
-    return DeviceFactory(external_id="DEMO-CAM-0001", source=EventSourceFactory(name="demo-webhook"))
+    return DeviceFactory(
+        external_id="DEMO-CAM-0001", source=EventSourceFactory(name="demo-webhook", token=SOURCE_TOKEN)
+    )
 
 
 def _post(body, content_type="application/json", token=SOURCE_TOKEN):

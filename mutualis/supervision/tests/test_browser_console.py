@@ -69,7 +69,7 @@ def operator_world():
         protected_site=site,
         name="Caméra parvis",
         external_id="DEMO-CAM-0001",
-        source=EventSourceFactory(name="demo-webhook"),
+        source=EventSourceFactory(name="demo-webhook", token=SOURCE_TOKEN),
     )
     operator = supervision_operator("supervision@operateur.example.fr")
     HabilitationFactory(protected_site=site, user=operator)

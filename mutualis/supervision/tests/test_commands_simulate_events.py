@@ -24,7 +24,7 @@ def test_the_simulator_feeds_both_paths(mosquitto, ingestor, live_server):
         name="demo-frigate", kind=SourceKind.FRIGATE, mqtt_topic_prefix="demo-frigate", token_hash="0" * 64
     )
     DeviceFactory(source=frigate, external_id="college-hall")
-    webhook = EventSourceFactory(name="demo-webhook")
+    webhook = EventSourceFactory(name="demo-webhook", token=SOURCE_TOKEN)
     DeviceFactory(source=webhook, external_id="DEMO-CAM-0001")
     engine = ingestor()
     out = io.StringIO()

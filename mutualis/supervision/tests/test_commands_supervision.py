@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 def test_source_token_prints_a_new_token_and_the_old_one_stops():
     """`supervision_source_token NAME` prints a working token; the previous one no longer authenticates."""
-    source = EventSourceFactory(name="frigate-versailles")
+    source = EventSourceFactory(name="frigate-versailles", token=SOURCE_TOKEN)
     out = io.StringIO()
     call_command("supervision_source_token", "frigate-versailles", stdout=out)
     token = out.getvalue().strip()
@@ -38,3 +38,11 @@ def test_each_periodic_check_runs_as_a_worker_task():
         tasks.detect_anomalies,
     ):
         assert check.enqueue().return_value == 0, check.name
+
+
+def test_each_sources_token_authenticates_that_source_only():
+    """Two sources have two tokens: each one authenticates its own source, never the other."""
+    one = EventSourceFactory(name="source-une", token="jeton-de-la-source-une-0123456789")
+    two = EventSourceFactory(name="source-deux", token="jeton-de-la-source-deux-0123456789")
+    assert source_authenticate(token="jeton-de-la-source-une-0123456789") == one
+    assert source_authenticate(token="jeton-de-la-source-deux-0123456789") == two
