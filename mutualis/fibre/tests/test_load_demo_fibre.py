@@ -56,3 +56,14 @@ def test_the_demo_network_is_the_same_every_time():
     assert sum(a["dwellings"] + a["business_premises"] for a in addresses) == 2000
     assert all(a["connected_on"] is None or a["connected_on"] >= a["cabled_on"] for a in addresses)
     assert all(a["state"] == "DE" or a["connected_on"] is None for a in addresses)
+
+
+def test_the_demo_history_never_ends_in_the_future(territory, monkeypatch):
+    """Loaded on the 2nd of a month, the demo's latest import is not dated the 5th still to come."""
+    from django.utils import timezone
+
+    monkeypatch.setattr(timezone, "localdate", lambda *args: datetime.date(2026, 12, 2))
+    call_command("load_demo_fibre", "--premises", "2000", stdout=io.StringIO())
+    latest = FibreImport.objects.latest("started_at")
+    assert latest.started_at.date() <= datetime.date(2026, 12, 2)
+    assert latest.updated_at.date() <= datetime.date(2026, 12, 2)

@@ -101,7 +101,10 @@ class Command(BaseCommand):
         officer = User.objects.filter(email=f"reseaux@{DEMO_EMAIL_DOMAIN}").first()
         rows = []
         for months_ago in range(12, 0, -1):
-            day = add_months(today.replace(day=5), -months_ago + 1)
+            # The 5th of each of the last twelve months, the latest never after today (on the 1st to the 4th, this
+            # month's 5th is still to come).
+            latest = today.replace(day=5) if today.day >= 5 else add_months(today.replace(day=5), -1)
+            day = add_months(latest, -months_ago + 1)
             before = add_months(day, -1)
             changed = changes[before.year, before.month]
             for layout, name in self._files(day, months_ago):
