@@ -1,16 +1,19 @@
 """Writes owned by core: appending to the audit log."""
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import models, transaction
 from django.utils import timezone
 
 from mutualis.core.context import current_audit_context
 from mutualis.core.models import AuditChainHead, AuditEntry, Notification
+from mutualis.core.validation import Errors
+
+M = TypeVar("M", bound=models.Model)
 
 
 def _jsonable(value: Any) -> Any:
@@ -72,6 +75,50 @@ def audit_record(
         head.last_seq, head.last_hash = entry.seq, entry.hash
         head.save(update_fields=["last_seq", "last_hash"])
         return entry
+
+
+def update_audited(
+    obj: M,
+    *,
+    acting_user: Any,
+    action: str,
+    changes: Mapping[str, Any],
+    allowed: Collection[str],
+    member_id: int | None = None,
+    audit_fields: Iterable[str] | None = None,
+    prepare: Callable[[M], None] | None = None,
+    check: Callable[[M, Errors], None] | None = None,
+    full_clean: bool = True,
+    saved: Callable[[M], object] | None = None,
+) -> M:
+    """The one way an edit form's service changes a row: lock it, set the changes (a field outside `allowed` is a
+    programming error, TypeError), `prepare` it (derived values), check it (`full_clean`, then `check` adding the
+    app's rules to the errors), save, let `saved` do what follows (re-checking dependants), and audit the row
+    before and after. Returns the saved row; on any error nothing is written."""
+    unknown = sorted(set(changes) - set(allowed))
+    if unknown:
+        raise TypeError(f"{action}: unknown field(s) {', '.join(unknown)}")
+    fields = list(audit_fields) if audit_fields is not None else None
+    with transaction.atomic():
+        row = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
+        before = snapshot(row, fields)
+        for name, value in changes.items():
+            setattr(row, name, value)
+        if prepare is not None:
+            prepare(row)
+        errors = Errors()
+        if full_clean:
+            errors.full_clean(row)
+        if check is not None:
+            check(row, errors)
+        errors.raise_if_any()
+        row.save()
+        if saved is not None:
+            saved(row)
+        audit_record(
+            actor=acting_user, action=action, obj=row, member_id=member_id, before=before, after=snapshot(row, fields)
+        )
+    return row
 
 
 def audit_verify() -> list[str]:

@@ -12,7 +12,7 @@ from mutualis.members.choices import MEMBER_TRANSITIONS, MemberStatus
 
 ROOT = Path(mutualis.__file__).parent
 # Functions whose calls write an audit entry, and where their action is: a keyword, or a position (0-based).
-AUDIT_WRITERS = {"audit_record": ("action", None), "_audit": ("action", 1)}
+AUDIT_WRITERS = {"audit_record": ("action", None), "_audit": ("action", 1), "update_audited": ("action", None)}
 
 
 def _written_actions() -> tuple[set[str], set[str], list[str]]:

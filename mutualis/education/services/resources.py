@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mutualis.accounts.types import User
-from mutualis.core.services import audit_record, snapshot
+from mutualis.core.services import audit_record, snapshot, update_audited
 from mutualis.core.validation import Errors
 from mutualis.education import rules
 from mutualis.education.choices import TARGET_PROFILE, AssignmentTarget
@@ -55,22 +55,14 @@ def resource_create(
 
 def resource_update(*, resource: Resource, acting_user: User, **fields: Any) -> Resource:
     """Change a resource of the catalogue."""
-    before = snapshot(resource, RESOURCE_FIELDS)
-    for name, value in fields.items():
-        if name not in RESOURCE_FIELDS:
-            raise TypeError(f"resource_update: unknown field {name}")
-        setattr(resource, name, value.strip() if isinstance(value, str) else value)
-    resource.full_clean()
-    with transaction.atomic():
-        resource.save()
-        audit_record(
-            actor=acting_user,
-            action="education.resource_update",
-            obj=resource,
-            before=before,
-            after=snapshot(resource, RESOURCE_FIELDS),
-        )
-    return resource
+    return update_audited(
+        resource,
+        acting_user=acting_user,
+        action="education.resource_update",
+        changes={name: value.strip() if isinstance(value, str) else value for name, value in fields.items()},
+        allowed=RESOURCE_FIELDS,
+        audit_fields=RESOURCE_FIELDS,
+    )
 
 
 def _check_subscription(subscription: Subscription, errors: Errors) -> None:
@@ -132,32 +124,27 @@ def subscription_create(
 
 def subscription_update(*, subscription: Subscription, acting_user: User, **fields: Any) -> Subscription:
     """Change a subscription's period, licences or order; the licences never fall below those assigned."""
-    with transaction.atomic():
-        subscription = Subscription.objects.select_for_update().get(pk=subscription.pk)
-        before = snapshot(subscription, SUBSCRIPTION_FIELDS)
-        for name, value in fields.items():
-            if name not in {"starts_on", "ends_on", "licences", "paid", "order"}:
-                raise TypeError(f"subscription_update: unknown field {name}")
-            setattr(subscription, name, value)
-        errors = Errors()
-        _check_subscription(subscription, errors)
-        assigned = _assigned(subscription)
-        if subscription.licences is not None and subscription.licences < assigned:
+
+    def check(row: Subscription, errors: Errors) -> None:
+        _check_subscription(row, errors)
+        assigned = _assigned(row)
+        if row.licences is not None and row.licences < assigned:
             errors.add(
                 "licences",
                 _("%(n)d licences sont déjà attribuées : retirez-en avant de réduire l'abonnement.") % {"n": assigned},
             )
-        errors.raise_if_any()
-        subscription.save()
-        audit_record(
-            actor=acting_user,
-            action="education.subscription_update",
-            obj=subscription,
-            member_id=subscription.establishment.member_id,
-            before=before,
-            after=snapshot(subscription, SUBSCRIPTION_FIELDS),
-        )
-    return subscription
+
+    return update_audited(
+        subscription,
+        acting_user=acting_user,
+        action="education.subscription_update",
+        changes=fields,
+        allowed={"starts_on", "ends_on", "licences", "paid", "order"},
+        member_id=subscription.establishment.member_id,
+        audit_fields=SUBSCRIPTION_FIELDS,
+        check=check,
+        full_clean=False,  # _check_subscription runs it
+    )
 
 
 def _assigned(subscription: Subscription) -> int:

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mutualis.accounts.types import User
-from mutualis.core.services import audit_record, snapshot
+from mutualis.core.services import audit_record, snapshot, update_audited
 from mutualis.core.validation import Errors
 from mutualis.fibre.choices import PM_ZONE_TRANSITIONS, PMZoneState
 from mutualis.fibre.models import DeploymentPlan, PMZone, YearlyTarget
@@ -53,16 +53,14 @@ def plan_update(
 ) -> DeploymentPlan:
     """Change the premises to serve, the contractor or the notes of a plan (targets must still fit)."""
     require_fibre_manager(acting_user)
-    plan = DeploymentPlan.objects.select_for_update().get(pk=plan.pk)
-    before = snapshot(plan)
-    plan.premises_planned, plan.contractor, plan.notes = premises_planned, contractor, notes
-    errors = Errors()
-    errors.full_clean(plan)
-    _check_targets_fit(plan, errors, field="premises_planned")
-    errors.raise_if_any()
-    plan.save()
-    audit_record(actor=acting_user, action="fibre.plan_update", obj=plan, before=before, after=snapshot(plan))
-    return plan
+    return update_audited(
+        plan,
+        acting_user=acting_user,
+        action="fibre.plan_update",
+        changes={"premises_planned": premises_planned, "contractor": contractor, "notes": notes},
+        allowed=("premises_planned", "contractor", "notes"),
+        check=lambda row, errors: _check_targets_fit(row, errors, field="premises_planned"),
+    )
 
 
 @transaction.atomic
@@ -123,13 +121,13 @@ def pm_zone_create(
 def pm_zone_update(*, zone: PMZone, premises_planned: int, planned_on: datetime.date, acting_user: User) -> PMZone:
     """Change a PM zone's premises or its planned date (a late PM keeps being flagged against the new date)."""
     require_fibre_manager(acting_user)
-    zone = PMZone.objects.select_for_update().get(pk=zone.pk)
-    before = snapshot(zone)
-    zone.premises_planned, zone.planned_on = premises_planned, planned_on
-    _check_zone(zone)
-    zone.save()
-    audit_record(actor=acting_user, action="fibre.pm_zone_update", obj=zone, before=before, after=snapshot(zone))
-    return zone
+    return update_audited(
+        zone,
+        acting_user=acting_user,
+        action="fibre.pm_zone_update",
+        changes={"premises_planned": premises_planned, "planned_on": planned_on},
+        allowed=("premises_planned", "planned_on"),
+    )
 
 
 @transaction.atomic

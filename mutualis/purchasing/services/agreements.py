@@ -19,7 +19,7 @@ from stdnum import iban as stdnum_iban
 
 from mutualis.accounts.types import User
 from mutualis.core.money import euros
-from mutualis.core.services import audit_record, snapshot
+from mutualis.core.services import audit_record, snapshot, update_audited
 from mutualis.core.validation import Errors
 from mutualis.members.choices import MemberKind
 from mutualis.members.validators import compact_number
@@ -126,18 +126,14 @@ def supplier_create(
 def supplier_update(*, supplier: Supplier, acting_user: User, **changes: Any) -> Supplier:
     """Change a supplier's identity, contact details or bank account (SIRET and IBAN checked)."""
     require_purchasing_manager(acting_user)
-    _reject_unknown("supplier_update", changes, SUPPLIER_FIELDS)
-    supplier = Supplier.objects.select_for_update().get(pk=supplier.pk)
-    before = snapshot(supplier)
-    for field, value in changes.items():
-        setattr(supplier, field, value)
-    _normalize_supplier(supplier)
-    errors = Errors()
-    errors.full_clean(supplier)
-    errors.raise_if_any()
-    supplier.save()
-    _audit(acting_user, "supplier.update", supplier, before=before, after=snapshot(supplier))
-    return supplier
+    return update_audited(
+        supplier,
+        acting_user=acting_user,
+        action="supplier.update",
+        changes=changes,
+        allowed=SUPPLIER_FIELDS,
+        prepare=_normalize_supplier,
+    )
 
 
 @transaction.atomic

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mutualis.accounts.types import User
-from mutualis.core.services import audit_record, snapshot
+from mutualis.core.services import audit_record, snapshot, update_audited
 from mutualis.core.validation import Errors
 from mutualis.supervision import rules
 from mutualis.supervision.choices import CAMERA_KINDS, DeviceKind
@@ -144,26 +144,16 @@ def device_create(*, protected_site: ProtectedSite, acting_user: User, **fields:
 def device_update(*, device: Device, acting_user: User, **fields: Any) -> Device:
     """Change a device (the collège and biometric rules still hold); its supervision is re-checked."""
     require_operator(acting_user)
-    device = Device.objects.select_for_update().get(pk=device.pk)
-    before = snapshot(device)
-    for name, value in fields.items():
-        if name in DEVICE_FIELDS:
-            setattr(device, name, value)
-    errors = Errors()
-    errors.full_clean(device)
-    _check_device(device, errors)
-    errors.raise_if_any()
-    device.save()
-    _apply_state(device)
-    audit_record(
-        actor=acting_user,
+    return update_audited(
+        device,
+        acting_user=acting_user,
         action="supervision.device_update",
-        obj=device,
+        changes=fields,
+        allowed=DEVICE_FIELDS,
         member_id=device.protected_site.site.member_id,
-        before=before,
-        after=snapshot(device),
+        check=_check_device,
+        saved=_apply_state,
     )
-    return device
 
 
 @transaction.atomic

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mutualis.accounts.types import User
-from mutualis.core.services import audit_record, snapshot
+from mutualis.core.services import audit_record, snapshot, update_audited
 from mutualis.core.validation import Errors
 from mutualis.members.choices import SiteKind
 from mutualis.members.models import CompetenceTransfer, Member, Site
@@ -77,27 +77,17 @@ def protected_site_create(*, site: Site, acting_user: User, **fields: Any) -> Pr
 def protected_site_update(*, protected_site: ProtectedSite, acting_user: User, **fields: Any) -> ProtectedSite:
     """Change a protected site's settings (collège, restricted premises, signage, correlation, health)."""
     require_operator(acting_user)
-    protected = ProtectedSite.objects.select_for_update().get(pk=protected_site.pk)
-    before = snapshot(protected)
-    for name, value in fields.items():
-        if name in SITE_FIELDS:
-            setattr(protected, name, value)
-    errors = Errors()
-    errors.full_clean(protected)
-    errors.raise_if_any()
-    protected.save()
-    audit_record(
-        actor=acting_user,
-        action="supervision.site_update",
-        obj=protected,
-        member_id=protected.site.member_id,
-        before=before,
-        after=snapshot(protected),
-    )
     from mutualis.supervision.services.devices import refresh_site_devices
 
-    refresh_site_devices(protected_site=protected)
-    return protected
+    return update_audited(
+        protected_site,
+        acting_user=acting_user,
+        action="supervision.site_update",
+        changes=fields,
+        allowed=SITE_FIELDS,
+        member_id=protected_site.site.member_id,
+        saved=lambda protected: refresh_site_devices(protected_site=protected),
+    )
 
 
 def _check_authorisation(authorisation: Authorisation, errors: Errors) -> None:
@@ -170,30 +160,23 @@ def authorisation_create(*, protected_site: ProtectedSite, acting_user: User, **
 def authorisation_update(*, authorisation: Authorisation, acting_user: User, **fields: Any) -> Authorisation:
     """Correct an authorisation, record its renewal request or its withdrawal; cameras are re-checked."""
     require_operator(acting_user)
-    authorisation = Authorisation.objects.select_for_update().get(pk=authorisation.pk)
-    before = snapshot(authorisation)
-    for name, value in fields.items():
-        if name in AUTHORISATION_FIELDS:
-            setattr(authorisation, name, value)
-    if authorisation.valid_from and not authorisation.valid_until:
-        authorisation.valid_until = rules.authorisation_valid_until(authorisation.valid_from)
-    errors = Errors()
-    errors.full_clean(authorisation)
-    _check_authorisation(authorisation, errors)
-    errors.raise_if_any()
-    authorisation.save()
-    audit_record(
-        actor=acting_user,
-        action="supervision.authorisation_update",
-        obj=authorisation,
-        member_id=authorisation.protected_site.site.member_id,
-        before=before,
-        after=snapshot(authorisation),
-    )
     from mutualis.supervision.services.devices import refresh_site_devices
 
-    refresh_site_devices(protected_site=authorisation.protected_site)
-    return authorisation
+    def prepare(row: Authorisation) -> None:
+        if row.valid_from and not row.valid_until:
+            row.valid_until = rules.authorisation_valid_until(row.valid_from)
+
+    return update_audited(
+        authorisation,
+        acting_user=acting_user,
+        action="supervision.authorisation_update",
+        changes=fields,
+        allowed=AUTHORISATION_FIELDS,
+        member_id=authorisation.protected_site.site.member_id,
+        prepare=prepare,
+        check=_check_authorisation,
+        saved=lambda row: refresh_site_devices(protected_site=row.protected_site),
+    )
 
 
 @transaction.atomic
@@ -264,24 +247,16 @@ def escalation_contact_create(*, protected_site: ProtectedSite, acting_user: Use
 def escalation_contact_update(*, contact: EscalationContact, acting_user: User, **fields: Any) -> EscalationContact:
     """Change a contact of the escalation chain."""
     require_operator(acting_user)
-    contact = EscalationContact.objects.select_for_update().get(pk=contact.pk)
-    before = snapshot(contact)
-    for name, value in fields.items():
-        if name in CONTACT_FIELDS:
-            setattr(contact, name, value)
-    errors = Errors()
-    _check_contact(contact, errors)
-    errors.raise_if_any()
-    contact.save()
-    audit_record(
-        actor=acting_user,
+    return update_audited(
+        contact,
+        acting_user=acting_user,
         action="supervision.contact_update",
-        obj=contact,
+        changes=fields,
+        allowed=CONTACT_FIELDS,
         member_id=contact.protected_site.site.member_id,
-        before=before,
-        after=snapshot(contact),
+        check=_check_contact,
+        full_clean=False,  # _check_contact runs it, after its own rule
     )
-    return contact
 
 
 @transaction.atomic

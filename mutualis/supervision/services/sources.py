@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mutualis.accounts.types import User
-from mutualis.core.services import audit_record, snapshot
+from mutualis.core.services import audit_record, snapshot, update_audited
 from mutualis.core.validation import Errors
 from mutualis.supervision.models import EventSource
 from mutualis.supervision.services.common import require_operator
@@ -55,23 +55,14 @@ _PUBLIC = ("name", "kind", "description", "mqtt_topic_prefix", "frigate_base_url
 def source_update(*, source: EventSource, acting_user: User, **fields: Any) -> EventSource:
     """Change a source's settings (not its token: see source_rotate_token)."""
     require_operator(acting_user)
-    source = EventSource.objects.select_for_update().get(pk=source.pk)
-    before = snapshot(source, _PUBLIC)
-    for name, value in fields.items():
-        if name in SOURCE_FIELDS:
-            setattr(source, name, value)
-    errors = Errors()
-    errors.full_clean(source)
-    errors.raise_if_any()
-    source.save()
-    audit_record(
-        actor=acting_user,
+    return update_audited(
+        source,
+        acting_user=acting_user,
         action="supervision.source_update",
-        obj=source,
-        before=before,
-        after=snapshot(source, _PUBLIC),
+        changes=fields,
+        allowed=SOURCE_FIELDS,
+        audit_fields=_PUBLIC,
     )
-    return source
 
 
 @transaction.atomic
