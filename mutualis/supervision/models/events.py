@@ -25,8 +25,14 @@ class Alarm(BaseModel):
 
     member_path = "protected_site__site__member"
 
+    # No index of their own: the (site, kind, status, last event) and (device, kind, status, last event) indexes
+    # begin with them, and each index is one more write for every alarm a storm raises.
     protected_site = models.ForeignKey(
-        "supervision.ProtectedSite", verbose_name=_("site protégé"), on_delete=models.PROTECT, related_name="alarms"
+        "supervision.ProtectedSite",
+        verbose_name=_("site protégé"),
+        on_delete=models.PROTECT,
+        related_name="alarms",
+        db_index=False,
     )
     device = models.ForeignKey(
         "supervision.Device",
@@ -35,6 +41,7 @@ class Alarm(BaseModel):
         null=True,
         blank=True,
         related_name="alarms",
+        db_index=False,
     )
     category = models.CharField(
         _("catégorie"), max_length=16, choices=AlarmCategory.choices, default=AlarmCategory.SECURITY
@@ -126,12 +133,22 @@ class Event(models.Model):
 
     member_path = "device__protected_site__site__member"
 
+    # No index of their own: unique (source, source event id) and (device, occurred_at) begin with them, and each
+    # index is one more write for every stored event.
     source = models.ForeignKey(
-        "supervision.EventSource", verbose_name=_("source"), on_delete=models.PROTECT, related_name="events"
+        "supervision.EventSource",
+        verbose_name=_("source"),
+        on_delete=models.PROTECT,
+        related_name="events",
+        db_index=False,
     )
     source_event_id = models.CharField(_("identifiant de l'événement"), max_length=160)
     device = models.ForeignKey(
-        "supervision.Device", verbose_name=_("équipement"), on_delete=models.CASCADE, related_name="events"
+        "supervision.Device",
+        verbose_name=_("équipement"),
+        on_delete=models.CASCADE,
+        related_name="events",
+        db_index=False,
     )
     kind = models.CharField(_("nature"), max_length=24, choices=EventKind.choices)
     occurred_at = models.DateTimeField(_("survenu le"))
