@@ -131,9 +131,15 @@ def _unnest(model: type[models.Model], names: Sequence[str], rows: Sequence[Sequ
     return f"unnest({types})", [list(values) for values in zip(*rows, strict=True)]
 
 
+# Rows per multi-row INSERT on SQLite. One statement is one step of the database, and one release of the GIL by the
+# driver, where executemany takes one per row: in a process whose other thread holds the GIL (an event loop, an MQTT
+# client), each of those steps waited for it.
+ROWS_PER_STATEMENT = 500
+
+
 def insert_rows(model: type[models.Model], names: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
-    """Insert rows (tuples in the order of `names`) into the model's table: one executemany on SQLite, one
-    INSERT … SELECT FROM unnest(…) on PostgreSQL."""
+    """Insert rows (tuples in the order of `names`) into the model's table: multi-row INSERTs of a few hundred rows
+    on SQLite, one INSERT … SELECT FROM unnest(…) on PostgreSQL."""
     if not rows:
         return
     quote = connection.ops.quote_name
@@ -143,9 +149,15 @@ def insert_rows(model: type[models.Model], names: Sequence[str], rows: Sequence[
         if connection.vendor == "postgresql":
             source, params = _unnest(model, names, rows)
             cursor.execute(f"INSERT INTO {table} ({columns}) SELECT * FROM {source}", params)  # noqa: S608
-        else:
-            marks = ", ".join(["%s"] * len(names))
-            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)  # noqa: S608
+            return
+        one = "(" + ", ".join(["%s"] * len(names)) + ")"
+        per = max(1, min(ROWS_PER_STATEMENT, _max_parameters() // len(names)))
+        for start in range(0, len(rows), per):
+            chunk = rows[start : start + per]
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) VALUES {', '.join([one] * len(chunk))}",  # noqa: S608
+                [value for row in chunk for value in row],
+            )
 
 
 def _max_parameters() -> int:
