@@ -2,6 +2,7 @@
 members' sites; another's alarm is a 404."""
 
 import datetime
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.db.models import QuerySet
@@ -51,14 +52,35 @@ def console_queue(*, user: Viewer, limit: int = 200) -> list[Alarm]:
     return list(alarm_list(user=user, open_only=True)[:limit])
 
 
-def console_changes(*, user: Viewer, since: datetime.datetime, limit: int = 200) -> list[Alarm]:
-    """Alarms changed after `since` (the console's cursor), oldest change first."""
-    return list(
-        alarm_scope(user)
-        .filter(updated_at__gt=since)
-        .select_related("protected_site__site__commune", "device", "claimed_by")
-        .order_by("updated_at", "pk")[:limit]
-    )
+# Alarms read per query when the console catches up (bounded IN lists; no cap on how many changes reach it).
+CONSOLE_PAGE = 500
+
+
+def console_changes(
+    *,
+    user: Viewer,
+    since: datetime.datetime | None = None,
+    ids: Iterable[int] = (),
+    known: Mapping[int, datetime.datetime] | None = None,
+) -> list[Alarm]:
+    """Every alarm changed after `since` (the console's cursor) and the alarms `ids` (those a wake named), oldest
+    change first, leaving out the versions the console already has (`known`: pk → updated_at)."""
+    known = known or {}
+    scope = alarm_scope(user)
+    wanted = set(ids)
+    if since is not None:
+        # Versions first (two columns): a console re-reads a few seconds back, most of it already shown.
+        versions = scope.filter(updated_at__gt=since).values_list("pk", "updated_at")
+        wanted.update(pk for pk, at in versions if known.get(pk) != at)
+    pks = sorted(wanted)
+    alarms: list[Alarm] = []
+    for start in range(0, len(pks), CONSOLE_PAGE):
+        page = scope.filter(pk__in=pks[start : start + CONSOLE_PAGE]).select_related(
+            "protected_site__site__commune", "device", "claimed_by"
+        )
+        alarms.extend(a for a in page if known.get(a.pk) != a.updated_at)
+    alarms.sort(key=lambda a: (a.updated_at, a.pk))
+    return alarms
 
 
 def incident_list(*, user: Viewer) -> QuerySet[Alarm]:
