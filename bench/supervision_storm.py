@@ -310,17 +310,129 @@ def mqtt_storm(broker: Broker, count: int, cameras: int, source: Any) -> dict[st
     return {"events": len(messages), "per_s": stored / (done - started), "lost": len(messages) - stored}
 
 
-def latency(broker: Broker, rate: float, seconds: float, cameras: int, source: Any) -> dict[str, Any]:
-    """Paced publication; per message, its start_time is the moment it is published."""
+class Console:
+    """Redis (so that the ingest process wakes the consoles), the realtime process as `make run` starts it
+    (Procfile `realtime`: uvicorn config.asgi), and a supervision operator's console websocket recording every
+    frame with the moment it arrived."""
+
+    def __init__(self, scratch: str, env: dict[str, str]) -> None:
+        from mutualis.supervision.integrations.mosquitto import wait_listening
+
+        self.redis_port = free_port()
+        self.redis = subprocess.Popen(  # noqa: S603
+            ["redis-server", "--port", str(self.redis_port), "--bind", "127.0.0.1", "--save", "", "--appendonly",
+             "no", "--dir", scratch],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        wait_listening(self.redis_port)
+        self.url = f"redis://127.0.0.1:{self.redis_port}/0"
+        self.env = {**env, "REDIS_URL": self.url}
+        self.frames: list[tuple[float, str]] = []
+        self.realtime: subprocess.Popen[bytes] | None = None
+        self.thread: threading.Thread | None = None
+        self.scratch = scratch
+
+    def open(self) -> None:
+        """Start the realtime process, sign an operator in, open the console's websocket."""
+        from mutualis.supervision.integrations.mosquitto import wait_listening
+
+        port = free_port()
+        self.realtime = subprocess.Popen(  # noqa: S603
+            [f"{ROOT}/.venv/bin/uvicorn", "config.asgi:application", "--host", "127.0.0.1", "--port", str(port),
+             "--no-access-log"],
+            cwd=ROOT,
+            env={**os.environ, **self.env},
+            stdout=subprocess.DEVNULL,
+            stderr=open(Path(self.scratch) / "realtime.log", "w"),  # noqa: SIM115
+        )  # fmt: skip
+        wait_listening(port, timeout=60)
+        ready = threading.Event()
+        self.thread = threading.Thread(target=self._listen, args=(port, operator_session(), ready), daemon=True)
+        self.thread.start()
+        if not ready.wait(60):
+            raise RuntimeError("the console's websocket never received its queue")
+
+    def _listen(self, port: int, session: str, ready: threading.Event) -> None:
+        from django.conf import settings
+        from websockets.exceptions import ConnectionClosed
+        from websockets.sync.client import connect
+
+        with connect(
+            f"ws://127.0.0.1:{port}/ws/supervision/console/",
+            origin=f"http://127.0.0.1:{port}",  # type: ignore[arg-type]
+            additional_headers={"Cookie": f"{settings.SESSION_COOKIE_NAME}={session}"},
+            max_size=None,
+        ) as socket:
+            self.socket = socket
+            try:
+                for frame in socket:
+                    self.frames.append((time.time(), str(frame)))
+                    ready.set()
+            except ConnectionClosed:
+                pass
+
+    def shown(self, start: int = 0) -> dict[int, list[tuple[float, datetime.datetime]]]:
+        """Per alarm, each (arrival, last_event_at) the console received since frame `start`."""
+        out: dict[int, list[tuple[float, datetime.datetime]]] = {}
+        for at, text in self.frames[start:]:
+            frame = json.loads(text)
+            for row in frame.get("alarms", []):
+                out.setdefault(row["id"], []).append((at, datetime.datetime.fromisoformat(row["last_event_at"])))
+        return out
+
+    def close(self) -> None:
+        if self.thread is not None:
+            self.socket.close()
+            self.thread.join(10)
+        for process in (self.realtime, self.redis):
+            if process is not None:
+                process.terminate()
+                process.wait()
+
+
+def operator_session() -> str:
+    """A supervision operator habilitated for every site, signed in with the second factor: the session key."""
+    from django.test import Client
+
+    from mutualis.core.testing import login_as
+    from mutualis.supervision.models import ProtectedSite
+    from mutualis.supervision.tests.factories import HabilitationFactory, supervision_operator
+
+    operator = supervision_operator(email=f"banc-{uuid.uuid4().hex[:8]}@operateur.example.fr")
+    for site in ProtectedSite.objects.all():
+        HabilitationFactory(protected_site=site, user=operator)
+    client = login_as(Client(), operator)
+    return client.session.session_key or ""
+
+
+def percentiles(values: list[float]) -> dict[str, float | None]:
+    values = sorted(values)
+    if not values:
+        return {"p50_ms": None, "p99_ms": None, "max_ms": None}
+    return {
+        "p50_ms": round(statistics.median(values), 1),
+        "p99_ms": round(values[max(0, int(len(values) * 0.99) - 1)], 1),
+        "max_ms": round(values[-1], 1),
+    }
+
+
+def latency(
+    broker: Broker, console: Console | None, rate: float, seconds: float, cameras: int, source: Any
+) -> dict[str, Any]:
+    """Paced publication of new reviews (each opens an alarm); per event, from its start_time (the moment it is
+    published) to the row's received_at, and to the first console frame showing its alarm with a last event at
+    least as recent."""
     from mutualis.supervision.integrations.frigate.messages import frigate_id, review_item, review_message
     from mutualis.supervision.models import Event
 
     rng = random.Random(1)  # noqa: S311
     total = int(rate * seconds)
     before = count_events(source)
+    first_frame = len(console.frames) if console else 0
+    first_pk = Event.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     started = time.perf_counter()
     last = None
-    first_pk = Event.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     for n in range(total):
         ahead = started + n / rate - time.perf_counter()
         if ahead > 0:
@@ -330,21 +442,36 @@ def latency(broker: Broker, rate: float, seconds: float, cameras: int, source: A
         last = broker.client.publish("storm/reviews", json.dumps(review_message("new", item)), qos=1)
     if last is not None:
         last.wait_for_publish(timeout=600)
+    published = time.perf_counter() - started
     wait_for(source, before + total)
-    delays = [
-        (received - occurred).total_seconds() * 1000
-        for received, occurred in Event.objects.filter(source=source, pk__gt=first_pk).values_list(
-            "received_at", "occurred_at"
-        )
-    ]
-    delays.sort()
-    return {
+    rows = list(
+        Event.objects.filter(source=source, pk__gt=first_pk).values_list("occurred_at", "received_at", "alarm_id")
+    )
+    figures: dict[str, Any] = {
         "events": total,
         "rate": rate,
-        "lost": total - len(delays),
-        "p50_ms": statistics.median(delays) if delays else None,
-        "p99_ms": delays[int(len(delays) * 0.99) - 1] if delays else None,
+        "published_per_s": round(total / published),
+        "lost": total - len(rows),
+        "db": percentiles([(received - occurred).total_seconds() * 1000 for occurred, received, _ in rows]),
     }
+    if console is not None:
+        # Wait for the console to go quiet (no frame for 3 s), then match every event to its alarm's frames.
+        while time.time() - (console.frames[-1][0] if console.frames else 0) < 3:
+            time.sleep(0.5)
+        shown = console.shown(first_frame)
+        delays, never = [], 0
+        for occurred, _received, alarm in rows:
+            arrival = next((t for t, last_at in shown.get(alarm, []) if last_at >= occurred), None)
+            if arrival is None:
+                never += 1
+            else:
+                delays.append((arrival - occurred.timestamp()) * 1000)
+        figures["websocket"] = {
+            **percentiles(delays),
+            "never_shown": never,
+            "frames": len(console.frames) - first_frame,
+        }
+    return figures
 
 
 def main() -> None:
@@ -354,6 +481,8 @@ def main() -> None:
     parser.add_argument("--cameras", type=int, default=1300)
     parser.add_argument("--rate", type=float, default=2000, help="events/s of the latency run")
     parser.add_argument("--latency-seconds", type=float, default=10)
+    parser.add_argument("--keep", action="store_true", help="keep the scratch directory (logs, database)")
+    parser.add_argument("--no-console", action="store_true", help="latency to the database only (no Redis)")
     parser.add_argument("--skip", nargs="*", default=[], choices=["raw", "service", "http", "mqtt", "latency"])
     args = parser.parse_args()
     scratch = tempfile.mkdtemp(prefix="supervision-storm-")
@@ -374,26 +503,35 @@ def main() -> None:
         if "http" not in args.skip:
             figures["http"] = http(args.events, args.batch, args.cameras, world["webhook"], world["token"], env)
             print("http", figures["http"], flush=True)
+        console = Console(scratch, env) if "latency" not in args.skip and not args.no_console else None
         if "mqtt" not in args.skip or "latency" not in args.skip:
-            broker = Broker(scratch, env)
+            # The ingest process wakes the consoles through Redis, as in production.
+            broker = Broker(scratch, console.env if console else env)
             try:
                 if "mqtt" not in args.skip:
                     figures["mqtt"] = mqtt_storm(broker, args.events, args.cameras, world["frigate"])
                     print("mqtt", figures["mqtt"], flush=True)
                 if "latency" not in args.skip:
+                    if console is not None:
+                        console.open()
                     figures["latency"] = latency(
-                        broker, args.rate, args.latency_seconds, args.cameras, world["frigate"]
+                        broker, console, args.rate, args.latency_seconds, args.cameras, world["frigate"]
                     )
                     print("latency", figures["latency"], flush=True)
             finally:
                 broker.close()
+                if console is not None:
+                    console.close()
         if "raw" in figures:
             for step in ("service", "http", "mqtt"):
                 if step in figures:
                     figures[step]["x_raw"] = round(figures[step]["per_s"] / figures["raw"]["per_s"], 3)
         print(json.dumps(figures, indent=2, default=str))
     finally:
-        shutil.rmtree(scratch, ignore_errors=True)
+        if args.keep:
+            print("scratch kept:", scratch)
+        else:
+            shutil.rmtree(scratch, ignore_errors=True)
 
 
 if __name__ == "__main__":

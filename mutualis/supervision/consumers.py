@@ -20,7 +20,7 @@ from django_otp.models import Device
 
 from mutualis.supervision.permissions import habilitated_site_ids, is_supervision_operator
 from mutualis.supervision.realtime import CONSOLE_GROUP
-from mutualis.supervision.selectors.alarms import console_changes, console_queue, console_row
+from mutualis.supervision.selectors.alarms import console_changes, console_queue, console_rows
 
 POLL_SECONDS = 1.0
 # The poll reads changes again this far back: a transaction that began before the cursor may commit after it.
@@ -101,21 +101,18 @@ class ConsoleConsumer(AsyncJsonWebsocketConsumer):
         alarms = console_queue(user=self.user)
         for alarm in alarms:
             self.sent[alarm.pk] = alarm.updated_at
-        return [console_row(a, images=a.protected_site_id in images) for a in alarms]
+        return console_rows(alarms, images=images)
 
     @database_sync_to_async
     def changes(self, ids: set[int], since: datetime.datetime | None) -> list[dict[str, Any]]:
         if not ids and since is None:
             return []
-        alarms = console_changes(user=self.user, since=since, ids=ids, known=self.sent)
-        if not alarms:
-            return []
-        images = set(habilitated_site_ids(self.user, images=True).values_list("protected_site_id", flat=True))
-        for alarm in alarms:
-            self.sent[alarm.pk] = alarm.updated_at
-            self.cursor = max(self.cursor, alarm.updated_at)
+        changes = console_changes(user=self.user, since=since, ids=ids, known=self.sent)
+        for version, row in changes:
+            self.sent[row["id"]] = version
+            self.cursor = max(self.cursor, version)
         if len(self.sent) > self.prune_above:  # forget old versions: only the last LAG seconds are read again
             horizon = self.cursor - 2 * LAG
             self.sent = {pk: at for pk, at in self.sent.items() if at >= horizon}
             self.prune_above = 2 * len(self.sent) + 5000
-        return [console_row(a, images=a.protected_site_id in images) for a in alarms]
+        return [row for _version, row in changes]
