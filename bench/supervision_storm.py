@@ -232,7 +232,7 @@ def http(count: int, batch: int, cameras: int, source: Any, token: str, env: dic
 class Broker:
     """Mosquitto and the ingest process, on free loopback ports."""
 
-    def __init__(self, scratch: str, env: dict[str, str]) -> None:
+    def __init__(self, scratch: str, env: dict[str, str], batch: int = 1000) -> None:
         from mutualis.supervision.integrations.mosquitto import Mosquitto
 
         self.mosquitto = Mosquitto(Path(scratch) / "mosquitto").start()
@@ -242,6 +242,7 @@ class Broker:
                 "manage.py",
                 "supervision_mqtt",
                 "--stats-every=3600",
+                f"--batch-size={batch}",
             ],
             cwd=ROOT,
             env={**os.environ, **env, "MQTT_PORT": str(self.mosquitto.port), "MQTT_CLIENT_ID": "bench-ingest"},
@@ -495,6 +496,7 @@ def main() -> None:
     parser.add_argument("--cameras", type=int, default=1300)
     parser.add_argument("--rate", type=float, nargs="+", default=[2000], help="events/s of the latency runs")
     parser.add_argument("--latency-seconds", type=float, default=10)
+    parser.add_argument("--mqtt-batch", type=int, default=1000, help="supervision_mqtt --batch-size")
     parser.add_argument("--keep", action="store_true", help="keep the scratch directory (logs, database)")
     parser.add_argument("--no-console", action="store_true", help="latency to the database only (no Redis)")
     parser.add_argument("--skip", nargs="*", default=[], choices=["raw", "service", "http", "mqtt", "latency"])
@@ -520,7 +522,7 @@ def main() -> None:
         console = Console(scratch, env) if "latency" not in args.skip and not args.no_console else None
         if "mqtt" not in args.skip or "latency" not in args.skip:
             # The ingest process wakes the consoles through Redis, as in production.
-            broker = Broker(scratch, console.env if console else env)
+            broker = Broker(scratch, console.env if console else env, batch=args.mqtt_batch)
             try:
                 if "mqtt" not in args.skip:
                     figures["mqtt"] = mqtt_storm(broker, args.events, args.cameras, world["frigate"])
