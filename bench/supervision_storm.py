@@ -11,13 +11,17 @@ cameras. Then:
 - **http**: gunicorn (2 workers) serving the API, 2 client threads POSTing JSON batches with the source's token;
 - **mqtt**: Mosquitto on a free loopback port and `manage.py supervision_mqtt`; a publisher sends Frigate review
   lifecycles (new/update/end, QoS 1) as fast as the broker takes them;
-- **latency**: MQTT again at a fixed rate (2,000 events/s by default): p50/p99 from publication (the review's
-  `start_time`, and `occurred_at` over HTTP) to the row's `received_at` (stamped in the committing transaction).
-  The latency stops at the database, not yet at the operator console's websocket (see docs/supervision-ingest.md).
+- **latency**: Redis on a free loopback port (the ingest process wakes the consoles through it, as in production),
+  the realtime process as `make run` starts it (uvicorn `config.asgi`), a supervision operator habilitated for
+  every site signed in with the second factor, and their console's websocket (`websockets` client, session
+  cookie); then MQTT again at a fixed rate (2,000 events/s by default), each message a new review (a new alarm):
+  p50/p99 from publication (the review's `start_time`) to the row's `received_at` (stamped in the committing
+  transaction), and to the first websocket frame showing the event's alarm with a last event at least as recent;
+  events never shown are counted. `--no-console` measures to the database only.
 
 Every run checks that nothing was lost (rows stored == events sent).
 
-    .venv/bin/python bench/supervision_storm.py [--events 50000] [--batch 1000] [--rate 2000]
+    .venv/bin/python bench/supervision_storm.py [--events 50000] [--batch 1000] [--rate 2000 [1000 …]] [--latency-seconds 10]
 """
 
 import argparse
@@ -228,7 +232,7 @@ def http(count: int, batch: int, cameras: int, source: Any, token: str, env: dic
 class Broker:
     """Mosquitto and the ingest process, on free loopback ports."""
 
-    def __init__(self, scratch: str, env: dict[str, str]) -> None:
+    def __init__(self, scratch: str, env: dict[str, str], batch: int = 1000) -> None:
         from mutualis.supervision.integrations.mosquitto import Mosquitto
 
         self.mosquitto = Mosquitto(Path(scratch) / "mosquitto").start()
@@ -238,6 +242,7 @@ class Broker:
                 "manage.py",
                 "supervision_mqtt",
                 "--stats-every=3600",
+                f"--batch-size={batch}",
             ],
             cwd=ROOT,
             env={**os.environ, **env, "MQTT_PORT": str(self.mosquitto.port), "MQTT_CLIENT_ID": "bench-ingest"},
@@ -310,17 +315,129 @@ def mqtt_storm(broker: Broker, count: int, cameras: int, source: Any) -> dict[st
     return {"events": len(messages), "per_s": stored / (done - started), "lost": len(messages) - stored}
 
 
-def latency(broker: Broker, rate: float, seconds: float, cameras: int, source: Any) -> dict[str, Any]:
-    """Paced publication; per message, its start_time is the moment it is published."""
+class Console:
+    """Redis (so that the ingest process wakes the consoles), the realtime process as `make run` starts it
+    (Procfile `realtime`: uvicorn config.asgi), and a supervision operator's console websocket recording every
+    frame with the moment it arrived."""
+
+    def __init__(self, scratch: str, env: dict[str, str]) -> None:
+        from mutualis.supervision.integrations.mosquitto import wait_listening
+
+        self.redis_port = free_port()
+        self.redis = subprocess.Popen(  # noqa: S603
+            ["redis-server", "--port", str(self.redis_port), "--bind", "127.0.0.1", "--save", "", "--appendonly",
+             "no", "--dir", scratch],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        wait_listening(self.redis_port)
+        self.url = f"redis://127.0.0.1:{self.redis_port}/0"
+        self.env = {**env, "REDIS_URL": self.url}
+        self.frames: list[tuple[float, str]] = []
+        self.realtime: subprocess.Popen[bytes] | None = None
+        self.thread: threading.Thread | None = None
+        self.scratch = scratch
+
+    def open(self) -> None:
+        """Start the realtime process, sign an operator in, open the console's websocket."""
+        from mutualis.supervision.integrations.mosquitto import wait_listening
+
+        port = free_port()
+        self.realtime = subprocess.Popen(  # noqa: S603
+            [f"{ROOT}/.venv/bin/uvicorn", "config.asgi:application", "--host", "127.0.0.1", "--port", str(port),
+             "--no-access-log"],
+            cwd=ROOT,
+            env={**os.environ, **self.env},
+            stdout=subprocess.DEVNULL,
+            stderr=open(Path(self.scratch) / "realtime.log", "w"),  # noqa: SIM115
+        )  # fmt: skip
+        wait_listening(port, timeout=60)
+        ready = threading.Event()
+        self.thread = threading.Thread(target=self._listen, args=(port, operator_session(), ready), daemon=True)
+        self.thread.start()
+        if not ready.wait(60):
+            raise RuntimeError("the console's websocket never received its queue")
+
+    def _listen(self, port: int, session: str, ready: threading.Event) -> None:
+        from django.conf import settings
+        from websockets.exceptions import ConnectionClosed
+        from websockets.sync.client import connect
+
+        with connect(
+            f"ws://127.0.0.1:{port}/ws/supervision/console/",
+            origin=f"http://127.0.0.1:{port}",  # type: ignore[arg-type]
+            additional_headers={"Cookie": f"{settings.SESSION_COOKIE_NAME}={session}"},
+            max_size=None,
+        ) as socket:
+            self.socket = socket
+            try:
+                for frame in socket:
+                    self.frames.append((time.time(), str(frame)))
+                    ready.set()
+            except ConnectionClosed:
+                pass
+
+    def shown(self, start: int = 0) -> dict[int, list[tuple[float, datetime.datetime]]]:
+        """Per alarm, each (arrival, last_event_at) the console received since frame `start`."""
+        out: dict[int, list[tuple[float, datetime.datetime]]] = {}
+        for at, text in self.frames[start:]:
+            frame = json.loads(text)
+            for row in frame.get("alarms", []):
+                out.setdefault(row["id"], []).append((at, datetime.datetime.fromisoformat(row["last_event_at"])))
+        return out
+
+    def close(self) -> None:
+        if self.thread is not None:
+            self.socket.close()
+            self.thread.join(10)
+        for process in (self.realtime, self.redis):
+            if process is not None:
+                process.terminate()
+                process.wait()
+
+
+def operator_session() -> str:
+    """A supervision operator habilitated for every site, signed in with the second factor: the session key."""
+    from django.test import Client
+
+    from mutualis.core.testing import login_as
+    from mutualis.supervision.models import ProtectedSite
+    from mutualis.supervision.tests.factories import HabilitationFactory, supervision_operator
+
+    operator = supervision_operator(email=f"banc-{uuid.uuid4().hex[:8]}@operateur.example.fr")
+    for site in ProtectedSite.objects.all():
+        HabilitationFactory(protected_site=site, user=operator)
+    client = login_as(Client(), operator)
+    return client.session.session_key or ""
+
+
+def percentiles(values: list[float]) -> dict[str, float | None]:
+    values = sorted(values)
+    if not values:
+        return {"p50_ms": None, "p99_ms": None, "max_ms": None}
+    return {
+        "p50_ms": round(statistics.median(values), 1),
+        "p99_ms": round(values[max(0, int(len(values) * 0.99) - 1)], 1),
+        "max_ms": round(values[-1], 1),
+    }
+
+
+def latency(
+    broker: Broker, console: Console | None, rate: float, seconds: float, cameras: int, source: Any
+) -> dict[str, Any]:
+    """Paced publication of new reviews (each opens an alarm); per event, from its start_time (the moment it is
+    published) to the row's received_at, and to the first console frame showing its alarm with a last event at
+    least as recent."""
     from mutualis.supervision.integrations.frigate.messages import frigate_id, review_item, review_message
     from mutualis.supervision.models import Event
 
     rng = random.Random(1)  # noqa: S311
     total = int(rate * seconds)
     before = count_events(source)
+    first_frame = len(console.frames) if console else 0
+    first_pk = Event.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     started = time.perf_counter()
     last = None
-    first_pk = Event.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     for n in range(total):
         ahead = started + n / rate - time.perf_counter()
         if ahead > 0:
@@ -330,21 +447,46 @@ def latency(broker: Broker, rate: float, seconds: float, cameras: int, source: A
         last = broker.client.publish("storm/reviews", json.dumps(review_message("new", item)), qos=1)
     if last is not None:
         last.wait_for_publish(timeout=600)
-    wait_for(source, before + total)
-    delays = [
-        (received - occurred).total_seconds() * 1000
-        for received, occurred in Event.objects.filter(source=source, pk__gt=first_pk).values_list(
-            "received_at", "occurred_at"
-        )
-    ]
-    delays.sort()
-    return {
+    published = time.perf_counter() - started
+    stored_at = wait_for(source, before + total)
+    rows = list(
+        Event.objects.filter(source=source, pk__gt=first_pk).values_list("occurred_at", "received_at", "alarm_id")
+    )
+    figures: dict[str, Any] = {
         "events": total,
         "rate": rate,
-        "lost": total - len(delays),
-        "p50_ms": statistics.median(delays) if delays else None,
-        "p99_ms": delays[int(len(delays) * 0.99) - 1] if delays else None,
+        "published_per_s": round(total / published),
+        "ingested_per_s": round(total / (stored_at - started)),
+        "lost": total - len(rows),
+        "db": percentiles([(received - occurred).total_seconds() * 1000 for occurred, received, _ in rows]),
     }
+    if console is not None:
+        # Wait for the console to go quiet (no frame for 3 s), then match every event to its alarm's frames.
+        while time.time() - (console.frames[-1][0] if console.frames else 0) < 3:
+            time.sleep(0.5)
+        shown = console.shown(first_frame)
+        from mutualis.supervision.models import Alarm
+
+        # Each event opened its alarm: the alarm's updated_at is stamped in the committing transaction, just
+        # before it commits.
+        written = dict(Alarm.objects.filter(pk__in={alarm for _o, _r, alarm in rows}).values_list("pk", "updated_at"))
+        delays, share, never = [], [], 0
+        for occurred, _received, alarm in rows:
+            arrival = next((t for t, last_at in shown.get(alarm, []) if last_at >= occurred), None)
+            if arrival is None:
+                never += 1
+            else:
+                delays.append((arrival - occurred.timestamp()) * 1000)
+                if alarm in written:
+                    share.append((arrival - written[alarm].timestamp()) * 1000)
+        figures["websocket"] = {
+            **percentiles(delays),
+            "never_shown": never,
+            "frames": len(console.frames) - first_frame,
+        }
+        # The realtime path's own share: from the alarm written (its commit) to the frame that shows it.
+        figures["console_share"] = percentiles(share)
+    return figures
 
 
 def main() -> None:
@@ -352,8 +494,11 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=50_000)
     parser.add_argument("--batch", type=int, default=1000)
     parser.add_argument("--cameras", type=int, default=1300)
-    parser.add_argument("--rate", type=float, default=2000, help="events/s of the latency run")
+    parser.add_argument("--rate", type=float, nargs="+", default=[2000], help="events/s of the latency runs")
     parser.add_argument("--latency-seconds", type=float, default=10)
+    parser.add_argument("--mqtt-batch", type=int, default=1000, help="supervision_mqtt --batch-size")
+    parser.add_argument("--keep", action="store_true", help="keep the scratch directory (logs, database)")
+    parser.add_argument("--no-console", action="store_true", help="latency to the database only (no Redis)")
     parser.add_argument("--skip", nargs="*", default=[], choices=["raw", "service", "http", "mqtt", "latency"])
     args = parser.parse_args()
     scratch = tempfile.mkdtemp(prefix="supervision-storm-")
@@ -374,26 +519,36 @@ def main() -> None:
         if "http" not in args.skip:
             figures["http"] = http(args.events, args.batch, args.cameras, world["webhook"], world["token"], env)
             print("http", figures["http"], flush=True)
+        console = Console(scratch, env) if "latency" not in args.skip and not args.no_console else None
         if "mqtt" not in args.skip or "latency" not in args.skip:
-            broker = Broker(scratch, env)
+            # The ingest process wakes the consoles through Redis, as in production.
+            broker = Broker(scratch, console.env if console else env, batch=args.mqtt_batch)
             try:
                 if "mqtt" not in args.skip:
                     figures["mqtt"] = mqtt_storm(broker, args.events, args.cameras, world["frigate"])
                     print("mqtt", figures["mqtt"], flush=True)
                 if "latency" not in args.skip:
-                    figures["latency"] = latency(
-                        broker, args.rate, args.latency_seconds, args.cameras, world["frigate"]
-                    )
-                    print("latency", figures["latency"], flush=True)
+                    if console is not None:
+                        console.open()
+                    for rate in args.rate:
+                        figures[f"latency_{rate:g}"] = latency(
+                            broker, console, rate, args.latency_seconds, args.cameras, world["frigate"]
+                        )
+                        print(f"latency_{rate:g}", figures[f"latency_{rate:g}"], flush=True)
             finally:
                 broker.close()
+                if console is not None:
+                    console.close()
         if "raw" in figures:
             for step in ("service", "http", "mqtt"):
                 if step in figures:
                     figures[step]["x_raw"] = round(figures[step]["per_s"] / figures["raw"]["per_s"], 3)
         print(json.dumps(figures, indent=2, default=str))
     finally:
-        shutil.rmtree(scratch, ignore_errors=True)
+        if args.keep:
+            print("scratch kept:", scratch)
+        else:
+            shutil.rmtree(scratch, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -1,11 +1,14 @@
 """The operator console's websocket (realtime process): the live queue of alarms, without reload.
 
 On connect the operator gets the open alarms of the sites they are habilitated for, then every alarm that changes
-(new, updated, claimed, closed). Without Redis the consumer polls the table every second; with Redis it is also
-woken at once by the process that committed the change (realtime.publish_alarms).
+(new, updated, claimed, closed), in frames of at most `FRAME_ROWS` alarms. Without Redis the consumer polls the
+table every second; with Redis it is also woken at once by the process that committed the change
+(realtime.publish_alarms), with the ids of the alarms that changed. Wakes that arrive while the consumer reads or
+sends are coalesced into one more read: a storm of commits costs one query per round, not one per commit.
 """
 
 import asyncio
+import contextlib
 import datetime
 from typing import Any
 
@@ -17,11 +20,13 @@ from django_otp.models import Device
 
 from mutualis.supervision.permissions import habilitated_site_ids, is_supervision_operator
 from mutualis.supervision.realtime import CONSOLE_GROUP
-from mutualis.supervision.selectors.alarms import console_changes, console_queue, console_row
+from mutualis.supervision.selectors.alarms import console_changes, console_queue, console_rows
 
 POLL_SECONDS = 1.0
-# Changes are read again this far back: a transaction that began before the cursor may commit after it.
+# The poll reads changes again this far back: a transaction that began before the cursor may commit after it.
 LAG = datetime.timedelta(seconds=5)
+# Alarms per websocket frame (a storm is sent as several frames, each well under a client's 1 MiB default).
+FRAME_ROWS = 500
 
 
 class ConsoleConsumer(AsyncJsonWebsocketConsumer):
@@ -37,11 +42,15 @@ class ConsoleConsumer(AsyncJsonWebsocketConsumer):
             return
         self.user = user
         self.sent: dict[int, datetime.datetime] = {}
+        self.prune_above = 5000
         self.cursor = timezone.now()
+        self.pending: set[int] = set()
+        self.read_all = False  # a wake that named no alarm: read every change since the cursor
+        self.woken = asyncio.Event()
         await self.channel_layer.group_add(CONSOLE_GROUP, self.channel_name)
         await self.accept()
         await self.send_json({"type": "queue", "alarms": await self.queue()})
-        self.poller = asyncio.create_task(self.poll())
+        self.pusher = asyncio.create_task(self.push_loop())
 
     def allowed(self, user: Any) -> bool:
         """A supervision operator whose session passed the second factor (as StaffTwoFactorMiddleware asks of
@@ -54,22 +63,37 @@ class ConsoleConsumer(AsyncJsonWebsocketConsumer):
         return device is not None and device.user_id == user.pk
 
     async def disconnect(self, code: int) -> None:
-        if hasattr(self, "poller"):
-            self.poller.cancel()
+        if hasattr(self, "pusher"):
+            self.pusher.cancel()
         if hasattr(self, "user"):
             await self.channel_layer.group_discard(CONSOLE_GROUP, self.channel_name)
 
-    async def poll(self) -> None:
-        while True:
-            await asyncio.sleep(POLL_SECONDS)
-            await self.push_changes()
-
     async def alarms_wake(self, event: dict[str, Any]) -> None:
-        await self.push_changes()
+        ids = event.get("ids")
+        if isinstance(ids, list):
+            self.pending.update(pk for pk in ids if isinstance(pk, int))
+        else:
+            self.read_all = True
+        self.woken.set()
 
-    async def push_changes(self) -> None:
-        for row in await self.changes():
-            await self.send_json({"type": "alarm", "alarm": row})
+    async def push_loop(self) -> None:
+        """Wait for a wake or the poll's second, then send what changed; one round at a time."""
+        loop = asyncio.get_running_loop()
+        next_poll = loop.time() + POLL_SECONDS
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.woken.wait(), max(0.0, next_poll - loop.time()))
+            self.woken.clear()
+            read_all = self.read_all or loop.time() >= next_poll
+            if read_all:
+                next_poll = loop.time() + POLL_SECONDS
+            ids, self.pending, self.read_all = self.pending, set(), False
+            await self.push_changes(ids=ids, since=self.cursor - LAG if read_all else None)
+
+    async def push_changes(self, *, ids: set[int], since: datetime.datetime | None) -> None:
+        rows = await self.changes(ids, since)
+        for start in range(0, len(rows), FRAME_ROWS):
+            await self.send_json({"type": "alarms", "alarms": rows[start : start + FRAME_ROWS]})
 
     @database_sync_to_async
     def queue(self) -> list[dict[str, Any]]:
@@ -77,20 +101,18 @@ class ConsoleConsumer(AsyncJsonWebsocketConsumer):
         alarms = console_queue(user=self.user)
         for alarm in alarms:
             self.sent[alarm.pk] = alarm.updated_at
-        return [console_row(a, images=a.protected_site_id in images) for a in alarms]
+        return console_rows(alarms, images=images)
 
     @database_sync_to_async
-    def changes(self) -> list[dict[str, Any]]:
-        alarms = [
-            a for a in console_changes(user=self.user, since=self.cursor - LAG) if self.sent.get(a.pk) != a.updated_at
-        ]
-        if not alarms:
+    def changes(self, ids: set[int], since: datetime.datetime | None) -> list[dict[str, Any]]:
+        if not ids and since is None:
             return []
-        images = set(habilitated_site_ids(self.user, images=True).values_list("protected_site_id", flat=True))
-        for alarm in alarms:
-            self.sent[alarm.pk] = alarm.updated_at
-            self.cursor = max(self.cursor, alarm.updated_at)
-        if len(self.sent) > 5000:  # forget the oldest versions: only the last LAG seconds are read again
+        changes = console_changes(user=self.user, since=since, ids=ids, known=self.sent)
+        for version, row in changes:
+            self.sent[row["id"]] = version
+            self.cursor = max(self.cursor, version)
+        if len(self.sent) > self.prune_above:  # forget old versions: only the last LAG seconds are read again
             horizon = self.cursor - 2 * LAG
             self.sent = {pk: at for pk, at in self.sent.items() if at >= horizon}
-        return [console_row(a, images=a.protected_site_id in images) for a in alarms]
+            self.prune_above = 2 * len(self.sent) + 5000
+        return [row for _version, row in changes]

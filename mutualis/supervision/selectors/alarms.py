@@ -2,6 +2,8 @@
 members' sites; another's alarm is a 404."""
 
 import datetime
+import functools
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.db.models import QuerySet
@@ -9,7 +11,7 @@ from django.http import Http404
 
 from mutualis.accounts.types import Viewer
 from mutualis.core.permissions import is_operator_staff
-from mutualis.supervision.choices import INCIDENT_QUALIFICATIONS, OPEN_STATUSES, AlarmStatus
+from mutualis.supervision.choices import INCIDENT_QUALIFICATIONS, OPEN_STATUSES, AlarmStatus, EventKind, Priority
 from mutualis.supervision.models import Alarm, EscalationStep, PoliceCall, TimelineEntry
 from mutualis.supervision.permissions import habilitated_site_ids
 
@@ -51,14 +53,65 @@ def console_queue(*, user: Viewer, limit: int = 200) -> list[Alarm]:
     return list(alarm_list(user=user, open_only=True)[:limit])
 
 
-def console_changes(*, user: Viewer, since: datetime.datetime, limit: int = 200) -> list[Alarm]:
-    """Alarms changed after `since` (the console's cursor), oldest change first."""
-    return list(
-        alarm_scope(user)
-        .filter(updated_at__gt=since)
-        .select_related("protected_site__site__commune", "device", "claimed_by")
-        .order_by("updated_at", "pk")[:limit]
-    )
+# Alarms read per query when the console catches up (bounded IN lists; no cap on how many changes reach it).
+CONSOLE_PAGE = 500
+# What a console row needs, read as plain values: a storm is thousands of rows a second, model instances (five per
+# alarm with its site, commune, device and claimant) cost more than the query.
+_CONSOLE_VALUES = (
+    "id",
+    "updated_at",
+    "title",
+    "protected_site_id",
+    "protected_site__site__name",
+    "protected_site__site__commune__name",
+    "protected_site__site__latitude",
+    "protected_site__site__longitude",
+    "device__name",
+    "category",
+    "kind",
+    "priority",
+    "status",
+    "first_event_at",
+    "last_event_at",
+    "event_count",
+    "claimed_by__first_name",
+    "claimed_by__last_name",
+    "claimed_by__email",
+    "verified_at",
+    "snapshot_url",
+)
+
+
+def console_changes(
+    *,
+    user: Viewer,
+    since: datetime.datetime | None = None,
+    ids: Iterable[int] = (),
+    known: Mapping[int, datetime.datetime] | None = None,
+) -> list[tuple[datetime.datetime, dict[str, Any]]]:
+    """Every alarm changed after `since` (the console's cursor) and the alarms `ids` (those a wake named), as
+    (version, console row), oldest change first, leaving out the versions the console already has (`known`: pk →
+    updated_at)."""
+    known = known or {}
+    scope = alarm_scope(user)
+    wanted = set(ids)
+    if since is not None:
+        # Versions first (two columns): a console re-reads a few seconds back, most of it already shown.
+        versions = scope.filter(updated_at__gt=since).values_list("pk", "updated_at")
+        wanted.update(pk for pk, at in versions if known.get(pk) != at)
+    if not wanted:
+        return []
+    pks = sorted(wanted)
+    images = set(habilitated_site_ids(user, images=True).values_list("protected_site_id", flat=True))
+    shape = _row_shape()
+    changes = []
+    for start in range(0, len(pks), CONSOLE_PAGE):
+        for values in scope.filter(pk__in=pks[start : start + CONSOLE_PAGE]).values(*_CONSOLE_VALUES):
+            if known.get(values["id"]) != values["updated_at"]:
+                row = shape.row(values, images=values["protected_site_id"] in images)
+                changes.append((values["updated_at"], row))
+    changes.sort(key=lambda change: (change[0], change[1]["id"]))
+    return changes
 
 
 def incident_list(*, user: Viewer) -> QuerySet[Alarm]:
@@ -104,32 +157,95 @@ def alarm_events(*, alarm: Alarm, limit: int = 100) -> list[Any]:
     return list(alarm.events.select_related("device").order_by("-occurred_at")[:limit])
 
 
+class _RowShape:
+    """Labels and addresses of console rows, worked out once per batch of rows (gettext and URL resolving cost
+    more than the rest of a row)."""
+
+    _SENTINEL = 987654321
+
+    def __init__(self) -> None:
+        from django.urls import reverse
+
+        self.kinds = {value: str(label) for value, label in EventKind.choices}
+        self.priorities = {value: str(label) for value, label in Priority.choices}
+        self.statuses = {value: str(label) for value, label in AlarmStatus.choices}
+        # The alarm's pages differ only by their key: resolved once with a stand-in key, filled per row.
+        self.detail = reverse("supervision:alarm_detail", args=[self._SENTINEL]).split(str(self._SENTINEL))
+        self.snapshot = reverse("supervision:alarm_snapshot", args=[self._SENTINEL]).split(str(self._SENTINEL))
+
+    def row(self, v: Mapping[str, Any], *, images: bool) -> dict[str, Any]:
+        """One console row from an alarm's values (the names of `_CONSOLE_VALUES`)."""
+        pk = v["id"]
+        claimed = f"{v['claimed_by__first_name'] or ''} {v['claimed_by__last_name'] or ''}".strip()
+        return {
+            "id": pk,
+            "title": v["title"],
+            "site": v["protected_site__site__name"],
+            "site_id": v["protected_site_id"],
+            "commune": v["protected_site__site__commune__name"],
+            "device": v["device__name"] or "",
+            "category": v["category"],
+            "kind": self.kinds.get(v["kind"], v["kind"]),
+            "priority": v["priority"],
+            "priority_label": self.priorities.get(v["priority"], v["priority"]),
+            "status": v["status"],
+            "status_label": self.statuses.get(v["status"], v["status"]),
+            "first_event_at": v["first_event_at"].isoformat(),
+            "last_event_at": v["last_event_at"].isoformat(),
+            "event_count": v["event_count"],
+            "claimed_by": claimed or (v["claimed_by__email"] or ""),
+            "verified": v["verified_at"] is not None,
+            "open": v["status"] != AlarmStatus.CLOSED,
+            "url": str(pk).join(self.detail),
+            "snapshot": str(pk).join(self.snapshot) if images and v["snapshot_url"] else "",
+            "lat": v["protected_site__site__latitude"],
+            "lon": v["protected_site__site__longitude"],
+        }
+
+
+@functools.lru_cache(maxsize=16)
+def _shape_for(language: str | None, prefix: str) -> _RowShape:
+    return _RowShape()
+
+
+def _row_shape() -> _RowShape:
+    """The row shape of the active language (labels) and script prefix (addresses)."""
+    from django.urls import get_script_prefix
+    from django.utils.translation import get_language
+
+    return _shape_for(get_language(), get_script_prefix())
+
+
+def console_rows(alarms: Iterable[Alarm], *, images: set[int]) -> list[dict[str, Any]]:
+    """Console rows of alarms (`images`: the sites whose snapshots the user may see); also prepares the labels and
+    addresses of the rows the console will be sent next, so that its first change does not pay for them."""
+    _row_shape()
+    return [console_row(a, images=a.protected_site_id in images) for a in alarms]
+
+
 def console_row(alarm: Alarm, *, images: bool) -> dict[str, Any]:
     """What the console shows of an alarm (the snapshot only for those habilitated to see the site's images)."""
-    from django.urls import reverse
-
-    site = alarm.protected_site.site
-    return {
+    site, device, claimant = alarm.protected_site.site, alarm.device, alarm.claimed_by
+    values = {
         "id": alarm.pk,
         "title": alarm.title,
-        "site": site.name,
-        "site_id": alarm.protected_site_id,
-        "commune": site.commune.name,
-        "device": alarm.device.name if alarm.device else "",
+        "protected_site_id": alarm.protected_site_id,
+        "protected_site__site__name": site.name,
+        "protected_site__site__commune__name": site.commune.name,
+        "protected_site__site__latitude": site.latitude,
+        "protected_site__site__longitude": site.longitude,
+        "device__name": device.name if device else None,
         "category": alarm.category,
-        "kind": alarm.get_kind_display(),
+        "kind": alarm.kind,
         "priority": alarm.priority,
-        "priority_label": alarm.get_priority_display(),
         "status": alarm.status,
-        "status_label": alarm.get_status_display(),
-        "first_event_at": alarm.first_event_at.isoformat(),
-        "last_event_at": alarm.last_event_at.isoformat(),
+        "first_event_at": alarm.first_event_at,
+        "last_event_at": alarm.last_event_at,
         "event_count": alarm.event_count,
-        "claimed_by": str(alarm.claimed_by) if alarm.claimed_by else "",
-        "verified": alarm.verified_at is not None,
-        "open": alarm.is_open,
-        "url": reverse("supervision:alarm_detail", args=[alarm.pk]),
-        "snapshot": reverse("supervision:alarm_snapshot", args=[alarm.pk]) if images and alarm.snapshot_url else "",
-        "lat": site.latitude,
-        "lon": site.longitude,
+        "claimed_by__first_name": claimant.first_name if claimant else None,
+        "claimed_by__last_name": claimant.last_name if claimant else None,
+        "claimed_by__email": claimant.email if claimant else None,
+        "verified_at": alarm.verified_at,
+        "snapshot_url": alarm.snapshot_url,
     }
+    return _row_shape().row(values, images=images)

@@ -1,6 +1,7 @@
 """The MQTT ingest process against a real Mosquitto: Frigate's reviews raise and update one alarm, the NVR going
 offline is a technical alarm, bad payloads are skipped and counted, a broker restart only pauses the flow."""
 
+import json
 import time
 
 import pytest
@@ -140,3 +141,24 @@ def test_a_source_added_later_is_subscribed_on_reload(frigate, publisher, ingest
     run_until(engine, lambda: engine.subscriptions > subscriptions)
     publisher.publish("frigate-autre/reviews", review_lifecycle(camera="cour", start_time=time.time())[0])
     run_until(engine, lambda: Event.objects.filter(source=other).exists())
+
+
+def test_messages_that_waited_behind_a_long_batch_are_ingested_at_once(frigate):
+    """The batch wait counts from the first message's arrival: what queued while the previous batch was being
+    ingested is taken at once, in one batch, never made to wait `batch_wait` more."""
+    import datetime
+
+    from mutualis.supervision.integrations.frigate.mqtt import FrigateMqttIngestor, _Message
+
+    engine = FrigateMqttIngestor(host="127.0.0.1", port=1, batch_wait=3600)
+    engine.load_sources()
+    start = time.time()
+    long_ago = time.monotonic() - 3600
+    for n in range(3):
+        item = review_item(review_id=frigate_id(start + n), camera="entree", start_time=start + n)
+        payload = json.dumps(review_message("new", item))
+        engine._queue.put(
+            _Message("frigate-test/reviews", payload.encode(), n, 0, datetime.datetime.now(datetime.UTC), long_ago)
+        )
+    assert engine.process(timeout=0) == 3
+    assert Event.objects.filter(source=frigate).count() == 3

@@ -3,6 +3,7 @@ operators who passed the second factor, and to nobody else."""
 
 import pytest
 from asgiref.sync import sync_to_async
+from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
 from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
@@ -11,6 +12,7 @@ from mutualis.accounts.tests.factories import UserFactory
 from mutualis.core.testing import totp_device_for
 from mutualis.supervision import consumers
 from mutualis.supervision.consumers import ConsoleConsumer
+from mutualis.supervision.realtime import CONSOLE_GROUP, wake_message
 from mutualis.supervision.services.ingestion import ingest_events
 from mutualis.supervision.tests.factories import DeviceFactory, HabilitationFactory, supervision_operator
 
@@ -77,7 +79,92 @@ async def test_new_alarm_pushed_without_reload_only_for_habilitated_sites(monkey
     await sync_to_async(_ingest)(other, "elsewhere")
     [result] = await sync_to_async(_ingest)(device, "second", kind="fire")
     pushed = await communicator.receive_json_from(timeout=20)
-    assert pushed["type"] == "alarm" and pushed["alarm"]["id"] == result["alarm"]
-    assert pushed["alarm"]["priority"] == 1 and pushed["alarm"]["open"]
+    assert pushed["type"] == "alarms" and [row["id"] for row in pushed["alarms"]] == [result["alarm"]]
+    assert pushed["alarms"][0]["priority"] == 1 and pushed["alarms"][0]["open"]
     assert await communicator.receive_nothing(timeout=0.3)
+    await communicator.disconnect()
+
+
+def _storm(device, count):
+    """`count` events of distinct correlation ids: as many new alarms, in one batch."""
+    at = timezone.now().isoformat()
+    return ingest_events(
+        source=device.source,
+        events=[
+            {
+                "id": f"storm-{n}",
+                "device": device.external_id,
+                "kind": "intrusion",
+                "occurred_at": at,
+                "data": {"correlation_id": f"review:storm-{n}"},
+            }
+            for n in range(count)
+        ],
+    )
+
+
+async def _receive_alarms(communicator, expected):
+    """The alarm ids of the frames received until `expected` distinct ones came; the frame sizes."""
+    seen, frames = set(), []
+    while len(seen) < expected:
+        frame = await communicator.receive_json_from(timeout=20)
+        assert frame["type"] == "alarms"
+        frames.append(len(frame["alarms"]))
+        seen.update(row["id"] for row in frame["alarms"])
+    return seen, frames
+
+
+async def test_storm_of_more_than_200_changed_alarms_all_reach_the_console(monkeypatch):
+    """A commit of 450 new alarms reaches the console whole (no 200-alarm cap), in frames of FRAME_ROWS at most,
+    each alarm once."""
+    monkeypatch.setattr(consumers, "POLL_SECONDS", 0.05)
+    monkeypatch.setattr(consumers, "FRAME_ROWS", 200)
+    operator, device, _other = await sync_to_async(_setup)()
+    communicator = _communicator(operator)
+    connected, _ = await communicator.connect()
+    assert connected
+    assert (await communicator.receive_json_from(timeout=20))["alarms"] == []
+    results = await sync_to_async(_storm)(device, 450)
+    seen, frames = await _receive_alarms(communicator, 450)
+    assert seen == {r["alarm"] for r in results}
+    assert sum(frames) == 450 and max(frames) <= 200
+    assert await communicator.receive_nothing(timeout=0.3)
+    await communicator.disconnect()
+
+
+async def test_wake_naming_alarms_pushes_them_before_the_poll(monkeypatch):
+    """A wake through the channel layer with the changed alarms' ids sends them at once (the poll is an hour away);
+    an alarm of a site the operator is not habilitated for is never sent, even when named."""
+    monkeypatch.setattr(consumers, "POLL_SECONDS", 3600)
+    operator, device, other = await sync_to_async(_setup)()
+    communicator = _communicator(operator)
+    connected, _ = await communicator.connect()
+    assert connected
+    assert (await communicator.receive_json_from(timeout=20))["type"] == "queue"
+    [mine] = await sync_to_async(_ingest)(device, "named")
+    [elsewhere] = await sync_to_async(_ingest)(other, "not-mine")
+    await get_channel_layer().group_send(CONSOLE_GROUP, wake_message([mine["alarm"], elsewhere["alarm"]]))
+    pushed = await communicator.receive_json_from(timeout=20)
+    assert [row["id"] for row in pushed["alarms"]] == [mine["alarm"]]
+    # Named again without a change: already shown at this version, nothing is sent.
+    await get_channel_layer().group_send(CONSOLE_GROUP, wake_message([mine["alarm"]]))
+    assert await communicator.receive_nothing(timeout=0.3)
+    await communicator.disconnect()
+
+
+async def test_wake_without_ids_reads_every_change_since_the_cursor(monkeypatch):
+    """A wake too large to name its alarms makes the console read every change since its cursor."""
+    monkeypatch.setattr(consumers, "POLL_SECONDS", 3600)
+    monkeypatch.setattr("mutualis.supervision.realtime.WAKE_MAX_IDS", 2)
+    operator, device, _other = await sync_to_async(_setup)()
+    communicator = _communicator(operator)
+    connected, _ = await communicator.connect()
+    assert connected
+    await communicator.receive_json_from(timeout=20)
+    results = await sync_to_async(_storm)(device, 3)
+    message = wake_message([r["alarm"] for r in results])
+    assert "ids" not in message
+    await get_channel_layer().group_send(CONSOLE_GROUP, message)
+    seen, _frames = await _receive_alarms(communicator, 3)
+    assert seen == {r["alarm"] for r in results}
     await communicator.disconnect()

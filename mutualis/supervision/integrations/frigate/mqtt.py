@@ -38,6 +38,7 @@ class _Message:
     mid: int
     qos: int
     received_at: datetime.datetime
+    arrived: float = 0.0  # time.monotonic() when the network thread queued it
 
 
 @dataclass
@@ -128,7 +129,9 @@ class FrigateMqttIngestor:
             logger.warning("MQTT connection lost (%s); reconnecting", reason_code)
 
     def _on_message(self, client: mqtt.Client, userdata: Any, message: mqtt.MQTTMessage) -> None:
-        self._queue.put(_Message(message.topic, bytes(message.payload), message.mid, message.qos, timezone.now()))
+        self._queue.put(
+            _Message(message.topic, bytes(message.payload), message.mid, message.qos, timezone.now(), time.monotonic())
+        )
 
     # --- life cycle ----------------------------------------------------------------------------------------------
 
@@ -159,14 +162,16 @@ class FrigateMqttIngestor:
     # --- ingestion (caller's thread) -----------------------------------------------------------------------------
 
     def process(self, timeout: float = 1.0) -> int:
-        """Take what arrived (waiting up to `timeout` for a first message, then `batch_wait` for more, up to
-        `batch_size`), ingest it; returns how many messages were handled."""
+        """Take what arrived (waiting up to `timeout` for a first message, then for more until the first is
+        `batch_wait` old, up to `batch_size`), ingest it; returns how many messages were handled."""
         try:
             first = self._queue.get(timeout=timeout)
         except queue.Empty:
             return 0
         batch = [first]
-        deadline = time.monotonic() + self.batch_wait
+        # Counted from the first message's arrival, not from now: when the previous batch took longer than
+        # batch_wait, what waited meanwhile is ingested at once instead of waiting batch_wait more.
+        deadline = (first.arrived or time.monotonic()) + self.batch_wait
         while len(batch) < self.batch_size:
             remaining = deadline - time.monotonic()
             try:

@@ -24,7 +24,13 @@ class Command(AuditedCommand):
         parser.add_argument("--password", default=settings.MQTT_PASSWORD)
         parser.add_argument("--protocol", choices=["5", "3.1.1"], default=settings.MQTT_PROTOCOL)
         parser.add_argument("--client-id", default=settings.MQTT_CLIENT_ID, help="identifiant stable (session)")
-        parser.add_argument("--batch-size", type=int, default=1000)
+        parser.add_argument("--batch-size", type=int, default=1000, help="messages ingés par transaction au plus")
+        parser.add_argument(
+            "--batch-wait",
+            type=float,
+            default=0.05,
+            help="attente au plus d'un message avant son lot, en secondes (latence jusqu'aux consoles)",
+        )
         parser.add_argument("--reload-every", type=float, default=60.0, help="relecture des sources (secondes)")
         parser.add_argument("--stats-every", type=float, default=60.0, help="compteurs au journal (secondes)")
 
@@ -41,6 +47,7 @@ class Command(AuditedCommand):
             protocol=options["protocol"],
             client_id=options["client_id"],
             batch_size=options["batch_size"],
+            batch_wait=options["batch_wait"],
         )
         self.stdout.write(f"Ingestion MQTT : {options['host']}:{options['port']}")
         ingestor.run(stop, reload_every=options["reload_every"], stats_every=options["stats_every"])

@@ -123,12 +123,19 @@
       data.alarms.forEach(function (row) { alarms.set(row.id, row); });
       primed = true;
       render();
-    } else if (data.type === "alarm") {
-      var row = data.alarm;
-      var isNew = !alarms.has(row.id);
-      if (row.open) alarms.set(row.id, row); else alarms.delete(row.id);
+    } else if (data.type === "alarms") {
+      // A frame of changed alarms (a storm comes as several): one render, one announcement.
+      var fresh = [];
+      data.alarms.forEach(function (row) {
+        if (!alarms.has(row.id) && row.open) fresh.push(row);
+        if (row.open) alarms.set(row.id, row); else alarms.delete(row.id);
+      });
       render();
-      if (primed && isNew && row.open && live) live.textContent = "Nouvelle alarme : " + row.priority_label + ", " + row.title + ", " + row.site;
+      if (primed && live && fresh.length === 1) {
+        live.textContent = "Nouvelle alarme : " + fresh[0].priority_label + ", " + fresh[0].title + ", " + fresh[0].site;
+      } else if (primed && live && fresh.length > 1) {
+        live.textContent = fresh.length + " nouvelles alarmes.";
+      }
     }
   }
 
