@@ -117,6 +117,8 @@ class Alarm(BaseModel):
             models.Index(fields=["device", "kind", "status", "last_event_at"]),
             # A site's merge rule looks up its latest open forced-door and motion alarms.
             models.Index(fields=["protected_site", "kind", "status", "last_event_at"]),
+            # The operator consoles re-read every second what changed since their cursor.
+            models.Index(fields=["updated_at"], name="supervision_alarm_changed_idx"),
         ]
 
     def __str__(self) -> str:
