@@ -147,7 +147,10 @@ else:
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+                # A checkpoint every 10,000 pages (≈ 40 MB of WAL) instead of 1,000: the hot index pages a stream of
+                # small batches rewrites are copied back once, not at every few commits (camera events at 100 a
+                # batch: 2,200 → 3,300 a second, bench/supervision_storm.py).
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA wal_autocheckpoint=10000;",
             },
         }
     }
