@@ -35,7 +35,7 @@ from websockets.headers import parse_authorization_basic
 from websockets.http11 import Request, Response
 
 from mutualis.charging.choices import CommandStatus
-from mutualis.charging.gateway.db import DbWriter
+from mutualis.charging.gateway.db import DEFAULT_DELAY, DbWriter
 from mutualis.charging.integrations.base import CommandRefused, OcppConnection
 from mutualis.charging.integrations.ocpp16 import CentralSystem16
 from mutualis.charging.integrations.ocpp201 import CentralSystem201
@@ -60,13 +60,17 @@ def _pending_for(gateway_id: str, limit: int = 200) -> list[tuple[int, int]]:
     )
 
 
+def _nothing() -> None:
+    """A call that writes nothing: once it has run, everything queued before it is committed."""
+
+
 _FRAME_COLUMNS = ("charge_point_id", "at", "direction", "kind", "action", "message_id", "payload")
 
 
 def _save_frames(frames: list[tuple[Any, ...]]) -> None:
     """Append frames (tuples in _FRAME_COLUMNS order) to the message log: one INSERT run for the lot, in plain SQL —
     every frame in and out comes here, and building a model instance per frame cost more than writing it (profiled:
-    the ORM's bulk_create was a fifth of the gateway's time)."""
+    the ORM's bulk_create was a fifth of the gateway's time). Deferred: the gateway hands them over by the hundred."""
     ops = db_connection.ops
     payload_field = MessageLog._meta.get_field("payload")
     table = ops.quote_name(MessageLog._meta.db_table)
@@ -107,6 +111,7 @@ class Gateway:
         redis_url: str | None = None,
         maintenance_interval: float | None = 30,
         log_frames: bool = True,
+        persist_delay: float = DEFAULT_DELAY,
     ) -> None:
         self.host = host if host is not None else settings.OCPP_HOST
         self.port = port if port is not None else settings.OCPP_PORT
@@ -119,9 +124,8 @@ class Gateway:
         self.redis_url = settings.REDIS_URL if redis_url is None else redis_url
         self.maintenance_interval = maintenance_interval
         self.log_frames = log_frames
-        self.db = DbWriter(origin="ocpp_gateway")
+        self.db = DbWriter(origin="ocpp_gateway", delay=persist_delay)
         self.connections: dict[int, OcppConnection] = {}
-        self._frames: list[tuple[Any, ...]] = []
         self._in_flight: set[int] = set()
         self._tasks: list[asyncio.Task] = []
         self._wake = asyncio.Event()
@@ -159,7 +163,7 @@ class Gateway:
         # A previous run under the same id left its points marked online: they are not connected to this one.
         await self.db.run(state.gateway_stopped, gateway_id=self.gateway_id)
         self._tasks = [
-            asyncio.create_task(self._flush_loop(), name="flush"),
+            asyncio.create_task(self._seen_loop(), name="seen"),
             asyncio.create_task(self._command_loop(), name="commands"),
         ]
         if self.redis_url:
@@ -179,9 +183,12 @@ class Gateway:
             self._server.close()
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(self._server.wait_closed(), 10)
-        await self._flush_frames()
         await self.db.run(state.gateway_stopped, gateway_id=self.gateway_id)
         self.db.stop()
+
+    async def settled(self) -> None:
+        """Wait until every write deferred so far (message log, statuses, meter values) is committed."""
+        await self.db.run(_nothing)
 
     # Handshake -------------------------------------------------------------------------------------------------
 
@@ -287,35 +294,25 @@ class Gateway:
     def log_frame(
         self, charge_point_id: int, direction: str, kind: str, action: str, message_id: str, payload: Any
     ) -> None:
-        """Keep a frame for the message log (written in batches)."""
+        """Keep a frame for the message log (written in batches, with the deferred writes)."""
         if self.log_frames:
-            self._frames.append((charge_point_id, timezone.now(), direction, kind, action[:40], message_id, payload))
+            self.db.defer(
+                _save_frames, (charge_point_id, timezone.now(), direction, kind, action[:40], message_id, payload)
+            )
 
     # Background loops ------------------------------------------------------------------------------------------
 
-    async def _flush_frames(self) -> None:
-        frames, self._frames = self._frames, []
-        if frames:
-            try:
-                await self.db.run(_save_frames, frames)
-            except Exception:
-                logger.exception("message log: %s frames not saved", len(frames))
-
-    async def _flush_loop(self) -> None:
-        last_seen = 0.0
+    async def _seen_loop(self) -> None:
         while True:
-            await asyncio.sleep(0.5)
-            await self._flush_frames()
+            await asyncio.sleep(self.seen_interval)
             now = time.monotonic()
-            if now - last_seen >= self.seen_interval:
-                last_seen = now
-                alive = [
-                    pk
-                    for pk, s in list(self.connections.items())
-                    if now - max(s.last_heard, s.last_pong) < self.offline_after  # type: ignore[attr-defined]
-                ]
-                with contextlib.suppress(Exception):
-                    await self.db.run(state.seen, charge_point_ids=alive, at=timezone.now(), gateway_id=self.gateway_id)
+            alive = [
+                pk
+                for pk, s in list(self.connections.items())
+                if now - max(s.last_heard, s.last_pong) < self.offline_after  # type: ignore[attr-defined]
+            ]
+            with contextlib.suppress(Exception):
+                await self.db.run(state.seen, charge_point_ids=alive, at=timezone.now(), gateway_id=self.gateway_id)
 
     async def _command_loop(self) -> None:
         while True:

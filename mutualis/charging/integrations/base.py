@@ -53,6 +53,10 @@ class OcppConnection:
         """Run a service in the gateway's database thread (committed when this returns)."""
         return await self.gateway.db.run(fn, *args, **kwargs)
 
+    def defer(self, fn_many: Any, item: Any) -> None:
+        """Have the gateway's database thread write `item` with `fn_many` soon, nobody waiting (gateway.db)."""
+        self.gateway.db.defer(fn_many, item)
+
     # Frames in -------------------------------------------------------------------------------------------------
 
     async def route_message(self, raw_msg: str | bytes) -> None:

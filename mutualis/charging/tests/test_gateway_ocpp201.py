@@ -21,6 +21,7 @@ async def test_boot_heartbeat_and_status_of_a_201_station(gateway, registry):
         assert response.status == "Accepted" and response.interval > 0
         assert (await station.heartbeat()).current_time.endswith("Z")
         await station.status("Occupied")
+        await gateway.settled()  # statuses are written after their answer
         cp = await committed(lambda: ChargePoint.objects.get(pk=registry.cp201.pk))
         assert cp.connected_protocol == "2.0.1" and cp.vendor == "Mutualis" and cp.model == "SIM-201"
         connector = await committed(
