@@ -97,6 +97,10 @@ async def serve_bare(port: int) -> None:
         async def meter(self, **kwargs: Any) -> Any:
             return call_result.MeterValues()
 
+        @on(Action.authorize)
+        async def authorize(self, **kwargs: Any) -> Any:
+            return call_result.Authorize(id_tag_info={"status": "Accepted"})
+
     import logging
 
     logging.getLogger("ocpp").setLevel(logging.WARNING)
@@ -177,7 +181,11 @@ def make_registry(points: int) -> None:
 
 
 class Client:
-    """One simulated point speaking raw OCPP-J 1.6 frames (cheap, so that the load generator is not the limit)."""
+    """One simulated point speaking raw OCPP-J 1.6 frames (cheap, so that the load generator is not the limit);
+    counts what it sent, to check that the gateway stored every frame and reading."""
+
+    calls = 0
+    meter_calls = 0
 
     def __init__(self, ws: Any) -> None:
         self.ws = ws
@@ -188,6 +196,8 @@ class Client:
 
     async def call(self, action: str, payload: dict) -> Any:
         unique = str(next(self.ids))
+        Client.calls += 1
+        Client.meter_calls += action == "MeterValues"
         await self.ws.send(json.dumps([2, unique, action, payload]))
         while True:
             answer = json.loads(await self.ws.recv())
@@ -274,7 +284,9 @@ async def fixed_rate(clients: list[Client], rate: float, seconds: float) -> list
 
 
 async def saturate(clients: list[Client], seconds: float) -> float:
-    """Every point sends as soon as answered: messages answered per second."""
+    """Every point sends as soon as answered: messages answered per second, the time counted until everything sent
+    is committed — the gateway answers statuses and meter values before their commit, so the phase ends with an
+    Authorize, whose answer waits for the commit of every write queued before it (the bare server answers it too)."""
     done = 0
     deadline = time.perf_counter() + seconds
     started = time.perf_counter()
@@ -287,6 +299,7 @@ async def saturate(clients: list[Client], seconds: float) -> float:
             done += 1
 
     await asyncio.gather(*(run(c) for c in clients))
+    await clients[0].call("Authorize", {"idTag": "BENCH-TAG"})
     return done / (time.perf_counter() - started)
 
 
@@ -298,6 +311,7 @@ def percentile(values: list[float], q: float) -> float:
 async def measure(kind: str, server: subprocess.Popen, port: int, args: argparse.Namespace) -> dict[str, Any]:
     await asyncio.sleep(1)
     before = _rss_kb(server.pid)
+    Client.calls = Client.meter_calls = 0
     t0 = time.perf_counter()
     clients = await connect_all(port, args.points)
     connect_s = time.perf_counter() - t0
@@ -321,6 +335,8 @@ async def measure(kind: str, server: subprocess.Popen, port: int, args: argparse
         "p99_ms": round(percentile(latencies, 0.99), 2),
         "mean_ms": round(statistics.fmean(latencies), 2) if latencies else None,
         "throughput_msg_s": round(throughput),
+        "calls_sent": Client.calls,
+        "meter_values_sent": Client.meter_calls,
     }
 
 
@@ -409,7 +425,11 @@ def main() -> None:
     for row in results:
         print(json.dumps(row))
     bare, gateway = results
-    print(json.dumps({"stored_by_gateway": stored}))
+    # Every call is two frames (the call, its answer), every MeterValues two readings: nothing may be missing.
+    expected = {"frames": 2 * gateway["calls_sent"], "meter_values": 2 * gateway["meter_values_sent"]}
+    print(json.dumps({"stored_by_gateway": stored, "expected": expected}))
+    if stored["frames"] != expected["frames"] or stored["meter_values"] != expected["meter_values"]:
+        print("MISSING WRITES: the gateway did not store everything it answered")
     print(
         f"\n{args.points} points — gateway / bare throughput: {gateway['throughput_msg_s'] / bare['throughput_msg_s']:.2f} "
         f"({gateway['throughput_msg_s']} vs {bare['throughput_msg_s']} msg/s); p99 at {args.rate:.0f} msg/s: "

@@ -32,6 +32,9 @@ logger = logging.getLogger(__name__)
 
 _STOP = object()
 DEFAULT_DELAY = 0.05
+# Deferred items handed over but not yet written beyond which handlers wait (`room`) before answering: the thread
+# falling behind slows the points down instead of growing a backlog a crash would lose.
+MAX_BACKLOG = 5000
 
 
 class _Deferred:
@@ -50,10 +53,18 @@ RECHECK_AFTER = 60.0
 class DbWriter:
     """A thread running ORM calls for the event loop, in batches of at most `max_batch` per commit."""
 
-    def __init__(self, *, origin: str = "ocpp", max_batch: int = 500, delay: float = DEFAULT_DELAY) -> None:
+    def __init__(
+        self,
+        *,
+        origin: str = "ocpp",
+        max_batch: int = 500,
+        delay: float = DEFAULT_DELAY,
+        max_backlog: int = MAX_BACKLOG,
+    ) -> None:
         self.origin = origin
         self.max_batch = max_batch
         self.delay = delay
+        self.max_backlog = max_backlog
         self._pending: dict[Callable[[list[Any]], Any], list[Any]] = {}
         self._pending_count = 0
         self._push_handle: asyncio.TimerHandle | None = None
@@ -63,7 +74,8 @@ class DbWriter:
         self._checked_at = 0.0
         self.commits = 0
         self.calls = 0
-        self.deferred = 0
+        self.deferred = 0  # items handed over to the thread (the event loop counts them)
+        self.written = 0  # items the thread is done with (it counts them; ints are read whole across threads)
 
     def start(self) -> None:
         if not self._started:
@@ -101,6 +113,16 @@ class DbWriter:
             self._push()
         elif self._push_handle is None:
             self._push_handle = asyncio.get_running_loop().call_later(self.delay, self._push)
+
+    def behind(self) -> bool:
+        """Whether more deferred items wait for the thread than MAX_BACKLOG."""
+        return self.deferred + self._pending_count - self.written > self.max_backlog
+
+    async def room(self) -> None:
+        """Wait until the thread has caught up below the backlog limit (at once when it has)."""
+        self._push()
+        while self.behind() and self._started:
+            await asyncio.sleep(0.005)
 
     def _push(self) -> None:
         if self._push_handle is not None:
@@ -158,6 +180,7 @@ class DbWriter:
         calls = [item for item in batch if not isinstance(item, _Deferred)]
         self.commits += 1
         self.calls += len(calls)
+        self.written += sum(len(items) for item in batch if isinstance(item, _Deferred) for items in item.work.values())
         # One wake-up of each event loop for the whole batch, not one per call.
         by_loop: dict[asyncio.AbstractEventLoop, list[tuple[Any, Any, BaseException | None]]] = {}
         for outcome, (_fn, _a, _k, _f, loop) in zip(outcomes, calls, strict=True):

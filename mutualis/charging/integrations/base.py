@@ -53,9 +53,13 @@ class OcppConnection:
         """Run a service in the gateway's database thread (committed when this returns)."""
         return await self.gateway.db.run(fn, *args, **kwargs)
 
-    def defer(self, fn_many: Any, item: Any) -> None:
-        """Have the gateway's database thread write `item` with `fn_many` soon, nobody waiting (gateway.db)."""
-        self.gateway.db.defer(fn_many, item)
+    async def defer(self, fn_many: Any, item: Any) -> None:
+        """Have the gateway's database thread write `item` with `fn_many` soon, without waiting for it (gateway.db) —
+        unless the thread is behind: then until it has caught up."""
+        writer = self.gateway.db
+        writer.defer(fn_many, item)
+        if writer.behind():
+            await writer.room()
 
     # Frames in -------------------------------------------------------------------------------------------------
 

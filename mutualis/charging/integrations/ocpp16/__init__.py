@@ -52,7 +52,7 @@ class CentralSystem16(OcppConnection, ChargePoint16):
     @on(Action.status_notification)
     async def on_status(self, connector_id: int, error_code: str, status: str, **kwargs: Any) -> Any:
         # Deferred: the answer carries nothing from the database (written within the gateway's persist delay, in order).
-        self.defer(
+        await self.defer(
             state.statuses_changed,
             state.StatusReport(
                 self.pk,
@@ -92,7 +92,7 @@ class CentralSystem16(OcppConnection, ChargePoint16):
     @on(Action.meter_values)
     async def on_meter_values(self, connector_id: int, **kwargs: Any) -> Any:
         # Deferred, as statuses are.
-        self.defer(
+        await self.defer(
             sessions.meter_values_batch,
             sessions.MeterReport(
                 self.pk,

@@ -60,7 +60,7 @@ class CentralSystem201(OcppConnection, ChargePoint201):
         self, timestamp: str, connector_status: str, evse_id: int, connector_id: int, **kwargs: Any
     ) -> Any:
         # Deferred: the answer carries nothing from the database (written soon after, in order).
-        self.defer(
+        await self.defer(
             state.statuses_changed,
             state.StatusReport(
                 self.pk, connector_id, connector_status, evse_id, timestamp=timestamp, received_at=timezone.now()
@@ -97,7 +97,7 @@ class CentralSystem201(OcppConnection, ChargePoint201):
 
     @on(Action.meter_values)
     async def on_meter_values(self, evse_id: int, meter_value: list, **kwargs: Any) -> Any:
-        self.defer(
+        await self.defer(
             sessions.meter_values_batch,
             sessions.MeterReport(
                 self.pk, evse_id, self.raw.get("meterValue") or [], None, evse_id, received_at=timezone.now()
