@@ -31,6 +31,8 @@ from mutualis.core.context import audit_context
 logger = logging.getLogger(__name__)
 
 _STOP = object()
+LOCK_RETRIES = 50
+RECHECK_AFTER = 60.0
 DEFAULT_DELAY = 0.05
 # Deferred items handed over but not yet written beyond which handlers wait (`room`) before answering: the thread
 # falling behind slows the points down instead of growing a backlog a crash would lose.
@@ -44,10 +46,6 @@ class _Deferred:
 
     def __init__(self, work: dict[Callable[[list[Any]], Any], list[Any]]) -> None:
         self.work = work
-
-
-LOCK_RETRIES = 50
-RECHECK_AFTER = 60.0
 
 
 class DbWriter:
@@ -155,7 +153,7 @@ class DbWriter:
                     break
         connection.close()
 
-    def _run_batch(self, batch: list[tuple]) -> None:
+    def _run_batch(self, batch: list[Any]) -> None:
         # Django closes a connection older than CONN_MAX_AGE (0: after every request) at each check: this thread is
         # one long request, so it keeps its connection and checks it only after an error or every RECHECK_AFTER
         # seconds (profiled: reconnecting at each batch was a tenth of the gateway's time).
@@ -180,7 +178,7 @@ class DbWriter:
         calls = [item for item in batch if not isinstance(item, _Deferred)]
         self.commits += 1
         self.calls += len(calls)
-        self.written += sum(len(items) for item in batch if isinstance(item, _Deferred) for items in item.work.values())
+        self.written += _deferred_count(batch)
         # One wake-up of each event loop for the whole batch, not one per call.
         by_loop: dict[asyncio.AbstractEventLoop, list[tuple[Any, Any, BaseException | None]]] = {}
         for outcome, (_fn, _a, _k, _f, loop) in zip(outcomes, calls, strict=True):
@@ -194,8 +192,12 @@ def _is_locked(exc: BaseException) -> bool:
     return "locked" in str(exc)
 
 
+def _deferred_count(batch: list[Any]) -> int:
+    return sum(len(items) for item in batch if isinstance(item, _Deferred) for items in item.work.values())
+
+
 def _commit_failed(batch: list[Any], exc: BaseException) -> list[tuple[Any, Any, BaseException | None]]:
-    lost = sum(len(items) for item in batch if isinstance(item, _Deferred) for items in item.work.values())
+    lost = _deferred_count(batch)
     logger.exception("gateway commit failed%s", f" ({lost} deferred writes lost)" if lost else "")
     return [(item[3], None, exc) for item in batch if not isinstance(item, _Deferred)]
 

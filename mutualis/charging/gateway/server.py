@@ -164,6 +164,7 @@ class Gateway:
         await self.db.run(state.gateway_stopped, gateway_id=self.gateway_id)
         self._tasks = [
             asyncio.create_task(self._seen_loop(), name="seen"),
+            asyncio.create_task(self._keepalive_loop(), name="keepalive"),
             asyncio.create_task(self._command_loop(), name="commands"),
         ]
         if self.redis_url:
@@ -252,7 +253,6 @@ class Gateway:
             # The point reconnected before its old socket was known dead: the new connection is the one.
             asyncio.create_task(previous._connection.close(code=1000, reason="replaced by a new connection"))  # type: ignore[attr-defined]
         self._wake.set()  # commands may be waiting for it
-        keepalive = asyncio.create_task(self._keepalive(session))
         try:
             await session.start()
         except ConnectionClosed:
@@ -260,7 +260,8 @@ class Gateway:
         except Exception:
             logger.exception("%s: connection ended by an error", point.identity)
         finally:
-            keepalive.cancel()
+            if session.ping_task is not None:
+                session.ping_task.cancel()
             if self.connections.get(point.pk) is session:
                 del self.connections[point.pk]
             with contextlib.suppress(Exception):
@@ -271,20 +272,35 @@ class Gateway:
                     since=session.since,
                 )
 
-    async def _keepalive(self, session: OcppConnection) -> None:
-        connection = session._connection  # type: ignore[attr-defined]
+    async def _keepalive_loop(self) -> None:
+        # One sweep for all the connections, not a task per connection: only a point silent for a ping interval is
+        # pinged (a frame is as good as a pong), and a ping unanswered for a ping interval drops the connection. At
+        # 10,000 points, a ping task each cost more than their messages.
+        interval = self.ping_interval
         while True:
-            await asyncio.sleep(self.ping_interval)
-            try:
-                pong = await connection.ping()
-                await asyncio.wait_for(pong, timeout=self.ping_interval)
-                session.last_pong = time.monotonic()  # type: ignore[attr-defined]
-            except (TimeoutError, ConnectionClosed):
-                # A peer that does not answer pings will not complete a closing handshake either: drop the TCP
-                # connection, which ends the handler (and marks the point offline) at once.
-                logger.info("%s: no pong, dropping the connection", session.id)  # type: ignore[attr-defined]
-                connection.transport.abort()
-                return
+            await asyncio.sleep(max(interval / 4, 0.05))
+            now = time.monotonic()
+            for session in list(self.connections.values()):
+                ping = session.ping_task
+                if ping is not None:
+                    if ping.done():
+                        session.ping_task = None
+                    elif now - session.ping_sent >= interval:
+                        # A peer that does not answer pings will not complete a closing handshake either: drop the
+                        # TCP connection, which ends the handler (and marks the point offline) at once.
+                        logger.info("%s: no pong, dropping the connection", session.id)  # type: ignore[attr-defined]
+                        ping.cancel()
+                        session._connection.transport.abort()  # type: ignore[attr-defined]
+                    continue
+                if now - max(session.last_heard, session.last_pong) >= interval:  # type: ignore[attr-defined]
+                    session.ping_sent = now
+                    session.ping_task = asyncio.create_task(self._ping(session))
+
+    async def _ping(self, session: OcppConnection) -> None:
+        with contextlib.suppress(ConnectionClosed):
+            pong = await session._connection.ping()  # type: ignore[attr-defined]
+            await pong
+            session.last_pong = time.monotonic()  # type: ignore[attr-defined]
 
     def heard(self, session: OcppConnection) -> None:
         """A frame came from this point (it is alive)."""

@@ -48,6 +48,9 @@ class OcppConnection:
         self.raw: dict[str, Any] = {}
         self.current_action = ""
         self._sent_actions: dict[str, str] = {}
+        # The gateway's keepalive: the ping waiting for its pong, when it left.
+        self.ping_task: asyncio.Task[None] | None = None
+        self.ping_sent = 0.0
 
     async def db(self, fn: Any, /, *args: Any, **kwargs: Any) -> Any:
         """Run a service in the gateway's database thread (committed when this returns)."""
