@@ -115,11 +115,12 @@ async def serve_bare(port: int) -> None:
         await _until_stopped()
 
 
-async def serve_gateway(port: int) -> None:
+async def serve_gateway(port: int, switch_interval: float) -> None:
     from mutualis.charging.gateway.server import Gateway
 
+    options = {} if switch_interval < 0 else {"switch_interval": switch_interval or None}
     gateway = await Gateway(
-        host="127.0.0.1", port=port, gateway_id="bench", maintenance_interval=None, redis_url=""
+        host="127.0.0.1", port=port, gateway_id="bench", maintenance_interval=None, redis_url="", **options
     ).start()
     print("READY", flush=True)
     await _until_stopped()
@@ -340,9 +341,10 @@ async def measure(kind: str, server: subprocess.Popen, port: int, args: argparse
     }
 
 
-def start_server(kind: str, scratch: str, port: int) -> subprocess.Popen:
+def start_server(kind: str, scratch: str, port: int, switch_interval: float) -> subprocess.Popen:
     server = subprocess.Popen(
-        [sys.executable, __file__, "--role", kind, "--port", str(port), "--scratch", scratch],
+        [sys.executable, __file__, "--role", kind, "--port", str(port), "--scratch", scratch]
+        + ["--switch-interval", str(switch_interval)],
         stdout=subprocess.PIPE,
         text=True,
         env=os.environ
@@ -387,6 +389,12 @@ def main() -> None:
     parser.add_argument("--points", type=int, default=500, help="simulated charge points (the issue: 10000)")
     parser.add_argument("--rate", type=float, default=1000, help="total msg/s of the latency phase")
     parser.add_argument("--seconds", type=float, default=10, help="length of each phase")
+    parser.add_argument(
+        "--switch-interval",
+        type=float,
+        default=-1,
+        help="the gateway's thread switch interval in seconds (0: Python's default; default: the gateway's own)",
+    )
     parser.add_argument("--role", default="main", help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, default=0, help=argparse.SUPPRESS)
     parser.add_argument("--scratch", default="", help=argparse.SUPPRESS)
@@ -397,7 +405,7 @@ def main() -> None:
         return
     if args.role == "gateway":
         setup_django(args.scratch)
-        asyncio.run(serve_gateway(args.port))
+        asyncio.run(serve_gateway(args.port, args.switch_interval))
         return
     if args.role == "registry":
         setup_django(args.scratch)
@@ -416,7 +424,7 @@ def main() -> None:
         results = []
         for kind in ("bare", "gateway"):
             port = free_port()
-            server = start_server(kind, scratch, port)
+            server = start_server(kind, scratch, port, args.switch_interval)
             try:
                 results.append(asyncio.run(measure(kind, server, port, args)))
             finally:

@@ -27,6 +27,7 @@ from mutualis.charging.choices import (
     SessionStatus,
 )
 from mutualis.charging.models import ChargePoint, ChargingSession, Connector, MeterValue, Reservation
+from mutualis.charging.services.bulk import insert_rows
 from mutualis.charging.services.state import parse_timestamp
 from mutualis.charging.services.tags import find_tag, id_tag_info, id_token_info
 from mutualis.core.services import audit_record
@@ -157,12 +158,7 @@ def _meter_rows(
 
 
 def _insert_meter_rows(params: list[tuple[Any, ...]]) -> None:
-    ops = connection.ops
-    table = ops.quote_name(MeterValue._meta.db_table)
-    columns = ", ".join(ops.quote_name(name) for name in _METER_COLUMNS)
-    placeholders = ", ".join(["%s"] * len(_METER_COLUMNS))
-    with connection.cursor() as cursor:
-        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", params)  # noqa: S608
+    insert_rows(MeterValue, _METER_COLUMNS, params)
 
 
 def _sessions_by_ref(keys: set[tuple[int, str]]) -> dict[tuple[int, str], ChargingSession]:
