@@ -262,30 +262,19 @@ def _attempt_calls(batch: list[tuple]) -> list[tuple[Any, Any, BaseException | N
 
 
 def _attempt_calls_together(batch: list[Any]) -> list[tuple[Any, Any, BaseException | None]]:
-    outcomes: list[tuple[Any, Any, BaseException | None]] = []
-    pending: dict[Callable, list[Any]] = {}
-    with transaction.atomic():
-        for item in batch:
-            if isinstance(item, _Deferred):
-                _merge(pending, item)
-                continue
-            if pending:
-                _write_deferred_together(pending)
-            fn, args, kwargs, future, _loop = item
-            try:
-                outcomes.append((future, fn(*args, **kwargs), None))
-            except OperationalError as exc:
-                if _is_locked(exc):
-                    raise  # the batch is retried whole
-                raise _CallFailed from exc
-            except Exception as exc:
-                raise _CallFailed from exc
-        if pending:
-            _write_deferred_together(pending)
-    return outcomes
+    return _walk(batch, _call_together, _write_deferred_together)
 
 
 def _attempt_calls_isolated(batch: list[Any]) -> list[tuple[Any, Any, BaseException | None]]:
+    return _walk(batch, _call_isolated, _write_deferred_isolated)
+
+
+def _walk(
+    batch: list[Any],
+    run_call: Callable[[tuple], tuple[Any, Any, BaseException | None]],
+    write_deferred: Callable[[dict[Callable, list[Any]]], None],
+) -> list[tuple[Any, Any, BaseException | None]]:
+    # One transaction for the batch; deferred work is gathered until a call comes, and written before it.
     outcomes: list[tuple[Any, Any, BaseException | None]] = []
     pending: dict[Callable, list[Any]] = {}
     with transaction.atomic():
@@ -294,20 +283,36 @@ def _attempt_calls_isolated(batch: list[Any]) -> list[tuple[Any, Any, BaseExcept
                 _merge(pending, item)
                 continue
             if pending:
-                _write_deferred_isolated(pending)
-            fn, args, kwargs, future, _loop = item
-            try:
-                with transaction.atomic():
-                    outcomes.append((future, fn(*args, **kwargs), None))
-            except OperationalError as exc:
-                if _is_locked(exc):
-                    raise  # the batch is retried whole
-                outcomes.append((future, None, exc))
-            except Exception as exc:  # one call's failure is its caller's, not the batch's
-                outcomes.append((future, None, exc))
+                write_deferred(pending)
+            outcomes.append(run_call(item))
         if pending:
-            _write_deferred_isolated(pending)
+            write_deferred(pending)
     return outcomes
+
+
+def _call_together(item: tuple) -> tuple[Any, Any, BaseException | None]:
+    fn, args, kwargs, future, _loop = item
+    try:
+        return (future, fn(*args, **kwargs), None)
+    except OperationalError as exc:
+        if _is_locked(exc):
+            raise  # the batch is retried whole
+        raise _CallFailed from exc
+    except Exception as exc:
+        raise _CallFailed from exc
+
+
+def _call_isolated(item: tuple) -> tuple[Any, Any, BaseException | None]:
+    fn, args, kwargs, future, _loop = item
+    try:
+        with transaction.atomic():
+            return (future, fn(*args, **kwargs), None)
+    except OperationalError as exc:
+        if _is_locked(exc):
+            raise  # the batch is retried whole
+        return (future, None, exc)
+    except Exception as exc:  # one call's failure is its caller's, not the batch's
+        return (future, None, exc)
 
 
 def _resolve_all(outcomes: list[tuple[asyncio.Future, Any, BaseException | None]]) -> None:
