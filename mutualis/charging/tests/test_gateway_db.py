@@ -4,6 +4,7 @@ import pytest
 
 from mutualis.charging.gateway.db import DbWriter, _attempt_calls, _Deferred
 from mutualis.charging.models import ChargePoint
+from mutualis.charging.tests.conftest import committed
 from mutualis.charging.tests.factories import ChargePointFactory
 
 
@@ -101,9 +102,7 @@ def test_a_failing_deferred_item_loses_only_itself():
 async def test_a_call_waits_for_the_commit_of_what_was_deferred_before_it():
     """The writer's thread: deferred items are gathered on the event loop and handed over before any later call,
     so a call's answer means that everything deferred before it is committed; a backlog makes handlers wait."""
-    from asgiref.sync import sync_to_async
-
-    point = await sync_to_async(ChargePointFactory)(vendor="")
+    point = await committed(lambda: ChargePointFactory(vendor=""))
     writer = DbWriter(delay=10, max_backlog=1)
     writer.start()
     try:
