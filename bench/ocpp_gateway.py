@@ -122,7 +122,13 @@ async def serve_gateway(port: int, switch_interval: float) -> None:
 
     options = {} if switch_interval < 0 else {"switch_interval": switch_interval or None}
     gateway = await Gateway(
-        host="127.0.0.1", port=port, gateway_id="bench", maintenance_interval=None, redis_url="", **options
+        host="127.0.0.1",
+        port=port,
+        gateway_id="bench",
+        maintenance_interval=None,
+        redis_url="",
+        freeze_gc=True,  # as manage.py ocpp_gateway
+        **options,
     ).start()
     print("READY", flush=True)
     await _until_stopped()
