@@ -13,7 +13,9 @@ Not a test: prints figures. For each server, in a process of its own (so that it
 
 Measured for each: RSS per connection (server RSS with N points connected, minus before, divided by N); latency
 p50/p99 at a fixed total rate (--rate msg/s spread over the points, each waiting for its answer); throughput
-(msg/s) with every point sending as fast as it is answered. Targets (issue 9): 10,000 points in one process with
+(msg/s) with every point sending as fast as it is answered, counted until the last write is committed (the gateway
+answers statuses and meter values before their commit). At the end, what the gateway stored is compared with what
+the points sent (two frames per call, two readings per MeterValues): any difference is printed. Targets (issue 9): 10,000 points in one process with
 RSS ≤ 1.2 GB, ≥ 0.8 × the bare throughput with every message persisted, p99 ≤ 50 ms at 1,000 msg/s.
 
     .venv/bin/python bench/ocpp_gateway.py                 # 500 points, 1,000 msg/s, 10 s per phase
@@ -97,6 +99,10 @@ async def serve_bare(port: int) -> None:
         async def meter(self, **kwargs: Any) -> Any:
             return call_result.MeterValues()
 
+        @on(Action.authorize)
+        async def authorize(self, **kwargs: Any) -> Any:
+            return call_result.Authorize(id_tag_info={"status": "Accepted"})
+
     import logging
 
     logging.getLogger("ocpp").setLevel(logging.WARNING)
@@ -111,11 +117,18 @@ async def serve_bare(port: int) -> None:
         await _until_stopped()
 
 
-async def serve_gateway(port: int) -> None:
+async def serve_gateway(port: int, switch_interval: float) -> None:
     from mutualis.charging.gateway.server import Gateway
 
+    options = {} if switch_interval < 0 else {"switch_interval": switch_interval or None}
     gateway = await Gateway(
-        host="127.0.0.1", port=port, gateway_id="bench", maintenance_interval=None, redis_url=""
+        host="127.0.0.1",
+        port=port,
+        gateway_id="bench",
+        maintenance_interval=None,
+        redis_url="",
+        freeze_gc=True,  # as manage.py ocpp_gateway
+        **options,
     ).start()
     print("READY", flush=True)
     await _until_stopped()
@@ -177,7 +190,11 @@ def make_registry(points: int) -> None:
 
 
 class Client:
-    """One simulated point speaking raw OCPP-J 1.6 frames (cheap, so that the load generator is not the limit)."""
+    """One simulated point speaking raw OCPP-J 1.6 frames (cheap, so that the load generator is not the limit);
+    counts what it sent, to check that the gateway stored every frame and reading."""
+
+    calls = 0
+    meter_calls = 0
 
     def __init__(self, ws: Any) -> None:
         self.ws = ws
@@ -188,6 +205,8 @@ class Client:
 
     async def call(self, action: str, payload: dict) -> Any:
         unique = str(next(self.ids))
+        Client.calls += 1
+        Client.meter_calls += action == "MeterValues"
         await self.ws.send(json.dumps([2, unique, action, payload]))
         while True:
             answer = json.loads(await self.ws.recv())
@@ -274,7 +293,9 @@ async def fixed_rate(clients: list[Client], rate: float, seconds: float) -> list
 
 
 async def saturate(clients: list[Client], seconds: float) -> float:
-    """Every point sends as soon as answered: messages answered per second."""
+    """Every point sends as soon as answered: messages answered per second, the time counted until everything sent
+    is committed — the gateway answers statuses and meter values before their commit, so the phase ends with an
+    Authorize, whose answer waits for the commit of every write queued before it (the bare server answers it too)."""
     done = 0
     deadline = time.perf_counter() + seconds
     started = time.perf_counter()
@@ -287,6 +308,7 @@ async def saturate(clients: list[Client], seconds: float) -> float:
             done += 1
 
     await asyncio.gather(*(run(c) for c in clients))
+    await clients[0].call("Authorize", {"idTag": "BENCH-TAG"})
     return done / (time.perf_counter() - started)
 
 
@@ -298,6 +320,7 @@ def percentile(values: list[float], q: float) -> float:
 async def measure(kind: str, server: subprocess.Popen, port: int, args: argparse.Namespace) -> dict[str, Any]:
     await asyncio.sleep(1)
     before = _rss_kb(server.pid)
+    Client.calls = Client.meter_calls = 0
     t0 = time.perf_counter()
     clients = await connect_all(port, args.points)
     connect_s = time.perf_counter() - t0
@@ -321,12 +344,15 @@ async def measure(kind: str, server: subprocess.Popen, port: int, args: argparse
         "p99_ms": round(percentile(latencies, 0.99), 2),
         "mean_ms": round(statistics.fmean(latencies), 2) if latencies else None,
         "throughput_msg_s": round(throughput),
+        "calls_sent": Client.calls,
+        "meter_values_sent": Client.meter_calls,
     }
 
 
-def start_server(kind: str, scratch: str, port: int) -> subprocess.Popen:
+def start_server(kind: str, scratch: str, port: int, switch_interval: float) -> subprocess.Popen:
     server = subprocess.Popen(
-        [sys.executable, __file__, "--role", kind, "--port", str(port), "--scratch", scratch],
+        [sys.executable, __file__, "--role", kind, "--port", str(port), "--scratch", scratch]
+        + ["--switch-interval", str(switch_interval)],
         stdout=subprocess.PIPE,
         text=True,
         env=os.environ
@@ -371,6 +397,12 @@ def main() -> None:
     parser.add_argument("--points", type=int, default=500, help="simulated charge points (the issue: 10000)")
     parser.add_argument("--rate", type=float, default=1000, help="total msg/s of the latency phase")
     parser.add_argument("--seconds", type=float, default=10, help="length of each phase")
+    parser.add_argument(
+        "--switch-interval",
+        type=float,
+        default=-1,
+        help="the gateway's thread switch interval in seconds (0: Python's default; default: the gateway's own)",
+    )
     parser.add_argument("--role", default="main", help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, default=0, help=argparse.SUPPRESS)
     parser.add_argument("--scratch", default="", help=argparse.SUPPRESS)
@@ -381,7 +413,7 @@ def main() -> None:
         return
     if args.role == "gateway":
         setup_django(args.scratch)
-        asyncio.run(serve_gateway(args.port))
+        asyncio.run(serve_gateway(args.port, args.switch_interval))
         return
     if args.role == "registry":
         setup_django(args.scratch)
@@ -400,7 +432,7 @@ def main() -> None:
         results = []
         for kind in ("bare", "gateway"):
             port = free_port()
-            server = start_server(kind, scratch, port)
+            server = start_server(kind, scratch, port, args.switch_interval)
             try:
                 results.append(asyncio.run(measure(kind, server, port, args)))
             finally:
@@ -409,7 +441,11 @@ def main() -> None:
     for row in results:
         print(json.dumps(row))
     bare, gateway = results
-    print(json.dumps({"stored_by_gateway": stored}))
+    # Every call is two frames (the call, its answer), every MeterValues two readings: nothing may be missing.
+    expected = {"frames": 2 * gateway["calls_sent"], "meter_values": 2 * gateway["meter_values_sent"]}
+    print(json.dumps({"stored_by_gateway": stored, "expected": expected}))
+    if stored["frames"] != expected["frames"] or stored["meter_values"] != expected["meter_values"]:
+        print("MISSING WRITES: the gateway did not store everything it answered")
     print(
         f"\n{args.points} points — gateway / bare throughput: {gateway['throughput_msg_s'] / bare['throughput_msg_s']:.2f} "
         f"({gateway['throughput_msg_s']} vs {bare['throughput_msg_s']} msg/s); p99 at {args.rate:.0f} msg/s: "

@@ -48,10 +48,21 @@ class OcppConnection:
         self.raw: dict[str, Any] = {}
         self.current_action = ""
         self._sent_actions: dict[str, str] = {}
+        # The gateway's keepalive: the ping waiting for its pong, when it left.
+        self.ping_task: asyncio.Task[None] | None = None
+        self.ping_sent = 0.0
 
     async def db(self, fn: Any, /, *args: Any, **kwargs: Any) -> Any:
         """Run a service in the gateway's database thread (committed when this returns)."""
         return await self.gateway.db.run(fn, *args, **kwargs)
+
+    async def defer(self, fn_many: Any, item: Any) -> None:
+        """Have the gateway's database thread write `item` with `fn_many` soon, without waiting for it (gateway.db) —
+        unless the thread is behind: then until it has caught up."""
+        writer = self.gateway.db
+        writer.defer(fn_many, item)
+        if writer.behind():
+            await writer.room()
 
     # Frames in -------------------------------------------------------------------------------------------------
 

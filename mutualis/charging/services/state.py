@@ -7,7 +7,7 @@ connection never marks offline a point that has already reconnected (to this gat
 
 import datetime
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.db import connection
@@ -155,6 +155,20 @@ def boot(
 _STATUS_ALIASES = {status.value.lower(): status.value for status in ConnectorStatus}
 
 
+class StatusReport(NamedTuple):
+    """One StatusNotification as the gateway hands it to `statuses_changed` (received_at: when it came)."""
+
+    charge_point_id: int
+    connector_id: int
+    status: str
+    evse_id: int | None = None
+    error_code: str = ""
+    info: str = ""
+    vendor_error_code: str = ""
+    timestamp: Any = None
+    received_at: datetime.datetime | None = None
+
+
 def status_changed(
     *,
     charge_point_id: int,
@@ -168,68 +182,96 @@ def status_changed(
 ) -> bool:
     """A StatusNotification: the connector's new status (a connector the registry did not know is added); a
     status older than the one kept — queued while offline — does not overwrite it (False then)."""
-    now = timezone.now()
-    at = parse_timestamp(timestamp, default=now)
-    evse = 0 if connector_id == 0 else (connector_id if evse_id is None else evse_id)
-    value = _STATUS_ALIASES.get((status or "").lower(), ConnectorStatus.UNKNOWN)
-    faulty = value in OUT_OF_ORDER_STATUSES
-    fields = {
-        "status": value,
-        "error_code": "" if error_code in ("", "NoError") else error_code[:50],
-        "info": (info or "")[:255],
-        "vendor_error_code": (vendor_error_code or "")[:50],
-        "status_at": at,
-    }
-    # One UPDATE guarded by time (a status older than the one kept, queued while offline, changes nothing), in plain
-    # SQL: every StatusNotification goes through here and the ORM's query building cost more than the write.
-    if _update_connector(charge_point_id, evse, connector_id, fields, faulty=faulty, at=at):
-        return True
-    if Connector.objects.filter(charge_point_id=charge_point_id, evse_id=evse, connector_id=connector_id).exists():
-        return False
-    values = fields | {"fault_since": at if faulty else None, "fault_notified": False}
-    Connector.objects.create(
-        charge_point_id=charge_point_id,
-        evse_id=evse,
-        connector_id=connector_id,
-        **values,
+    report = StatusReport(
+        charge_point_id, connector_id, status, evse_id, error_code, info, vendor_error_code, timestamp
     )
-    return True
+    return bool(statuses_changed([report]))
 
 
-def _update_connector(
-    charge_point_id: int,
-    evse_id: int,
-    connector_id: int,
-    fields: dict[str, Any],
-    *,
-    faulty: bool,
-    at: datetime.datetime,
-) -> int:
+_OUT_OF_ORDER = sorted(str(status.value) for status in OUT_OF_ORDER_STATUSES)
+
+
+def statuses_changed(reports: list[StatusReport]) -> int:
+    """StatusNotifications, in the order they came, set-based (the gateway hands them over by the hundred): each
+    connector's new status, connectors the registry did not know added, a status older than the one kept not
+    overwriting it. Returns how many were applied."""
+    if not reports:
+        return 0
+    now = timezone.now()
+    known = _known_connectors({report.charge_point_id for report in reports})
     ops = connection.ops
+    adapt = ops.adapt_datetimefield_value
+    updates: list[tuple[Any, ...]] = []
+    created = 0
+    for report in reports:
+        at = parse_timestamp(report.timestamp, default=report.received_at or now)
+        connector_id = report.connector_id
+        evse = 0 if connector_id == 0 else (connector_id if report.evse_id is None else report.evse_id)
+        value = _STATUS_ALIASES.get((report.status or "").lower(), ConnectorStatus.UNKNOWN)
+        faulty = value in OUT_OF_ORDER_STATUSES
+        error_code = "" if report.error_code in ("", "NoError") else (report.error_code or "")[:50]
+        info = (report.info or "")[:255]
+        vendor_error_code = (report.vendor_error_code or "")[:50]
+        key = (report.charge_point_id, evse, connector_id)
+        if key not in known:
+            Connector.objects.create(
+                charge_point_id=report.charge_point_id,
+                evse_id=evse,
+                connector_id=connector_id,
+                status=value,
+                error_code=error_code,
+                info=info,
+                vendor_error_code=vendor_error_code,
+                status_at=at,
+                fault_since=at if faulty else None,
+                fault_notified=False,
+            )
+            known.add(key)
+            created += 1
+            continue
+        stamp = adapt(at)
+        updates.append(
+            (
+                *(str(value), error_code, info, vendor_error_code, stamp),
+                *(faulty, *_OUT_OF_ORDER, stamp),  # fault_since
+                *(faulty, *_OUT_OF_ORDER, False, False),  # fault_notified
+                *(report.charge_point_id, evse, connector_id, stamp),  # WHERE
+            )
+        )
+    if not updates:
+        return created
+    # One UPDATE statement for all, run in order (a Faulted then an Available of one connector end Available), guarded
+    # by time; a fault keeps the time it began (and whether it was notified) while it lasts. SET expressions read the
+    # row as it was (SQL), so `status IN (…)` is the status before this one.
     q = ops.quote_name
-    out = sorted(str(status.value) for status in OUT_OF_ORDER_STATUSES)
-    in_fault = f"{q('status')} IN ({', '.join(['%s'] * len(out))})"
-    params: list[Any] = [
-        ops.adapt_datetimefield_value(v) if isinstance(v, datetime.datetime) else v for v in fields.values()
-    ]
-    assignments = [f"{q(name)} = %s" for name in fields]
-    if faulty:
-        # A fault keeps the time it began (and whether it was notified) while it lasts.
-        assignments.append(f"{q('fault_since')} = CASE WHEN {in_fault} THEN {q('fault_since')} ELSE %s END")
-        assignments.append(f"{q('fault_notified')} = CASE WHEN {in_fault} THEN {q('fault_notified')} ELSE %s END")
-        params += [*out, ops.adapt_datetimefield_value(at), *out, False]
-    else:
-        assignments.append(f"{q('fault_since')} = NULL")
-        assignments.append(f"{q('fault_notified')} = %s")
-        params.append(False)
+    in_fault = f"{q('status')} IN ({', '.join(['%s'] * len(_OUT_OF_ORDER))})"
     sql = (
-        f"UPDATE {q(Connector._meta.db_table)} SET {', '.join(assignments)} "  # noqa: S608
+        f"UPDATE {q(Connector._meta.db_table)} SET {q('status')} = %s, {q('error_code')} = %s, {q('info')} = %s, "  # noqa: S608
+        f"{q('vendor_error_code')} = %s, {q('status_at')} = %s, "
+        f"{q('fault_since')} = CASE WHEN %s THEN (CASE WHEN {in_fault} THEN {q('fault_since')} ELSE %s END) "
+        "ELSE NULL END, "
+        f"{q('fault_notified')} = CASE WHEN %s THEN (CASE WHEN {in_fault} THEN {q('fault_notified')} ELSE %s END) "
+        "ELSE %s END "
         f"WHERE {q('charge_point_id')} = %s AND {q('evse_id')} = %s AND {q('connector_id')} = %s "
         f"AND ({q('status_at')} IS NULL OR {q('status_at')} <= %s)"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, charge_point_id, evse_id, connector_id, ops.adapt_datetimefield_value(at)])
-        return cursor.rowcount
+        cursor.executemany(sql, updates)
+        applied = cursor.rowcount
+    return created + max(applied, 0)
+
+
+def _known_connectors(charge_point_ids: set[int]) -> set[tuple[int, int, int]]:
+    """(charge point, EVSE, connector) of the connectors these points have."""
+    ids = sorted(charge_point_ids)
+    known: set[tuple[int, int, int]] = set()
+    for start in range(0, len(ids), 500):
+        known.update(
+            Connector.objects.filter(charge_point_id__in=ids[start : start + 500]).values_list(
+                "charge_point_id", "evse_id", "connector_id"
+            )
+        )
+    return known
 
 
 def firmware_status(*, charge_point_id: int, status: str) -> None:

@@ -2,8 +2,9 @@
 
 import pytest
 
-from mutualis.charging.gateway.db import _attempt_calls
+from mutualis.charging.gateway.db import DbWriter, _attempt_calls, _Deferred
 from mutualis.charging.models import ChargePoint
+from mutualis.charging.tests.conftest import committed
 from mutualis.charging.tests.factories import ChargePointFactory
 
 
@@ -44,3 +45,74 @@ def test_calls_that_all_succeed_are_committed_together():
     assert [(result, error) for _future, result, error in outcomes] == [("X", None), ("Y", None)]
     point.refresh_from_db()
     assert point.vendor == "Y"
+
+
+def _vendors(items: list[tuple[int, str]]) -> None:
+    for pk, name in items:
+        if name == "bad":
+            raise ValueError("refused")
+        ChargePoint.objects.filter(pk=pk).update(vendor=name)
+
+
+def _vendor_of(pk: int) -> str:
+    return ChargePoint.objects.get(pk=pk).vendor
+
+
+@pytest.mark.django_db
+def test_deferred_writes_are_written_before_the_calls_queued_after_them():
+    """Deferred writes handed over before a call are written before it (a StopTransaction never overtakes the
+    MeterValues sent before it), set-based: one call of the writer for the items of consecutive hand-overs."""
+    point = ChargePointFactory(vendor="")
+    seen: list[int] = []
+
+    def _counted(items: list[tuple[int, str]]) -> None:
+        seen.append(len(items))
+        _vendors(items)
+
+    outcomes = _attempt_calls(
+        [
+            _Deferred({_counted: [(point.pk, "A")]}),
+            _Deferred({_counted: [(point.pk, "B")]}),
+            (_vendor_of, (point.pk,), {}, "f1", None),
+            _Deferred({_counted: [(point.pk, "C")]}),
+        ]
+    )
+    assert [(future, result) for future, result, _error in outcomes] == [("f1", "B")]
+    assert seen == [2, 1]
+    assert _vendor_of(point.pk) == "C"
+
+
+@pytest.mark.django_db
+def test_a_failing_deferred_item_loses_only_itself():
+    """A deferred item its writer refuses is logged and lost alone: the other items of its lot and the calls of the
+    same commit are kept."""
+    first, second = ChargePointFactory(vendor=""), ChargePointFactory(vendor="")
+    outcomes = _attempt_calls(
+        [
+            _Deferred({_vendors: [(first.pk, "A"), (second.pk, "bad"), (second.pk, "B")]}),
+            (_rename, (first.pk, "A2"), {}, "f1", None),
+        ]
+    )
+    assert [(future, result, error) for future, result, error in outcomes] == [("f1", "A2", None)]
+    assert (_vendor_of(first.pk), _vendor_of(second.pk)) == ("A2", "B")
+
+
+@pytest.mark.asyncio
+@pytest.mark.django_db(transaction=True)
+async def test_a_call_waits_for_the_commit_of_what_was_deferred_before_it():
+    """The writer's thread: deferred items are gathered on the event loop and handed over before any later call,
+    so a call's answer means that everything deferred before it is committed; a backlog makes handlers wait."""
+    point = await committed(lambda: ChargePointFactory(vendor=""))
+    writer = DbWriter(delay=10, max_backlog=1)
+    writer.start()
+    try:
+        writer.defer(_vendors, (point.pk, "A"))
+        assert writer.behind() is False
+        writer.defer(_vendors, (point.pk, "B"))
+        assert writer.behind() is True
+        await writer.room()
+        assert writer.written == 2
+        writer.defer(_vendors, (point.pk, "C"))
+        assert await writer.run(_vendor_of, point.pk) == "C"
+    finally:
+        writer.stop()

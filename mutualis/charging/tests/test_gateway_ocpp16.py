@@ -60,6 +60,7 @@ async def test_status_notifications_are_kept_per_connector_and_connector_zero_is
         await point.call(
             call.StatusNotification(connector_id=2, error_code="NoError", status="Available", timestamp=old)
         )
+        await gateway.settled()  # statuses are written after their answer
         rows = await committed(
             lambda: {
                 c.connector_id: (c.status, c.error_code) for c in Connector.objects.filter(charge_point=registry.cp16)
@@ -183,6 +184,7 @@ async def test_meter_values_without_transaction_go_to_the_connector_session(gate
         transaction_id = await point.start_charge("BADGE-OK")
         sample = {"timestamp": timezone.now().isoformat(), "sampledValue": [{"value": "1.5", "unit": "kWh"}]}
         await point.call(call.MeterValues(connector_id=1, meter_value=[sample]))
+        await gateway.settled()  # meter values are written after their answer
         session = await committed(lambda: ChargingSession.objects.get(pk=transaction_id))
         assert session.last_meter_wh == 1500 and session.energy_wh == 500
     finally:

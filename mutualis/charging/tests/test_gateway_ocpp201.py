@@ -21,6 +21,7 @@ async def test_boot_heartbeat_and_status_of_a_201_station(gateway, registry):
         assert response.status == "Accepted" and response.interval > 0
         assert (await station.heartbeat()).current_time.endswith("Z")
         await station.status("Occupied")
+        await gateway.settled()  # statuses are written after their answer
         cp = await committed(lambda: ChargePoint.objects.get(pk=registry.cp201.pk))
         assert cp.connected_protocol == "2.0.1" and cp.vendor == "Mutualis" and cp.model == "SIM-201"
         connector = await committed(
@@ -74,6 +75,7 @@ async def test_meter_values_outside_a_transaction_are_stored(gateway, registry):
     station, ws, reader = await open_client(url(gateway), "SYN-TEST-201", version="2.0.1")
     try:
         await station.call(call.MeterValues(evse_id=1, meter_value=[energy_sample(1234, 0, version="2.0.1")]))
+        await gateway.settled()  # meter values are written after their answer
         values = await committed(
             lambda: list(MeterValue.objects.filter(charge_point=registry.cp201).values_list("value", flat=True))
         )

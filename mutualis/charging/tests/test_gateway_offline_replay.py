@@ -64,6 +64,7 @@ async def test_meter_values_with_old_timestamps_are_stored_without_moving_the_se
         await point.call(
             call.MeterValues(connector_id=1, transaction_id=transaction_id, meter_value=[_sample(old, 11_000)])
         )
+        await gateway.settled()  # meter values are written after their answer
         session = await committed(lambda: ChargingSession.objects.get(pk=transaction_id))
         assert session.last_meter_wh == 12_000
         stored = await committed(

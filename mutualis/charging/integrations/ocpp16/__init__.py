@@ -51,15 +51,20 @@ class CentralSystem16(OcppConnection, ChargePoint16):
 
     @on(Action.status_notification)
     async def on_status(self, connector_id: int, error_code: str, status: str, **kwargs: Any) -> Any:
-        await self.db(
-            state.status_changed,
-            charge_point_id=self.pk,
-            connector_id=connector_id,
-            status=status,
-            error_code=error_code,
-            info=kwargs.get("info") or "",
-            vendor_error_code=kwargs.get("vendor_error_code") or "",
-            timestamp=kwargs.get("timestamp"),
+        # Deferred: the answer carries nothing from the database (written within the gateway's persist delay, in order).
+        await self.defer(
+            state.statuses_changed,
+            state.StatusReport(
+                self.pk,
+                connector_id,
+                status,
+                None,
+                error_code,
+                kwargs.get("info") or "",
+                kwargs.get("vendor_error_code") or "",
+                kwargs.get("timestamp"),
+                timezone.now(),
+            ),
         )
         return call_result.StatusNotification()
 
@@ -86,12 +91,17 @@ class CentralSystem16(OcppConnection, ChargePoint16):
 
     @on(Action.meter_values)
     async def on_meter_values(self, connector_id: int, **kwargs: Any) -> Any:
-        await self.db(
-            sessions.meter_values,
-            charge_point_id=self.pk,
-            connector_id=connector_id,
-            transaction_id=self.raw.get("transactionId"),
-            meter_value=self.raw.get("meterValue") or [],
+        # Deferred, as statuses are.
+        await self.defer(
+            sessions.meter_values_batch,
+            sessions.MeterReport(
+                self.pk,
+                connector_id,
+                self.raw.get("meterValue") or [],
+                self.raw.get("transactionId"),
+                None,
+                timezone.now(),
+            ),
         )
         return call_result.MeterValues()
 

@@ -10,6 +10,7 @@ an error would make the station resend them — and kept in the message log.
 import logging
 from typing import Any
 
+from django.utils import timezone
 from ocpp.routing import on
 from ocpp.v201 import ChargePoint as ChargePoint201
 from ocpp.v201 import call_result
@@ -58,13 +59,12 @@ class CentralSystem201(OcppConnection, ChargePoint201):
     async def on_status(
         self, timestamp: str, connector_status: str, evse_id: int, connector_id: int, **kwargs: Any
     ) -> Any:
-        await self.db(
-            state.status_changed,
-            charge_point_id=self.pk,
-            evse_id=evse_id,
-            connector_id=connector_id,
-            status=connector_status,
-            timestamp=timestamp,
+        # Deferred: the answer carries nothing from the database (written soon after, in order).
+        await self.defer(
+            state.statuses_changed,
+            state.StatusReport(
+                self.pk, connector_id, connector_status, evse_id, timestamp=timestamp, received_at=timezone.now()
+            ),
         )
         return call_result.StatusNotification()
 
@@ -97,12 +97,11 @@ class CentralSystem201(OcppConnection, ChargePoint201):
 
     @on(Action.meter_values)
     async def on_meter_values(self, evse_id: int, meter_value: list, **kwargs: Any) -> Any:
-        await self.db(
-            sessions.meter_values,
-            charge_point_id=self.pk,
-            connector_id=evse_id,
-            evse_id=evse_id,
-            meter_value=self.raw.get("meterValue") or [],
+        await self.defer(
+            sessions.meter_values_batch,
+            sessions.MeterReport(
+                self.pk, evse_id, self.raw.get("meterValue") or [], None, evse_id, received_at=timezone.now()
+            ),
         )
         return call_result.MeterValues()
 

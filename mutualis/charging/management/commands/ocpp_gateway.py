@@ -31,6 +31,7 @@ class Command(AuditedCommand):
             port=options["port"],
             gateway_id=options["gateway_id"],
             log_frames=not options["no_message_log"],
+            freeze_gc=True,
         )
         await gateway.start()
         self.stdout.write(

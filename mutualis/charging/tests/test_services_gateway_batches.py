@@ -1,0 +1,107 @@
+"""What the gateway hands over by the hundred, written set-based: statuses and meter values, in the order they came."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from mutualis.charging.choices import SessionStatus
+from mutualis.charging.models import ChargingSession, Connector, MeterValue
+from mutualis.charging.services import sessions, state
+from mutualis.charging.tests.factories import ChargePointFactory, SessionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _connector(point, connector_id=1):
+    return Connector.objects.get(charge_point=point, connector_id=connector_id)
+
+
+def test_statuses_of_one_lot_are_applied_in_order():
+    """In one lot, each connector ends with its last status: Faulted then Available is Available without a fault,
+    Available then Faulted is Faulted since its time; an older status changes nothing; an unknown connector is
+    added."""
+    first, second = ChargePointFactory(), ChargePointFactory()
+    now = timezone.now()
+    earlier, later = now - datetime.timedelta(minutes=2), now - datetime.timedelta(minutes=1)
+    applied = state.statuses_changed(
+        [
+            state.StatusReport(first.pk, 1, "Faulted", error_code="GroundFailure", timestamp=earlier),
+            state.StatusReport(second.pk, 1, "Available", timestamp=earlier),
+            state.StatusReport(first.pk, 1, "Available", timestamp=later),
+            state.StatusReport(second.pk, 1, "Faulted", error_code="GroundFailure", timestamp=later),
+            state.StatusReport(second.pk, 1, "Charging", timestamp=earlier - datetime.timedelta(hours=1)),
+            state.StatusReport(second.pk, 3, "Charging", timestamp=later),
+        ]
+    )
+    assert applied == 5
+    one, two = _connector(first), _connector(second)
+    assert (one.status, one.error_code, one.fault_since) == ("Available", "", None)
+    assert (two.status, two.error_code, two.fault_since) == ("Faulted", "GroundFailure", later)
+    assert _connector(second, 3).status == "Charging"
+
+
+def test_a_fault_keeps_its_start_while_it_lasts():
+    """A connector Faulted then Unavailable in one lot is in fault since the first of them."""
+    point = ChargePointFactory()
+    now = timezone.now()
+    state.statuses_changed(
+        [
+            state.StatusReport(point.pk, 1, "Faulted", timestamp=now - datetime.timedelta(minutes=5)),
+            state.StatusReport(point.pk, 1, "Unavailable", timestamp=now),
+        ]
+    )
+    connector = _connector(point)
+    assert (connector.status, connector.fault_since) == ("Unavailable", now - datetime.timedelta(minutes=5))
+
+
+def _report(point, session, at, wh, *, power=None, transaction=True):
+    samples = [{"value": str(wh), "measurand": "Energy.Active.Import.Register", "unit": "Wh"}]
+    if power is not None:
+        samples.append({"value": str(power), "measurand": "Power.Active.Import", "unit": "W"})
+    return sessions.MeterReport(
+        point.pk,
+        1,
+        [{"timestamp": at.isoformat(), "sampledValue": samples}],
+        session.transaction_ref if transaction else None,
+    )
+
+
+def test_meter_values_of_one_lot_are_all_stored_and_move_each_session_to_its_latest_reading():
+    """Every reading of the lot is stored on its session (by transaction id, else the connector's open session);
+    each session's latest reading is the newest of the lot, a late one never moving it back."""
+    now = timezone.now()
+    first_point, second_point = ChargePointFactory(), ChargePointFactory()
+    first, second = (
+        SessionFactory(
+            charge_point=point,
+            connector=_connector(point),
+            status=SessionStatus.ACTIVE,
+            stopped_at=None,
+            meter_stop_wh=None,
+            started_at=now - datetime.timedelta(hours=1),
+            last_meter_wh=1000,
+            last_meter_at=now - datetime.timedelta(hours=1),
+        )
+        for point in (first_point, second_point)
+    )
+    stored = sessions.meter_values_batch(
+        [
+            _report(first_point, first, now - datetime.timedelta(minutes=2), 2000, power=7000),
+            _report(second_point, second, now - datetime.timedelta(minutes=1), 5000, transaction=False),
+            _report(first_point, first, now - datetime.timedelta(minutes=1), 3000),
+            _report(first_point, first, now - datetime.timedelta(minutes=30), 1500),
+        ]
+    )
+    assert stored == 5
+    assert MeterValue.objects.filter(session=first).count() == 4
+    assert MeterValue.objects.filter(session=second).count() == 1
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.last_meter_wh, first.last_power_w, first.last_meter_at) == (
+        3000,
+        7000.0,
+        now - datetime.timedelta(minutes=1),
+    )
+    assert second.last_meter_wh == 5000
+    assert ChargingSession.objects.filter(last_meter_wh=1500).count() == 0
