@@ -44,7 +44,7 @@ from mutualis.charging.integrations.ocpp201 import CentralSystem201
 from mutualis.charging.models import Command, MessageLog
 from mutualis.charging.services import commands as command_services
 from mutualis.charging.services import state
-from mutualis.charging.services.bulk import insert_rows
+from mutualis.core.bulk import insert_rows
 
 logger = logging.getLogger("mutualis.charging.gateway")
 

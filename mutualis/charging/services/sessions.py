@@ -27,9 +27,9 @@ from mutualis.charging.choices import (
     SessionStatus,
 )
 from mutualis.charging.models import ChargePoint, ChargingSession, Connector, MeterValue, Reservation
-from mutualis.charging.services.bulk import insert_rows
 from mutualis.charging.services.state import parse_timestamp
 from mutualis.charging.services.tags import find_tag, id_tag_info, id_token_info
+from mutualis.core.bulk import insert_rows
 from mutualis.core.services import audit_record
 
 ENERGY_REGISTER = "Energy.Active.Import.Register"
