@@ -17,7 +17,7 @@ from mutualis.accounts.types import User
 from mutualis.charging.choices import CommandAction, IdTagStatus, SessionStatus
 from mutualis.charging.models import ChargePoint, ChargingSession, Command, IdTag
 from mutualis.charging.permissions import require_charging_manager
-from mutualis.core.services import audit_record, snapshot
+from mutualis.core.services import audit_record, snapshot, update_audited
 from mutualis.core.validation import Errors
 from mutualis.members.models import Member
 
@@ -67,26 +67,19 @@ def id_tag_create(
 def id_tag_update(*, tag: IdTag, acting_user: User | None, **fields: Any) -> IdTag:
     """Change a badge (holder, status — block it —, expiry, parent, notes); it takes the next list version."""
     require_charging_manager(acting_user)
-    if extra := set(fields) - set(TAG_FIELDS):
-        raise TypeError(f"unknown fields: {sorted(extra)}")
-    tag = IdTag.objects.select_for_update().get(pk=tag.pk)
-    before = snapshot(tag)
-    for name, value in fields.items():
-        setattr(tag, name, value.strip() if isinstance(value, str) and name != "notes" else value)
-    tag.list_version = current_list_version() + 1
-    errors = Errors()
-    errors.full_clean(tag)
-    errors.raise_if_any()
-    tag.save()
-    audit_record(
-        actor=acting_user,
+
+    def next_version(row: IdTag) -> None:
+        row.list_version = current_list_version() + 1
+
+    return update_audited(
+        tag,
+        acting_user=acting_user,
         action="charging.id_tag_update",
-        obj=tag,
+        changes={n: v.strip() if isinstance(v, str) and n != "notes" else v for n, v in fields.items()},
+        allowed=TAG_FIELDS,
         member_id=tag.member_id,
-        before=before,
-        after=snapshot(tag),
+        prepare=next_version,
     )
-    return tag
 
 
 def tag_status(tag: IdTag | None, now: datetime.datetime | None = None) -> str:
