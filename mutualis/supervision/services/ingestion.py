@@ -460,7 +460,6 @@ class _Correlator:
         self.timeline: list[tuple[_Alarm, str, str, datetime.datetime, dict[str, Any]]] = []
         self.device_updates: dict[int, dict[str, Any]] = {}
         self.health: list[tuple[_Clean, _Device]] = []
-        self._offline: set[int] | None = None
         self.labels: dict[str, str] = {}
 
     def label(self, kind: str) -> str:
@@ -617,12 +616,6 @@ class _Correlator:
         )
         publish_alarms([a.pk for a in self.new if a.pk is not None] + list(self.changed))
 
-    def _offline_in(self, device: _Device) -> bool:
-        """Whether the batch holds an offline event of the device (an online one after it must close its alarm)."""
-        if self._offline is None:
-            self._offline = {d.pk for e, d in self.health if e["kind"] == EventKind.OFFLINE}
-        return device.pk in self._offline
-
     def after_events(self) -> None:
         """Device state (heartbeat, online, last event) and the technical alarms health events raise or close."""
         to_db = db_datetime()
@@ -633,9 +626,10 @@ class _Correlator:
             groups[names].append((*(to_db(update[n]) if n.endswith("_at") else update[n] for n in names), pk))
         for names, rows in groups.items():
             update_rows(Device, names, rows)
-        # Heartbeats of devices already online change nothing more; the technical alarm services take the device
-        # and its site, loaded for the few events left.
-        health = [(e, d) for e, d in self.health if e["kind"] not in _ALIVE or not d.online or self._offline_in(d)]
+        # Heartbeats of devices online (and not offline earlier in the batch) change nothing more; the technical
+        # alarm services take the device and its site, loaded for the few events left.
+        offline = {d.pk for e, d in self.health if e["kind"] == EventKind.OFFLINE}
+        health = [(e, d) for e, d in self.health if e["kind"] not in _ALIVE or not d.online or d.pk in offline]
         if not health:
             return
         full = Device.objects.select_related("protected_site").in_bulk({d.pk for _e, d in health})
