@@ -115,7 +115,7 @@ def rows_among(
 
 def raw_rows(queryset: models.QuerySet[Any]) -> list[tuple[Any, ...]]:
     """The rows of a `values_list()` queryset as the driver gives them, without the ORM's per-value converters
-    (datetimes stay text on SQLite: read them with `read_datetime`; booleans stay 0/1)."""
+    (datetimes naive on SQLite, or text when selected as text: read them with `read_datetime`; booleans 0/1)."""
     sql, params = queryset.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
