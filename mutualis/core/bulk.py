@@ -7,9 +7,12 @@ values must already be what the column holds (ids for foreign keys, `db_datetime
 since no field converts them.
 """
 
+import contextlib
 import datetime
+import fcntl
 import json
-from collections.abc import Callable, Collection, Sequence
+import sqlite3
+from collections.abc import Callable, Collection, Iterator, Sequence
 from typing import Any
 
 from django.db import connection, models
@@ -150,14 +153,23 @@ def insert_rows(model: type[models.Model], names: Sequence[str], rows: Sequence[
             source, params = _unnest(model, names, rows)
             cursor.execute(f"INSERT INTO {table} ({columns}) SELECT * FROM {source}", params)  # noqa: S608
             return
-        one = "(" + ", ".join(["%s"] * len(names)) + ")"
+        one = "(" + ", ".join(["?"] * len(names)) + ")"
         per = max(1, min(ROWS_PER_STATEMENT, _max_parameters() // len(names)))
         for start in range(0, len(rows), per):
             chunk = rows[start : start + per]
-            cursor.execute(
+            _sqlite_execute(
+                cursor,
                 f"INSERT INTO {table} ({columns}) VALUES {', '.join([one] * len(chunk))}",  # noqa: S608
                 [value for row in chunk for value in row],
             )
+
+
+def _sqlite_execute(cursor: Any, sql: str, params: Sequence[Any]) -> None:
+    """SQLite: run a statement written with `?` marks on the driver's own cursor. Django's cursor rewrites each
+    `%s` of a statement with a regular expression: a tenth of the time of a 500-row INSERT. Its errors are still
+    Django's; the statement is not in `connection.queries` (DEBUG) nor seen by execute wrappers."""
+    with connection.wrap_database_errors:
+        sqlite3.Cursor.execute(cursor.cursor, sql, params)
 
 
 def _max_parameters() -> int:
@@ -178,17 +190,21 @@ def insert_returning(model: type[models.Model], names: Sequence[str], rows: Sequ
         return []
     quote = connection.ops.quote_name
     columns = ", ".join(quote(column(model, name)) for name in names)
-    one = "(" + ", ".join(["%s"] * len(names)) + ")"
+    sqlite = connection.vendor == "sqlite"
+    one = "(" + ", ".join(["?" if sqlite else "%s"] * len(names)) + ")"
     size = max(1, _max_parameters() // len(names))
     keys: list[int] = []
     with connection.cursor() as cursor:
         for start in range(0, len(rows), size):
             chunk = rows[start : start + size]
-            cursor.execute(
-                f"INSERT INTO {_table(model)} ({columns}) VALUES {', '.join([one] * len(chunk))} "  # noqa: S608
-                f"RETURNING {_pk(model)}",
-                [value for row in chunk for value in row],
+            sql = (
+                f"INSERT INTO {_table(model)} ({columns}) VALUES {', '.join([one] * len(chunk))} RETURNING {_pk(model)}"  # noqa: S608
             )
+            params = [value for row in chunk for value in row]
+            if sqlite:
+                _sqlite_execute(cursor, sql, params)
+            else:
+                cursor.execute(sql, params)
             keys.extend(pk for (pk,) in cursor.fetchall())
     return keys
 
@@ -230,3 +246,25 @@ def add_to_counts(model: type[models.Model], keys: Sequence[str], name: str, row
         else:
             marks = ", ".join(["%s"] * (len(keys) + 1))
             cursor.executemany(f"INSERT INTO {table} ({key_columns}, {col}) VALUES ({marks}) {conflict}", rows)  # noqa: S608
+
+
+@contextlib.contextmanager
+def writer_lock() -> Iterator[None]:
+    """Around a write transaction of a volume path on SQLite, outside any other transaction: wait for the other
+    processes' batches on an operating-system file lock beside the database. SQLite lets one writer in at a time
+    and makes the others poll, sleeping up to 100 ms between tries: two HTTP workers writing batches of a thousand
+    events spent a third of their time asleep while the database was free. The kernel wakes the next holder of a
+    file lock the moment it is released. Nothing to do on PostgreSQL (row locks queue), inside a transaction (the
+    outer one may already hold SQLite's lock: waiting here could deadlock with a process that holds this one and
+    waits for SQLite's), or for an in-memory database."""
+    name = str(connection.settings_dict["NAME"])
+    in_memory = name == ":memory:" or "mode=memory" in name
+    if connection.vendor != "sqlite" or connection.in_atomic_block or in_memory:
+        yield
+        return
+    with open(f"{name}.writer-lock", "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

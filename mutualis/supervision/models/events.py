@@ -65,6 +65,7 @@ class Alarm(BaseModel):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,
     )
     claimed_at = models.DateTimeField(_("pris en charge le"), null=True, blank=True)
     acknowledged_at = models.DateTimeField(_("acquittée le"), null=True, blank=True)
@@ -75,6 +76,7 @@ class Alarm(BaseModel):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,
     )
     # Levée de doute: the operator looked, and attached the visual evidence it rests on.
     verified_at = models.DateTimeField(_("levée de doute le"), null=True, blank=True)
@@ -85,6 +87,7 @@ class Alarm(BaseModel):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,
     )
     verification_evidence = models.CharField(_("preuve de la levée de doute"), max_length=500, blank=True)
     qualification = models.CharField(
@@ -102,9 +105,13 @@ class Alarm(BaseModel):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,
     )
     escalation_level = models.PositiveSmallIntegerField(_("niveau d'escalade"), default=0)
-    next_escalation_at = models.DateTimeField(_("prochaine escalade"), null=True, blank=True, db_index=True)
+    next_escalation_at = models.DateTimeField(_("prochaine escalade"), null=True, blank=True)
+    # Not indexed: nothing looks alarms up by creation (the consoles read `updated_at`), and a storm writes one
+    # index entry per indexed column of every alarm it raises.
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
 
     objects = TenantQuerySet.as_manager()
 
@@ -119,6 +126,18 @@ class Alarm(BaseModel):
             models.Index(fields=["protected_site", "kind", "status", "last_event_at"]),
             # The operator consoles re-read every second what changed since their cursor.
             models.Index(fields=["updated_at"], name="supervision_alarm_changed_idx"),
+            # Partial: an alarm is raised with no one's name and no escalation due; only the rows that have one
+            # are indexed (finding a user's alarms, the escalation task's due alarms), not every alarm of a storm.
+            *(
+                models.Index(fields=[name], condition=models.Q(**{f"{name}__isnull": False}), name=f"sup_alarm_{short}")
+                for name, short in (
+                    ("claimed_by", "claimed_idx"),
+                    ("acknowledged_by", "acked_idx"),
+                    ("verified_by", "verified_idx"),
+                    ("closed_by", "closed_idx"),
+                    ("next_escalation_at", "escalation_idx"),
+                )
+            ),
         ]
 
     def __str__(self) -> str:
@@ -184,7 +203,8 @@ class TimelineEntry(models.Model):
     member_path = "alarm__protected_site__site__member"
 
     alarm = models.ForeignKey(Alarm, verbose_name=_("alarme"), on_delete=models.CASCADE, related_name="timeline")
-    at = models.DateTimeField(_("le"), db_index=True)
+    # Read through its alarm (the alarm's index), never by date alone.
+    at = models.DateTimeField(_("le"))
     kind = models.CharField(_("nature"), max_length=16, choices=TimelineKind.choices)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -193,6 +213,7 @@ class TimelineEntry(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,
     )
     text = models.TextField(_("texte"), blank=True, max_length=10000)
     data = models.JSONField(_("données"), default=dict, blank=True)
@@ -203,6 +224,7 @@ class TimelineEntry(models.Model):
         ordering = ["at", "pk"]
         verbose_name = _("ligne de chronologie")
         verbose_name_plural = _("chronologie")
+        indexes = [models.Index(fields=["user"], condition=models.Q(user__isnull=False), name="sup_timeline_user_idx")]
 
     def __str__(self) -> str:
         return f"{self.at:%d/%m/%Y %H:%M:%S} {self.get_kind_display()}"

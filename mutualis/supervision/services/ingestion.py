@@ -31,6 +31,7 @@ from mutualis.core.bulk import (
     read_datetime,
     rows_among,
     update_rows,
+    writer_lock,
 )
 from mutualis.supervision.choices import (
     DEFAULT_PRIORITIES,
@@ -93,6 +94,15 @@ class _Clean(TypedDict):
     zone: str
     snapshot_url: str
     data: dict[str, Any]
+
+
+class _Ready(_Clean):
+    """A checked event with what storing it needs that no other batch can change, prepared before the batch waits
+    for the database (two HTTP workers prepare one batch while the other writes)."""
+
+    ref: str  # the alarm key of its correlation id, "" without one
+    stored: tuple[Any, Any]  # occurred_at and data as the columns hold them
+    hour: Any  # the hour its activity counts in, as the column holds it (None for a heartbeat)
 
 
 def _text(value: Any, limit: int) -> str | None:
@@ -191,9 +201,10 @@ def ingest_events(*, source: EventSource, events: list[dict[str, Any]]) -> list[
             results[index] = _result(index, raw.get("id") if isinstance(raw, dict) else None, "error", errors=errors)
         else:
             cleaned.append(event)
+    ready = _prepare(source, cleaned)
     for attempt in range(2):
         try:
-            created = _store(source, cleaned, now)
+            created = _store(source, ready, now)
             break
         except IntegrityError:
             # Another batch stored one of these events between our check and our insert: check again (once).
@@ -202,6 +213,26 @@ def ingest_events(*, source: EventSource, events: list[dict[str, Any]]) -> list[
     for index, result in created.items():
         results[index] = result
     return [r for r in results if r is not None]
+
+
+def _prepare(source: EventSource, cleaned: list[_Clean]) -> list[_Ready]:
+    """The events with their database values and correlation keys, computed outside the batch's transaction."""
+    to_db, to_json = db_datetime(), db_json(Event, "data")
+    no_data = to_json({})  # most events carry none: encoded once
+    ready: list[_Ready] = []
+    for event in cleaned:
+        at, data = event["occurred_at"], event["data"]
+        ref = data.get("correlation_id")
+        hour = None if event["kind"] == EventKind.HEARTBEAT else to_db(hour_start(at))
+        ready.append(
+            {
+                **event,
+                "ref": f"{source.pk}:{str(ref)[:120]}" if ref not in (None, "") else "",
+                "stored": (to_db(at), to_json(data) if data else no_data),
+                "hour": hour,
+            }
+        )
+    return ready
 
 
 class _Device:
@@ -273,9 +304,9 @@ _EVENT_FIELDS = (
 )  # fmt: skip
 
 
-def _store(source: EventSource, cleaned: list[_Clean], now: datetime.datetime) -> dict[int, IngestResult]:
+def _store(source: EventSource, cleaned: list[_Ready], now: datetime.datetime) -> dict[int, IngestResult]:
     results: dict[int, IngestResult] = {}
-    with transaction.atomic():
+    with writer_lock(), transaction.atomic():
         # First statement of the batch: on PostgreSQL it locks the source's row, so that two batches of one source
         # (two HTTP workers) correlate one after the other, never both counting from the same alarm state; SQLite
         # serialises writers already.
@@ -293,7 +324,7 @@ def _store(source: EventSource, cleaned: list[_Clean], now: datetime.datetime) -
                 "source_event_id", flat=True
             )
         )
-        fresh: list[tuple[_Clean, _Device]] = []
+        fresh: list[tuple[_Ready, _Device]] = []
         for event in cleaned:
             device = devices.get(event["device"])
             if device is None:
@@ -309,25 +340,19 @@ def _store(source: EventSource, cleaned: list[_Clean], now: datetime.datetime) -
                 known.add(event["id"])
                 fresh.append((event, device))
         if fresh:
-            refs = {_ref_key(source, e) for e, _d in fresh} - {""}
+            refs = {e["ref"] for e, _d in fresh} - {""}
             earliest = min(e["occurred_at"] for e, _d in fresh)
             pairs = {(device.pk, event["kind"]) for event, device in fresh}
             correlator = _Correlator(source, [device for _e, device in fresh], pairs, refs, earliest)
             alarms = [correlator.handle(event, device) for event, device in fresh]
             correlator.save()  # each new alarm has its primary key by now
-            to_db, to_json = db_datetime(), db_json(Event, "data")
-            no_data = to_json({})  # most events carry none: encoded once
-
-            def data(value: dict[str, Any]) -> Any:
-                return to_json(value) if value else no_data
-
-            received = to_db(timezone.now())
+            received = db_datetime()(timezone.now())
             insert_rows(
                 Event,
                 _EVENT_FIELDS,
                 [
-                    (source.pk, e["id"], d.pk, e["kind"], to_db(e["occurred_at"]), received, e["severity"], e["zone"],
-                     e["snapshot_url"], data(e["data"]), a.pk if a is not None else None)
+                    (source.pk, e["id"], d.pk, e["kind"], e["stored"][0], received, e["severity"], e["zone"],
+                     e["snapshot_url"], e["stored"][1], a.pk if a is not None else None)
                     for (e, d), a in zip(fresh, alarms, strict=True)
                 ],
             )  # fmt: skip
@@ -340,20 +365,13 @@ def _store(source: EventSource, cleaned: list[_Clean], now: datetime.datetime) -
     return results
 
 
-def _ref_key(source: EventSource, event: _Clean) -> str:
-    """The alarm key of an event's `data.correlation_id` (a Frigate review id), "" without one."""
-    ref = event["data"].get("correlation_id")
-    return f"{source.pk}:{str(ref)[:120]}" if ref not in (None, "") else ""
-
-
-def _count_activity(fresh: list[tuple[_Clean, _Device]]) -> None:
+def _count_activity(fresh: list[tuple[_Ready, _Device]]) -> None:
     """Add the batch's events to each device's hourly counts (heartbeats are not activity)."""
-    counts: dict[tuple[int, datetime.datetime], int] = defaultdict(int)
+    counts: dict[tuple[int, Any], int] = defaultdict(int)
     for event, device in fresh:
-        if event["kind"] != EventKind.HEARTBEAT:
-            counts[(device.pk, hour_start(event["occurred_at"]))] += 1
-    to_db = db_datetime()
-    add_to_counts(DeviceActivity, ("device", "hour"), "count", [(k[0], to_db(k[1]), n) for k, n in counts.items()])
+        if event["hour"] is not None:
+            counts[(device.pk, event["hour"])] += 1
+    add_to_counts(DeviceActivity, ("device", "hour"), "count", [(*k, n) for k, n in counts.items()])
 
 
 def _open_alarms(pairs: set[tuple[int, str]], refs: set[str], merge_sites: set[int]) -> list[_Alarm]:
@@ -459,7 +477,7 @@ class _Correlator:
         self.changed: dict[int, _Alarm] = {}
         self.timeline: list[tuple[_Alarm, str, str, datetime.datetime, dict[str, Any]]] = []
         self.device_updates: dict[int, dict[str, Any]] = {}
-        self.health: list[tuple[_Clean, _Device]] = []
+        self.health: list[tuple[_Ready, _Device]] = []
         self.labels: dict[str, str] = {}
 
     def label(self, kind: str) -> str:
@@ -468,7 +486,7 @@ class _Correlator:
             self.labels[kind] = str(EventKind(kind).label)
         return self.labels[kind]
 
-    def _touch_device(self, device: _Device, event: _Clean) -> None:
+    def _touch_device(self, device: _Device, event: _Ready) -> None:
         update = self.device_updates.setdefault(device.pk, {})
         at = event["occurred_at"]
         if event["kind"] == EventKind.HEARTBEAT or event["kind"] == EventKind.ONLINE:
@@ -479,7 +497,7 @@ class _Correlator:
         else:
             update["last_event_at"] = max(at, update.get("last_event_at", at))
 
-    def handle(self, event: _Clean, device: _Device) -> _Alarm | None:
+    def handle(self, event: _Ready, device: _Device) -> _Alarm | None:
         """The alarm this event feeds (None for health events and unsupervised devices)."""
         self._touch_device(device, event)
         kind = event["kind"]
@@ -489,7 +507,7 @@ class _Correlator:
         if not device.is_supervised:
             return None
         at = event["occurred_at"]
-        ref_key = _ref_key(self.source, event)
+        ref_key = event["ref"]
         alarm = self.by_ref.get(ref_key) if ref_key else None
         if alarm is None and not ref_key:
             candidate = self.by_device_kind.get((device.pk, kind))
@@ -521,7 +539,7 @@ class _Correlator:
             priority = max(Priority.CRITICAL, priority - 1)
         return priority
 
-    def _new_alarm(self, event: _Clean, device: _Device, ref_key: str) -> _Alarm:
+    def _new_alarm(self, event: _Ready, device: _Device, ref_key: str) -> _Alarm:
         at = event["occurred_at"]
         title = f"{self.label(event['kind'])} — {device.name}"[:255]
         alarm = _Alarm(
@@ -541,7 +559,7 @@ class _Correlator:
         self.timeline.append((alarm, TimelineKind.CREATED, title, at, {"event": event["id"]}))
         return alarm
 
-    def _attach(self, alarm: _Alarm, event: _Clean, device: _Device) -> None:
+    def _attach(self, alarm: _Alarm, event: _Ready, device: _Device) -> None:
         at = event["occurred_at"]
         merged = device.pk != alarm.device_id or event["kind"] != alarm.kind
         alarm.event_count += 1
