@@ -384,3 +384,27 @@ def test_access_register_lists_live_views_and_playbacks_searchably(world, camera
     assert [r["entry"].action for r in only] == ["supervision.live_view_end"]
     csv = client.get("/supervision/registre-acces/", {"format": "csv"}).content.decode()
     assert "Fin d'un visionnage en direct" in csv and "Ronde de nuit" in csv
+
+
+def test_the_demo_simulator_serves_the_live_picture(world, camera):
+    """The demo's simulated Frigate answers `/api/<camera>/latest.jpg` with a generated JPEG for its cameras (what
+    `make run` shows live) and 404 for others (then the frame is 502)."""
+    import io
+
+    from PIL import Image
+
+    from mutualis.supervision.simulator import FrigateHTTPServer
+
+    server = FrigateHTTPServer(("127.0.0.1", 0), ["parvis"]).start()
+    try:
+        camera.source.frigate_base_url = server.base_url
+        camera.source.save()
+        client = login_as(Client(), world.staff)
+        token = _start(client, camera)
+        frame = client.get(f"/supervision/cameras/{camera.pk}/direct/image/", {"session": token})
+        assert frame.status_code == 200 and Image.open(io.BytesIO(frame.content)).size == (640, 360)
+        camera.external_id = "inconnue"
+        camera.save()
+        assert client.get(f"/supervision/cameras/{camera.pk}/direct/image/", {"session": token}).status_code == 502
+    finally:
+        server.stop()
