@@ -112,14 +112,16 @@ def live_view_start(*, device: Device, reason: str, acting_user: User) -> LiveSe
     return LiveSession(sid=sid, token=token, device_id=device.pk, started_at=started, expires_at=expires)
 
 
-def _session_data(token: str, *, device: Device, user: User, max_age: int) -> dict[str, Any]:
+def _session_data(token: str, *, device: Device, user: User, max_age: int, ended: bool = False) -> dict[str, Any]:
+    """The session a token names, if genuine, younger than `max_age`, the user's, for this camera, and (unless
+    `ended` is allowed) not ended; PermissionDenied otherwise."""
     try:
         data = signing.loads(token or "", salt=LIVE_SALT, max_age=max_age)
     except signing.BadSignature:
         raise PermissionDenied(_("Session de visionnage expirée ou invalide.")) from None
     if not isinstance(data, dict) or data.get("d") != device.pk or data.get("u") != user.pk:
         raise PermissionDenied(_("Cette session de visionnage n'est pas la vôtre ou pas pour cette caméra."))
-    if cache.get(_ended_key(str(data.get("s")))):
+    if not ended and cache.get(_ended_key(str(data.get("s")))):
         raise PermissionDenied(_("Cette session de visionnage est terminée."))
     return data
 
@@ -186,12 +188,8 @@ LIVE_END_REASONS = {
 def live_view_end(*, device: Device, token: str, acting_user: User, why: str = "stop") -> bool:
     """Log the end of a viewing session once (from its start to the last frame served), whether it is stopped,
     left, run out or cut by a withdrawn habilitation; True when this call logged it."""
-    try:
-        data = signing.loads(token or "", salt=LIVE_SALT, max_age=live_seconds() + END_GRACE_SECONDS)
-    except signing.BadSignature:
-        raise PermissionDenied(_("Session de visionnage invalide.")) from None
-    if not isinstance(data, dict) or data.get("d") != device.pk or data.get("u") != acting_user.pk:
-        raise PermissionDenied(_("Cette session de visionnage n'est pas la vôtre ou pas pour cette caméra."))
+    max_age = live_seconds() + END_GRACE_SECONDS  # an expired session's end is still logged
+    data = _session_data(token, device=device, user=acting_user, max_age=max_age, ended=True)
     sid = str(data["s"])
     if not cache.add(_ended_key(sid), True, timeout=live_seconds() + END_GRACE_SECONDS):
         return False
