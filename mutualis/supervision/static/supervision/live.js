@@ -114,11 +114,9 @@
     });
   }
 
+  // Leaving the page ends the session; if the browser brings the page back from its cache, it says so.
   window.addEventListener("pagehide", function () {
-    if (!stopped) {
-      stopped = true;
-      tellEnd("leave");
-    }
+    stop("leave", "Le direct s'est arrêté quand vous avez quitté la page.");
   });
 
   schedule();
