@@ -376,3 +376,26 @@ def test_a_camera_frigate_does_not_know_is_502(world, camera):
     camera.external_id = "inconnue"
     camera.save()
     assert client.get(f"/supervision/cameras/{camera.pk}/direct/image/", {"session": token}).status_code == 502
+
+
+def test_a_lapsed_agrement_stops_the_municipal_polices_next_frame(world, camera):
+    """The municipal police watch while their agrément is in force; once it has lapsed the next frame is refused
+    (CSI L511-1: the agrément conditions the access)."""
+    police = Habilitation.objects.get(user=world.manager)
+    police.agrement_expires_on = timezone.localdate() + datetime.timedelta(days=30)
+    police.save()
+    client = login_as(Client(), world.manager)
+    token = _start(client, camera, reason="Réquisition orale, rixe place du marché")
+    assert client.get(f"/supervision/cameras/{camera.pk}/direct/image/", {"session": token}).status_code == 200
+    Habilitation.objects.filter(pk=police.pk).update(agrement_expires_on=timezone.localdate() - datetime.timedelta(1))
+    assert client.get(f"/supervision/cameras/{camera.pk}/direct/image/", {"session": token}).status_code == 403
+
+
+def test_several_ranges_get_the_whole_file(world, camera, stored):
+    """A multi-range request (which this server does not split) gets the whole file with 200 (RFC 9110 § 14.2)."""
+    client = login_as(Client(), world.staff)
+    token = _play(client, stored)
+    response = client.get(
+        f"/supervision/enregistrements/{stored.pk}/video/", {"jeton": token}, headers={"range": "bytes=0-1,5-6"}
+    )
+    assert response.status_code == 200 and b"".join(response.streaming_content) == VIDEO
