@@ -409,6 +409,11 @@ MQTT_PROTOCOL = env("MQTT_PROTOCOL", "5")
 MQTT_CLIENT_ID = env("MQTT_CLIENT_ID", "mutualis-supervision-ingest")
 FRIGATE_HTTP_TIMEOUT = envint("FRIGATE_HTTP_TIMEOUT", "20")
 FRIGATE_MAX_MEDIA_BYTES = envint("FRIGATE_MAX_MEDIA_BYTES", str(500 * 1024 * 1024))
+# Supervision live view and playback: how long a viewing session lasts before the reason is asked again, the
+# timeout of each frame fetched from Frigate (short: a frame a second), how long a playback's stream token lasts.
+SUPERVISION_LIVE_SECONDS = envint("SUPERVISION_LIVE_SECONDS", "300")
+SUPERVISION_LIVE_FRAME_TIMEOUT = envint("SUPERVISION_LIVE_FRAME_TIMEOUT", "3")
+SUPERVISION_PLAYBACK_SECONDS = envint("SUPERVISION_PLAYBACK_SECONDS", "3600")
 
 # IRVE statique (open data): the brand shown to drivers (nom_enseigne), the operator's contact e-mail and phone
 # (contact_operateur, telephone_operateur); the aménageur is the operator itself (OPERATOR_NAME, its SIREN).

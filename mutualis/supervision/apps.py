@@ -51,6 +51,7 @@ class SupervisionConfig(AppConfig):
                 "supervision.contact_delete": _("Contact d'escalade supprimé"),
                 "supervision.priority_set": _("Priorité par nature fixée"),
                 "supervision.live_view": _("Images en direct consultées"),
+                "supervision.live_view_end": _("Fin d'un visionnage en direct"),
                 "supervision.snapshot_view": _("Vignette d'alarme consultée"),
                 "supervision.frigate_media_fetch": _("Vignette ou extrait récupéré de Frigate (preuve candidate)"),
             },

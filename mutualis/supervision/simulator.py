@@ -1,19 +1,27 @@
 """The demo's live traffic: Frigate-shaped messages published to the broker for the `demo-frigate` cameras, and
 webhook events posted over HTTP for the `demo-webhook` devices, at a modest rate — so that the console is alive.
+It also answers Frigate's `/api/<camera>/latest.jpg` over HTTP (a generated picture with the camera's name and the
+time) so that the live view has something to show.
 
 Everything goes through the real paths (Mosquitto → `supervision_mqtt` → ingestion; HTTP → the API view →
 ingestion): the simulator writes nothing to the database itself.
 """
 
+import datetime
 import heapq
+import io
 import json
 import logging
 import random
+import re
+import threading
 import time
 import urllib.error
+import urllib.parse
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import paho.mqtt.client as mqtt
@@ -201,3 +209,76 @@ class Simulator:
             self.publish_due(now)
             time.sleep(self.rng.expovariate(rate) if rate > 0 else 1.0)
         self.publish_due(float("inf"))
+
+
+# --- Frigate's HTTP API: the latest picture of a camera ----------------------------------------------------------
+
+LATEST = re.compile(r"^/api/([^/]+)/latest\.jpg$")
+
+
+def latest_jpeg(camera: str, at: datetime.datetime, *, width: int = 640, height: int = 360) -> bytes:
+    """A JPEG standing for a camera's current picture: its name, the time, and a block that moves each second."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    image = Image.new("RGB", (width, height), (24, 32, 40))
+    draw = ImageDraw.Draw(image)
+    step = at.second % 20
+    draw.rectangle([40 + step * 25, height - 120, 120 + step * 25, height - 40], fill=(60, 140, 90))
+    try:
+        font = ImageFont.load_default(size=28)
+    except (TypeError, OSError):  # a Pillow without FreeType: the small bitmap font
+        font = ImageFont.load_default()
+    draw.text((20, 20), camera, fill=(255, 255, 255), font=font)
+    draw.text((20, 64), at.strftime("%d/%m/%Y %H:%M:%S"), fill=(255, 220, 120), font=font)
+    draw.text((20, 108), "Simulateur Frigate", fill=(180, 190, 200), font=font)
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", quality=70)
+    return buffer.getvalue()
+
+
+class _FrigateHTTPHandler(BaseHTTPRequestHandler):
+    server: "FrigateHTTPServer"
+
+    def do_GET(self) -> None:  # noqa: N802 - http.server's name
+        match = LATEST.match(urllib.parse.urlsplit(self.path).path)
+        camera = urllib.parse.unquote(match.group(1)) if match else ""
+        if camera not in self.server.cameras:
+            self.send_error(404)
+            return
+        body = latest_jpeg(camera, timezone.localtime())
+        self.send_response(200)
+        self.send_header("Content-Type", "image/jpeg")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - http.server's signature
+        logger.debug("Frigate HTTP: " + format, *args)
+
+
+class FrigateHTTPServer(ThreadingHTTPServer):
+    """The part of Frigate's HTTP API the platform reads live (`/api/<camera>/latest.jpg`), in a thread."""
+
+    daemon_threads = True
+
+    def __init__(self, address: tuple[str, int], cameras: list[str]) -> None:
+        super().__init__(address, _FrigateHTTPHandler)
+        self.cameras = set(cameras)
+        self._thread = threading.Thread(target=self.serve_forever, name="frigate-http", daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        """Where it listens, as a source's `frigate_base_url`."""
+        host, port = self.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def start(self) -> "FrigateHTTPServer":
+        """Serve in the background."""
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop serving and close the socket."""
+        self.shutdown()
+        self.server_close()

@@ -68,3 +68,16 @@ urlpatterns += [
     path("etudes/<id:pk>/", studies.study_detail_view, name="study_detail"),
     path("etudes/<id:pk>/<str:action>/", studies.study_action_view, name="study_action"),
 ]
+
+# Live view and playback of a camera's images (views/live.py)
+from mutualis.supervision.views import live  # noqa: E402
+
+urlpatterns += [
+    path("cameras/", live.camera_list_view, name="camera_list"),
+    path("cameras/<id:pk>/direct/", live.live_view, name="live"),
+    path("cameras/<id:pk>/direct/image/", live.live_frame_view, name="live_frame"),
+    path("cameras/<id:pk>/direct/fin/", live.live_end_view, name="live_end"),
+    path("cameras/<id:pk>/enregistrements/", live.camera_recordings_view, name="camera_recordings"),
+    path("enregistrements/<id:pk>/lecture/", live.recording_play_view, name="recording_play"),
+    path("enregistrements/<id:pk>/video/", live.recording_media_view, name="recording_media"),
+]

@@ -64,6 +64,7 @@ def test_members_purchases_are_one_group():
         "Fibre",
         "Éducation",
         "Sûreté : alarmes",
+        "Sûreté : caméras (habilités)",
         "Sûreté : études",
         "Recharge",
     ]

@@ -23,6 +23,7 @@ from mutualis.supervision.permissions import habilitated_site_ids, is_supervisio
 # The audit actions the access register lists: every look at, export or deletion of images.
 ACCESS_ACTIONS = (
     "supervision.live_view",
+    "supervision.live_view_end",
     "supervision.snapshot_view",
     "supervision.recording_playback",
     "supervision.evidence_export",

@@ -30,6 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mutualis.accounts.types import User
+from mutualis.core.models import AuditEntry
 from mutualis.core.services import audit_record
 from mutualis.supervision.choices import CAMERA_KINDS
 from mutualis.supervision.choices_evidence import EvidenceKind, RegisterKind
@@ -271,10 +272,12 @@ def access_log(
     ends_at: datetime.datetime | None = None,
     reason: str = "",
     recipient: str = "",
-) -> None:
+    extra: dict[str, Any] | None = None,
+) -> AuditEntry:
     """Log one access to images (live view, playback, export, download, deletion) in the append-only audit log:
-    who, when, which camera, which period, why, for whom — what the access register shows an inspector."""
-    audit_record(
+    who, when, which camera, which period, why, for whom — what the access register shows an inspector (`extra`:
+    what an access adds, e.g. a live session's id)."""
+    return audit_record(
         actor=acting_user,
         action=action,
         obj=obj or device,
@@ -286,7 +289,8 @@ def access_log(
             "starts_at": starts_at.isoformat() if starts_at else "",
             "ends_at": ends_at.isoformat() if ends_at else "",
             "recipient": recipient,
-        },
+        }
+        | (extra or {}),
         reason=reason,
     )
 

@@ -14,6 +14,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -408,5 +409,8 @@ def access_register_view(request: HttpRequest) -> HttpResponse:
         {"entry": e, "detail": e.after or e.before or {}, "label": audit_labels.action_label(e.action)}
         for e in page.object_list
     ]
+    for row in rows:  # the period as dates (stored as ISO text in the entry)
+        row["starts_at"] = parse_datetime(str(row["detail"].get("starts_at") or ""))
+        row["ends_at"] = parse_datetime(str(row["detail"].get("ends_at") or ""))
     context = {"form": form, "page": page, "rows": rows, "query": request.GET.urlencode()}
     return render(request, "supervision/evidence/access_register.html", context, status=200 if not form.errors else 400)

@@ -2,6 +2,7 @@
 
 import logging
 import time
+import urllib.parse
 from typing import Any
 
 from django.conf import settings
@@ -11,7 +12,9 @@ from mutualis.supervision.demo import DEMO_WEBHOOK_TOKEN
 from mutualis.supervision.integrations.webhook.client import WebhookClient
 from mutualis.supervision.models import EventSource
 from mutualis.supervision.services.sources import source_authenticate, source_rotate_token
-from mutualis.supervision.simulator import Simulator
+from mutualis.supervision.simulator import FrigateHTTPServer, Simulator
+
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 
 class Command(AuditedCommand):
@@ -40,6 +43,12 @@ class Command(AuditedCommand):
             "processus qui s'arrête arrête tous les autres)",
         )
         parser.add_argument("--seed", type=int, default=None)
+        parser.add_argument(
+            "--frigate-http",
+            default="auto",
+            help="sert /api/<caméra>/latest.jpg (le direct) à l'adresse de l'API HTTP de la source Frigate quand "
+            "elle est locale (« auto »), à HÔTE:PORT, ou pas du tout (« off »)",
+        )
 
     def _sources(self, names: tuple[str, str], wait: float) -> tuple[EventSource | None, EventSource | None]:
         """The demo sources, waiting (the demo may still be loading) until at least one exists."""
@@ -61,6 +70,27 @@ class Command(AuditedCommand):
         self.stderr.write(f"Le jeton publié ne correspond plus à « {webhook.name} » : nouveau jeton généré.")
         return source_rotate_token(source=webhook, acting_user=None)
 
+    def _frigate_http(self, frigate: EventSource | None, option: str) -> FrigateHTTPServer | None:
+        """The simulated Frigate HTTP API, where the demo source says its server is (a loopback address)."""
+        if frigate is None or option == "off":
+            return None
+        if option == "auto":
+            address = urllib.parse.urlsplit(frigate.frigate_base_url)
+            if address.hostname not in LOOPBACK or address.port is None:
+                return None
+            host, port = address.hostname, address.port
+        else:
+            host, _, port_text = option.rpartition(":")
+            host, port = host or "127.0.0.1", int(port_text)
+        cameras = Simulator._cameras(frigate)
+        try:
+            server = FrigateHTTPServer((host, port), cameras).start()
+        except OSError as exc:
+            self.stderr.write(f"API HTTP Frigate simulée non démarrée sur {host}:{port} : {exc}")
+            return None
+        self.stdout.write(f"API HTTP Frigate simulée : {server.base_url}/api/<caméra>/latest.jpg")
+        return server
+
     def handle(self, *args: Any, **options: Any) -> None:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
         frigate, webhook = self._sources((options["frigate_source"], options["webhook_source"]), options["wait"])
@@ -74,6 +104,7 @@ class Command(AuditedCommand):
         if webhook is not None:
             token = options["token"] or self._demo_token(webhook)
             client = WebhookClient(base_url=options["base_url"], token=token, timeout=10)
+        http = self._frigate_http(frigate, options["frigate_http"])
         simulator = Simulator(
             frigate=frigate,
             webhook=webhook,
@@ -94,4 +125,6 @@ class Command(AuditedCommand):
             pass
         finally:
             simulator.close()
+            if http is not None:
+                http.stop()
         self.stdout.write(f"Compteurs : {dict(simulator.stats)}")
