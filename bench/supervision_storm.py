@@ -157,10 +157,12 @@ def raw(count: int, batch: int, cameras: int) -> dict[str, Any]:
 
 def service(count: int, batch: int, cameras: int, source: Any) -> dict[str, Any]:
     """ingest_events in this process."""
+    from mutualis.core.processes import settle_heap
     from mutualis.supervision.services.ingestion import ingest_events
 
     before = count_events(source)
     rows = events(count, cameras)
+    settle_heap()  # as the ingest processes do once started
     started = time.perf_counter()
     for i in range(0, count, batch):
         ingest_events(source=source, events=rows[i : i + batch])
@@ -317,6 +319,25 @@ def mqtt_storm(broker: Broker, count: int, cameras: int, source: Any) -> dict[st
     messages = frigate_messages(count // 3, cameras)
     started = time.perf_counter()
     broker.publish(messages)
+    done = wait_for(source, before + len(messages))
+    stored = count_events(source) - before
+    return {"events": len(messages), "per_s": stored / (done - started), "lost": len(messages) - stored}
+
+
+def mqtt_backlog(broker: Broker, count: int, cameras: int, source: Any) -> dict[str, Any]:
+    """The ingest process paused (SIGSTOP) while the publisher sends, then resumed: the rate it drains the
+    broker's backlog at, with the publisher no longer sharing the machine's two cores (as Frigate, on its own
+    server, would not)."""
+    import signal
+
+    before = count_events(source)
+    messages = frigate_messages(count // 3, cameras, now=time.time() + 1)
+    broker.ingest.send_signal(signal.SIGSTOP)
+    try:
+        broker.publish(messages)
+    finally:
+        broker.ingest.send_signal(signal.SIGCONT)
+    started = time.perf_counter()
     done = wait_for(source, before + len(messages))
     stored = count_events(source) - before
     return {"events": len(messages), "per_s": stored / (done - started), "lost": len(messages) - stored}
@@ -534,6 +555,8 @@ def main() -> None:
                 if "mqtt" not in args.skip:
                     figures["mqtt"] = mqtt_storm(broker, args.events, args.cameras, world["frigate"])
                     print("mqtt", figures["mqtt"], flush=True)
+                    figures["mqtt_backlog"] = mqtt_backlog(broker, args.events, args.cameras, world["frigate"])
+                    print("mqtt_backlog", figures["mqtt_backlog"], flush=True)
                 if "latency" not in args.skip:
                     if console is not None:
                         console.open()
@@ -547,7 +570,7 @@ def main() -> None:
                 if console is not None:
                     console.close()
         if "raw" in figures:
-            for step in ("service", "http", "mqtt"):
+            for step in ("service", "http", "mqtt", "mqtt_backlog"):
                 if step in figures:
                     figures[step]["x_raw"] = round(figures[step]["per_s"] / figures["raw"]["per_s"], 3)
         print(json.dumps(figures, indent=2, default=str))

@@ -88,12 +88,14 @@ def rows_among(
     keys: Collection[Sequence[Any]],
     *,
     also: tuple[str, Sequence[str]] | None = None,
+    at_least: tuple[str, Any] | None = None,
 ) -> RawSQL:
     """A filter: the row's values of `names` are one of `keys` (tuples; the first value an integer, the others
     text), as one parameter. Written as a primary key lookup driven by the keys — a join from the list to the table
     on an index whose first columns are `names` —: as a plain `(a, b) IN (…)` the planner may prefer another index
     and scan its rows (a batch looks up its open alarms by (device, kind, status) among thousands). `also` is one
-    more column and its allowed values (the next column of that index: the open statuses)."""
+    more column and its allowed values (the next column of that index: the open statuses); `at_least` a last
+    column and its lowest value (a range on the index's last column: the alarms of the last few minutes)."""
     quote = connection.ops.quote_name
     table, pk = _table(model), _pk(model)
     columns = [quote(column(model, name)) for name in names]
@@ -101,6 +103,9 @@ def rows_among(
     if also is not None:
         extra = f" AND r.{quote(column(model, also[0]))} IN ({', '.join(['%s'] * len(also[1]))})"
         extra_params = list(also[1])
+    if at_least is not None:
+        extra += f" AND r.{quote(column(model, at_least[0]))} >= %s"
+        extra_params.append(at_least[1])
     if connection.vendor == "sqlite":
         # CROSS JOIN: SQLite keeps the list as the outer loop.
         on = " AND ".join(f"r.{c} = json_extract(j.value, '$[{n}]')" for n, c in enumerate(columns))

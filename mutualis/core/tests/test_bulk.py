@@ -1,6 +1,7 @@
 """core.bulk: the plain-row writes and reads under the ORM give what the ORM would have, on SQLite and PostgreSQL."""
 
 import datetime
+from typing import Any
 
 import pytest
 
@@ -75,6 +76,22 @@ def test_among_and_rows_among_select_exactly_the_listed_values():
     assert set(
         model.objects.filter(rows_among(model, ("protected_site", "name"), wanted)).values_list("pk", flat=True)
     ) == {a.pk}
+
+
+def test_rows_among_narrows_on_allowed_values_and_a_lowest_value():
+    """`also` keeps the rows whose next column is allowed, `at_least` those whose last column is at least the bound."""
+    device = DeviceFactory(name="A")
+    model = type(device)
+    model.objects.filter(pk=device.pk).update(last_event_at=T0)
+    key = [(device.protected_site_id, "A")]
+
+    def found(**options: Any) -> bool:
+        return model.objects.filter(rows_among(model, ("protected_site", "name"), key, **options)).exists()
+
+    to_db = db_datetime()
+    assert found(also=("kind", [device.kind]), at_least=("last_event_at", to_db(T0)))
+    assert not found(also=("kind", ["nvr-not-this"]))
+    assert not found(at_least=("last_event_at", to_db(T0 + datetime.timedelta(seconds=1))))
 
 
 def test_raw_rows_read_back_to_aware_datetimes():

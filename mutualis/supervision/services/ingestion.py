@@ -342,7 +342,8 @@ def _store(source: EventSource, cleaned: list[_Ready], now: datetime.datetime) -
         if fresh:
             refs = {e["ref"] for e, _d in fresh} - {""}
             earliest = min(e["occurred_at"] for e, _d in fresh)
-            pairs = {(device.pk, event["kind"]) for event, device in fresh}
+            # An event with a correlation id joins that id's alarm, never one found by (device, kind).
+            pairs = {(device.pk, event["kind"]) for event, device in fresh if not event["ref"]}
             correlator = _Correlator(source, [device for _e, device in fresh], pairs, refs, earliest)
             alarms = [correlator.handle(event, device) for event, device in fresh]
             correlator.save()  # each new alarm has its primary key by now
@@ -374,7 +375,9 @@ def _count_activity(fresh: list[tuple[_Ready, _Device]]) -> None:
     add_to_counts(DeviceActivity, ("device", "hour"), "count", [(*k, n) for k, n in counts.items()])
 
 
-def _open_alarms(pairs: set[tuple[int, str]], refs: set[str], merge_sites: set[int]) -> list[_Alarm]:
+def _open_alarms(
+    pairs: set[tuple[int, str]], refs: set[str], merge_sites: set[int], floor: datetime.datetime
+) -> list[_Alarm]:
     """The open security alarms a batch's correlation may consult, in one statement of three lookups, each on its
     index: those of the batch's (device, kind) pairs, those of its correlation ids, and the latest forced-door and
     motion alarm of each site whose merge rule is on. Written in SQL once for all batches: building these with the
@@ -391,7 +394,11 @@ def _open_alarms(pairs: set[tuple[int, str]], refs: set[str], merge_sites: set[i
     select = ", ".join(last if name == "last_event_at" else col(name) for name in _ALARM_COLUMNS)
     statuses = sorted(OPEN_STATUSES)
     is_open = f"{{a}}.{quote('category')} = %s AND {{a}}.{quote('status')} IN ({', '.join(['%s'] * len(statuses))})"
-    by_pairs = rows_among(Alarm, ("device", "kind"), pairs, also=("status", statuses))
+    # Of a pair's open alarms, only those recent enough to take the batch's events: a storm nobody has closed yet
+    # leaves dozens per camera.
+    by_pairs = rows_among(
+        Alarm, ("device", "kind"), pairs, also=("status", statuses), at_least=("last_event_at", db_datetime()(floor))
+    )
     parts, params = [f"SELECT {select} FROM {table} WHERE {by_pairs.sql}"], list(by_pairs.params)  # noqa: S608
     if refs:
         by_ref = among(refs)
@@ -454,7 +461,7 @@ class _Correlator:
         site_ids = {d.site_id for d in devices}
         merge_sites = {d.site_id for d in devices if d.merge}
         floor = earliest - datetime.timedelta(seconds=max(d.window for d in devices))
-        loaded = {alarm.pk: alarm for alarm in _open_alarms(pairs, refs, merge_sites)}
+        loaded = {alarm.pk: alarm for alarm in _open_alarms(pairs, refs, merge_sites, floor)}
         self.by_device_kind: dict[tuple[int, str], _Alarm] = {}
         self.by_ref: dict[str, _Alarm] = {}
         # The latest open alarm of each merge kind, per site (a forced door looks up motion, motion a forced door).

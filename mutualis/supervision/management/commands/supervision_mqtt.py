@@ -8,6 +8,7 @@ from typing import Any
 from django.conf import settings
 
 from mutualis.core.management.base import AuditedCommand
+from mutualis.core.processes import settle_heap
 from mutualis.supervision.integrations.frigate.mqtt import FrigateMqttIngestor
 
 
@@ -50,5 +51,6 @@ class Command(AuditedCommand):
             batch_wait=options["batch_wait"],
         )
         self.stdout.write(f"Ingestion MQTT : {options['host']}:{options['port']}")
+        settle_heap()
         ingestor.run(stop, reload_every=options["reload_every"], stats_every=options["stats_every"])
         self.stdout.write(f"Arrêt. Compteurs : {dict(ingestor.stats)}")
