@@ -150,7 +150,13 @@ else:
                 # A checkpoint every 10,000 pages (≈ 40 MB of WAL) instead of 1,000: the hot index pages a stream of
                 # small batches rewrites are copied back once, not at every few commits (camera events at 100 a
                 # batch: 2,200 → 3,300 a second, bench/supervision_storm.py).
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA wal_autocheckpoint=10000;",
+                # A page cache of 64 MiB (the default is 2 MiB) and reads through a memory map: an event's unique
+                # (source, id) index takes random ids, and past a few hundred thousand events each insert missed
+                # the cache (camera events: +19 % at 60,000 stored, more as the table grows).
+                "init_command": (
+                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA wal_autocheckpoint=10000; "
+                    "PRAGMA cache_size=-65536; PRAGMA mmap_size=268435456;"
+                ),
             },
         }
     }

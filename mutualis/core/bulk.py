@@ -249,8 +249,16 @@ def add_to_counts(model: type[models.Model], keys: Sequence[str], name: str, row
             source, params = _unnest(model, [*keys, name], rows)
             cursor.execute(f"INSERT INTO {table} ({key_columns}, {col}) SELECT * FROM {source} {conflict}", params)  # noqa: S608
         else:
-            marks = ", ".join(["%s"] * (len(keys) + 1))
-            cursor.executemany(f"INSERT INTO {table} ({key_columns}, {col}) VALUES ({marks}) {conflict}", rows)  # noqa: S608
+            width = len(keys) + 1
+            one = "(" + ", ".join(["?"] * width) + ")"
+            per = max(1, min(ROWS_PER_STATEMENT, _max_parameters() // width))
+            for start in range(0, len(rows), per):
+                chunk = rows[start : start + per]
+                _sqlite_execute(
+                    cursor,
+                    f"INSERT INTO {table} ({key_columns}, {col}) VALUES {', '.join([one] * len(chunk))} {conflict}",  # noqa: S608
+                    [value for row in chunk for value in row],
+                )
 
 
 @contextlib.contextmanager
