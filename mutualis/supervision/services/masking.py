@@ -452,6 +452,24 @@ def masked_copy_delete(*, copy: MaskedCopy, acting_user: User) -> None:
     transaction.on_commit(lambda: storage.delete(name))
 
 
+def masking_view_log(*, access_request: AccessRequest, recording: Recording, acting_user: User) -> None:
+    """Showing a file's images to mask them is an access to images: it goes into the access register (who, which
+    camera, which period, why, for whom)."""
+    site = access_request.protected_site
+    evidence.require_images(acting_user, site)
+    evidence.access_log(
+        action="supervision.recording_playback",
+        acting_user=acting_user,
+        device=recording.device,
+        protected_site=site,
+        obj=recording,
+        starts_at=recording.starts_at,
+        ends_at=recording.ends_at,
+        reason=_("Occultation des tiers, demande d'accès n° %(pk)s") % {"pk": access_request.pk},
+        recipient=access_request.requester_name,
+    )
+
+
 def custody_of(copy: MaskedCopy) -> dict[str, Any]:
     """The chain-of-custody step « Occultation des tiers »: who, when, which regions, from which original."""
     regions = [Region(**r) for r in copy.regions]
