@@ -228,7 +228,8 @@ def _run(args: list[str]) -> subprocess.CompletedProcess[bytes]:
 
 def video_size(path: Path) -> tuple[int, int]:
     """The width and height of a clip's first video stream (ffprobe)."""
-    probe = shutil.which("ffprobe") or str(Path(_ffmpeg()).with_name("ffprobe"))
+    configured = getattr(settings, "SUPERVISION_FFMPEG", "")
+    probe = str(Path(configured).with_name("ffprobe")) if configured else shutil.which("ffprobe") or "ffprobe"
     done = _run(
         [
             probe,
@@ -391,7 +392,7 @@ def masked_copy_make(
     _require_open_access(access_request, recording)
     content, content_type, extension, checked = mask_bytes(original_bytes(recording), regions, style=style)
     previous = MaskedCopy.objects.filter(access_request=access_request, recording=recording).first()
-    stem = os.path.splitext(os.path.basename(recording.file.name))[0]
+    stem = os.path.splitext(os.path.basename(recording.file.name or ""))[0] or "enregistrement"
     copy = MaskedCopy(
         access_request=access_request,
         recording=recording,
@@ -405,9 +406,9 @@ def masked_copy_make(
         created_by=acting_user,
     )
     if previous is not None:
-        old_name = previous.file.name
+        old_name, old_storage = previous.file.name or "", previous.file.storage
         previous.delete()
-        transaction.on_commit(lambda: previous.file.storage.delete(old_name))
+        transaction.on_commit(lambda: old_storage.delete(old_name))
     copy.full_clean(exclude=["file"])
     copy.file.save(copy.filename, ContentFile(content), save=False)
     # The file is written before its row: whatever fails after, the file goes too (nothing half-written is kept).
@@ -440,7 +441,7 @@ def masked_copy_delete(*, copy: MaskedCopy, acting_user: User) -> None:
     evidence.require_images(acting_user, access_request.protected_site)
     if access_request.answered_at is not None:
         raise ValidationError(_("Cette demande a déjà reçu sa réponse : ses fichiers ne changent plus."))
-    name, storage = copy.file.name, copy.file.storage
+    name, storage = copy.file.name or "", copy.file.storage
     audit_record(
         actor=acting_user,
         action="supervision.masking_withdraw",
