@@ -155,6 +155,12 @@ def sniff(head: bytes) -> str:
     return ""
 
 
+def kind_of(field_file: Any) -> str:
+    """IMAGE, VIDEO or "" for a stored file, from its first bytes (its name or declared type may say otherwise)."""
+    with field_file.open("rb") as handle:
+        return sniff(handle.read(16))
+
+
 def _not_maskable() -> ValidationError:
     return ValidationError(
         {"file": _("Ce fichier n'est ni une image (JPEG, PNG) ni une vidéo MP4 lisible : il ne peut être occulté.")}
@@ -328,6 +334,15 @@ def preview(data: bytes, *, at: float = 0.0) -> bytes:
     out = io.BytesIO()
     picture.save(out, format="JPEG", quality=85)
     return out.getvalue()
+
+
+def preview_or_none(data: bytes, *, at: float = 0.0) -> bytes | None:
+    """`preview`, or None when the file cannot be shown (not a picture, or a clip ffmpeg cannot read): the page
+    then says so instead of an image."""
+    try:
+        return preview(data, at=at)
+    except ValidationError:
+        return None
 
 
 def mask_bytes(

@@ -71,16 +71,18 @@ def decode_frame(data: bytes, folder: Path, *, at: float = 0.5) -> Image.Image:
     return Image.open(frame).convert("RGB")
 
 
-def open_request(world: Any, *, content: bytes, filename: str = "cam.png", content_type: str = "image/png") -> Any:
-    """An access request whose period holds one recording of `content`; returns (request, recording)."""
-    protected, camera = habilitated_site(site=world.site_a, user=world.staff)
+def open_request(world: Any, *, content: bytes, content_type: str = "image/png", user: Any = None) -> Any:
+    """An access request whose period holds one recording of `content`, `user` (the world's staff by default)
+    habilitated for its site; returns (request, recording)."""
+    user = user or world.staff
+    protected, camera = habilitated_site(site=world.site_a, user=user)
     start = ago(hours=3)
     rec = recording(camera, start=start, content=content)
     rec.content_type = content_type
     rec.save(update_fields=["content_type"])
     request = access_requests.access_request_create(
         protected_site=protected,
-        acting_user=world.staff,
+        acting_user=user,
         device=camera,
         kind="access",
         requester_name="Mme Durand",

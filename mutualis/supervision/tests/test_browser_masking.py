@@ -13,36 +13,20 @@ from mutualis.core.testing import totp_device_for
 from mutualis.core.testing_browser import axe_check, click_and_wait, login
 from mutualis.members.testing import build_world
 from mutualis.supervision.models.masking import MaskedCopy
-from mutualis.supervision.services import access_requests, evidence
-from mutualis.supervision.tests.evidence_factories import ago, habilitated_site, isolate_files, recording
+from mutualis.supervision.services import evidence
+from mutualis.supervision.tests.evidence_factories import isolate_files
 from mutualis.supervision.tests.factories import supervision_operator
-from mutualis.supervision.tests.masking_factories import noisy_image
+from mutualis.supervision.tests.masking_factories import noisy_image, open_request
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_draw_type_preview_and_grant_a_masked_export(page, settings, tmp_path):
     """Draw → fields filled; a typed second zone; preview of the masked copy; grant; the ZIP holds the copy."""
-    import datetime
-
     isolate_files(settings, tmp_path)
     world = build_world()
     operator = supervision_operator()
-    protected, camera = habilitated_site(site=world.site_a, user=operator)
-    start = ago(hours=2)
-    rec = recording(camera, start=start, content=noisy_image(400, 200))
-    request = access_requests.access_request_create(
-        protected_site=protected,
-        acting_user=operator,
-        device=camera,
-        kind="access",
-        requester_name="Mme Durand",
-        requester_contact="durand@example.fr",
-        identity_checked=True,
-        received_on=datetime.date.today(),
-        starts_at=start - datetime.timedelta(minutes=5),
-        ends_at=start + datetime.timedelta(hours=1),
-    )
+    request, rec = open_request(world, content=noisy_image(400, 200), user=operator)
     login(page, email=operator.email, password=PASSWORD, totp_device=totp_device_for(operator))
 
     page.goto(f"/supervision/demandes-acces/{request.pk}/")

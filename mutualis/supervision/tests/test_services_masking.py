@@ -177,7 +177,7 @@ def test_video_region_is_filled_on_every_frame(world, tmp_path):
     """An MP4 is masked on every frame: decoded frames at the start and the end are black inside the region and
     keep the test pattern's colours outside; the copy is an MP4 with its own digest."""
     clip = sample_clip(tmp_path)
-    request, rec = open_request(world, content=clip, filename="cam.mp4", content_type="video/mp4")
+    request, rec = open_request(world, content=clip, content_type="video/mp4")
     copy = masking.masked_copy_make(access_request=request, recording=rec, regions=[REGION], acting_user=world.staff)
     assert copy.content_type == "video/mp4" and copy.sha256 != rec.sha256
     data = evidence.read_stored(copy.file)

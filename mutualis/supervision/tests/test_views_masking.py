@@ -19,7 +19,7 @@ from mutualis.supervision.models.evidence import AccessRequest
 from mutualis.supervision.models.masking import MaskedCopy
 from mutualis.supervision.services import evidence, masking
 from mutualis.supervision.tests.evidence_factories import isolate_files
-from mutualis.supervision.tests.masking_factories import noisy_image, open_request
+from mutualis.supervision.tests.masking_factories import needs_ffmpeg, noisy_image, open_request, sample_clip
 
 pytestmark = pytest.mark.django_db
 
@@ -169,3 +169,29 @@ def test_grant_refused_with_third_parties_and_nothing_masked(world, scene):
     assert response.status_code == 400
     assert re.search("occultez-les sur les fichiers", response.content.decode())
     assert rows(AccessRequest.objects.all()) == before
+
+
+def test_a_file_that_is_no_picture_is_explained_not_drawn(world):
+    """A placeholder segment (neither an image nor an MP4): the page says it cannot be masked; no picture served."""
+    request, rec = open_request(world, content=b"segment sans image " * 40, content_type="application/octet-stream")
+    client = Client()
+    login_as(client, world.staff)
+    page = client.get(_base(request, rec))
+    assert page.status_code == 200 and "ne peut être occulté ici" in page.content.decode()
+    assert client.get(page.context["original_url"]).status_code == 404
+
+
+@needs_ffmpeg
+def test_a_clip_shows_the_frame_chosen_and_masks_a_time_range(world, tmp_path):
+    """A clip: the page offers the frame at a chosen second and the time fields; a timed region is kept."""
+    request, rec = open_request(world, content=sample_clip(tmp_path), content_type="video/mp4")
+    client = Client()
+    login_as(client, world.staff)
+    page = client.get(_base(request, rec) + "?t=1.5")
+    body = page.content.decode()
+    assert 'name="t" value="1.5"' in body and 'name="regions-0-start"' in body
+    frame = client.get(page.context["original_url"])
+    assert Image.open(io.BytesIO(frame.content)).format == "JPEG"
+    response = client.post(_base(request, rec), REGIONS | {"regions-0-start": "0.5", "regions-0-end": "1.5"})
+    assert response.status_code == 302
+    assert MaskedCopy.objects.get().regions == [{"x": 10.0, "y": 20.0, "w": 30.0, "h": 40.0, "start": 0.5, "end": 1.5}]

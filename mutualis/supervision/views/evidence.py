@@ -358,7 +358,7 @@ def _masking_page(
         "form": form,
         "formset": form.formset,
         "at": f"{at:g}",
-        "is_video": target.recording.content_type.startswith("video/") or target.recording.file.name.endswith(".mp4"),
+        "kind": masking.kind_of(target.recording.file),
         "original_url": reverse("supervision:access_masking_original", kwargs=base) + f"?jeton={token}&t={at:g}",
         "preview_url": (
             reverse("supervision:access_masking_preview", kwargs=base) + f"?jeton={token}&t={at:g}&v={target.copy.pk}"
@@ -438,7 +438,9 @@ def _masking_image(request: HttpRequest, pk: int, rec: int) -> tuple[Any, Any]:
     return access_request, target
 
 
-def _jpeg(data: bytes) -> HttpResponse:
+def _jpeg(data: bytes | None) -> HttpResponse:
+    if data is None:
+        raise Http404
     response = HttpResponse(data, content_type="image/jpeg")
     response["Cache-Control"] = "private, no-store"
     return response
@@ -450,7 +452,7 @@ def access_masking_original_view(request: HttpRequest, pk: int, rec: int) -> Htt
     short-lived, per-user token)."""
     _, target = _masking_image(request, pk, rec)
     at = masking.parse_time(request.GET.get("t"))
-    return _jpeg(masking.preview(masking.original_bytes(target.recording), at=at))
+    return _jpeg(masking.preview_or_none(evidence.read_stored(target.recording.file), at=at))
 
 
 @login_required
@@ -460,7 +462,7 @@ def access_masking_preview_view(request: HttpRequest, pk: int, rec: int) -> Http
     if target.copy is None:
         raise Http404
     at = masking.parse_time(request.GET.get("t"))
-    return _jpeg(masking.preview(evidence.read_stored(target.copy.file), at=at))
+    return _jpeg(masking.preview_or_none(evidence.read_stored(target.copy.file), at=at))
 
 
 # --- Registers ---------------------------------------------------------------------------------------------------
