@@ -17,6 +17,14 @@ class MaskStyle(models.TextChoices):
     PIXELATE = "pixelate", _("Pixelisation forte (images fixes)")
 
 
+class MaskStatus(models.TextChoices):
+    """A video is masked by the worker (it may take minutes); a still at once."""
+
+    PENDING = "pending", _("occultation en cours")
+    READY = "ready", _("prête")
+    FAILED = "failed", _("échec")
+
+
 class MaskedCopy(BaseModel):
     """A recording with regions masked for third parties, handed over instead of the original (CSI L253-5)."""
 
@@ -37,11 +45,14 @@ class MaskedCopy(BaseModel):
         blank=True,
         related_name="masked_copies",
     )
-    file = models.FileField(_("fichier occulté"), upload_to="supervision/masked/%Y/%m/%d/", max_length=255)
+    status = models.CharField(_("état"), max_length=16, choices=MaskStatus.choices, default=MaskStatus.READY)
+    error = models.TextField(_("erreur"), blank=True)
+    # Empty while the worker masks a video (status pending).
+    file = models.FileField(_("fichier occulté"), upload_to="supervision/masked/%Y/%m/%d/", max_length=255, blank=True)
     filename = models.CharField(_("nom du fichier"), max_length=200)
     content_type = models.CharField(_("type de contenu"), max_length=100)
-    sha256 = models.CharField(_("empreinte SHA-256"), max_length=64)
-    size = models.PositiveBigIntegerField(_("taille (octets)"))
+    sha256 = models.CharField(_("empreinte SHA-256"), max_length=64, blank=True)
+    size = models.PositiveBigIntegerField(_("taille (octets)"), default=0)
     source_sha256 = models.CharField(_("empreinte de l'original"), max_length=64)
     regions = models.JSONField(_("zones occultées"), default=list)
     style = models.CharField(_("occultation"), max_length=16, choices=MaskStyle.choices, default=MaskStyle.FILL)

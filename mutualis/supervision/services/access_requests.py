@@ -19,7 +19,7 @@ from mutualis.supervision import rules_evidence
 from mutualis.supervision.choices_evidence import AccessDecision, AccessRequestKind, RefusalGround, RegisterKind
 from mutualis.supervision.models import Device, ProtectedSite
 from mutualis.supervision.models.evidence import AccessRequest, RegisterEntry
-from mutualis.supervision.models.masking import MaskedCopy
+from mutualis.supervision.models.masking import MaskedCopy, MaskStatus
 from mutualis.supervision.services import evidence, masking
 
 REQUEST_FIELDS = (
@@ -156,6 +156,11 @@ def access_request_answer(
             )
         copies = {c.recording_id: c for c in request.masked_copies.select_related("created_by")}
         copies = {r.pk: copies[r.pk] for r in recordings if r.pk in copies}
+        if any(c.status != MaskStatus.READY for c in copies.values()):
+            errors.add(
+                "decision",
+                _("Une occultation est en cours ou a échoué : attendez son aperçu, occultez de nouveau ou retirez-la."),
+            )
         if rules_evidence.access_export_masking_missing(
             third_parties_visible=third_parties_visible,
             masked_regions=sum(len(c.regions) for c in copies.values()),

@@ -18,7 +18,8 @@ import os
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -26,7 +27,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -36,7 +37,7 @@ from mutualis.accounts.types import User
 from mutualis.core.services import audit_record
 from mutualis.supervision.choices_evidence import AccessRequestKind
 from mutualis.supervision.models.evidence import AccessRequest, Recording
-from mutualis.supervision.models.masking import MaskedCopy, MaskStyle
+from mutualis.supervision.models.masking import MaskedCopy, MaskStatus, MaskStyle
 from mutualis.supervision.services import evidence
 
 # The most cells a pixelated region keeps across its longer side (see the module's docstring).
@@ -318,16 +319,33 @@ def video_frame(source: Path, *, at: float = 0.0) -> bytes:
     return frame
 
 
-def preview(data: bytes, *, at: float = 0.0) -> bytes:
-    """A JPEG to show on the masking page: the image itself, or the clip's frame at `at` seconds."""
-    kind = sniff(data[:16])
-    if kind == VIDEO:
-        with tempfile.TemporaryDirectory(prefix="mutualis-masking-") as folder:
-            source = Path(folder) / "source.mp4"
-            source.write_bytes(data)
-            return video_frame(source, at=at)
-    if kind != IMAGE:
-        raise _not_maskable()
+@contextmanager
+def local_copy(field_file: Any, *, sha256: str = "") -> Iterator[Path]:
+    """A stored file as a local path for ffmpeg: the file itself on the local disk, else a temporary copy made in
+    chunks; checked against `sha256` when given (chain of custody), without loading it in memory."""
+    try:
+        path = Path(field_file.path)
+    except (NotImplementedError, ValueError):
+        path = None
+    with tempfile.TemporaryDirectory(prefix="mutualis-masking-") as folder:
+        if path is None or not path.is_file():
+            path = Path(folder) / "source"
+            with field_file.open("rb") as source, path.open("wb") as target:
+                shutil.copyfileobj(source, target, evidence.CHUNK)
+        if sha256:
+            with path.open("rb") as handle:
+                if evidence.sha256_of(handle)[0] != sha256:
+                    raise _altered()
+        yield path
+
+
+def _altered() -> ValidationError:
+    return ValidationError(
+        {"file": _("L'enregistrement ne correspond plus à son empreinte SHA-256 : il ne peut être remis.")}
+    )
+
+
+def _still_preview(data: bytes) -> bytes:
     picture = _open_image(data).convert("RGB")
     if picture.width > PREVIEW_WIDTH:
         picture = picture.resize((PREVIEW_WIDTH, round(picture.height * PREVIEW_WIDTH / picture.width)))
@@ -336,34 +354,31 @@ def preview(data: bytes, *, at: float = 0.0) -> bytes:
     return out.getvalue()
 
 
-def preview_or_none(data: bytes, *, at: float = 0.0) -> bytes | None:
+def preview(field_file: Any, *, at: float = 0.0) -> bytes:
+    """A JPEG to show on the masking page: the stored image itself, or the clip's frame at `at` seconds."""
+    kind = kind_of(field_file)
+    if kind == VIDEO:
+        with local_copy(field_file) as path:
+            return video_frame(path, at=at)
+    if kind != IMAGE:
+        raise _not_maskable()
+    return _still_preview(evidence.read_stored(field_file))
+
+
+def preview_or_none(field_file: Any, *, at: float = 0.0) -> bytes | None:
     """`preview`, or None when the file cannot be shown (not a picture, or a clip ffmpeg cannot read): the page
     then says so instead of an image."""
     try:
-        return preview(data, at=at)
+        return preview(field_file, at=at)
     except ValidationError:
         return None
 
 
-def mask_bytes(
-    data: bytes, raw_regions: Iterable[Mapping[str, Any]], *, style: str
-) -> tuple[bytes, str, str, list[Region]]:
-    """The masked file of `data` (an image or an MP4), its content type, extension and the regions checked."""
-    kind = sniff(data[:16])
-    if not kind:
-        raise _not_maskable()
-    regions = parse_regions(raw_regions, kind=kind)
+def _check_style(style: str, kind: str) -> None:
     if style not in MaskStyle.values:
         raise ValidationError({"style": _("Choisissez l'aplat ou la pixelisation.")})
-    if kind == IMAGE:
-        return mask_image(data, regions, style=style), "image/png", ".png", regions
-    if style != MaskStyle.FILL:
+    if kind == VIDEO and style != MaskStyle.FILL:
         raise ValidationError({"style": _("Une vidéo s'occulte par aplat : la pixelisation vaut pour les images.")})
-    with tempfile.TemporaryDirectory(prefix="mutualis-masking-") as folder:
-        source, target = Path(folder) / "source.mp4", Path(folder) / "masked.mp4"
-        source.write_bytes(data)
-        mask_video(source, target, regions)
-        return target.read_bytes(), "video/mp4", ".mp4", regions
 
 
 # --- Masked copies -----------------------------------------------------------------------------------------------
@@ -384,10 +399,35 @@ def original_bytes(recording: Recording) -> bytes:
     """The recording's bytes, checked against the digest recorded when it was stored (chain of custody)."""
     data = evidence.read_stored(recording.file)
     if evidence.digest_bytes(data) != recording.sha256:
-        raise ValidationError(
-            {"file": _("L'enregistrement ne correspond plus à son empreinte SHA-256 : il ne peut être remis.")}
-        )
+        raise _altered()
     return data
+
+
+def _store(copy: MaskedCopy, content: File, *, acting_user: User | None) -> None:
+    """Write the copy's file, then its row and the audit entry; whatever fails after the file is written, the file
+    goes too (nothing half-written is kept)."""
+    copy.sha256, copy.size = evidence.sha256_of(content)
+    copy.status, copy.error = MaskStatus.READY, ""
+    copy.file.save(copy.filename, content, save=False)
+    try:
+        copy.save()
+        audit_record(
+            actor=acting_user,
+            action="supervision.masking_apply",
+            obj=copy,
+            member_id=copy.access_request.protected_site.site.member_id,
+            after={
+                "recording": copy.recording_id,
+                "regions": copy.regions,
+                "style": copy.style,
+                "sha256": copy.sha256,
+                "source_sha256": copy.source_sha256,
+            },
+            reason=_("Droit d'accès, demande n° %(pk)s") % {"pk": copy.access_request_id},
+        )
+    except BaseException:
+        evidence.delete_stored(copy.file)
+        raise
 
 
 @transaction.atomic
@@ -400,52 +440,84 @@ def masked_copy_make(
     style: str = MaskStyle.FILL,
 ) -> MaskedCopy:
     """Mask regions of a recording for an access request: a new file with its own SHA-256, linked to the original,
-    replacing the request's earlier copy of that recording (a preview until the access is granted)."""
+    replacing the request's earlier copy of that recording (a preview until the access is granted). A still is
+    masked at once; a clip is handed to the worker (`tasks_masking`), the copy waiting meanwhile."""
     site = access_request.protected_site
     evidence.require_images(acting_user, site)
     access_request = AccessRequest.objects.select_for_update().get(pk=access_request.pk)
     _require_open_access(access_request, recording)
-    content, content_type, extension, checked = mask_bytes(original_bytes(recording), regions, style=style)
+    kind = kind_of(recording.file)
+    if not kind:
+        raise _not_maskable()
+    checked = parse_regions(regions, kind=kind)
+    _check_style(style, kind)
     previous = MaskedCopy.objects.filter(access_request=access_request, recording=recording).first()
     stem = os.path.splitext(os.path.basename(recording.file.name or ""))[0] or "enregistrement"
+    extension = ".png" if kind == IMAGE else ".mp4"
     copy = MaskedCopy(
         access_request=access_request,
         recording=recording,
         filename=f"{stem}-occulte{extension}"[:200],
-        content_type=content_type,
-        sha256=evidence.digest_bytes(content),
-        size=len(content),
+        content_type="image/png" if kind == IMAGE else "video/mp4",
         source_sha256=recording.sha256,
         regions=[r.as_dict() for r in checked],
         style=style,
+        status=MaskStatus.PENDING,
         created_by=acting_user,
     )
+    if kind == IMAGE:
+        content = mask_image(original_bytes(recording), checked, style=style)
     if previous is not None:
         old_name, old_storage = previous.file.name or "", previous.file.storage
         previous.delete()
-        transaction.on_commit(lambda: old_storage.delete(old_name))
-    copy.full_clean(exclude=["file"])
-    copy.file.save(copy.filename, ContentFile(content), save=False)
-    # The file is written before its row: whatever fails after, the file goes too (nothing half-written is kept).
+        if old_name:
+            transaction.on_commit(lambda: old_storage.delete(old_name))
+    copy.full_clean(exclude=["file", "sha256"])
+    if kind == IMAGE:
+        _store(copy, ContentFile(content), acting_user=acting_user)
+        return copy
+    copy.save()
+    from mutualis.supervision.tasks_masking import mask_video_copy
+
+    transaction.on_commit(lambda: mask_video_copy.enqueue(copy.pk))
+    return copy
+
+
+def masked_copy_process(*, copy_id: int) -> MaskedCopy | None:
+    """The worker's part for a clip: mask it with ffmpeg and store the copy, or record why it failed (in French,
+    shown on the page); nothing when the copy was withdrawn or replaced meanwhile."""
+    pending = MaskedCopy.objects.select_related("recording", "access_request__protected_site__site").filter(pk=copy_id)
+    found = pending.filter(status=MaskStatus.PENDING).first()
+    if found is None:
+        return None
+    if found.recording is None:
+        found.status, found.error = MaskStatus.FAILED, _("L'enregistrement d'origine n'existe plus.")
+        found.save(update_fields=["status", "error", "updated_at"])
+        return found
+    recording = found.recording
     try:
-        copy.save()
-        audit_record(
-            actor=acting_user,
-            action="supervision.masking_apply",
-            obj=copy,
-            member_id=site.site.member_id,
-            after={
-                "recording": recording.pk,
-                "regions": copy.regions,
-                "style": style,
-                "sha256": copy.sha256,
-                "source_sha256": copy.source_sha256,
-            },
-            reason=_("Droit d'accès, demande n° %(pk)s") % {"pk": access_request.pk},
-        )
-    except BaseException:
-        evidence.delete_stored(copy.file)
+        with tempfile.TemporaryDirectory(prefix="mutualis-masking-") as folder:
+            target = Path(folder) / "masked.mp4"
+            with local_copy(recording.file, sha256=recording.sha256) as source:
+                mask_video(source, target, [Region(**r) for r in found.regions])
+            with transaction.atomic():
+                locked = MaskedCopy.objects.select_for_update().filter(pk=copy_id, status=MaskStatus.PENDING).first()
+                if locked is None:
+                    return None
+                with target.open("rb") as handle:
+                    _store(locked, File(handle), acting_user=locked.created_by)
+                return locked
+    except ValidationError as exc:
+        return _failed(found, " ".join(exc.messages))
+    except Exception:
+        # Not the operator's doing (storage, disk): the page says so, the worker's log has the traceback.
+        _failed(found, _("Erreur inattendue du serveur pendant l'occultation : réessayez ou prévenez l'exploitant."))
         raise
+
+
+def _failed(copy: MaskedCopy, message: str) -> MaskedCopy:
+    MaskedCopy.objects.filter(pk=copy.pk, status=MaskStatus.PENDING).update(status=MaskStatus.FAILED, error=message)
+    copy.status, copy.error = MaskStatus.FAILED, message
     return copy
 
 
@@ -465,7 +537,8 @@ def masked_copy_delete(*, copy: MaskedCopy, acting_user: User) -> None:
         before={"regions": copy.regions, "sha256": copy.sha256},
     )
     copy.delete()
-    transaction.on_commit(lambda: storage.delete(name))
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))
 
 
 def masking_view_log(*, access_request: AccessRequest, recording: Recording, acting_user: User) -> None:

@@ -173,13 +173,20 @@ def test_only_a_habilitated_operator_masks(world):
 
 
 @needs_ffmpeg
-def test_video_region_is_filled_on_every_frame(world, tmp_path):
-    """An MP4 is masked on every frame: decoded frames at the start and the end are black inside the region and
-    keep the test pattern's colours outside; the copy is an MP4 with its own digest."""
+def test_video_region_is_filled_on_every_frame(world, tmp_path, django_capture_on_commit_callbacks):
+    """An MP4 is masked by the worker on every frame: decoded frames at the start and the end are black inside the
+    region and keep the test pattern's colours outside; the copy is an MP4 with its own digest."""
     clip = sample_clip(tmp_path)
     request, rec = open_request(world, content=clip, content_type="video/mp4")
-    copy = masking.masked_copy_make(access_request=request, recording=rec, regions=[REGION], acting_user=world.staff)
-    assert copy.content_type == "video/mp4" and copy.sha256 != rec.sha256
+    with django_capture_on_commit_callbacks(execute=True):
+        pending = masking.masked_copy_make(
+            access_request=request, recording=rec, regions=[REGION], acting_user=world.staff
+        )
+        assert pending.status == "pending" and not pending.file
+    copy = MaskedCopy.objects.get()
+    assert copy.status == "ready" and copy.content_type == "video/mp4" and copy.sha256 != rec.sha256
+    assert evidence.stored_digest(copy.file) == copy.sha256
+    assert AuditEntry.objects.filter(action="supervision.masking_apply", object_id=str(copy.pk)).exists()
     data = evidence.read_stored(copy.file)
     box = (16 + 2, 24 + 2, 64 - 2, 72 - 2)  # 160 × 120, inset by the chroma subsampling's edge
     for at in (0.1, 1.5):
@@ -188,6 +195,18 @@ def test_video_region_is_filled_on_every_frame(world, tmp_path):
         assert max(max(p) for p in inside) <= 24, "the region must be black"
         assert len(set(_outside(frame, (16, 24, 64, 72)))) > 100, "the pattern outside must remain"
     assert evidence.stored_digest(rec.file) == rec.sha256
+
+
+def test_a_pending_clip_blocks_the_grant(world, tmp_path):
+    """While the worker masks a clip (or after it failed), access is not granted: the export would lack it."""
+    from mutualis.supervision.services import access_requests
+
+    request, rec = open_request(world, content=b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 500)
+    masking.masked_copy_make(access_request=request, recording=rec, regions=[REGION], acting_user=world.staff)
+    with pytest.raises(ValidationError, match="en cours ou a échoué"):
+        access_requests.access_request_answer(
+            request=request, decision="granted", answer="Voici.", third_parties_visible=True, acting_user=world.staff
+        )
 
 
 @needs_ffmpeg
@@ -205,25 +224,28 @@ def test_video_time_range_masks_only_then(tmp_path):
 
 
 @needs_ffmpeg
-def test_unreadable_video_and_timeout_are_french_errors(world, tmp_path, settings):
-    """A clip ffmpeg cannot read, or one that takes too long: a French error and no file left behind."""
+def test_unreadable_video_and_timeout_are_french_errors(world, tmp_path, settings, django_capture_on_commit_callbacks):
+    """A clip ffmpeg cannot read, or one that takes too long: a French error (on the copy, for the page) and no
+    file left behind."""
     request, rec = open_request(world, content=b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 500)
-    with pytest.raises(ValidationError) as caught:
+    with django_capture_on_commit_callbacks(execute=True):
         masking.masked_copy_make(access_request=request, recording=rec, regions=[REGION], acting_user=world.staff)
-    assert "ffmpeg" in caught.value.message_dict["file"][0]
+    failed = MaskedCopy.objects.get()
+    assert failed.status == "failed" and "ffmpeg" in failed.error and not failed.file
     settings.SUPERVISION_MASKING_TIMEOUT = 0
     source = tmp_path / "in.mp4"
     source.write_bytes(sample_clip(tmp_path))
     with pytest.raises(ValidationError, match="dépassé"):
         masking.mask_video(source, tmp_path / "out.mp4", masking.parse_regions([REGION], kind=masking.VIDEO))
     assert not (tmp_path / "out.mp4").exists()
-    assert not MaskedCopy.objects.exists()
+    assert not list((tmp_path / "media").rglob("*-occulte*"))
 
 
 @needs_ffmpeg
-def test_preview_of_a_clip_is_a_jpeg_frame(tmp_path):
+def test_preview_of_a_clip_is_a_jpeg_frame(world, tmp_path):
     """The masking page shows a clip's frame as a JPEG (to draw the regions on)."""
-    frame = masking.preview(sample_clip(tmp_path), at=1)
+    _request, rec = open_request(world, content=sample_clip(tmp_path), content_type="video/mp4")
+    frame = masking.preview(rec.file, at=1)
     assert Image.open(io.BytesIO(frame)).format == "JPEG"
 
 

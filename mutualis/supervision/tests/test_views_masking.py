@@ -182,7 +182,7 @@ def test_a_file_that_is_no_picture_is_explained_not_drawn(world):
 
 
 @needs_ffmpeg
-def test_a_clip_shows_the_frame_chosen_and_masks_a_time_range(world, tmp_path):
+def test_a_clip_shows_the_frame_chosen_and_masks_a_time_range(world, tmp_path, django_capture_on_commit_callbacks):
     """A clip: the page offers the frame at a chosen second and the time fields; a timed region is kept."""
     request, rec = open_request(world, content=sample_clip(tmp_path), content_type="video/mp4")
     client = Client()
@@ -192,6 +192,13 @@ def test_a_clip_shows_the_frame_chosen_and_masks_a_time_range(world, tmp_path):
     assert 'name="t" value="1.5"' in body and 'name="regions-0-start"' in body
     frame = client.get(page.context["original_url"])
     assert Image.open(io.BytesIO(frame.content)).format == "JPEG"
-    response = client.post(_base(request, rec), REGIONS | {"regions-0-start": "0.5", "regions-0-end": "1.5"})
+    timed = REGIONS | {"regions-0-start": "0.5", "regions-0-end": "1.5"}
+    response = client.post(_base(request, rec), timed)
     assert response.status_code == 302
+    assert "Occultation de la vidéo en cours" in client.get(_base(request, rec)).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(_base(request, rec), timed)
+    page = client.get(_base(request, rec))
+    assert MaskedCopy.objects.get().status == "ready"
+    assert client.get(page.context["preview_url"])["Content-Type"] == "image/jpeg"
     assert MaskedCopy.objects.get().regions == [{"x": 10.0, "y": 20.0, "w": 30.0, "h": 40.0, "start": 0.5, "end": 1.5}]

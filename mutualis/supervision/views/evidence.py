@@ -362,7 +362,7 @@ def _masking_page(
         "original_url": reverse("supervision:access_masking_original", kwargs=base) + f"?jeton={token}&t={at:g}",
         "preview_url": (
             reverse("supervision:access_masking_preview", kwargs=base) + f"?jeton={token}&t={at:g}&v={target.copy.pk}"
-            if target.copy
+            if target.copy and target.copy.file
             else ""
         ),
         "withdraw_form": withdraw_form or MaskWithdrawForm(),
@@ -452,17 +452,17 @@ def access_masking_original_view(request: HttpRequest, pk: int, rec: int) -> Htt
     short-lived, per-user token)."""
     _, target = _masking_image(request, pk, rec)
     at = masking.parse_time(request.GET.get("t"))
-    return _jpeg(masking.preview_or_none(evidence.read_stored(target.recording.file), at=at))
+    return _jpeg(masking.preview_or_none(target.recording.file, at=at))
 
 
 @login_required
 def access_masking_preview_view(request: HttpRequest, pk: int, rec: int) -> HttpResponse:
     """The masked copy's picture (or frame): what the person will receive."""
     _, target = _masking_image(request, pk, rec)
-    if target.copy is None:
+    if target.copy is None or not target.copy.file:
         raise Http404
     at = masking.parse_time(request.GET.get("t"))
-    return _jpeg(masking.preview_or_none(evidence.read_stored(target.copy.file), at=at))
+    return _jpeg(masking.preview_or_none(target.copy.file, at=at))
 
 
 # --- Registers ---------------------------------------------------------------------------------------------------
