@@ -63,6 +63,10 @@ def test_masking_routes_matrix(world, scene):
     assert_role_matrix(world, method="post", url=base, data=REGIONS, expected=OPERATOR_POST, state=state)
     withdraw = {"confirm": "on"}
     assert_role_matrix(world, method="post", url=f"{base}retirer/", data=withdraw, expected=OPERATOR_POST, state=state)
+    client = Client()
+    login_as(client, world.staff)
+    original = client.get(base).context["original_url"]
+    assert_role_matrix(world, method="get", url=original, expected=OPERATOR_GET)
 
 
 def test_images_need_the_page_token(world, scene):
