@@ -237,6 +237,8 @@ def access_request_answer(
     else:
         errors.add("decision", _("Choisissez la réponse."))
         errors.raise_if_any()
+    if decision != AccessDecision.GRANTED:
+        masking.masked_copies_discard(access_request=request)
     request.decision = decision
     request.refusal_ground = refusal_ground if decision == AccessDecision.REFUSED else ""
     request.masking_note = masking_note.strip() if decision == AccessDecision.GRANTED else ""

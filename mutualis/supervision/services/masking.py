@@ -541,6 +541,23 @@ def masked_copy_delete(*, copy: MaskedCopy, acting_user: User) -> None:
         transaction.on_commit(lambda: storage.delete(name))
 
 
+def masked_copies_discard(*, access_request: AccessRequest) -> int:
+    """Delete the masked copies of a request answered otherwise than by access (refused): images of people kept
+    for nothing (RGPD art. 5-1-c, data minimisation). Returns how many went."""
+    copies = list(MaskedCopy.objects.filter(access_request=access_request))
+    names = [c.file.name for c in copies if c.file.name]
+    MaskedCopy.objects.filter(pk__in=[c.pk for c in copies]).delete()
+    if names:
+        storage = copies[0].file.storage
+
+        def delete_files() -> None:
+            for name in names:
+                storage.delete(name)
+
+        transaction.on_commit(delete_files)
+    return len(copies)
+
+
 def masking_view_log(*, access_request: AccessRequest, recording: Recording, acting_user: User) -> None:
     """Showing a file's images to mask them is an access to images: it goes into the access register (who, which
     camera, which period, why, for whom)."""

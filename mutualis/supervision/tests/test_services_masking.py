@@ -3,6 +3,7 @@ really hidden (no recoverable detail), nothing else changes, the original stays 
 with its own digest linked to its original."""
 
 import io
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -315,3 +316,18 @@ def test_a_masked_copy_altered_in_storage_is_not_handed_over(world):
         access_requests.access_request_answer(
             request=request, decision="granted", answer="Voici.", third_parties_visible=True, acting_user=world.staff
         )
+
+
+def test_a_refusal_discards_the_masked_copies(world, tmp_path, django_capture_on_commit_callbacks):
+    """Refused: the copies made for the request go, files included (images kept for nothing, RGPD art. 5-1-c)."""
+    from mutualis.supervision.services import access_requests
+
+    request, rec = open_request(world, content=noisy_image())
+    copy = masking.masked_copy_make(access_request=request, recording=rec, regions=[REGION], acting_user=world.staff)
+    path = copy.file.path
+    with django_capture_on_commit_callbacks(execute=True):
+        access_requests.access_request_answer(
+            request=request, decision="refused", answer="Non.", refusal_ground="third_parties", acting_user=world.staff
+        )
+    assert not MaskedCopy.objects.exists()
+    assert not Path(path).exists() and evidence.stored_digest(rec.file) == rec.sha256
