@@ -33,3 +33,13 @@ def masking_target_get(*, user: Viewer, access_request: AccessRequest, pk: int) 
         if target.recording.pk == pk:
             return target
     raise Http404
+
+
+def masked_copies_of(*, user: Viewer, access_request: AccessRequest) -> list[MaskedCopy]:
+    """The copies made for a request (those handed over once it is granted), oldest first."""
+    return list(
+        MaskedCopy.objects.visible_to(user)
+        .filter(access_request=access_request)
+        .select_related("created_by")
+        .order_by("created_at", "pk")
+    )

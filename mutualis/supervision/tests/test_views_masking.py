@@ -122,6 +122,7 @@ def test_grant_flow_end_to_end_with_regions(world, scene, tmp_path):
     assert "Occultation des tiers" in [step["action"] for step in manifest["chain_of_custody"]]
     answered = client.get(f"/supervision/demandes-acces/{request.pk}/").content.decode()
     assert "1 fichier(s) occulté(s), 1 zone(s)" in answered
+    assert "Copies occultées remises" in answered and copy.sha256 in answered
     # Once answered, the files no longer change.
     assert client.post(_base(request, rec), REGIONS).status_code == 302
     assert MaskedCopy.objects.get().pk == copy.pk

@@ -302,7 +302,10 @@ def access_request_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         "overdue": access_requests.access_request_overdue(access_request),
         "destructions": access_requests.destructions_covering(access_request),
         "targets": masking_selectors.masking_targets(user=request.user, access_request=access_request)
-        if access_request.kind == "access"
+        if access_request.kind == "access" and access_request.answered_at is None
+        else [],
+        "handed_copies": masking_selectors.masked_copies_of(user=request.user, access_request=access_request)
+        if access_request.answered_at
         else [],
     }
     status = 400 if request.method == "POST" else 200
