@@ -19,6 +19,7 @@
   var addButton = form.querySelector("[data-mask-add]");
   var start = null;
   var drawing = null;
+  var current = null; // the zone whose fields have the focus: its rectangle stands out
 
   function field(row, name) {
     return row.querySelector('[data-mask-field="' + name + '"]');
@@ -65,7 +66,7 @@
       if (deleted(row) || x === null || y === null || w === null || h === null || w <= 0 || h <= 0) {
         return;
       }
-      overlay.appendChild(rectangle(x, y, w, h, ""));
+      overlay.appendChild(rectangle(x, y, w, h, row === current ? "current" : ""));
     });
     if (drawing) {
       overlay.appendChild(drawing);
@@ -154,6 +155,17 @@
     redraw();
   });
 
+  form.addEventListener("focusin", function (event) {
+    current = event.target.closest ? event.target.closest("[data-mask-row]") : null;
+    redraw();
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && start) {
+      start = null;
+      drawing = null;
+      redraw();
+    }
+  });
   form.addEventListener("input", redraw);
   form.addEventListener("change", redraw);
 
