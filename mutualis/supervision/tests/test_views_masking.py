@@ -195,6 +195,7 @@ def test_a_clip_shows_the_frame_chosen_and_masks_a_time_range(world, tmp_path, d
     page = client.get(_base(request, rec) + "?t=1.5")
     body = page.content.decode()
     assert 'name="t" value="1.5"' in body and 'name="regions-0-start"' in body
+    assert 'value="pixelate"' not in body  # a clip is masked by a fill only
     frame = client.get(page.context["original_url"])
     assert Image.open(io.BytesIO(frame.content)).format == "JPEG"
     timed = REGIONS | {"regions-0-start": "0.5", "regions-0-end": "1.5"}

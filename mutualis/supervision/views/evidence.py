@@ -353,6 +353,9 @@ def _masking_page(
     request: HttpRequest, access_request: Any, target: Any, form: Any, status: int, withdraw_form: Any = None
 ) -> HttpResponse:
     token = _masking_token(request.user, access_request, target.recording)
+    kind = masking.kind_of(target.recording.file)
+    if kind == masking.VIDEO:  # a clip is masked by a fill only (services/masking.py)
+        form.fields["style"].choices = [c for c in form.fields["style"].choices if c[0] == "fill"]
     at = masking.parse_time(request.GET.get("t"))
     base = {"pk": access_request.pk, "rec": target.recording.pk}
     context = {
@@ -361,7 +364,7 @@ def _masking_page(
         "form": form,
         "formset": form.formset,
         "at": f"{at:g}",
-        "kind": masking.kind_of(target.recording.file),
+        "kind": kind,
         "original_url": reverse("supervision:access_masking_original", kwargs=base) + f"?jeton={token}&t={at:g}",
         "preview_url": (
             reverse("supervision:access_masking_preview", kwargs=base) + f"?jeton={token}&t={at:g}&v={target.copy.pk}"
