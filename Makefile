@@ -18,9 +18,9 @@ MQTT_PORT ?= 1884
 MOSQUITTO ?= $(shell command -v mosquitto || echo /usr/sbin/mosquitto)
 export HTTP_PORT WS_PORT OCPP_PORT MQTT_PORT MOSQUITTO
 
-.PHONY: run install install-mosquitto install-python install-node install-test-deps migrate demo test test-unit test-browser lint check-migrations clean
+.PHONY: run install install-mosquitto install-ffmpeg install-python install-node install-test-deps migrate demo test test-unit test-browser lint check-migrations clean
 
-run: install install-mosquitto migrate demo var/mosquitto.conf ## Install, load the demo territory and start every process
+run: install install-mosquitto install-ffmpeg migrate demo var/mosquitto.conf ## Install, load the demo territory and start every process
 	@echo ""
 	@echo "Mutualis : http://127.0.0.1:$(HTTP_PORT)/   (temps réel : ws://127.0.0.1:$(WS_PORT)/ws/notifications/)"
 	@echo "API : http://127.0.0.1:$(HTTP_PORT)/api/v1/docs/"
@@ -45,12 +45,16 @@ install-node:
 install-mosquitto:
 	@test -x "$(MOSQUITTO)" || bash scripts/apt-install.sh mosquitto
 
+# ffmpeg masks third parties on the video clips handed over for the right of access (docs/supervision-masking.md).
+install-ffmpeg:
+	@command -v ffmpeg >/dev/null || bash scripts/apt-install.sh ffmpeg
+
 # Written at each run: MQTT_PORT, MQTT_USERNAME and MQTT_PASSWORD may have changed.
 .PHONY: var/mosquitto.conf
 var/mosquitto.conf:
 	$(PY) -m mutualis.supervision.integrations.mosquitto $@
 
-install-test-deps: install install-mosquitto
+install-test-deps: install install-mosquitto install-ffmpeg
 	@command -v chromium >/dev/null || test -x /usr/bin/chromium || bash scripts/apt-install.sh chromium
 
 var/secret_key: ## A local secret key, made once (production sets SECRET_KEY or SECRET_KEY_FILE instead)

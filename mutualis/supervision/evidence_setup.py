@@ -17,6 +17,8 @@ ACTIONS = {
     "supervision.legal_hold_release": _("Conservation judiciaire levée"),
     "supervision.access_request_create": _("Demande d'accès aux images enregistrée"),
     "supervision.access_request_answer": _("Réponse à une demande d'accès aux images"),
+    "supervision.masking_apply": _("Tiers occultés sur un fichier remis (droit d'accès)"),
+    "supervision.masking_withdraw": _("Occultation d'un fichier retirée avant la réponse"),
     "supervision.register_export": _("Registre de vidéoprotection exporté"),
     "supervision.access_register_export": _("Registre des accès aux images exporté"),
     "supervision.study_request": _("Étude de sûreté demandée"),
@@ -31,6 +33,7 @@ OBJECT_TYPES = [
     "supervision.evidenceitem",
     "supervision.requisition",
     "supervision.accessrequest",
+    "supervision.maskedcopy",
     "supervision.riskstudy",
 ]
 

@@ -17,6 +17,7 @@ from mutualis.supervision.choices_evidence import (
     RequisitionBasis,
 )
 from mutualis.supervision.models import Device
+from mutualis.supervision.models.masking import MaskStyle
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_FORMAT)
@@ -99,9 +100,62 @@ class AccessAnswerForm(forms.Form):
     )
     third_parties_visible = forms.BooleanField(label=_("Des tiers apparaissent sur les images"), required=False)
     masking_note = forms.CharField(
-        label=_("Ce qui a été occulté"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+        label=_("Ce qui a été occulté"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text=_("Facultatif quand des zones sont occultées sur les fichiers : le manifeste les liste."),
     )
     answer = forms.CharField(label=_("Texte de la réponse"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class MaskRegionForm(forms.Form):
+    """One region to hide, in percent of the picture (x, y from its top left corner); on a video, optionally from
+    one second to another."""
+
+    x = forms.DecimalField(label=_("x (%)"), min_value=0, max_value=100, decimal_places=2, required=False)
+    y = forms.DecimalField(label=_("y (%)"), min_value=0, max_value=100, decimal_places=2, required=False)
+    w = forms.DecimalField(label=_("largeur (%)"), min_value=0, max_value=100, decimal_places=2, required=False)
+    h = forms.DecimalField(label=_("hauteur (%)"), min_value=0, max_value=100, decimal_places=2, required=False)
+    start = forms.DecimalField(label=_("de (s, vidéo)"), min_value=0, decimal_places=1, required=False)
+    end = forms.DecimalField(label=_("à (s, vidéo)"), min_value=0, decimal_places=1, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("x", "y", "w", "h", "start", "end"):
+            self.fields[name].widget.attrs.update({"step": "0.1" if name in ("start", "end") else "0.01"})
+            self.fields[name].widget.attrs["data-mask-field"] = name
+
+
+MaskRegionFormSet = forms.formset_factory(
+    MaskRegionForm, extra=1, can_delete=True, max_num=20, validate_max=True, absolute_max=20
+)
+
+
+class MaskingForm(forms.Form):
+    """The regions to mask on one file of an access export, and how (the regions come from `formset`)."""
+
+    style = forms.ChoiceField(label=_("Occultation"), choices=MaskStyle.choices, initial=MaskStyle.FILL)
+
+    def __init__(self, *args: Any, formset: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.formset = formset
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if not self.formset.is_valid():
+            raise forms.ValidationError(_("Corrigez les zones signalées."))
+        cleaned["regions"] = [
+            {k: str(v) for k, v in row.items() if k != "DELETE" and v is not None}
+            for row in self.formset.cleaned_data
+            if row and not row.get("DELETE") and any(row.get(k) is not None for k in ("x", "y", "w", "h"))
+        ]
+        return cleaned
+
+
+class MaskWithdrawForm(forms.Form):
+    """Withdraw a masked copy (the original would be handed over as it is)."""
+
+    confirm = forms.BooleanField(label=_("Je retire cette copie occultée."))
 
 
 class PlaybackForm(forms.Form):

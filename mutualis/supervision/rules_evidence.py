@@ -82,3 +82,11 @@ def access_export_needs_masking(*, third_parties_visible: bool) -> bool:
     """Images shown to a person hide the other people filmed (CSI L253-5 « droit des tiers »; CNIL): an export with
     third parties visible must say what was masked."""
     return third_parties_visible
+
+
+def access_export_masking_missing(*, third_parties_visible: bool, masked_regions: int, note: str) -> bool:
+    """An export with third parties visible is not handed over until they are hidden — regions masked on its files
+    — or the operator states what was done for them (CSI L253-5 « droit des tiers »; CNIL)."""
+    return access_export_needs_masking(third_parties_visible=third_parties_visible) and not (
+        masked_regions > 0 or (note or "").strip()
+    )

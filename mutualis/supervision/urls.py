@@ -61,6 +61,22 @@ urlpatterns += [
     path("demandes-acces/nouvelle/", evidence.access_request_create_view, name="access_request_create"),
     path("demandes-acces/<id:pk>/", evidence.access_request_detail_view, name="access_request_detail"),
     path("demandes-acces/<id:pk>/export.zip", evidence.access_request_export_view, name="access_request_export"),
+    path("demandes-acces/<id:pk>/occultation/<id:rec>/", evidence.access_masking_view, name="access_masking"),
+    path(
+        "demandes-acces/<id:pk>/occultation/<id:rec>/retirer/",
+        evidence.access_masking_withdraw_view,
+        name="access_masking_withdraw",
+    ),
+    path(
+        "demandes-acces/<id:pk>/occultation/<id:rec>/original.jpg",
+        evidence.access_masking_original_view,
+        name="access_masking_original",
+    ),
+    path(
+        "demandes-acces/<id:pk>/occultation/<id:rec>/apercu.jpg",
+        evidence.access_masking_preview_view,
+        name="access_masking_preview",
+    ),
     path("registre/", evidence.register_view, name="register"),
     path("registre-acces/", evidence.access_register_view, name="access_register"),
     path("etudes/", studies.study_list_view, name="study_list"),

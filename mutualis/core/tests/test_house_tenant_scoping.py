@@ -25,6 +25,7 @@ from mutualis.purchasing.services.invoices import invoice_register, invoice_susp
 from mutualis.purchasing.tests.builders import deliver_all, sent_order
 from mutualis.supervision.tests.evidence_factories import evidence_tenant_rows
 from mutualis.supervision.tests.factories import tenant_rows as supervision_rows
+from mutualis.supervision.tests.masking_factories import masking_tenant_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -63,6 +64,7 @@ def _member_rows(world, member, officer, certifier):
     _charging_rows(member)
     supervision_rows(SiteFactory(member=member, name=f"Site supervisé {member.pk}"))
     evidence_tenant_rows(SiteFactory(member=member, name=f"Site des preuves {member.pk}"), user=world.staff)
+    masking_tenant_rows(SiteFactory(member=member, name=f"Site des occultations {member.pk}"), user=world.staff)
 
 
 def _education_loan_rows(member, school):

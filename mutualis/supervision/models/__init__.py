@@ -1,4 +1,5 @@
 from mutualis.supervision.models import evidence as evidence  # recordings, requisitions, register, studies
+from mutualis.supervision.models import masking as masking  # masked copies for the right of access
 from mutualis.supervision.models.access import Habilitation
 from mutualis.supervision.models.devices import Device, EventSource
 from mutualis.supervision.models.events import (

@@ -5,6 +5,7 @@ and the answer itself goes into the register."""
 
 import datetime
 import os
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -18,7 +19,8 @@ from mutualis.supervision import rules_evidence
 from mutualis.supervision.choices_evidence import AccessDecision, AccessRequestKind, RefusalGround, RegisterKind
 from mutualis.supervision.models import Device, ProtectedSite
 from mutualis.supervision.models.evidence import AccessRequest, RegisterEntry
-from mutualis.supervision.services import evidence
+from mutualis.supervision.models.masking import MaskedCopy, MaskStatus
+from mutualis.supervision.services import evidence, masking
 
 REQUEST_FIELDS = (
     "kind",
@@ -79,7 +81,8 @@ def destructions_covering(request: AccessRequest) -> list[RegisterEntry]:
     return list(lines.order_by("starts_at"))
 
 
-def _recordings(request: AccessRequest) -> list:
+def recordings_concerned(request: AccessRequest) -> list:
+    """The recordings of the request's site (and camera) over its period: the files an access grant hands over."""
     from mutualis.supervision.models.evidence import Recording
 
     recordings = Recording.objects.filter(
@@ -88,6 +91,33 @@ def _recordings(request: AccessRequest) -> list:
     if request.device_id:
         recordings = recordings.filter(device_id=request.device_id)
     return list(recordings.order_by("starts_at"))
+
+
+def _export_file(recording: Any, copy: MaskedCopy | None) -> evidence.ExportFile:
+    """A file of the access export: the masked copy when there is one (checked against its digest), else the
+    recording itself; the manifest gives the original's SHA-256 and the regions masked either way."""
+    meta: dict[str, Any] = {
+        "recording_id": recording.pk,
+        "device": recording.device.name,
+        "starts_at": recording.starts_at.isoformat(),
+        "ends_at": recording.ends_at.isoformat(),
+        "source_sha256": recording.sha256,
+    }
+    if copy is None:
+        return evidence.ExportFile(
+            name=os.path.basename(recording.file.name),
+            content=masking.original_bytes(recording),
+            meta=meta | {"masking": {"masked": False, "regions": [], "original_sha256": recording.sha256}},
+        )
+    content = evidence.read_stored(copy.file)
+    if evidence.digest_bytes(content) != copy.sha256:
+        raise ValidationError(
+            _("La copie occultée %(f)s ne correspond plus à son empreinte : occultez de nouveau.")
+            % {"f": copy.filename}
+        )
+    return evidence.ExportFile(
+        name=copy.filename, content=content, meta=meta | {"masking": masking.manifest_entry(copy)}
+    )
 
 
 @transaction.atomic
@@ -117,33 +147,34 @@ def access_request_answer(
     export_data: bytes | None = None
     detail = ""
     if decision == AccessDecision.GRANTED:
-        recordings = _recordings(request)
+        recordings = recordings_concerned(request)
         if request.kind != AccessRequestKind.ACCESS:
             errors.add("decision", _("La demande porte sur la destruction : confirmez-la ou refusez."))
         elif not recordings:
             errors.add(
                 "decision", _("Aucun enregistrement de cette période n'existe encore : confirmez la destruction.")
             )
-        if (
-            rules_evidence.access_export_needs_masking(third_parties_visible=third_parties_visible)
-            and not (masking_note or "").strip()
-        ):
-            errors.add("masking_note", _("Des tiers apparaissent : indiquez ce qui a été occulté pour les protéger."))
-        errors.raise_if_any()
-        files = [
-            evidence.ExportFile(
-                name=os.path.basename(r.file.name),
-                content=evidence.read_stored(r.file),
-                meta={
-                    "recording_id": r.pk,
-                    "device": r.device.name,
-                    "starts_at": r.starts_at.isoformat(),
-                    "ends_at": r.ends_at.isoformat(),
-                    "source_sha256": r.sha256,
-                },
+        copies = {c.recording_id: c for c in request.masked_copies.select_related("created_by")}
+        copies = {r.pk: copies[r.pk] for r in recordings if r.pk in copies}
+        if any(c.status != MaskStatus.READY for c in copies.values()):
+            errors.add(
+                "decision",
+                _("Une occultation est en cours ou a échoué : attendez son aperçu, occultez de nouveau ou retirez-la."),
             )
-            for r in recordings
-        ]
+        if rules_evidence.access_export_masking_missing(
+            third_parties_visible=third_parties_visible,
+            masked_regions=sum(len(c.regions) for c in copies.values()),
+            note=masking_note,
+        ):
+            errors.add(
+                "masking_note",
+                _("Des tiers apparaissent : occultez-les sur les fichiers ou indiquez ce qui a été fait pour eux."),
+            )
+        errors.raise_if_any()
+        files = [_export_file(r, copies.get(r.pk)) for r in recordings]
+        note = masking_note.strip() or (
+            masking.summary(copies.values()) if copies else _("Aucun tiers n'apparaît : rien n'a été occulté.")
+        )
         header = {
             "site": str(site),
             "access_request": {
@@ -155,18 +186,22 @@ def access_request_answer(
             },
             "masking": {
                 "third_parties_visible": third_parties_visible,
-                "note": masking_note.strip() or _("Aucun tiers n'apparaît : rien n'a été occulté."),
+                "note": note,
+                "masked_files": len(copies),
+                "regions": sum(len(c.regions) for c in copies.values()),
             },
         }
         custody = [
             evidence.custody_entry(at=request.created_at, action=_("Demande enregistrée"), by=request.created_by),
-            evidence.custody_entry(at=now, action=_("Accès accordé"), by=acting_user, detail=masking_note.strip()),
+            *(masking.custody_of(c) for c in copies.values()),
+            evidence.custody_entry(at=now, action=_("Accès accordé"), by=acting_user, detail=note),
         ]
         export_data = evidence.build_export(files=files, header=header, custody=custody)
         detail = _("Accès accordé : %(c)s enregistrement(s) ; occultations : %(m)s") % {
             "c": len(files),
-            "m": masking_note.strip() or _("aucune"),
+            "m": note if (copies or masking_note.strip()) else _("aucune"),
         }
+        masking_note = note if (copies or masking_note.strip()) else ""
         for r in recordings:
             evidence.access_log(
                 action="supervision.evidence_export",
@@ -185,7 +220,7 @@ def access_request_answer(
         errors.raise_if_any()
         detail = _("Accès refusé : %(g)s") % {"g": RefusalGround(refusal_ground).label}
     elif decision == AccessDecision.DESTRUCTION_CONFIRMED:
-        if _recordings(request):
+        if recordings_concerned(request):
             errors.add(
                 "decision", _("Des enregistrements de cette période existent encore : ils ne sont pas détruits.")
             )
@@ -202,6 +237,8 @@ def access_request_answer(
     else:
         errors.add("decision", _("Choisissez la réponse."))
         errors.raise_if_any()
+    if decision != AccessDecision.GRANTED:
+        masking.masked_copies_discard(access_request=request)
     request.decision = decision
     request.refusal_ground = refusal_ground if decision == AccessDecision.REFUSED else ""
     request.masking_note = masking_note.strip() if decision == AccessDecision.GRANTED else ""

@@ -85,3 +85,12 @@ def test_recording_asked_for_is_kept_until_answered():
     answer (the right would be defeated)."""
     assert rules.frozen_by_access_request(overlaps_open_access_request=True)
     assert not rules.frozen_by_access_request(overlaps_open_access_request=False)
+
+
+def test_access_export_masking_missing_until_regions_or_a_note():
+    """CSI L253-5 (« droit des tiers »): with third parties visible, an export is handed over only once regions are
+    masked on its files or what was done for them is stated; without third parties nothing is required."""
+    assert rules.access_export_masking_missing(third_parties_visible=True, masked_regions=0, note=" ")
+    assert not rules.access_export_masking_missing(third_parties_visible=True, masked_regions=2, note="")
+    assert not rules.access_export_masking_missing(third_parties_visible=True, masked_regions=0, note="Flou")
+    assert not rules.access_export_masking_missing(third_parties_visible=False, masked_regions=0, note="")

@@ -76,7 +76,12 @@ def test_access_granted_with_masking_noted_in_signed_export_and_register(world, 
     assert evidence.verify_export(archive_file=path).ok
     with zipfile.ZipFile(path) as archive:
         manifest = json.loads(archive.read("manifest.json"))
-    assert manifest["masking"] == {"third_parties_visible": True, "note": "Visages de deux passants floutés"}
+    assert manifest["masking"] == {
+        "third_parties_visible": True,
+        "note": "Visages de deux passants floutés",
+        "masked_files": 0,
+        "regions": 0,
+    }
     line = RegisterEntry.objects.get(kind="access_answer")
     assert "floutés" in line.detail and line.recipient == "Mme Durand" and line.sha256
 

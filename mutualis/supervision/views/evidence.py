@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from mutualis.core import audit_labels
 from mutualis.core.exports import csv_response
-from mutualis.core.formviews import form_page, submit_form
+from mutualis.core.formviews import form_page, form_status, submit_form
 from mutualis.core.services import audit_record
 from mutualis.core.validation import parse_id
 from mutualis.supervision.forms_evidence import (
@@ -28,6 +28,9 @@ from mutualis.supervision.forms_evidence import (
     AccessRegisterFilterForm,
     AccessRequestForm,
     HandoverForm,
+    MaskingForm,
+    MaskRegionFormSet,
+    MaskWithdrawForm,
     PlaybackForm,
     RangeForm,
     RegisterFilterForm,
@@ -35,12 +38,14 @@ from mutualis.supervision.forms_evidence import (
 )
 from mutualis.supervision.permissions import is_supervision_operator
 from mutualis.supervision.selectors import evidence as selectors
-from mutualis.supervision.services import access_requests, evidence, requisitions
+from mutualis.supervision.selectors import masking as masking_selectors
+from mutualis.supervision.services import access_requests, evidence, masking, requisitions
 
 PAGE_SIZE = 50
 FORM = "components/form_page.html"
 PLAYBACK_SALT = "supervision.recording.playback"
 PLAYBACK_SECONDS = 15 * 60
+MASKING_SALT = "supervision.access.masking"
 
 
 def _operator(request: HttpRequest) -> None:
@@ -297,6 +302,12 @@ def access_request_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         "form": form,
         "overdue": access_requests.access_request_overdue(access_request),
         "destructions": access_requests.destructions_covering(access_request),
+        "targets": masking_selectors.masking_targets(user=request.user, access_request=access_request)
+        if access_request.kind == "access" and access_request.answered_at is None
+        else [],
+        "handed_copies": masking_selectors.masked_copies_of(user=request.user, access_request=access_request)
+        if access_request.answered_at
+        else [],
     }
     status = 400 if request.method == "POST" else 200
     return render(request, "supervision/evidence/access_detail.html", context, status=status)
@@ -322,6 +333,143 @@ def access_request_export_view(request: HttpRequest, pk: int) -> HttpResponse:
     )
     name = f"acces-images-{access_request.pk}.zip"
     return FileResponse(access_request.export.open("rb"), as_attachment=True, filename=name)
+
+
+# --- Masking third parties on the files of an access grant ------------------------------------------------------
+
+
+def _masking_token(user: Any, access_request: Any, recording: Any) -> str:
+    return signing.dumps({"a": access_request.pk, "r": recording.pk, "u": user.pk}, salt=MASKING_SALT)
+
+
+def _masking_target(request: HttpRequest, pk: int, rec: int) -> tuple[Any, Any]:
+    _operator(request)
+    access_request = selectors.access_request_get(user=request.user, pk=pk)
+    return access_request, masking_selectors.masking_target_get(
+        user=request.user, access_request=access_request, pk=rec
+    )
+
+
+def _masking_page(
+    request: HttpRequest, access_request: Any, target: Any, form: Any, status: int, withdraw_form: Any = None
+) -> HttpResponse:
+    token = _masking_token(request.user, access_request, target.recording)
+    kind = masking.kind_of(target.recording.file)
+    if kind == masking.VIDEO:  # a clip is masked by a fill only (services/masking.py)
+        form.fields["style"].choices = [c for c in form.fields["style"].choices if c[0] == "fill"]
+    at = masking.parse_time(request.GET.get("t"))
+    base = {"pk": access_request.pk, "rec": target.recording.pk}
+    context = {
+        "req": access_request,
+        "target": target,
+        "form": form,
+        "formset": form.formset,
+        "at": f"{at:g}",
+        "kind": kind,
+        "original_url": reverse("supervision:access_masking_original", kwargs=base) + f"?jeton={token}&t={at:g}",
+        "preview_url": (
+            reverse("supervision:access_masking_preview", kwargs=base) + f"?jeton={token}&t={at:g}&v={target.copy.pk}"
+            if target.copy and target.copy.file
+            else ""
+        ),
+        "withdraw_form": withdraw_form or MaskWithdrawForm(),
+    }
+    return render(request, "supervision/evidence/access_masking.html", context, status=status)
+
+
+@login_required
+def access_masking_view(request: HttpRequest, pk: int, rec: int) -> HttpResponse:
+    """/supervision/demandes-acces/<pk>/occultation/<rec>/: draw or type the regions that hide third parties on one
+    file of the export, see the masked result; showing the images is logged in the access register."""
+    access_request, target = _masking_target(request, pk, rec)
+    if access_request.answered_at is not None:
+        return redirect("supervision:access_request_detail", pk=access_request.pk)
+    data = request.POST.copy() if request.method == "POST" else None
+    if data is not None and "add_row" in data:
+        # Without JavaScript, « Ajouter une zone » sends the form back with one more empty row (nothing is saved).
+        total = parse_id(data.get("regions-TOTAL_FORMS")) or 0
+        data["regions-TOTAL_FORMS"] = str(min(total + 1, 20))
+        formset = MaskRegionFormSet(data, prefix="regions")
+        return _masking_page(request, access_request, target, MaskingForm(formset=formset, initial=data), 200)
+    initial = target.copy.regions if target.copy and data is None else None
+    formset = MaskRegionFormSet(data, prefix="regions", initial=initial)
+    form = MaskingForm(data, formset=formset, initial={"style": target.copy.style} if target.copy else None)
+    if request.method == "GET":
+        masking.masking_view_log(access_request=access_request, recording=target.recording, acting_user=request.user)
+
+    def save() -> HttpResponse:
+        masking.masked_copy_make(
+            access_request=access_request,
+            recording=target.recording,
+            regions=form.cleaned_data["regions"],
+            style=form.cleaned_data["style"],
+            acting_user=request.user,
+        )
+        messages.success(request, _("Copie occultée enregistrée : vérifiez l'aperçu avant d'accorder l'accès."))
+        return redirect("supervision:access_masking", pk=access_request.pk, rec=target.recording.pk)
+
+    response = submit_form(request, form, save)
+    return response or _masking_page(request, access_request, target, form, form_status(request, form))
+
+
+@login_required
+@require_POST
+def access_masking_withdraw_view(request: HttpRequest, pk: int, rec: int) -> HttpResponse:
+    """Withdraw the masked copy of a file (confirmation required)."""
+    access_request, target = _masking_target(request, pk, rec)
+    if target.copy is None:
+        raise Http404
+    form = MaskWithdrawForm(request.POST)
+
+    def withdraw() -> HttpResponse:
+        masking.masked_copy_delete(copy=target.copy, acting_user=request.user)
+        messages.success(request, _("Copie occultée retirée."))
+        return redirect("supervision:access_masking", pk=access_request.pk, rec=target.recording.pk)
+
+    response = submit_form(request, form, withdraw)
+    if response is not None:
+        return response
+    formset = MaskRegionFormSet(prefix="regions", initial=target.copy.regions)
+    page_form = MaskingForm(formset=formset, initial={"style": target.copy.style})
+    return _masking_page(request, access_request, target, page_form, 400, withdraw_form=form)
+
+
+def _masking_image(request: HttpRequest, pk: int, rec: int) -> tuple[Any, Any]:
+    access_request, target = _masking_target(request, pk, rec)
+    try:
+        data = signing.loads(request.GET.get("jeton", ""), salt=MASKING_SALT, max_age=PLAYBACK_SECONDS)
+    except signing.BadSignature as exc:
+        raise Http404 from exc
+    if data != {"a": access_request.pk, "r": target.recording.pk, "u": request.user.pk}:
+        raise Http404
+    return access_request, target
+
+
+def _jpeg(data: bytes | None) -> HttpResponse:
+    if data is None:
+        raise Http404
+    response = HttpResponse(data, content_type="image/jpeg")
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def access_masking_original_view(request: HttpRequest, pk: int, rec: int) -> HttpResponse:
+    """The original's picture (or the clip's frame at ?t= seconds) to draw on, for the page just logged (a signed,
+    short-lived, per-user token)."""
+    _, target = _masking_image(request, pk, rec)
+    at = masking.parse_time(request.GET.get("t"))
+    return _jpeg(masking.preview_or_none(target.recording.file, at=at))
+
+
+@login_required
+def access_masking_preview_view(request: HttpRequest, pk: int, rec: int) -> HttpResponse:
+    """The masked copy's picture (or frame): what the person will receive."""
+    _, target = _masking_image(request, pk, rec)
+    if target.copy is None or not target.copy.file:
+        raise Http404
+    at = masking.parse_time(request.GET.get("t"))
+    return _jpeg(masking.preview_or_none(target.copy.file, at=at))
 
 
 # --- Registers ---------------------------------------------------------------------------------------------------
