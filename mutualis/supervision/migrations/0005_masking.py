@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('supervision', '0003_storm_indexes'),
+        ('supervision', '0004_ingest_indexes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
