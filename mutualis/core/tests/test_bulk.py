@@ -6,14 +6,17 @@ from typing import Any
 import pytest
 
 from mutualis.core.bulk import (
+    Compiled,
     add_to_counts,
     among,
     db_datetime,
     insert_returning,
     insert_rows,
+    int_list,
     raw_rows,
     read_datetime,
     rows_among,
+    text_list,
     update_rows,
 )
 from mutualis.core.models import PeriodicSlot
@@ -99,3 +102,32 @@ def test_raw_rows_read_back_to_aware_datetimes():
     PeriodicSlot.objects.create(name="x", next_run_at=T0)
     [(name, value)] = raw_rows(PeriodicSlot.objects.values_list("name", "next_run_at"))
     assert (name, read_datetime()(value)) == ("x", T0)
+
+
+def test_compiled_query_runs_again_with_new_values():
+    """A Compiled query is built once and gives, for each call's values, what the queryset would have."""
+    a = DeviceFactory(name="A")
+    b = DeviceFactory(name="B", protected_site=a.protected_site)
+    model = type(a)
+    builds = []
+
+    def build(site, names, ids):
+        builds.append(site)
+        return model.objects.filter(
+            protected_site_id=site, name__in=text_list(names), pk__in=int_list(ids)
+        ).values_list("pk")
+
+    query = Compiled(build, 3)
+    assert sorted(query.rows(a.protected_site_id, ["A", "B"], [a.pk, b.pk])) == sorted([(a.pk,), (b.pk,)])
+    assert query.rows(a.protected_site_id, ["B"], [a.pk, b.pk]) == [(b.pk,)]
+    assert query.rows(a.protected_site_id, ["A"], [b.pk]) == []
+    assert query.rows(0, ["A"], [a.pk]) == []
+    assert len(builds) == 1
+
+
+def test_compiled_query_refuses_a_build_that_drops_a_mark():
+    """A build that leaves out one of its marks is refused when first run, not run with values in the wrong place."""
+    model = type(DeviceFactory())
+    query = Compiled(lambda site, names: model.objects.filter(protected_site_id=site).values_list("pk"), 2)
+    with pytest.raises(AssertionError):
+        query.rows(1, ["A"])

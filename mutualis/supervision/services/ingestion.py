@@ -20,6 +20,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from mutualis.core.bulk import (
+    Compiled,
     add_to_counts,
     among,
     column,
@@ -27,9 +28,10 @@ from mutualis.core.bulk import (
     db_json,
     insert_returning,
     insert_rows,
-    raw_rows,
+    int_list,
     read_datetime,
     rows_among,
+    text_list,
     update_rows,
     writer_lock,
 )
@@ -304,26 +306,60 @@ _EVENT_FIELDS = (
 )  # fmt: skip
 
 
+# The queries every batch runs, compiled once (for a batch of ten events, the ORM took longer to build them than
+# the database to run them).
+_DEVICES = Compiled(
+    lambda source, ids: (
+        Device.objects.filter(source=source, external_id__in=text_list(ids))
+        .order_by()
+        .values_list("external_id", *_DEVICE_COLUMNS)
+    ),
+    2,
+)
+_KNOWN = Compiled(
+    lambda source, ids: Event.objects.filter(source=source, source_event_id__in=text_list(ids)).values_list(
+        "source_event_id"
+    ),
+    2,
+)
+_PRIORITIES = Compiled(
+    lambda sites: PriorityRule.objects.filter(protected_site_id__in=int_list(sites)).values_list(
+        "protected_site_id", "kind", "priority"
+    ),
+    1,
+)
+# The first step of each site's escalation chain (the lowest position wins: read last).
+_FIRST_DELAYS = Compiled(
+    lambda sites: (
+        EscalationContact.objects.filter(protected_site_id__in=int_list(sites), is_active=True)
+        .order_by("protected_site_id", "-position")
+        .values_list("protected_site_id", "delay_minutes")
+    ),
+    1,
+)
+
+
+def _touch_source(source: EventSource, now: datetime.datetime) -> None:
+    """The source is online and was heard from now (one constant statement)."""
+    quote = connection.ops.quote_name
+    table = quote(EventSource._meta.db_table)
+    sql = (
+        f"UPDATE {table} SET {quote(column(EventSource, 'last_seen_at'))} = %s, "  # noqa: S608 - names from the model
+        f"{quote(column(EventSource, 'online'))} = %s WHERE {quote(str(EventSource._meta.pk.column))} = %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [db_datetime()(now), True, source.pk])
+
+
 def _store(source: EventSource, cleaned: list[_Ready], now: datetime.datetime) -> dict[int, IngestResult]:
     results: dict[int, IngestResult] = {}
     with writer_lock(), transaction.atomic():
         # First statement of the batch: on PostgreSQL it locks the source's row, so that two batches of one source
         # (two HTTP workers) correlate one after the other, never both counting from the same alarm state; SQLite
         # serialises writers already.
-        EventSource.objects.filter(pk=source.pk).update(last_seen_at=now, online=True)
-        devices = {
-            row[0]: _Device(row[1:])
-            for row in raw_rows(
-                Device.objects.filter(source=source, external_id__in=among({e["device"] for e in cleaned}))
-                .order_by()
-                .values_list("external_id", *_DEVICE_COLUMNS)
-            )
-        }
-        known = set(
-            Event.objects.filter(source=source, source_event_id__in=among([e["id"] for e in cleaned])).values_list(
-                "source_event_id", flat=True
-            )
-        )
+        _touch_source(source, now)
+        devices = {row[0]: _Device(row[1:]) for row in _DEVICES.rows(source.pk, {e["device"] for e in cleaned})}
+        known = {row[0] for row in _KNOWN.rows(source.pk, [e["id"] for e in cleaned])}
         fresh: list[tuple[_Ready, _Device]] = []
         for event in cleaned:
             device = devices.get(event["device"])
@@ -474,12 +510,7 @@ class _Correlator:
                 self.by_ref[alarm.source_ref] = alarm
             if alarm.kind in MERGE_KINDS and alarm.site_id in merge_sites:
                 self.merge_by_site[(alarm.site_id, alarm.kind)] = alarm
-        self.priorities = {
-            (site_id, kind): priority
-            for site_id, kind, priority in PriorityRule.objects.filter(
-                protected_site_id__in=among(site_ids, integers=True)
-            ).values_list("protected_site_id", "kind", "priority")
-        }
+        self.priorities = {(site_id, kind): priority for site_id, kind, priority in _PRIORITIES.rows(site_ids)}
         self.new: list[_Alarm] = []
         self.changed: dict[int, _Alarm] = {}
         self.timeline: list[tuple[_Alarm, str, str, datetime.datetime, dict[str, Any]]] = []
@@ -600,12 +631,7 @@ class _Correlator:
         """Write the new alarms (multi-row INSERT returning their keys), the changed ones and the timeline lines
         (one executemany each), and tell the consoles once for the batch."""
         to_db = db_datetime()
-        # The first step of each site's escalation chain (the lowest position wins: read last).
-        delays = dict(
-            EscalationContact.objects.filter(protected_site_id__in={a.site_id for a in self.new}, is_active=True)
-            .order_by("protected_site_id", "-position")
-            .values_list("protected_site_id", "delay_minutes")
-        )
+        delays = dict(_FIRST_DELAYS.rows({a.site_id for a in self.new})) if self.new else {}
         for alarm in self.new:
             delay = delays.get(alarm.site_id)
             if delay is not None:
