@@ -7,6 +7,7 @@ Everything goes through the real paths (Mosquitto → `supervision_mqtt` → ing
 ingestion): the simulator writes nothing to the database itself.
 """
 
+import contextlib
 import datetime
 import heapq
 import io
@@ -105,8 +106,10 @@ class Simulator:
     def close(self) -> None:
         """Flush and disconnect."""
         if self.client is not None:
-            if self._last is not None:
-                self._last.wait_for_publish(timeout=30)
+            if self._last is not None and self.client.is_connected():
+                # Never connected (no broker): nothing was queued that a wait could flush, and paho raises.
+                with contextlib.suppress(RuntimeError, ValueError):
+                    self._last.wait_for_publish(timeout=30)
             self.client.disconnect()
             self.client.loop_stop()
 
