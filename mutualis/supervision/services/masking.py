@@ -501,7 +501,14 @@ def masked_copy_process(*, copy_id: int) -> MaskedCopy | None:
             with local_copy(recording.file, sha256=recording.sha256) as source:
                 mask_video(source, target, [Region(**r) for r in found.regions])
             with transaction.atomic():
-                locked = MaskedCopy.objects.select_for_update().filter(pk=copy_id, status=MaskStatus.PENDING).first()
+                # By primary key alone: the default ordering joins the request and recording, which PostgreSQL
+                # refuses to lock on the nullable side of an outer join.
+                locked = (
+                    MaskedCopy.objects.select_for_update(of=("self",))
+                    .filter(pk=copy_id, status=MaskStatus.PENDING)
+                    .order_by("pk")
+                    .first()
+                )
                 if locked is None:
                     return None
                 with target.open("rb") as handle:
