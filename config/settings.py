@@ -48,7 +48,9 @@ REALTIME_URL = env("REALTIME_URL", "")  # public websocket origin; empty means "
 SUPERVISION_EVIDENCE_KEY_FILE = env("SUPERVISION_EVIDENCE_KEY_FILE", str(VAR_DIR / "evidence_ed25519.pem"))
 SUPERVISION_SNAPSHOT_HOSTS = [h.strip() for h in env("SUPERVISION_SNAPSHOT_HOSTS", "").split(",") if h.strip()]
 # Keys sealing the ONVIF passwords at rest, comma-separated (the first seals, all open: rotation); SECRET_KEY if unset.
-SUPERVISION_CREDENTIALS_KEYS = [k.strip() for k in env("SUPERVISION_CREDENTIALS_KEYS", "").split(",") if k.strip()]
+SUPERVISION_CREDENTIALS_KEYS = envlist("SUPERVISION_CREDENTIALS_KEYS", "")
+# The demo ONVIF camera of `make run` (manage.py simulate_onvif_device) and the demo source pointing at it.
+ONVIF_DEMO_PORT = envint("ONVIF_DEMO_PORT", "8190")
 # Background map tiles ({z}/{x}/{y} template) and their attribution; empty shows contours on a blank map.
 MAP_TILE_URL = env("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 MAP_TILE_ATTRIBUTION = env("MAP_TILE_ATTRIBUTION", "© les contributeurs d'OpenStreetMap")

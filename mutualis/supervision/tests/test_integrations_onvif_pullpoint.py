@@ -15,8 +15,8 @@ from mutualis.supervision.integrations.onvif.pullpoint import (
     OnvifFault,
     OnvifProtocolError,
     PullPointClient,
-    _parse,
     parse_duration,
+    parse_xml,
     password_digest,
 )
 from mutualis.supervision.tests import onvif_device as peer
@@ -115,7 +115,7 @@ def test_devices_answering_more_than_message_limit_are_read_whole(onvif_device):
 def test_unreadable_answers_are_protocol_errors(raw):
     """An answer that is not XML, carries a DTD (entity expansion) or is too big is refused."""
     with pytest.raises(OnvifProtocolError):
-        _parse(raw)
+        parse_xml(raw)
 
 
 def test_only_http_and_https_device_urls():

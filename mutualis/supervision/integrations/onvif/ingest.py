@@ -101,6 +101,8 @@ class SourceWorker(threading.Thread):
         self.stopping.set()
 
     def _report(self, kind: str, **fields: Any) -> None:
+        if kind in ("error", "offline") and self.stopping.is_set():
+            return  # what fails while stopping (the device may be stopping too) is no outage
         self.reports.put(Report(self.config.pk, kind, **fields))
 
     def run(self) -> None:
@@ -135,6 +137,8 @@ class SourceWorker(threading.Thread):
                 message = f"Réponse ONVIF inattendue : {exc}"
                 logger.warning("ONVIF %s: %s", self.config.name, exc)
                 self._report("error", message=message)
+            if self.stopping.is_set():
+                break  # a pull cut short by the shutdown (the device may be stopping too) is no outage
             if failures >= self.options.offline_after:
                 self._report("offline", message=message)
             # The first failure is retried at once (a dropped keep-alive connection is common); then a growing delay.

@@ -133,10 +133,11 @@ def _find(parent: ET.Element, name: str) -> ET.Element | None:
 
 def _time(parent: ET.Element, name: str) -> datetime.datetime | None:
     element = _find(parent, name)
-    if element is None or not (element.text or "").strip():
+    text = (element.text or "").strip() if element is not None else ""
+    if not text:
         return None
     try:
-        value = parse_datetime(element.text.strip())
+        value = parse_datetime(text)
     except ValueError:
         value = None
     if value is None:
@@ -144,7 +145,7 @@ def _time(parent: ET.Element, name: str) -> datetime.datetime | None:
     return value if value.tzinfo else value.replace(tzinfo=datetime.UTC)
 
 
-def _parse(raw: bytes) -> ET.Element:
+def parse_xml(raw: bytes) -> ET.Element:
     if len(raw) > MAX_ANSWER:
         raise OnvifProtocolError("Réponse ONVIF trop grande.")
     # Devices are not trusted: no DTD (no entity expansion nor external entities).
@@ -284,7 +285,7 @@ class PullPointClient:
             # URLError, timeouts, refused or reset connections, a device closing mid-answer.
             reason = getattr(exc, "reason", exc)
             raise OnvifConnectionError(f"{operation} : {reason or type(exc).__name__}.") from None
-        root = _parse(raw)
+        root = parse_xml(raw)
         fault = _fault(root, status)
         if fault is not None:
             raise fault
