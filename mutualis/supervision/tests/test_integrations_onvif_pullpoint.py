@@ -87,6 +87,18 @@ def test_a_wrong_password_is_an_authentication_fault(onvif_device):
     assert fault.value.reason == "Sender not Authorized"
 
 
+def test_http_digest_is_answered_when_the_device_asks(onvif_device):
+    """A device that also wants HTTP Digest (401 with a Digest challenge) gets it with the same credentials; a
+    client without the right password is refused with an authentication fault."""
+    onvif_device.http_digest = True
+    client = _client(onvif_device)
+    subscription = client.subscribe(MINUTE)
+    assert client.pull(subscription, timeout=SHORT, limit=1).message_count == 0
+    with pytest.raises(OnvifFault) as refused:
+        _client(onvif_device, password="faux").subscribe(MINUTE)
+    assert refused.value.is_auth
+
+
 def test_a_device_down_or_dropping_is_a_connection_error(onvif_device):
     """A refused connection and a connection closed without an answer are OnvifConnectionError."""
     client = _client(onvif_device)

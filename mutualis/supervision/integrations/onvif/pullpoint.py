@@ -8,7 +8,8 @@ echoed, as WS-Addressing requires and some devices check).
 Authentication is WS-Security UsernameToken with PasswordDigest: Base64(SHA-1(nonce + created + password)).
 Cameras refuse a `Created` too far from their own clock, and camera clocks drift: every answer that carries the
 device's time (the date/time call, CurrentTime of subscriptions and pulls) updates a per-client offset, and
-`Created` is written in the device's time.
+`Created` is written in the device's time. A device that also asks for HTTP Digest (a 401 with its challenge)
+gets it, with the same credentials.
 
 Quirks handled (seen on real devices): a PullMessages answer with more messages than MessageLimit (taken as they
 come), addresses in the answers that name the device's own LAN address behind a NAT (the configured host is kept,
@@ -200,7 +201,13 @@ class PullPointClient:
         self.username, self.password, self.timeout = username, password, timeout
         # Device clock minus ours, learnt from the device's answers.
         self.clock_offset = datetime.timedelta(0)
-        self._opener = urllib.request.build_opener(urllib.request.HTTPRedirectHandler())
+        handlers: list[urllib.request.BaseHandler] = [urllib.request.HTTPRedirectHandler()]
+        if username:
+            # Some devices want HTTP Digest on top of (or instead of) WS-Security: answered when they ask (401).
+            passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+            passwords.add_password(None, f"{parts.scheme}://{parts.netloc}/", username, password)
+            handlers.append(urllib.request.HTTPDigestAuthHandler(passwords))
+        self._opener = urllib.request.build_opener(*handlers)
 
     # --- time ------------------------------------------------------------------------------------------------------
 

@@ -15,12 +15,14 @@ import base64
 import datetime
 import hashlib
 import http.server
+import re
 import threading
 import time
 import uuid
 import xml.etree.ElementTree as ET
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 from mutualis.supervision.integrations.onvif.pullpoint import (
     ACTIONS,
@@ -38,6 +40,7 @@ from mutualis.supervision.integrations.onvif.pullpoint import (
 )
 
 LAN_HOST = "192.0.2.10"
+DIGEST_REALM = "onvif-simulator"
 
 
 class ProtocolViolation(Exception):
@@ -118,6 +121,7 @@ class OnvifDevice:
     queued: list[str] = field(default_factory=list)
     faults: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # operation → (code, subcode, reason)
     drop: bool = False  # close every connection without answering
+    http_digest: bool = False  # also require HTTP Digest authentication (RFC 7616, MD5, qop=auth)
     errors: list[str] = field(default_factory=list)  # what the client did against the protocol
     lock: threading.Condition = field(default_factory=threading.Condition)
     server: http.server.ThreadingHTTPServer | None = None
@@ -175,6 +179,25 @@ class OnvifDevice:
             self.server = None
 
     # --- the device's side -----------------------------------------------------------------------------------------
+
+    def check_http_digest(self, headers: Any, method: str) -> bool:
+        """An HTTP Digest `Authorization` header for this user and password (the nonce is not tracked: a test
+        device, not a secure one)."""
+        value = headers.get("Authorization", "")
+        if not value.startswith("Digest "):
+            return False
+        fields = dict(re.findall(r'(\w+)="?([^",]*)"?', value[len("Digest ") :]))
+
+        def md5(text: str) -> str:
+            return hashlib.md5(text.encode()).hexdigest()  # noqa: S324 - what HTTP Digest (MD5) is
+
+        ha1 = md5(f"{fields.get('username', '')}:{DIGEST_REALM}:{self.password}")
+        ha2 = md5(f"{method}:{fields.get('uri', '')}")
+        expected = md5(
+            f"{ha1}:{fields.get('nonce', '')}:{fields.get('nc', '')}:{fields.get('cnonce', '')}:"
+            f"{fields.get('qop', '')}:{ha2}"
+        )
+        return fields.get("username") == self.username and fields.get("response") == expected
 
     def check_token(self, header: ET.Element | None) -> bool:
         """The UsernameToken: this user, Base64(SHA-1(nonce + created + password)), Created within 5 minutes of
@@ -321,6 +344,13 @@ def _handler(device: OnvifDevice) -> type[http.server.BaseHTTPRequestHandler]:
         def do_POST(self) -> None:  # noqa: N802 - http.server's name
             length = int(self.headers.get("Content-Length", "0"))
             raw = self.rfile.read(length)
+            if device.http_digest and not device.drop and not device.check_http_digest(self.headers, "POST"):
+                challenge = f'Digest realm="{DIGEST_REALM}", qop="auth", nonce="{uuid.uuid4().hex}", algorithm=MD5'
+                self.send_response(401)
+                self.send_header("WWW-Authenticate", challenge)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
             if not device.drop:
                 try:
                     _require(self.headers.get("Content-Type", "").startswith("application/soap+xml"), "SOAP 1.2 type")
