@@ -24,18 +24,23 @@ pytestmark = pytest.mark.django_db
 onvif_device, onvif_ingestor = peer.onvif_device, peer.onvif_ingestor
 
 
-@pytest.fixture
-def camera(onvif_device):
-    """An ONVIF source (the peer's device service, its credentials) and its one camera, supervised."""
+def _camera(device, name: str, external_id: str) -> Device:
+    """An ONVIF source at the peer's device service, with its credentials, and its one camera, supervised."""
     source, _token = source_create(
-        name="onvif-entree",
+        name=name,
         kind=SourceKind.ONVIF,
         acting_user=None,
-        onvif_url=onvif_device.url,
-        onvif_username=onvif_device.username,
-        onvif_password=onvif_device.password,
+        onvif_url=device.url,
+        onvif_username=device.username,
+        onvif_password=device.password,
     )
-    return DeviceFactory(source=source, external_id="CAM-ENTREE", name="Entrée du gymnase")
+    return DeviceFactory(source=source, external_id=external_id)
+
+
+@pytest.fixture
+def camera(onvif_device):
+    """The source `onvif-entree` and its camera CAM-ENTREE."""
+    return _camera(onvif_device, "onvif-entree", "CAM-ENTREE")
 
 
 def _security():
@@ -192,15 +197,7 @@ def test_sources_added_changed_and_removed_are_followed_on_reload(camera, onvif_
     source_update(source=camera.source, acting_user=supervision_operator(), is_active=False)
     engine.reload()
     assert len(onvif_device.unsubscribed) == 1 and engine.routes == {}
-    other, _token = source_create(
-        name="onvif-cour",
-        kind=SourceKind.ONVIF,
-        acting_user=None,
-        onvif_url=onvif_device.url,
-        onvif_username=onvif_device.username,
-        onvif_password=onvif_device.password,
-    )
-    DeviceFactory(source=other, external_id="CAM-COUR")
+    _camera(onvif_device, "onvif-cour", "CAM-COUR")
     engine.reload()
     onvif_device.push(notification("VideoSource/MotionAlarm", {"State": "true"}))
     run_until(engine, lambda: _security().filter(device__external_id="CAM-COUR").exists())

@@ -122,7 +122,7 @@ def test_devices_answering_more_than_message_limit_are_read_whole(onvif_device):
 
 @pytest.mark.parametrize(
     "raw",
-    [b"<pas du xml", b'<!DOCTYPE x [<!ENTITY a "a">]><x>&a;</x>', b"x" * 2_000_001],
+    [b"<pas du xml", b'<!DOCTYPE x [<!ENTITY a "a">]><x>&a;</x>', b"x" * 1_000_001],
 )
 def test_unreadable_answers_are_protocol_errors(raw):
     """An answer that is not XML, carries a DTD (entity expansion) or is too big is refused."""

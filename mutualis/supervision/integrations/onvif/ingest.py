@@ -18,12 +18,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import close_old_connections
 from django.utils import timezone
 
 from mutualis.core.context import audit_context
 from mutualis.supervision.choices import EventKind, SourceKind
-from mutualis.supervision.integrations.base import Mapped, MappingError
+from mutualis.supervision.integrations.base import IngestEngine, Mapped, MappingError
 from mutualis.supervision.integrations.onvif.credentials import CredentialError
 from mutualis.supervision.integrations.onvif.mapping import (
     OnvifIntegration,
@@ -221,9 +220,12 @@ class _Route:
     last_heartbeat: float | None = None
 
 
-class OnvifIngestor:
+class OnvifIngestor(IngestEngine):
     """Every active ONVIF source's worker, and the ingestion of what they report: `start()`, then `process()` in
     a loop (and `reload()` now and then), `stop()`."""
+
+    label = "ONVIF"
+    logger_name = "mutualis.supervision.onvif"
 
     def __init__(self, options: Options | None = None) -> None:
         self.options = options or Options()
@@ -293,25 +295,6 @@ class OnvifIngestor:
             pass
         for pk in list(self.routes):
             self._stop_route(pk, wait=False)
-
-    def run(self, stop: threading.Event, *, reload_every: float = 60.0, stats_every: float = 60.0) -> None:
-        """Ingest until `stop` is set; re-read the sources and log the counters now and then."""
-        self.start()
-        next_reload = time.monotonic() + reload_every
-        next_stats = time.monotonic() + stats_every
-        try:
-            while not stop.is_set():
-                self.process(timeout=0.5)
-                now = time.monotonic()
-                if now >= next_reload:
-                    next_reload = now + reload_every
-                    close_old_connections()
-                    self.reload()
-                if now >= next_stats:
-                    next_stats = now + stats_every
-                    logger.info("ONVIF ingest: %s", dict(self.stats))
-        finally:
-            self.stop()
 
     # --- ingestion (caller's thread) -------------------------------------------------------------------------------
 

@@ -33,6 +33,9 @@ from xml.sax.saxutils import escape
 
 from django.utils.dateparse import parse_datetime
 
+from mutualis.supervision.integrations.base import MappingError
+from mutualis.supervision.integrations.onvif.mapping import MAX_XML, parse_root
+
 SOAP_ENV = "http://www.w3.org/2003/05/soap-envelope"
 WSA = "http://www.w3.org/2005/08/addressing"
 WSA_OLD = "http://schemas.xmlsoap.org/ws/2004/08/addressing"
@@ -53,7 +56,7 @@ ACTIONS = {
     "Renew": "http://docs.oasis-open.org/wsn/bw-2/SubscriptionManager/RenewRequest",
     "Unsubscribe": "http://docs.oasis-open.org/wsn/bw-2/SubscriptionManager/UnsubscribeRequest",
 }
-MAX_ANSWER = 2_000_000
+MAX_ANSWER = MAX_XML
 # Fault subcodes that mean the credentials (or the clock they are stamped with) were refused.
 AUTH_SUBCODES = frozenset({"NotAuthorized", "FailedAuthentication", "InvalidSecurity", "InvalidSecurityToken"})
 # Fault subcodes that mean the subscription is gone (expired, unsubscribed, the device restarted).
@@ -147,15 +150,11 @@ def _time(parent: ET.Element, name: str) -> datetime.datetime | None:
 
 
 def parse_xml(raw: bytes) -> ET.Element:
-    if len(raw) > MAX_ANSWER:
-        raise OnvifProtocolError("Réponse ONVIF trop grande.")
-    # Devices are not trusted: no DTD (no entity expansion nor external entities).
-    if b"<!DOCTYPE" in raw.upper() or b"<!ENTITY" in raw.upper():
-        raise OnvifProtocolError("Réponse ONVIF refusée : DTD interdite.")
+    """A device's answer read with the mapping's safeguards (size, no DTD), or OnvifProtocolError."""
     try:
-        return ET.fromstring(raw)  # noqa: S314 - no DTD got this far (checked above)
-    except ET.ParseError as exc:
-        raise OnvifProtocolError(f"Réponse ONVIF illisible ({exc}).") from None
+        return parse_root(raw)
+    except MappingError as exc:
+        raise OnvifProtocolError(str(exc)) from None
 
 
 def _fault(root: ET.Element, http_status: int) -> OnvifFault | None:

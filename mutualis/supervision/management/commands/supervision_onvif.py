@@ -1,8 +1,6 @@
 """`manage.py supervision_onvif`: the ONVIF ingest process (Procfile `onvif-ingest`) for every ONVIF source."""
 
 import logging
-import signal
-import threading
 from typing import Any
 
 from mutualis.core.management.base import AuditedCommand
@@ -30,9 +28,6 @@ class Command(AuditedCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-        stop = threading.Event()
-        for signum in (signal.SIGINT, signal.SIGTERM):
-            signal.signal(signum, lambda *_: stop.set())
         ingestor = OnvifIngestor(
             Options(
                 pull_timeout=options["pull_timeout"],
@@ -46,5 +41,5 @@ class Command(AuditedCommand):
             )
         )
         self.stdout.write("Ingestion ONVIF (PullPoint)")
-        ingestor.run(stop, reload_every=options["reload_every"], stats_every=options["stats_every"])
+        ingestor.run_until_signalled(reload_every=options["reload_every"], stats_every=options["stats_every"])
         self.stdout.write(f"Arrêt. Compteurs : {dict(ingestor.stats)}")
