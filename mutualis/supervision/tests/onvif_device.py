@@ -1,8 +1,7 @@
 """Fixtures of the ONVIF tests: a simulated camera on a free loopback port (the device peer, in
-integrations/onvif/simulator.py, stopped after), the ingest engine, and a way to run it until something is true."""
+integrations/onvif/simulator.py, stopped after), the ingest engine, and `run_until` (the MQTT tests' own)."""
 
 import dataclasses
-import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -10,6 +9,7 @@ import pytest
 
 from mutualis.supervision.integrations.onvif.ingest import OnvifIngestor, Options
 from mutualis.supervision.integrations.onvif.simulator import LAN_HOST, OnvifDevice, fault_body, notification
+from mutualis.supervision.tests.mqtt import run_until  # the same loop: engine.process() until the condition holds
 
 __all__ = ["LAN_HOST", "OnvifDevice", "fault_body", "notification", "onvif_device", "onvif_ingestor", "run_until"]
 
@@ -52,13 +52,3 @@ def onvif_ingestor() -> Iterator[Callable[..., OnvifIngestor]]:
     yield start
     for engine in started:
         engine.stop()
-
-
-def run_until(engine: OnvifIngestor, condition: Callable[[], bool], timeout: float = 30.0) -> None:
-    """Let the engine ingest (in this thread) until the condition holds; fail if it never does."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        engine.process(timeout=0.05)
-        if condition():
-            return
-    raise AssertionError(f"condition never met; counters: {dict(engine.stats)}")

@@ -237,3 +237,15 @@ def test_the_command_ingests_until_sigterm_then_unsubscribes(camera, onvif_devic
             signal.signal(signum, handler)
     assert _security().get().kind == EventKind.LINE_CROSSING
     assert len(onvif_device.unsubscribed) == 1
+
+
+def test_a_device_ending_every_subscription_at_once_is_an_error_then_offline(camera, onvif_device, onvif_ingestor):
+    """A device that forgets every subscription before the first pull is answered: the source shows why and,
+    after repeated attempts (with a growing delay), is offline; once it behaves, the alarm is closed."""
+    onvif_device.fault("PullMessages", "wsrf-rw:ResourceUnknownFault", "Unknown subscription", code="Receiver")
+    engine = onvif_ingestor()
+    run_until(engine, lambda: _offline_alarm().filter(status=AlarmStatus.NEW).exists())
+    assert "met fin à chaque abonnement" in EventSource.objects.get().last_error
+    onvif_device.clear_fault("PullMessages")
+    run_until(engine, lambda: _offline_alarm().get().status == AlarmStatus.CLOSED)
+    assert EventSource.objects.get().last_error == ""

@@ -108,9 +108,15 @@ class SourceWorker(threading.Thread):
         failures, delay = 0, self.options.backoff_min
         while not self.stopping.is_set():
             try:
-                self._session()
-                failures, delay = 0, self.options.backoff_min
-                continue  # the subscription ended on the device's side: subscribe again at once
+                if self._session() or self.stopping.is_set():
+                    failures, delay = 0, self.options.backoff_min
+                    continue  # the subscription ended on the device's side: subscribe again at once
+                # Gone before a single pull: a device that drops every subscription is not hammered.
+                failures += 1
+                self.stats["protocol_errors"] += 1
+                message = "L'équipement ONVIF met fin à chaque abonnement aussitôt créé."
+                logger.warning("ONVIF %s: subscription gone before any pull", self.config.name)
+                self._report("error", message=message)
             except OnvifFault as fault:
                 failures += 1
                 if fault.is_auth:
@@ -146,8 +152,9 @@ class SourceWorker(threading.Thread):
                 delay = min(delay * 2, self.options.backoff_max)
         self._unsubscribe()
 
-    def _session(self) -> None:
-        """One subscription's life: subscribe, pull until stopped or the subscription is gone."""
+    def _session(self) -> int:
+        """One subscription's life: subscribe, pull until stopped or the subscription is gone; returns how many
+        pulls it answered."""
         client, options = self.client, self.options
         # A subscription left by a lost connection may still hold one of the device's few pull points.
         self._unsubscribe()
@@ -161,7 +168,7 @@ class SourceWorker(threading.Thread):
         self.stats["subscriptions"] += 1
         logger.info("ONVIF %s: subscribed (%s)", self.config.name, subscription.address)
         self._report("online")
-        renew_supported = True
+        renew_supported, pulls = True, 0
         while not self.stopping.is_set():
             left = (
                 (subscription.termination_time - client.device_now()).total_seconds()
@@ -171,7 +178,7 @@ class SourceWorker(threading.Thread):
             if left is not None and left <= 0 and not renew_supported:
                 self.stats["expired"] += 1
                 self.subscription = None
-                return
+                return pulls
             if renew_supported and left is not None and left < options.renew_margin:
                 try:
                     client.renew(subscription, datetime.timedelta(seconds=options.termination))
@@ -192,10 +199,12 @@ class SourceWorker(threading.Thread):
                     self.stats["expired"] += 1
                     logger.info("ONVIF %s: subscription gone (%s); subscribing again", self.config.name, fault)
                     self.subscription = None
-                    return
+                    return pulls
                 raise
+            pulls += 1
             self.stats["pulls"] += 1
             self._report("notifications", envelope=result.envelope, clock_offset=client.clock_offset)
+        return pulls
 
     def _unsubscribe(self) -> None:
         if self.subscription is None:
