@@ -4,10 +4,10 @@ taken again, bad notifications are skipped and counted, and stopping unsubscribe
 
 import datetime
 import logging
-import os
 import signal
 import threading
 import time
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -212,9 +212,12 @@ def test_stopping_unsubscribes(camera, onvif_device, onvif_ingestor):
     assert onvif_device.unsubscribed == [subscription] and onvif_device.subscriptions == {}
 
 
-def test_the_command_ingests_until_sigterm_then_unsubscribes(camera, onvif_device):
+def test_the_command_ingests_until_sigterm_then_unsubscribes(camera, onvif_device, monkeypatch):
     """`manage.py supervision_onvif` ingests what the device sends and, on SIGTERM, unsubscribes and stops."""
-    previous = {signum: signal.getsignal(signum) for signum in (signal.SIGINT, signal.SIGTERM)}
+    handlers: dict[int, Any] = {}
+    # The handler the command installs is called as the signal would call it (a real signal would reach the
+    # whole test process, and only its main thread may install handlers).
+    monkeypatch.setattr(signal, "signal", lambda signum, handler: handlers.__setitem__(signum, handler))
 
     def drive() -> None:
         deadline = time.monotonic() + 30
@@ -225,7 +228,7 @@ def test_the_command_ingests_until_sigterm_then_unsubscribes(camera, onvif_devic
         # Two pulls later the one that carried the notification has been answered and reported.
         while onvif_device.calls["PullMessages"] < pulls + 2 and time.monotonic() < deadline:
             time.sleep(0.02)
-        os.kill(os.getpid(), signal.SIGTERM)
+        handlers[signal.SIGTERM](signal.SIGTERM, None)
 
     thread = threading.Thread(target=drive)
     thread.start()
@@ -233,8 +236,7 @@ def test_the_command_ingests_until_sigterm_then_unsubscribes(camera, onvif_devic
         call_command("supervision_onvif", "--pull-timeout=0.3", "--reload-every=3600", "--stats-every=3600")
     finally:
         thread.join()
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
+    assert set(handlers) == {signal.SIGINT, signal.SIGTERM}
     assert _security().get().kind == EventKind.LINE_CROSSING
     assert len(onvif_device.unsubscribed) == 1
 
