@@ -120,6 +120,20 @@ def test_devices_answering_more_than_message_limit_are_read_whole(onvif_device):
     assert client.pull(subscription, timeout=SHORT, limit=1).message_count == 4
 
 
+def test_a_pull_beyond_the_device_maxima_is_asked_again_within_them(onvif_device):
+    """A device refusing a Timeout beyond its maximum (PullMessagesFaultResponse with MaxTimeout and
+    MaxMessageLimit) is asked again within them, and the client keeps them."""
+    onvif_device.max_timeout = datetime.timedelta(seconds=1)
+    client = _client(onvif_device)
+    subscription = client.subscribe(MINUTE)
+    onvif_device.push(notification("VideoSource/MotionAlarm", {"State": "true"}))
+    assert client.pull(subscription, timeout=datetime.timedelta(seconds=30), limit=100).message_count == 1
+    assert (client.max_pull_timeout, client.max_message_limit) == (datetime.timedelta(seconds=1), 10)
+    assert onvif_device.calls["PullMessages"] == 2
+    client.pull(subscription, timeout=datetime.timedelta(seconds=30), limit=100)
+    assert onvif_device.calls["PullMessages"] == 3
+
+
 @pytest.mark.parametrize(
     "raw",
     [b"<pas du xml", b'<!DOCTYPE x [<!ENTITY a "a">]><x>&a;</x>', b"x" * 1_000_001],

@@ -67,9 +67,10 @@ class Notification:
 
 
 def _short_topic(text: str) -> str:
-    # "tns1:RuleEngine/LineDetector/Crossed" → "RuleEngine/LineDetector/Crossed" (the prefix is the device's own).
-    topic = text.strip()
-    return topic.split(":", 1)[1] if ":" in topic.split("/", 1)[0] else topic
+    # "tns1:RuleEngine/LineDetector/Crossed" → "RuleEngine/LineDetector/Crossed" (the prefix is the device's own);
+    # some devices prefix every level, with their vendor's namespace on the last ones
+    # ("tns1:Device/tns1:Trigger/tnssamsung:DigitalInput"): each level loses its prefix.
+    return "/".join(part.split(":", 1)[1] if ":" in part else part for part in text.strip().split("/"))
 
 
 def _items(parent: ET.Element | None) -> dict[str, str]:

@@ -12,7 +12,7 @@ device's time (the date/time call, CurrentTime of subscriptions and pulls) updat
 gets it, with the same credentials.
 
 Quirks handled (seen on real devices): a PullMessages answer with more messages than MessageLimit (taken as they
-come), addresses in the answers that name the device's own LAN address behind a NAT (the configured host is kept,
+come), a Timeout beyond the device's maximum (asked again within the MaxTimeout its fault gives), addresses in the answers that name the device's own LAN address behind a NAT (the configured host is kept,
 the path is taken), the older WS-Addressing namespace (2004/08), a device ignoring Renew (ActionNotSupported: the
 pulls keep the subscription alive, as ONVIF Core allows), faults as HTTP 400 or 500 with a SOAP body.
 """
@@ -78,8 +78,12 @@ class OnvifProtocolError(OnvifError):
 class OnvifFault(OnvifError):
     """A SOAP fault: its code (env:Sender / env:Receiver), the most specific subcode, the reason text."""
 
-    def __init__(self, code: str, reason: str, *, subcode: str = "", http_status: int = 0) -> None:
+    def __init__(
+        self, code: str, reason: str, *, subcode: str = "", http_status: int = 0, detail: dict[str, str] | None = None
+    ) -> None:
         self.code, self.reason, self.subcode, self.http_status = code, reason, subcode, http_status
+        # The fault's detail elements by local name (a PullMessagesFaultResponse's MaxTimeout, MaxMessageLimit).
+        self.detail = detail or {}
         super().__init__(f"{code}{f' / {subcode}' if subcode else ''}: {reason}")
 
     @property
@@ -173,7 +177,15 @@ def _fault(root: ET.Element, http_status: int) -> OnvifFault | None:
             subcode = _strip_prefix(value.text if value is not None else "") or subcode
     reason = fault.find(f"{{{SOAP_ENV}}}Reason/{{{SOAP_ENV}}}Text")
     text = (reason.text or "").strip() if reason is not None else ""
-    return OnvifFault(code or "Receiver", text or "(sans motif)", subcode=subcode, http_status=http_status)
+    detail_element = fault.find(f"{{{SOAP_ENV}}}Detail")
+    detail = {
+        _local(element.tag): (element.text or "").strip()
+        for element in (detail_element.iter() if detail_element is not None else [])
+        if len(element) == 0 and (element.text or "").strip()
+    }
+    return OnvifFault(
+        code or "Receiver", text or "(sans motif)", subcode=subcode, http_status=http_status, detail=detail
+    )
 
 
 def _strip_prefix(value: str | None) -> str:
@@ -200,6 +212,9 @@ class PullPointClient:
         self.username, self.password, self.timeout = username, password, timeout
         # Device clock minus ours, learnt from the device's answers.
         self.clock_offset = datetime.timedelta(0)
+        # The device's PullMessages maxima, once it has said them (in a PullMessagesFaultResponse).
+        self.max_pull_timeout: datetime.timedelta | None = None
+        self.max_message_limit = 0
         handlers: list[urllib.request.BaseHandler] = [urllib.request.HTTPRedirectHandler()]
         if username:
             # Some devices want HTTP Digest on top of (or instead of) WS-Security: answered when they ask (401).
@@ -385,7 +400,27 @@ class PullPointClient:
         )
 
     def pull(self, subscription: Subscription, *, timeout: datetime.timedelta, limit: int) -> PullResult:
-        """PullMessages: wait up to `timeout` on the device for up to `limit` messages (devices may send more)."""
+        """PullMessages: wait up to `timeout` on the device for up to `limit` messages (devices may send more).
+        A device refusing them as beyond its maxima (PullMessagesFaultResponse) is asked again within them."""
+        try:
+            return self._pull(subscription, timeout=timeout, limit=limit)
+        except OnvifFault as fault:
+            max_timeout = parse_duration(fault.detail.get("MaxTimeout", ""))
+            try:
+                max_limit = int(fault.detail.get("MaxMessageLimit", "0"))
+            except ValueError:
+                max_limit = 0
+            if max_timeout is None and not max_limit:
+                raise
+            self.max_pull_timeout = max_timeout or self.max_pull_timeout
+            self.max_message_limit = max_limit or self.max_message_limit
+            return self._pull(subscription, timeout=timeout, limit=limit)
+
+    def _pull(self, subscription: Subscription, *, timeout: datetime.timedelta, limit: int) -> PullResult:
+        if self.max_pull_timeout is not None:
+            timeout = min(timeout, self.max_pull_timeout)
+        if self.max_message_limit:
+            limit = min(limit, self.max_message_limit)
         sent = datetime.datetime.now(datetime.UTC)
         body, raw = self.call(
             subscription.address,

@@ -113,6 +113,7 @@ class OnvifDevice:
     clock_skew: datetime.timedelta = datetime.timedelta(0)  # the device's clock minus ours
     ignore_message_limit: bool = False
     renew_supported: bool = True
+    max_timeout: datetime.timedelta | None = None  # a longer PullMessages Timeout is refused with the maximum
     port: int = 0
     calls: Counter[str] = field(default_factory=Counter)
     auth_failures: int = 0
@@ -317,6 +318,16 @@ class OnvifDevice:
 
     def _pull(self, subscription: _Subscription, request: ET.Element) -> tuple[int, bytes]:
         wait = parse_duration(request.findtext(f"{{{TEV}}}Timeout", "")) or datetime.timedelta(seconds=1)
+        if self.max_timeout is not None and wait > self.max_timeout:
+            seconds = int(self.max_timeout.total_seconds())
+            return 400, _envelope(
+                fault_body("Sender", "ter:InvalidArgVal", "Timeout beyond the maximum").replace(
+                    "</env:Reason>",
+                    f"</env:Reason><env:Detail><tev:PullMessagesFaultResponse><tev:MaxTimeout>PT{seconds}S"
+                    "</tev:MaxTimeout><tev:MaxMessageLimit>10</tev:MaxMessageLimit>"
+                    "</tev:PullMessagesFaultResponse></env:Detail>",
+                )
+            )
         limit = int(request.findtext(f"{{{TEV}}}MessageLimit", "1") or 1)
         deadline = time.monotonic() + min(wait.total_seconds(), 5.0)
         with self.lock:
