@@ -34,6 +34,7 @@ FAST = Options(
     backoff_min=0.05,
     backoff_max=0.2,
     auth_backoff=0.3,
+    offline_grace=0.0,
     heartbeat_every=3600.0,
 )
 

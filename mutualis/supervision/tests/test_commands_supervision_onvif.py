@@ -251,3 +251,15 @@ def test_a_device_ending_every_subscription_at_once_is_an_error_then_offline(cam
     onvif_device.clear_fault("PullMessages")
     run_until(engine, lambda: _offline_alarm().get().status == AlarmStatus.CLOSED)
     assert EventSource.objects.get().last_error == ""
+
+
+def test_a_device_started_after_the_process_is_no_outage(camera, onvif_device, onvif_ingestor):
+    """Within the grace period, a device not answering yet (started after the process, rebooting) raises no
+    technical alarm; once it answers, its notifications flow."""
+    onvif_device.stop()
+    engine = onvif_ingestor(offline_grace=3600.0)
+    run_until(engine, lambda: engine.stats["connection_errors"] >= 3)
+    onvif_device.start()
+    onvif_device.push(notification("VideoSource/MotionAlarm", {"State": "true"}))
+    run_until(engine, lambda: _security().exists())
+    assert not _offline_alarm().exists() and EventSource.objects.get().online

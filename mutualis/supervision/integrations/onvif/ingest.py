@@ -56,7 +56,8 @@ class Options:
     backoff_min: float = 1.0
     backoff_max: float = 60.0
     auth_backoff: float = 300.0  # a refused password is not retried every second (devices lock accounts)
-    offline_after: int = 2  # consecutive failed attempts before the source is declared offline
+    offline_after: int = 2  # consecutive failed attempts before the source is declared offline…
+    offline_grace: float = 20.0  # …failing for this long (a device rebooting, or started after us, is no outage)
     heartbeat_every: float = 60.0  # a single-camera source's sign of life, at most this often
 
 
@@ -105,8 +106,10 @@ class SourceWorker(threading.Thread):
         self.reports.put(Report(self.config.pk, kind, **fields))
 
     def run(self) -> None:
-        failures, delay = 0, self.options.backoff_min
+        failures, delay, failing_since = 0, self.options.backoff_min, time.monotonic()
         while not self.stopping.is_set():
+            if not failures:
+                failing_since = time.monotonic()
             try:
                 if self._session() or self.stopping.is_set():
                     failures, delay = 0, self.options.backoff_min
@@ -144,7 +147,8 @@ class SourceWorker(threading.Thread):
                 self._report("error", message=message)
             if self.stopping.is_set():
                 break  # a pull cut short by the shutdown (the device may be stopping too) is no outage
-            if failures >= self.options.offline_after:
+            failing_for = time.monotonic() - failing_since
+            if failures >= self.options.offline_after and failing_for >= self.options.offline_grace:
                 self._report("offline", message=message)
             # The first failure is retried at once (a dropped keep-alive connection is common); then a growing delay.
             if failures > 1:

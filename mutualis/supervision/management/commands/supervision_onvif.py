@@ -22,6 +22,9 @@ class Command(AuditedCommand):
         parser.add_argument("--http-timeout", type=float, default=defaults.http_timeout, help="secondes")
         parser.add_argument("--backoff-max", type=float, default=defaults.backoff_max, help="secondes")
         parser.add_argument("--auth-backoff", type=float, default=defaults.auth_backoff, help="secondes")
+        parser.add_argument(
+            "--offline-grace", type=float, default=defaults.offline_grace, help="panne déclarée après (secondes)"
+        )
         parser.add_argument("--heartbeat-every", type=float, default=defaults.heartbeat_every, help="secondes")
         parser.add_argument("--reload-every", type=float, default=30.0, help="relecture des sources (secondes)")
         parser.add_argument("--stats-every", type=float, default=60.0, help="compteurs au journal (secondes)")
@@ -38,6 +41,7 @@ class Command(AuditedCommand):
                 backoff_max=options["backoff_max"],
                 auth_backoff=options["auth_backoff"],
                 heartbeat_every=options["heartbeat_every"],
+                offline_grace=options["offline_grace"],
             )
         )
         self.stdout.write("Ingestion ONVIF (PullPoint)")
