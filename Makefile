@@ -15,8 +15,10 @@ PROCONNECT_CLIENT_ID ?= mutualis-demo
 PROCONNECT_CLIENT_SECRET ?= mutualis-demo-secret-not-for-production
 OCPP_PORT ?= 8180
 MQTT_PORT ?= 1884
+# The demo ONVIF camera (manage.py simulate_onvif_device), read by supervision_onvif through the demo source.
+ONVIF_DEMO_PORT ?= 8190
 MOSQUITTO ?= $(shell command -v mosquitto || echo /usr/sbin/mosquitto)
-export HTTP_PORT WS_PORT OCPP_PORT MQTT_PORT MOSQUITTO
+export HTTP_PORT WS_PORT OCPP_PORT MQTT_PORT MOSQUITTO ONVIF_DEMO_PORT
 
 .PHONY: run install install-mosquitto install-ffmpeg install-python install-node install-test-deps migrate demo test test-unit test-browser lint check-migrations clean
 
@@ -26,6 +28,7 @@ run: install install-mosquitto install-ffmpeg migrate demo var/mosquitto.conf ##
 	@echo "API : http://127.0.0.1:$(HTTP_PORT)/api/v1/docs/"
 	@echo "Passerelle OCPP : ws://127.0.0.1:$(OCPP_PORT)/ocpp/<identité>   (libres : SYN-LIBRE-01 en 1.6J, SYN-LIBRE-201 en 2.0.1)"
 	@echo "MQTT (Mosquitto) : 127.0.0.1:$(MQTT_PORT)"
+	@echo "Caméra ONVIF simulée : http://127.0.0.1:$(ONVIF_DEMO_PORT)/onvif/device_service (docs/supervision-onvif.md)"
 	@echo ""
 	@echo "ProConnect de démonstration : $(PROCONNECT_DOMAIN)/api/v2 (comptes et mot de passe : docs/proconnect.md)"
 	SECURE_COOKIES=$${SECURE_COOKIES:-0} PROCONNECT_DEMO_PORT=$(PROCONNECT_DEMO_PORT) PROCONNECT_DOMAIN=$(PROCONNECT_DOMAIN) \

@@ -51,6 +51,10 @@ SUPERVISION_SNAPSHOT_HOSTS = [h.strip() for h in env("SUPERVISION_SNAPSHOT_HOSTS
 # and how long one clip may take before it is given up.
 SUPERVISION_FFMPEG = env("SUPERVISION_FFMPEG", "")
 SUPERVISION_MASKING_TIMEOUT = envint("SUPERVISION_MASKING_TIMEOUT", "300")
+# Keys sealing the ONVIF passwords at rest, comma-separated (the first seals, all open: rotation); SECRET_KEY if unset.
+SUPERVISION_CREDENTIALS_KEYS = envlist("SUPERVISION_CREDENTIALS_KEYS", "")
+# The demo ONVIF camera of `make run` (manage.py simulate_onvif_device) and the demo source pointing at it.
+ONVIF_DEMO_PORT = envint("ONVIF_DEMO_PORT", "8190")
 # Background map tiles ({z}/{x}/{y} template) and their attribution; empty shows contours on a blank map.
 MAP_TILE_URL = env("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 MAP_TILE_ATTRIBUTION = env("MAP_TILE_ATTRIBUTION", "© les contributeurs d'OpenStreetMap")

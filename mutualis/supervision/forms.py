@@ -227,7 +227,38 @@ class SourceForm(forms.Form):
     description = forms.CharField(label=_("Description"), max_length=255, required=False)
     mqtt_topic_prefix = forms.CharField(label=_("Préfixe MQTT"), max_length=128, required=False)
     frigate_base_url = forms.URLField(label=_("URL de l'API HTTP Frigate"), required=False, assume_scheme="https")
-    onvif_url = forms.URLField(label=_("URL ONVIF"), required=False, assume_scheme="https")
+    onvif_url = forms.URLField(
+        label=_("URL ONVIF"),
+        required=False,
+        assume_scheme="https",
+        help_text=_("Service device de la caméra ou de l'enregistreur, ex. http://10.0.0.64/onvif/device_service."),
+    )
+    onvif_username = forms.CharField(label=_("Identifiant ONVIF"), max_length=64, required=False)
+    # Never rendered back (render_value=False): the stored password is sealed and only the ingest process opens it.
+    onvif_password = forms.CharField(
+        label=_("Mot de passe ONVIF"),
+        max_length=128,
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+    )
+
+
+class SourceEditForm(SourceForm):
+    """An event source's settings (its token is renewed apart; an empty password keeps the stored one)."""
+
+    onvif_password_clear = forms.BooleanField(label=_("Effacer le mot de passe ONVIF enregistré"), required=False)
+    is_active = forms.BooleanField(label=_("Active"), required=False)
+
+    def __init__(self, *args: Any, source: EventSource, **kwargs: Any) -> None:
+        initial = {name: getattr(source, name) for name in self.base_fields if hasattr(source, name)}
+        initial.pop("onvif_password", None)
+        super().__init__(*args, initial=initial, **kwargs)
+        self.fields["onvif_password"].help_text = (
+            _("Un mot de passe est enregistré : laisser vide pour le garder.")
+            if source.onvif_password_set
+            else _("Aucun mot de passe enregistré.")
+        )
 
 
 class ContactForm(forms.Form):

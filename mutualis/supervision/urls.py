@@ -39,6 +39,7 @@ urlpatterns = [
     path("sources/", manage.source_list_view, name="source_list"),
     path("sources/nouvelle/", manage.source_create_view, name="source_create"),
     path("sources/<id:pk>/jeton/", manage.source_rotate_view, name="source_rotate"),
+    path("sources/<id:pk>/modifier/", manage.source_edit_view, name="source_edit"),
 ]
 
 # Evidence, requisitions, access requests, registers, public key, risk studies (views/evidence.py, views/studies.py)

@@ -3,9 +3,15 @@
 import datetime
 import hashlib
 import json
+import logging
+import signal
+import threading
+import time
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+from django.db import close_old_connections
 from django.utils import timezone
 
 from mutualis.supervision.models import EventSource
@@ -72,3 +78,49 @@ class Integration:
         if not mapped.events:
             return []
         return ingest_events(source=source, events=mapped.events)
+
+
+class IngestEngine:
+    """The engine of a long-running ingest process (MQTT, ONVIF): `start()`, then `process()` in a loop with
+    `reload()` of the sources now and then, `stop()`. Every database write happens in the thread that runs it."""
+
+    label: ClassVar[str] = ""
+    logger_name: ClassVar[str] = "mutualis.supervision"
+    stats: Counter[str]
+
+    def start(self) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def stop(self) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def process(self, timeout: float = 1.0) -> int:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def reload(self) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def run(self, stop: threading.Event, *, reload_every: float = 60.0, stats_every: float = 60.0) -> None:
+        """Ingest until `stop` is set; re-read the sources and log the counters now and then."""
+        self.start()
+        next_reload = next_stats = time.monotonic()
+        try:
+            while not stop.is_set():
+                self.process(timeout=0.5)
+                now = time.monotonic()
+                if now >= next_reload:
+                    next_reload = now + reload_every
+                    close_old_connections()
+                    self.reload()
+                if now >= next_stats:
+                    next_stats = now + stats_every
+                    logging.getLogger(self.logger_name).info("%s ingest: %s", self.label, dict(self.stats))
+        finally:
+            self.stop()
+
+    def run_until_signalled(self, *, reload_every: float = 60.0, stats_every: float = 60.0) -> None:
+        """`run()` until SIGTERM or SIGINT (a process manager's stop, Ctrl-C), then a clean stop."""
+        stop = threading.Event()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signum, lambda *_: stop.set())
+        self.run(stop, reload_every=reload_every, stats_every=stats_every)

@@ -22,6 +22,12 @@ class EventSource(BaseModel):
     mqtt_topic_prefix = models.CharField(_("préfixe MQTT"), max_length=128, blank=True, help_text=_("ex. frigate"))
     frigate_base_url = models.URLField(_("URL de l'API HTTP Frigate"), blank=True)
     onvif_url = models.URLField(_("URL ONVIF"), blank=True)
+    onvif_username = models.CharField(_("identifiant ONVIF"), max_length=64, blank=True)
+    # Encrypted at rest (Fernet, key from settings: integrations/onvif/credentials.py); never shown back.
+    onvif_password_sealed = models.TextField(_("mot de passe ONVIF (chiffré)"), blank=True, editable=False)
+    # What the ingest process last failed on (wrong password, device unreachable…), cleared when it works again.
+    last_error = models.CharField(_("dernière erreur"), max_length=255, blank=True)
+    last_error_at = models.DateTimeField(_("erreur le"), null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     online = models.BooleanField(_("en ligne"), default=True)
     last_seen_at = models.DateTimeField(_("dernier message le"), null=True, blank=True)
@@ -33,6 +39,11 @@ class EventSource(BaseModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def onvif_password_set(self) -> bool:
+        """Whether an ONVIF password is stored (what pages and the audit say instead of the password)."""
+        return bool(self.onvif_password_sealed)
 
 
 class Device(BaseModel):

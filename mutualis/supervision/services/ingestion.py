@@ -340,15 +340,22 @@ _FIRST_DELAYS = Compiled(
 
 
 def _touch_source(source: EventSource, now: datetime.datetime) -> None:
-    """The source is online and was heard from now (one constant statement)."""
+    """The source was heard from now (one constant statement); one that was offline is back: its technical alarms
+    close, as when its own availability message says so."""
     quote = connection.ops.quote_name
     table = quote(EventSource._meta.db_table)
+    online = quote(column(EventSource, "online"))
     sql = (
-        f"UPDATE {table} SET {quote(column(EventSource, 'last_seen_at'))} = %s, "  # noqa: S608 - names from the model
-        f"{quote(column(EventSource, 'online'))} = %s WHERE {quote(str(EventSource._meta.pk.column))} = %s"
+        f"UPDATE {table} SET {quote(column(EventSource, 'last_seen_at'))} = %s "  # noqa: S608 - names from the model
+        f"WHERE {quote(str(EventSource._meta.pk.column))} = %s AND {online} = %s"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [db_datetime()(now), True, source.pk])
+        cursor.execute(sql, [db_datetime()(now), source.pk, True])
+        back = cursor.rowcount == 0
+    if back:
+        from mutualis.supervision.services.sources import source_set_online
+
+        source_set_online(source=source, online=True, at=now)
 
 
 def _store(source: EventSource, cleaned: list[_Ready], now: datetime.datetime) -> dict[int, IngestResult]:

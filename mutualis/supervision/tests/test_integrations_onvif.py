@@ -126,3 +126,10 @@ def test_onvif_events_go_through_the_ingestion_services():
     assert Alarm.objects.get(category=AlarmCategory.TECHNICAL).technical_kind == TechnicalKind.STORAGE
     again = integration.ingest(source=camera.source, mapped=integration.map(xml))
     assert [r["status"] for r in again] == ["duplicate", "duplicate"] and Event.objects.count() == 2
+
+
+def test_topics_prefixed_at_every_level_are_read():
+    """Devices that prefix each level of the topic (vendor namespaces on the last ones) map like the others."""
+    xml = _xml({"topic": "Device/tns1:Trigger/tnssamsung:DigitalInput", "item": "LogicalState", "value": "TRUE"})
+    [event] = OnvifIntegration(device="CAM-1").map(xml).events
+    assert event["kind"] == EventKind.DIGITAL_INPUT

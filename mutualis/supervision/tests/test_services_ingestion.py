@@ -273,3 +273,18 @@ def test_a_batch_writes_no_audit_row_per_event(camera):
     ingest_events(source=camera.source, events=[_event(n, camera, kind="motion") for n in range(50)])
     assert Event.objects.count() == 50
     assert AuditEntry.objects.count() == before
+
+
+def test_events_from_a_source_marked_offline_bring_it_back_and_close_its_alarm(camera):
+    """A source marked offline (its availability said so) that sends events again is back online, and the technical
+    alarm « source hors ligne » of its sites is closed (it was left open when events simply resumed)."""
+    from mutualis.supervision.services.sources import source_set_online
+
+    source_set_online(source=camera.source, online=False, at=T0)
+    [offline] = Alarm.objects.filter(technical_kind=TechnicalKind.SOURCE_OFFLINE)
+    assert offline.status != AlarmStatus.CLOSED
+    camera.source.refresh_from_db()
+    ingest_events(source=camera.source, events=[_event(1, camera)])
+    camera.source.refresh_from_db()
+    offline.refresh_from_db()
+    assert camera.source.online and offline.status == AlarmStatus.CLOSED

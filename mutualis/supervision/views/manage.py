@@ -26,6 +26,7 @@ from mutualis.supervision.forms import (
     PriorityRuleForm,
     ProtectedSiteForm,
     ProtectForm,
+    SourceEditForm,
     SourceForm,
 )
 from mutualis.supervision.models import Authorisation, Device, EscalationContact, Habilitation
@@ -369,6 +370,25 @@ def source_create_view(request: HttpRequest) -> HttpResponse:
         return _show_token(request, source, token)
 
     context = {"title": _("Nouvelle source d'événements"), "cancel_url": reverse("supervision:source_list")}
+    return form_page(request, form, template=FORM, on_valid=save, context=context)
+
+
+@login_required
+def source_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change a source's settings (the ONVIF password is never shown back)."""
+    _operator(request)
+    source = selectors.source_get(user=request.user, pk=pk)
+    form = SourceEditForm(request.POST or None, source=source)
+
+    def save() -> HttpResponse:
+        sources.source_update(source=source, acting_user=request.user, **form.cleaned_data)
+        messages.success(request, _("Source modifiée."))
+        return redirect("supervision:source_list")
+
+    context = {
+        "title": _("Modifier la source « %(s)s »") % {"s": source},
+        "cancel_url": reverse("supervision:source_list"),
+    }
     return form_page(request, form, template=FORM, on_valid=save, context=context)
 
 

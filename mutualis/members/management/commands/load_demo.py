@@ -44,6 +44,7 @@ DEMO_STEPS = [
     "load_demo_supervision",
     "load_demo_supervision_evidence",
     "load_demo_supervision_masking",
+    "load_demo_supervision_onvif",
     "load_demo_charging",
     # Last: the open data catalogue is generated from what the other steps loaded.
     "load_demo_opendata",

@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from mutualis.core.context import audit_context
 from mutualis.supervision.choices import SourceKind
-from mutualis.supervision.integrations.base import Mapped, MappingError
+from mutualis.supervision.integrations.base import IngestEngine, Mapped, MappingError
 from mutualis.supervision.integrations.frigate.mapping import FrigateIntegration
 from mutualis.supervision.models import EventSource
 
@@ -47,8 +47,11 @@ class _Route:
     integration: FrigateIntegration
 
 
-class FrigateMqttIngestor:
+class FrigateMqttIngestor(IngestEngine):
     """One MQTT connection for all the active Frigate sources; `start()`, then `process()` in a loop, `stop()`."""
+
+    label = "MQTT"
+    logger_name = "mutualis.supervision.mqtt"
 
     def __init__(
         self,
@@ -248,20 +251,6 @@ class FrigateMqttIngestor:
                 time.sleep(delay)
                 delay = min(delay * 2, 30.0)
 
-    def run(self, stop: threading.Event, *, reload_every: float = 60.0, stats_every: float = 60.0) -> None:
-        """Ingest until `stop` is set; re-read the sources and log the counters now and then."""
-        self.start()
-        next_reload = next_stats = time.monotonic()
-        try:
-            while not stop.is_set():
-                self.process(timeout=0.5)
-                now = time.monotonic()
-                if now >= next_reload:
-                    next_reload = now + reload_every
-                    close_old_connections()
-                    self.load_sources()
-                if now >= next_stats:
-                    next_stats = now + stats_every
-                    logger.info("MQTT ingest: %s", dict(self.stats))
-        finally:
-            self.stop()
+    def reload(self) -> None:
+        """Re-read the sources (the loop of `IngestEngine.run`)."""
+        self.load_sources()

@@ -67,9 +67,10 @@ class Notification:
 
 
 def _short_topic(text: str) -> str:
-    # "tns1:RuleEngine/LineDetector/Crossed" → "RuleEngine/LineDetector/Crossed" (the prefix is the device's own).
-    topic = text.strip()
-    return topic.split(":", 1)[1] if ":" in topic.split("/", 1)[0] else topic
+    # "tns1:RuleEngine/LineDetector/Crossed" → "RuleEngine/LineDetector/Crossed" (the prefix is the device's own);
+    # some devices prefix every level, with their vendor's namespace on the last ones
+    # ("tns1:Device/tns1:Trigger/tnssamsung:DigitalInput"): each level loses its prefix.
+    return "/".join(part.split(":", 1)[1] if ":" in part else part for part in text.strip().split("/"))
 
 
 def _items(parent: ET.Element | None) -> dict[str, str]:
@@ -80,8 +81,31 @@ def _items(parent: ET.Element | None) -> dict[str, str]:
     }
 
 
-def parse_notifications(xml: bytes | str) -> list[Notification]:
-    """The notifications of a PullMessages answer or a Notify body (MappingError when the XML cannot be read)."""
+def read_notification(message: ET.Element) -> Notification:
+    """One `wsnt:NotificationMessage` element read (MappingError when it lacks its topic, message or time)."""
+    topic = message.find("wsnt:Topic", NS)
+    body = message.find("wsnt:Message/tt:Message", NS)
+    if topic is None or not (topic.text or "").strip() or body is None:
+        raise MappingError("Notification ONVIF sans sujet ni message.")
+    try:
+        when = parse_datetime(body.get("UtcTime", ""))
+    except ValueError:
+        when = None
+    if when is None:
+        raise MappingError("Notification ONVIF sans « UtcTime » lisible.")
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=datetime.UTC)  # ONVIF times are UTC by definition
+    return Notification(
+        topic=_short_topic(topic.text or ""),
+        utc_time=when,
+        operation=body.get("PropertyOperation", "Changed"),
+        source=_items(body.find("tt:Source", NS)),
+        data=_items(body.find("tt:Data", NS)),
+    )
+
+
+def parse_root(xml: bytes | str) -> ET.Element:
+    """The root of an ONVIF XML body from a device (MappingError when too big, with a DTD, or unreadable)."""
     raw = xml.encode() if isinstance(xml, str) else xml
     if len(raw) > MAX_XML:
         raise MappingError("Message ONVIF trop grand.")
@@ -89,30 +113,19 @@ def parse_notifications(xml: bytes | str) -> list[Notification]:
     if b"<!DOCTYPE" in raw.upper() or b"<!ENTITY" in raw.upper():
         raise MappingError("Message ONVIF refusé : DTD interdite.")
     try:
-        root = ET.fromstring(raw)  # noqa: S314 - no DTD got this far (checked above)
+        return ET.fromstring(raw)  # noqa: S314 - no DTD got this far (checked above)
     except ET.ParseError as exc:
         raise MappingError(f"XML ONVIF invalide ({exc}).") from None
-    notifications = []
-    for message in root.iter(f"{{{NS['wsnt']}}}NotificationMessage"):
-        topic = message.find("wsnt:Topic", NS)
-        body = message.find("wsnt:Message/tt:Message", NS)
-        if topic is None or not (topic.text or "").strip() or body is None:
-            raise MappingError("Notification ONVIF sans sujet ni message.")
-        when = parse_datetime(body.get("UtcTime", ""))
-        if when is None:
-            raise MappingError("Notification ONVIF sans « UtcTime » lisible.")
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=datetime.UTC)  # ONVIF times are UTC by definition
-        notifications.append(
-            Notification(
-                topic=_short_topic(topic.text or ""),
-                utc_time=when,
-                operation=body.get("PropertyOperation", "Changed"),
-                source=_items(body.find("tt:Source", NS)),
-                data=_items(body.find("tt:Data", NS)),
-            )
-        )
-    return notifications
+
+
+def notification_elements(root: ET.Element) -> list[ET.Element]:
+    """The `wsnt:NotificationMessage` elements of an answer, in order."""
+    return list(root.iter(f"{{{NS['wsnt']}}}NotificationMessage"))
+
+
+def parse_notifications(xml: bytes | str) -> list[Notification]:
+    """The notifications of a PullMessages answer or a Notify body (MappingError when the XML cannot be read)."""
+    return [read_notification(message) for message in notification_elements(parse_root(xml))]
 
 
 class OnvifIntegration(Integration):
