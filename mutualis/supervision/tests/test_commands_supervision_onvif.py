@@ -212,6 +212,9 @@ def test_stopping_unsubscribes(camera, onvif_device, onvif_ingestor):
     assert onvif_device.unsubscribed == [subscription] and onvif_device.subscriptions == {}
 
 
+# Committed data: the command's loop closes stale connections as a long-running process does, which on PostgreSQL
+# would end a test's enclosing transaction.
+@pytest.mark.django_db(transaction=True)
 def test_the_command_ingests_until_sigterm_then_unsubscribes(camera, onvif_device, monkeypatch):
     """`manage.py supervision_onvif` ingests what the device sends and, on SIGTERM, unsubscribes and stops."""
     handlers: dict[int, Any] = {}
