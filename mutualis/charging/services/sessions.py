@@ -161,17 +161,23 @@ def _insert_meter_rows(params: list[tuple[Any, ...]]) -> None:
     insert_rows(MeterValue, _METER_COLUMNS, params)
 
 
-def _sessions_by_ref(keys: set[tuple[int, str]]) -> dict[tuple[int, str], ChargingSession]:
+class SessionReadings(NamedTuple):
+    """What moving a session's latest reading needs of it (a tuple, not a model instance: hundreds per batch)."""
+
+    pk: int
+    ocpp_version: str
+    origin: str
+    meter_start_wh: int | None
+    last_meter_wh: int | None
+
+
+def _sessions_by_ref(keys: set[tuple[int, str]]) -> dict[tuple[int, str], SessionReadings]:
     """The sessions with these (charge point, transaction id), with the fields the meter readings need: one SELECT
     per 500 (the lowest id when a point has two sessions of one transaction id: a started one and an orphan stop)."""
     if not keys:
         return {}
-    ops = connection.ops
-    table = ChargingSession._meta.db_table
-    field = ChargingSession._meta.get_field("last_meter_at")
-    col = field.get_col(table)
-    converters = ops.get_db_converters(col)
-    found: dict[tuple[int, str], ChargingSession] = {}
+    table = connection.ops.quote_name(ChargingSession._meta.db_table)
+    found: dict[tuple[int, str], SessionReadings] = {}
     ordered = sorted(keys)
     for start in range(0, len(ordered), 500):
         chunk = ordered[start : start + 500]
@@ -179,33 +185,21 @@ def _sessions_by_ref(keys: set[tuple[int, str]]) -> dict[tuple[int, str], Chargi
         points = sorted({pk for pk, _ref in chunk})
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT id, charge_point_id, transaction_ref, ocpp_version, origin, meter_start_wh, last_meter_wh, "  # noqa: S608
-                f"last_meter_at FROM {ops.quote_name(table)} "
-                f"WHERE transaction_ref IN ({', '.join(['%s'] * len(refs))}) "
+                "SELECT id, charge_point_id, transaction_ref, ocpp_version, origin, meter_start_wh, last_meter_wh "  # noqa: S608
+                f"FROM {table} WHERE transaction_ref IN ({', '.join(['%s'] * len(refs))}) "
                 f"AND charge_point_id IN ({', '.join(['%s'] * len(points))}) ORDER BY id",
                 [*refs, *points],
             )
             rows = cursor.fetchall()
-        for pk, charge_point_id, ref, version, origin, start_wh, last_wh, last_at in rows:
+        for pk, charge_point_id, ref, version, origin, start_wh, last_wh in rows:
             key = (charge_point_id, ref)
             if key not in keys or key in found:
                 continue
-            for converter in converters:
-                last_at = converter(last_at, col, connection)
-            found[key] = ChargingSession(
-                id=pk,
-                charge_point_id=charge_point_id,
-                ocpp_version=version,
-                origin=origin,
-                meter_start_wh=start_wh,
-                last_meter_wh=last_wh,
-                last_meter_at=last_at,
-                transaction_ref=ref,
-            )
+            found[key] = SessionReadings(pk, version, origin, start_wh, last_wh)
     return found
 
 
-def _reading_values(session: ChargingSession, rows: list[dict[str, Any]]) -> dict[str, Any] | None:
+def _reading_values(session: ChargingSession | SessionReadings, rows: list[dict[str, Any]]) -> dict[str, Any] | None:
     """What the readings move on the session (None: nothing to move): the latest register and power, their time."""
     registers = sorted(((r["timestamp"], wh) for r in rows if (wh := _wh(r)) is not None), key=lambda t: t[0])
     powers = sorted(((r["timestamp"], w) for r in rows if (w := _watts(r)) is not None), key=lambda t: t[0])
@@ -259,7 +253,7 @@ def _move_params(pk: int, values: dict[str, Any]) -> tuple[Any, ...]:
     )
 
 
-def _move_session_readings(pairs: list[tuple[ChargingSession, list[dict[str, Any]]]]) -> None:
+def _move_session_readings(pairs: list[tuple[ChargingSession | SessionReadings, list[dict[str, Any]]]]) -> None:
     """Each session's latest reading moved on once for all its readings of the lot: one UPDATE statement, run for
     every session."""
     params = [
@@ -503,12 +497,12 @@ def meter_values_batch(reports: list[MeterReport]) -> int:
         {(r.charge_point_id, str(r.transaction_id)[:36]) for r, rows in parsed if rows and r.transaction_id is not None}
     )
     inserts: list[tuple[Any, ...]] = []
-    by_session: dict[int, tuple[ChargingSession, list[dict[str, Any]]]] = {}
+    by_session: dict[int, tuple[ChargingSession | SessionReadings, list[dict[str, Any]]]] = {}
     received = connection.ops.adapt_datetimefield_value(now)
     for report, rows in parsed:
         if not rows:
             continue
-        session = None
+        session: ChargingSession | SessionReadings | None = None
         if report.transaction_id is not None:
             session = sessions.get((report.charge_point_id, str(report.transaction_id)[:36]))
         if session is None and report.connector_id:

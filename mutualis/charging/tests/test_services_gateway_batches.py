@@ -105,3 +105,24 @@ def test_meter_values_of_one_lot_are_all_stored_and_move_each_session_to_its_lat
     )
     assert second.last_meter_wh == 5000
     assert ChargingSession.objects.filter(last_meter_wh=1500).count() == 0
+
+
+def test_message_log_rows_keep_their_time_and_payload_whatever_form_they_came_in():
+    """A frame logged by the gateway (its time in nanoseconds, its payload a dict or the JSON text cut from the
+    answer sent) reads back as the same instant, to the microsecond, and the same payload."""
+    from mutualis.charging.gateway.server import _save_frames
+    from mutualis.charging.integrations.base import RawJson
+    from mutualis.charging.models import MessageLog
+
+    point = ChargePointFactory()
+    whole = datetime.datetime(2026, 12, 2, 1, 2, 3, tzinfo=datetime.UTC)
+    fraction = whole.replace(microsecond=456789)
+    _save_frames(
+        [
+            (point.pk, int(whole.timestamp()) * 1_000_000_000, "in", "call", "Heartbeat", "1", {"é": [1, None]}),
+            (point.pk, int(whole.timestamp()) * 1_000_000_000 + 456_789_123, "out", "result", "Heartbeat", "1",
+             RawJson('{"currentTime":"2026-12-02T01:02:03.456Z"}')),
+        ]
+    )  # fmt: skip
+    rows = list(MessageLog.objects.filter(charge_point=point).order_by("pk").values_list("at", "payload"))
+    assert rows == [(whole, {"é": [1, None]}), (fraction, {"currentTime": "2026-12-02T01:02:03.456Z"})]
