@@ -29,7 +29,7 @@ from mutualis.charging.choices import (
 from mutualis.charging.models import ChargePoint, ChargingSession, Connector, MeterValue, Reservation
 from mutualis.charging.services.state import parse_timestamp
 from mutualis.charging.services.tags import find_tag, id_tag_info, id_token_info
-from mutualis.core.bulk import insert_rows
+from mutualis.core.bulk import db_datetime, insert_rows
 from mutualis.core.services import audit_record
 
 ENERGY_REGISTER = "Energy.Active.Import.Register"
@@ -138,7 +138,7 @@ _METER_COLUMNS = (
 def _meter_rows(
     charge_point_id: int, session_id: int | None, connector_id: int, rows: list[dict[str, Any]], received: Any
 ) -> list[tuple[Any, ...]]:
-    adapt = connection.ops.adapt_datetimefield_value
+    adapt = db_datetime()
     return [
         (
             charge_point_id,
@@ -239,8 +239,8 @@ def _move_reading_sql(vendor: str) -> str:
     )
 
 
-def _move_params(pk: int, values: dict[str, Any]) -> tuple[Any, ...]:
-    adapt = connection.ops.adapt_datetimefield_value
+def _move_params(pk: int, values: dict[str, Any], adapt: Any = None) -> tuple[Any, ...]:
+    adapt = adapt or db_datetime()
     at = adapt(values["last_meter_at"])
     return (
         at,
@@ -256,8 +256,9 @@ def _move_params(pk: int, values: dict[str, Any]) -> tuple[Any, ...]:
 def _move_session_readings(pairs: list[tuple[ChargingSession | SessionReadings, list[dict[str, Any]]]]) -> None:
     """Each session's latest reading moved on once for all its readings of the lot: one UPDATE statement, run for
     every session."""
+    adapt = db_datetime()
     params = [
-        _move_params(session.pk, values)
+        _move_params(session.pk, values, adapt)
         for session, rows in pairs
         if (values := _reading_values(session, rows)) is not None
     ]
@@ -498,7 +499,7 @@ def meter_values_batch(reports: list[MeterReport]) -> int:
     )
     inserts: list[tuple[Any, ...]] = []
     by_session: dict[int, tuple[ChargingSession | SessionReadings, list[dict[str, Any]]]] = {}
-    received = connection.ops.adapt_datetimefield_value(now)
+    received = db_datetime()(now)
     for report, rows in parsed:
         if not rows:
             continue

@@ -17,6 +17,7 @@ from django.utils.dateparse import parse_datetime
 
 from mutualis.charging.choices import OUT_OF_ORDER_STATUSES, ConnectorStatus, RegistrationStatus
 from mutualis.charging.models import ChargePoint, Connector
+from mutualis.core.bulk import db_datetime
 
 # Clocks of chargers without a battery restart in 1970 or 2000: a timestamp before this is the point's boot clock,
 # not a time, and the central system's reception time stands in for it.
@@ -200,7 +201,7 @@ def statuses_changed(reports: list[StatusReport]) -> int:
     now = timezone.now()
     known = _known_connectors({report.charge_point_id for report in reports})
     ops = connection.ops
-    adapt = ops.adapt_datetimefield_value
+    adapt = db_datetime()
     updates: list[tuple[Any, ...]] = []
     created = 0
     for report in reports:
