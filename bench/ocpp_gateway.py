@@ -11,15 +11,23 @@ Not a test: prints figures. For each server, in a process of its own (so that it
   the connectors, meter values stored and the session's reading moved on, the StartTransaction committed before its
   answer.
 
-Measured for each: RSS per connection (server RSS with N points connected, minus before, divided by N); latency
-p50/p99 at a fixed total rate (--rate msg/s spread over the points, each waiting for its answer); throughput
-(msg/s) with every point sending as fast as it is answered, counted until the last write is committed (the gateway
-answers statuses and meter values before their commit). At the end, what the gateway stored is compared with what
-the points sent (two frames per call, two readings per MeterValues): any difference is printed. Targets (issue 9): 10,000 points in one process with
-RSS ≤ 1.2 GB, ≥ 0.8 × the bare throughput with every message persisted, p99 ≤ 50 ms at 1,000 msg/s.
+The load comes from several processes (--workers; 2, or 4 from 2,000 points), each driving its share of the
+connections, so that the generator's own CPU does not set the latencies it measures; the servers run one after the
+other, bare then gateway, --rounds times (A/B/A/B…), each round on its own line with the machine's load average
+before and after (the machine is shared: only figures of one round compare).
 
-    .venv/bin/python bench/ocpp_gateway.py                 # 500 points, 1,000 msg/s, 10 s per phase
-    .venv/bin/python bench/ocpp_gateway.py --points 10000  # the issue's size (opens 10,000 sockets)
+Measured for each: RSS per connection (server RSS with N points connected, minus before, divided by N); latency
+p50/p99 at a paced total rate (--rate msg/s spread over the points, each sending on its own clock and waiting for its
+answer; the rate achieved is printed); throughput (msg/s) with every point sending as fast as it is answered, counted
+until the last write is committed (the gateway answers statuses and meter values before their commit); the server's
+CPU time per message in both phases (user + system, from /proc: the figure the machine's load disturbs least). After
+each gateway round, what it stored is compared with what the points sent (two frames per call, two readings per
+MeterValues). Targets (issue 9): 10,000 points in one process with RSS ≤ 1.2 GB, ≥ 0.8 × the bare throughput with
+every message persisted, p99 ≤ 50 ms at 1,000 msg/s.
+
+    .venv/bin/python bench/ocpp_gateway.py                            # 500 points, 1,000 msg/s, 10 s a phase, 2 rounds
+    .venv/bin/python bench/ocpp_gateway.py --points 10000 --rounds 1  # the issue's size (opens 10,000 sockets)
+    .venv/bin/python bench/ocpp_gateway.py --only gateway --rounds 1  # one server (to profile it: py-spy -p <pid>)
 """
 
 import argparse

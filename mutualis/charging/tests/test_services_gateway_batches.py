@@ -126,3 +126,12 @@ def test_message_log_rows_keep_their_time_and_payload_whatever_form_they_came_in
     )  # fmt: skip
     rows = list(MessageLog.objects.filter(charge_point=point).order_by("pk").values_list("at", "payload"))
     assert rows == [(whole, {"é": [1, None]}), (fraction, {"currentTime": "2026-12-02T01:02:03.456Z"})]
+
+
+def test_a_handshake_finds_its_point_whatever_the_case_of_its_identity():
+    """The gateway finds a registered point by its OCPP identity in any case (identities are unique whatever their
+    case), through the case-insensitive unique index, and an unknown identity is None."""
+    point = ChargePointFactory(ocpp_identity="Borne-Ab-12")
+    assert state.point_for_identity("BORNE-AB-12").pk == point.pk
+    assert state.point_for_identity("borne-ab-12").identity == "Borne-Ab-12"
+    assert state.point_for_identity("borne-ab-13") is None
