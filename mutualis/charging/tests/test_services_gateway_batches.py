@@ -3,6 +3,8 @@
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from mutualis.charging.choices import SessionStatus
@@ -135,3 +137,41 @@ def test_a_handshake_finds_its_point_whatever_the_case_of_its_identity():
     assert state.point_for_identity("BORNE-AB-12").pk == point.pk
     assert state.point_for_identity("borne-ab-12").identity == "Borne-Ab-12"
     assert state.point_for_identity("borne-ab-13") is None
+
+
+def test_sessions_of_one_lot_move_in_one_statement_and_never_back():
+    """The lot's sessions are moved on by one UPDATE statement: each to its own latest reading, a session already
+    read later than the lot keeping its reading (readings queued offline arrive late), one with no power reading
+    keeping its last power."""
+    now = timezone.now()
+    points = [ChargePointFactory() for _ in range(3)]
+    moving, ahead, quiet = (
+        SessionFactory(
+            charge_point=point,
+            connector=_connector(point),
+            status=SessionStatus.ACTIVE,
+            stopped_at=None,
+            meter_stop_wh=None,
+            started_at=now - datetime.timedelta(hours=2),
+            last_meter_wh=1000,
+            last_power_w=3000.0,
+            last_meter_at=now - datetime.timedelta(minutes=minutes),
+        )
+        for point, minutes in zip(points, (60, 1, 60), strict=True)
+    )
+    with CaptureQueriesContext(connection) as queries:
+        sessions._move_session_readings(
+            [
+                (moving, sessions.sampled_values(_report(points[0], moving, now, 4000, power=11000).meter_value,
+                                                 default_time=now)),
+                (ahead, sessions.sampled_values(_report(points[1], ahead, now - datetime.timedelta(minutes=5), 2000)
+                                                .meter_value, default_time=now)),
+                (quiet, sessions.sampled_values(_report(points[2], quiet, now, 6000).meter_value, default_time=now)),
+            ]
+        )  # fmt: skip
+    assert len([q for q in queries.captured_queries if q["sql"].startswith("UPDATE")]) == 1
+    for session in (moving, ahead, quiet):
+        session.refresh_from_db()
+    assert (moving.last_meter_wh, moving.last_power_w, moving.last_meter_at) == (4000, 11000.0, now)
+    assert (ahead.last_meter_wh, ahead.last_meter_at) == (1000, now - datetime.timedelta(minutes=1))
+    assert (quiet.last_meter_wh, quiet.last_power_w, quiet.last_meter_at) == (6000, 3000.0, now)
