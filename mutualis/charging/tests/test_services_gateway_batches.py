@@ -175,3 +175,37 @@ def test_sessions_of_one_lot_move_in_one_statement_and_never_back():
     assert (moving.last_meter_wh, moving.last_power_w, moving.last_meter_at) == (4000, 11000.0, now)
     assert (ahead.last_meter_wh, ahead.last_meter_at) == (1000, now - datetime.timedelta(minutes=1))
     assert (quiet.last_meter_wh, quiet.last_power_w, quiet.last_meter_at) == (6000, 3000.0, now)
+
+
+def test_statuses_of_distinct_connectors_go_in_one_statement_with_the_same_rules():
+    """A lot where each connector comes once is applied by one UPDATE statement with the rules of the sequential
+    one: a new fault starts at its time, a lasting fault keeps its start and its notification, a fault ended clears
+    both, an older status than the one kept changes nothing."""
+    now = timezone.now()
+    since = now - datetime.timedelta(hours=1)
+    points = [ChargePointFactory() for _ in range(4)]
+    Connector.objects.filter(charge_point=points[1], connector_id=1).update(
+        status="Faulted", status_at=since, fault_since=since, fault_notified=True
+    )
+    Connector.objects.filter(charge_point=points[2], connector_id=1).update(
+        status="Faulted", status_at=since, fault_since=since, fault_notified=True
+    )
+    Connector.objects.filter(charge_point=points[3], connector_id=1).update(status="Charging", status_at=now)
+    with CaptureQueriesContext(connection) as queries:
+        applied = state.statuses_changed(
+            [
+                state.StatusReport(points[0].pk, 1, "Faulted", error_code="GroundFailure", timestamp=now),
+                state.StatusReport(points[1].pk, 1, "Unavailable", timestamp=now),
+                state.StatusReport(points[2].pk, 1, "Available", timestamp=now),
+                state.StatusReport(points[3].pk, 1, "Available", timestamp=since),
+            ]
+        )
+    assert len([q for q in queries.captured_queries if q["sql"].startswith("UPDATE")]) == 1
+    assert applied == 3
+    rows = [(c.status, c.error_code, c.fault_since, c.fault_notified) for c in (_connector(point) for point in points)]
+    assert rows == [
+        ("Faulted", "GroundFailure", now, False),
+        ("Unavailable", "", since, True),
+        ("Available", "", None, False),
+        ("Charging", "", None, False),
+    ]
