@@ -407,9 +407,12 @@ def start_transaction(
         return int(replay.transaction_ref), id_tag_info(tag)
     for stale in open_here:
         session_reconcile(session=stale, reason=ReconciliationReason.NEW_TRANSACTION, at=started)
+    # Any one will do: by id, the tag's index gives the first at once (the default order sorted every open session of
+    # the tag — a fleet badge open on thousands of points made each start a sort of them all).
     elsewhere = (
         ChargingSession.objects.filter(tag=tag, status=SessionStatus.ACTIVE)
         .exclude(charge_point_id=charge_point_id)
+        .order_by("pk")
         .first()
         if tag is not None
         else None
