@@ -57,6 +57,19 @@ def test_a_fault_keeps_its_start_while_it_lasts():
     assert (connector.status, connector.fault_since) == ("Unavailable", now - datetime.timedelta(minutes=5))
 
 
+def _open_session(point, started_at, **fields):
+    return SessionFactory(
+        charge_point=point,
+        connector=_connector(point),
+        status=SessionStatus.ACTIVE,
+        stopped_at=None,
+        meter_stop_wh=None,
+        started_at=started_at,
+        last_meter_wh=1000,
+        **fields,
+    )
+
+
 def _report(point, session, at, wh, *, power=None, transaction=True):
     samples = [{"value": str(wh), "measurand": "Energy.Active.Import.Register", "unit": "Wh"}]
     if power is not None:
@@ -75,16 +88,7 @@ def test_meter_values_of_one_lot_are_all_stored_and_move_each_session_to_its_lat
     now = timezone.now()
     first_point, second_point = ChargePointFactory(), ChargePointFactory()
     first, second = (
-        SessionFactory(
-            charge_point=point,
-            connector=_connector(point),
-            status=SessionStatus.ACTIVE,
-            stopped_at=None,
-            meter_stop_wh=None,
-            started_at=now - datetime.timedelta(hours=1),
-            last_meter_wh=1000,
-            last_meter_at=now - datetime.timedelta(hours=1),
-        )
+        _open_session(point, now - datetime.timedelta(hours=1), last_meter_at=now - datetime.timedelta(hours=1))
         for point in (first_point, second_point)
     )
     stored = sessions.meter_values_batch(
@@ -146,14 +150,9 @@ def test_sessions_of_one_lot_move_in_one_statement_and_never_back():
     now = timezone.now()
     points = [ChargePointFactory() for _ in range(3)]
     moving, ahead, quiet = (
-        SessionFactory(
-            charge_point=point,
-            connector=_connector(point),
-            status=SessionStatus.ACTIVE,
-            stopped_at=None,
-            meter_stop_wh=None,
-            started_at=now - datetime.timedelta(hours=2),
-            last_meter_wh=1000,
+        _open_session(
+            point,
+            now - datetime.timedelta(hours=2),
             last_power_w=3000.0,
             last_meter_at=now - datetime.timedelta(minutes=minutes),
         )
