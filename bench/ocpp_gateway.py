@@ -11,15 +11,23 @@ Not a test: prints figures. For each server, in a process of its own (so that it
   the connectors, meter values stored and the session's reading moved on, the StartTransaction committed before its
   answer.
 
-Measured for each: RSS per connection (server RSS with N points connected, minus before, divided by N); latency
-p50/p99 at a fixed total rate (--rate msg/s spread over the points, each waiting for its answer); throughput
-(msg/s) with every point sending as fast as it is answered, counted until the last write is committed (the gateway
-answers statuses and meter values before their commit). At the end, what the gateway stored is compared with what
-the points sent (two frames per call, two readings per MeterValues): any difference is printed. Targets (issue 9): 10,000 points in one process with
-RSS ≤ 1.2 GB, ≥ 0.8 × the bare throughput with every message persisted, p99 ≤ 50 ms at 1,000 msg/s.
+The load comes from several processes (--workers; 2, or 4 from 2,000 points), each driving its share of the
+connections, so that the generator's own CPU does not set the latencies it measures; the servers run one after the
+other, bare then gateway, --rounds times (A/B/A/B…), each round on its own line with the machine's load average
+before and after (the machine is shared: only figures of one round compare).
 
-    .venv/bin/python bench/ocpp_gateway.py                 # 500 points, 1,000 msg/s, 10 s per phase
-    .venv/bin/python bench/ocpp_gateway.py --points 10000  # the issue's size (opens 10,000 sockets)
+Measured for each: RSS per connection (server RSS with N points connected, minus before, divided by N); latency
+p50/p99 at a paced total rate (--rate msg/s spread over the points, each sending on its own clock and waiting for its
+answer; the rate achieved is printed); throughput (msg/s) with every point sending as fast as it is answered, counted
+until the last write is committed (the gateway answers statuses and meter values before their commit); the server's
+CPU time per message in both phases (user + system, from /proc: the figure the machine's load disturbs least). After
+each gateway round, what it stored is compared with what the points sent (two frames per call, two readings per
+MeterValues). Targets (issue 9): 10,000 points in one process with RSS ≤ 1.2 GB, ≥ 0.8 × the bare throughput with
+every message persisted, p99 ≤ 50 ms at 1,000 msg/s.
+
+    .venv/bin/python bench/ocpp_gateway.py                            # 500 points, 1,000 msg/s, 10 s a phase, 2 rounds
+    .venv/bin/python bench/ocpp_gateway.py --points 10000 --rounds 1  # the issue's size (opens 10,000 sockets)
+    .venv/bin/python bench/ocpp_gateway.py --only gateway --rounds 1  # one server (to profile it: py-spy -p <pid>)
 """
 
 import argparse
@@ -31,7 +39,6 @@ import os
 import random
 import resource
 import signal
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -238,11 +245,11 @@ class Client:
         }
 
 
-async def connect_all(port: int, points: int) -> list[Client]:
+async def connect_all(port: int, numbers: range) -> list[Client]:
     from websockets.asyncio.client import connect
 
     clients: list[Client] = []
-    semaphore = asyncio.Semaphore(200)
+    semaphore = asyncio.Semaphore(100)
 
     async def one(n: int) -> None:
         async with semaphore:
@@ -251,7 +258,7 @@ async def connect_all(port: int, points: int) -> list[Client]:
                 subprotocols=["ocpp1.6"],
                 ping_interval=None,
                 compression=None,
-                open_timeout=120,
+                open_timeout=300,
             )
             client = Client(ws)
             await client.call("BootNotification", {"chargePointVendor": "Bench", "chargePointModel": "B-1"})
@@ -267,49 +274,81 @@ async def connect_all(port: int, points: int) -> list[Client]:
             client.transaction = answer["transactionId"]
             clients.append(client)
 
-    await asyncio.gather(*(one(n) for n in range(points)))
+    await asyncio.gather(*(one(n) for n in numbers))
     return clients
 
 
-async def fixed_rate(clients: list[Client], rate: float, seconds: float) -> list[float]:
-    """Each point sends at rate/N msg/s (random phase), waiting for each answer: latencies in ms."""
+async def _until(at: float) -> None:
+    await asyncio.sleep(max(0.0, at - time.monotonic()))
+
+
+async def fixed_rate(clients: list[Client], rate: float, start_at: float, seconds: float) -> list[float]:
+    """Each point sends at rate/N msg/s from `start_at` (random phase), paced by the clock and waiting for each
+    answer: latencies in ms, from the frame sent to its answer received."""
     period = len(clients) / rate
     latencies: list[float] = []
-    deadline = time.perf_counter() + seconds
+    deadline = start_at + seconds
 
     async def run(client: Client) -> None:
-        await asyncio.sleep(random.uniform(0, period))
-        next_at = time.perf_counter()
+        next_at = start_at + random.uniform(0, period)
         while next_at < deadline:
+            await _until(next_at)
             action, payload = client.next_message()
             start = time.perf_counter()
             await client.call(action, payload)
             latencies.append((time.perf_counter() - start) * 1000)
             next_at += period
-            await asyncio.sleep(max(0, next_at - time.perf_counter()))
 
     await asyncio.gather(*(run(c) for c in clients))
     return latencies
 
 
-async def saturate(clients: list[Client], seconds: float) -> float:
-    """Every point sends as soon as answered: messages answered per second, the time counted until everything sent
-    is committed — the gateway answers statuses and meter values before their commit, so the phase ends with an
-    Authorize, whose answer waits for the commit of every write queued before it (the bare server answers it too)."""
+async def saturate(clients: list[Client], start_at: float, seconds: float) -> tuple[int, float]:
+    """Every point sends as soon as answered from `start_at` for `seconds`, then one Authorize, whose answer waits
+    for the commit of every write the gateway queued before it (it answers statuses and meter values before their
+    commit; the bare server answers it too): (messages answered, monotonic time of that last answer)."""
     done = 0
-    deadline = time.perf_counter() + seconds
-    started = time.perf_counter()
+    deadline = start_at + seconds
+    await _until(start_at)
 
     async def run(client: Client) -> None:
         nonlocal done
-        while time.perf_counter() < deadline:
+        while time.monotonic() < deadline:
             action, payload = client.next_message()
             await client.call(action, payload)
             done += 1
 
     await asyncio.gather(*(run(c) for c in clients))
     await clients[0].call("Authorize", {"idTag": "BENCH-TAG"})
-    return done / (time.perf_counter() - started)
+    return done, time.monotonic()
+
+
+def load_worker(pipe: Any, port: int, numbers: range) -> None:
+    """A load-generator process driving its share of the points, phase by phase as the main process says (so that
+    the generator's own CPU, spread over several processes, does not set the latencies it measures)."""
+    _raise_fd_limit()
+    loop = asyncio.new_event_loop()
+    clients: list[Client] = []
+    while True:
+        command, *params = pipe.recv()
+        if command == "connect":
+            t0 = time.monotonic()
+            clients = loop.run_until_complete(connect_all(port, numbers))
+            pipe.send(time.monotonic() - t0)
+        elif command == "rate":
+            Client.calls = Client.meter_calls = 0
+            latencies = loop.run_until_complete(fixed_rate(clients, *params))
+            pipe.send((latencies, Client.calls, Client.meter_calls))
+        elif command == "saturate":
+            Client.calls = Client.meter_calls = 0
+            done, last = loop.run_until_complete(saturate(clients, *params))
+            pipe.send((done, last, Client.calls, Client.meter_calls))
+        elif command == "close":
+            for client in clients:
+                with contextlib.suppress(Exception):
+                    loop.run_until_complete(client.ws.close())
+            pipe.send(None)
+            return
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -317,35 +356,75 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
 
 
-async def measure(kind: str, server: subprocess.Popen, port: int, args: argparse.Namespace) -> dict[str, Any]:
-    await asyncio.sleep(1)
+def _cpu_s(pid: int) -> float:
+    """User + system CPU seconds of a process so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _load() -> str:
+    return "/".join(f"{x:.1f}" for x in os.getloadavg())
+
+
+def measure(kind: str, server: subprocess.Popen, port: int, args: argparse.Namespace) -> dict[str, Any]:
+    import multiprocessing
+
+    time.sleep(1)
+    load_before = _load()
     before = _rss_kb(server.pid)
-    Client.calls = Client.meter_calls = 0
-    t0 = time.perf_counter()
-    clients = await connect_all(port, args.points)
-    connect_s = time.perf_counter() - t0
-    await asyncio.sleep(2)
+    context = multiprocessing.get_context("spawn")
+    workers = []
+    for w in range(args.workers):
+        ours, theirs = context.Pipe()
+        process = context.Process(target=load_worker, args=(theirs, port, range(w, args.points, args.workers)))
+        process.start()
+        workers.append((process, ours))
+
+    def each(*message: Any) -> list[Any]:
+        for _process, pipe in workers:
+            pipe.send(message)
+        return [pipe.recv() for _process, pipe in workers]
+
+    t0 = time.monotonic()
+    each("connect")
+    connect_s = time.monotonic() - t0
+    time.sleep(2)
     after = _rss_kb(server.pid)
-    latencies = await fixed_rate(clients, args.rate, args.seconds)
-    throughput = await saturate(clients, args.seconds)
+    start_at = time.monotonic() + 0.5
+    cpu0 = _cpu_s(server.pid)
+    rated = each("rate", args.rate / args.workers, start_at, args.seconds)
+    rate_cpu = _cpu_s(server.pid) - cpu0
+    latencies = [latency for part, _calls, _meters in rated for latency in part]
+    start_at = time.monotonic() + 0.5
+    cpu0 = _cpu_s(server.pid)
+    saturated = each("saturate", start_at, args.seconds)
+    saturate_cpu = _cpu_s(server.pid) - cpu0
+    done = sum(part[0] for part in saturated)
+    last = max(part[1] for part in saturated)
     peak = _rss_kb(server.pid)
-    for client in clients:
-        await client.ws.close()
+    each("close")
+    for process, _pipe in workers:
+        process.join(30)
+    calls = sum(part[1] for part in rated) + sum(part[2] for part in saturated)
+    meters = sum(part[2] for part in rated) + sum(part[3] for part in saturated)
     return {
         "server": kind,
         "points": args.points,
+        "load_avg": f"{load_before} → {_load()}",
         "connect_s": round(connect_s, 1),
         "rss_mb": round(after / 1024, 1),
         "rss_peak_mb": round(peak / 1024, 1),
         "kb_per_connection": round((after - before) / args.points, 1),
         "rate": args.rate,
-        "sent_at_rate": len(latencies),
+        "achieved_rate": round(len(latencies) / args.seconds),
         "p50_ms": round(percentile(latencies, 0.50), 2),
         "p99_ms": round(percentile(latencies, 0.99), 2),
-        "mean_ms": round(statistics.fmean(latencies), 2) if latencies else None,
-        "throughput_msg_s": round(throughput),
-        "calls_sent": Client.calls,
-        "meter_values_sent": Client.meter_calls,
+        "max_ms": round(max(latencies), 1) if latencies else None,
+        "cpu_ms_per_msg_at_rate": round(1000 * rate_cpu / max(1, len(latencies)), 3),
+        "throughput_msg_s": round(done / (last - start_at)),
+        "cpu_ms_per_msg_saturated": round(1000 * saturate_cpu / max(1, done), 3),
+        "calls_sent": calls + args.points * 2,  # + each point's BootNotification and StartTransaction
+        "meter_values_sent": meters,
     }
 
 
@@ -382,7 +461,14 @@ def free_port() -> int:
 
 
 def persisted(scratch: str) -> dict[str, int]:
-    setup_django(scratch)
+    """What the scratch database holds, counted in a child process (this one holds no connection)."""
+    out = subprocess.run(
+        [sys.executable, __file__, "--role", "count", "--scratch", scratch], check=True, capture_output=True, text=True
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def count_stored() -> dict[str, int]:
     from mutualis.charging.models import ChargingSession, MessageLog, MeterValue
 
     return {
@@ -397,6 +483,11 @@ def main() -> None:
     parser.add_argument("--points", type=int, default=500, help="simulated charge points (the issue: 10000)")
     parser.add_argument("--rate", type=float, default=1000, help="total msg/s of the latency phase")
     parser.add_argument("--seconds", type=float, default=10, help="length of each phase")
+    parser.add_argument("--rounds", type=int, default=2, help="bare then gateway, this many times (A/B/A/B…)")
+    parser.add_argument("--only", choices=["bare", "gateway"], help="one server only (profiling)")
+    parser.add_argument(
+        "--workers", type=int, default=0, help="load-generator processes (default: 2, 4 from 2,000 points)"
+    )
     parser.add_argument(
         "--switch-interval",
         type=float,
@@ -419,7 +510,14 @@ def main() -> None:
         setup_django(args.scratch)
         make_registry(args.points)
         return
+    if args.role == "count":
+        setup_django(args.scratch)
+        print(json.dumps(count_stored()))
+        return
+    args.workers = args.workers or (4 if args.points >= 2000 else 2)
 
+    print(f"{args.points} points, {args.workers} load processes, {os.cpu_count()} CPUs, load average {_load()}")
+    rows: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory(prefix="bench-ocpp-") as scratch:
         env = os.environ | {"SQLITE_PATH": f"{scratch}/bench.sqlite3", "REDIS_URL": ""}
         env.pop("DATABASE_URL", None)
@@ -429,29 +527,46 @@ def main() -> None:
             [sys.executable, __file__, "--role", "registry", "--points", str(args.points), "--scratch", scratch],
             check=True,
         )
-        results = []
-        for kind in ("bare", "gateway"):
-            port = free_port()
-            server = start_server(kind, scratch, port, args.switch_interval)
-            try:
-                results.append(asyncio.run(measure(kind, server, port, args)))
-            finally:
-                stop_server(server)
-        stored = persisted(scratch)
-    for row in results:
-        print(json.dumps(row))
-    bare, gateway = results
-    # Every call is two frames (the call, its answer), every MeterValues two readings: nothing may be missing.
-    expected = {"frames": 2 * gateway["calls_sent"], "meter_values": 2 * gateway["meter_values_sent"]}
-    print(json.dumps({"stored_by_gateway": stored, "expected": expected}))
-    if stored["frames"] != expected["frames"] or stored["meter_values"] != expected["meter_values"]:
-        print("MISSING WRITES: the gateway did not store everything it answered")
-    print(
-        f"\n{args.points} points — gateway / bare throughput: {gateway['throughput_msg_s'] / bare['throughput_msg_s']:.2f} "
-        f"({gateway['throughput_msg_s']} vs {bare['throughput_msg_s']} msg/s); p99 at {args.rate:.0f} msg/s: "
-        f"{gateway['p99_ms']} ms (bare {bare['p99_ms']} ms); RSS {gateway['rss_mb']} MB "
-        f"({gateway['kb_per_connection']} kB per connection; bare {bare['kb_per_connection']} kB)"
-    )
+        kinds = [args.only] if args.only else ["bare", "gateway"]
+        for round_ in range(1, args.rounds + 1):
+            for kind in kinds:
+                stored_before = persisted(scratch) if kind == "gateway" else None
+                port = free_port()
+                server = start_server(kind, scratch, port, args.switch_interval)
+                try:
+                    row = measure(kind, server, port, args)
+                finally:
+                    stop_server(server)
+                row["round"] = round_
+                if stored_before is not None:
+                    stored = persisted(scratch)
+                    # Every call is two frames (the call, its answer), every MeterValues two readings.
+                    row["frames_stored"] = stored["frames"] - stored_before["frames"]
+                    row["readings_stored"] = stored["meter_values"] - stored_before["meter_values"]
+                    row["all_stored"] = (
+                        row["frames_stored"] == 2 * row["calls_sent"]
+                        and row["readings_stored"] == 2 * row["meter_values_sent"]
+                    )
+                print(json.dumps(row), flush=True)
+                rows.append(row)
+    print()
+    by_round: dict[int, dict[str, dict[str, Any]]] = {}
+    for row in rows:
+        by_round.setdefault(row["round"], {})[row["server"]] = row
+    for round_, pair in by_round.items():
+        bare, gateway = pair.get("bare"), pair.get("gateway")
+        if not (bare and gateway):
+            continue
+        print(
+            f"round {round_} ({args.points} points; load {bare['load_avg']} / {gateway['load_avg']}): "
+            f"throughput gateway/bare {gateway['throughput_msg_s'] / bare['throughput_msg_s']:.2f} "
+            f"({gateway['throughput_msg_s']} vs {bare['throughput_msg_s']} msg/s; CPU per message "
+            f"{gateway['cpu_ms_per_msg_saturated']} vs {bare['cpu_ms_per_msg_saturated']} ms); "
+            f"at {args.rate:.0f} msg/s p50/p99 {gateway['p50_ms']}/{gateway['p99_ms']} ms "
+            f"(bare {bare['p50_ms']}/{bare['p99_ms']} ms); RSS {gateway['rss_mb']} MB "
+            f"({gateway['kb_per_connection']} kB per connection; bare {bare['kb_per_connection']} kB); "
+            f"all stored: {'yes' if gateway['all_stored'] else 'NO — MISSING WRITES'}"
+        )
 
 
 if __name__ == "__main__":

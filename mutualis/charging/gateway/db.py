@@ -66,6 +66,9 @@ class DbWriter:
         self._pending: dict[Callable[[list[Any]], Any], list[Any]] = {}
         self._pending_count = 0
         self._push_handle: asyncio.TimerHandle | None = None
+        # The future the handlers waiting for room share (event loop side), and its loop.
+        self._room: asyncio.Future[None] | None = None
+        self._room_loop: asyncio.AbstractEventLoop | None = None
         self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self._thread = threading.Thread(target=self._work, name="ocpp-db", daemon=True)
         self._started = False
@@ -86,6 +89,7 @@ class DbWriter:
             self._queue.put(_STOP)
             self._thread.join(timeout=10)
             self._started = False
+            self._open_room()
 
     async def run(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
         """Run `fn(*args, **kwargs)` in the database thread; returns once its transaction has committed."""
@@ -117,10 +121,25 @@ class DbWriter:
         return self.deferred + self._pending_count - self.written > self.max_backlog
 
     async def room(self) -> None:
-        """Wait until the thread has caught up below the backlog limit (at once when it has)."""
+        """Wait until the thread has caught up below the backlog limit (at once when it has). Woken by the thread
+        after each batch, not by polling: hundreds of handlers polling every few milliseconds, at saturation, cost
+        the thread the GIL it needed to catch up (profiled: the gateway's CPU per message up by a third)."""
         self._push()
         while self.behind() and self._started:
-            await asyncio.sleep(0.005)
+            if self._room is None:
+                self._room = asyncio.get_running_loop().create_future()
+                self._room_loop = asyncio.get_running_loop()
+                # The thread counts what it wrote, then looks for a waiter: looking again after setting ours, the
+                # batch that ended in between is not missed.
+                if not self.behind():
+                    break
+            await asyncio.shield(self._room)
+
+    def _open_room(self) -> None:
+        # On the event loop, after a batch: the waiters look again (those still behind wait for the next batch).
+        room, self._room = self._room, None
+        if room is not None and not room.done():
+            room.set_result(None)
 
     def _push(self) -> None:
         if self._push_handle is not None:
@@ -183,9 +202,17 @@ class DbWriter:
         by_loop: dict[asyncio.AbstractEventLoop, list[tuple[Any, Any, BaseException | None]]] = {}
         for outcome, (_fn, _a, _k, _f, loop) in zip(outcomes, calls, strict=True):
             by_loop.setdefault(loop, []).append(outcome)
+        room_loop = self._room_loop if self._room is not None else None
         for loop, resolved in by_loop.items():
             with contextlib.suppress(RuntimeError):  # a loop closed meanwhile (a test ended): nobody waits
-                loop.call_soon_threadsafe(_resolve_all, resolved)
+                if loop is room_loop:
+                    loop.call_soon_threadsafe(_resolve_all, resolved, self._open_room)
+                    room_loop = None
+                else:
+                    loop.call_soon_threadsafe(_resolve_all, resolved)
+        if room_loop is not None:
+            with contextlib.suppress(RuntimeError):
+                room_loop.call_soon_threadsafe(self._open_room)
 
 
 def _is_locked(exc: BaseException) -> bool:
@@ -315,7 +342,11 @@ def _call_isolated(item: tuple) -> tuple[Any, Any, BaseException | None]:
         return (future, None, exc)
 
 
-def _resolve_all(outcomes: list[tuple[asyncio.Future, Any, BaseException | None]]) -> None:
+def _resolve_all(
+    outcomes: list[tuple[asyncio.Future, Any, BaseException | None]], then: Callable[[], None] | None = None
+) -> None:
+    if then is not None:
+        then()
     for future, result, error in outcomes:
         if future.done():
             continue

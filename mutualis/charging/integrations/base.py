@@ -23,6 +23,13 @@ if TYPE_CHECKING:
 logger = logging.getLogger("mutualis.charging.ocpp")
 
 
+class RawJson(str):
+    """A frame's payload already encoded as JSON text (an answer's, cut out of the frame as it was sent): stored in the
+    message log as it is, neither parsed back on the event loop nor encoded again by the database thread."""
+
+    __slots__ = ()
+
+
 class CommandRefused(Exception):
     """The charge point answered a command with a CallError."""
 
@@ -47,6 +54,9 @@ class OcppConnection:
         self.gateway = gateway
         self.raw: dict[str, Any] = {}
         self.current_action = ""
+        # The start of the answer to the call being handled, as the `ocpp` package writes it: `[3,"<id>",`.
+        self._answer_prefix = ""
+        self._answer_id = ""
         self._sent_actions: dict[str, str] = {}
         # The gateway's keepalive: the ping waiting for its pong, when it left.
         self.ping_task: asyncio.Task[None] | None = None
@@ -84,12 +94,13 @@ class OcppConnection:
                 await self._send_error(str(msg.unique_id), ProtocolError.code, "Payload is not an object", {})
                 return
             self.raw, self.current_action = msg.payload, msg.action
+            self._answer_prefix, self._answer_id = f"[3,{json.dumps(msg.unique_id)},", msg.unique_id
             try:
                 await self._handle_call(msg)  # type: ignore[attr-defined]
             except OCPPError as error:
                 await self._send_error(msg.unique_id, error.code, error.description, error.details)
             finally:
-                self.raw, self.current_action = {}, ""
+                self.raw, self.current_action, self._answer_prefix = {}, "", ""
         else:
             kind = MessageKind.RESULT if msg.message_type_id == MessageType.CallResult else MessageKind.ERROR
             action = self._sent_actions.pop(msg.unique_id, "")
@@ -114,6 +125,14 @@ class OcppConnection:
     # Frames out ------------------------------------------------------------------------------------------------
 
     async def _send(self, message: str) -> None:
+        prefix = self._answer_prefix
+        if prefix and message.startswith(prefix) and message.endswith("]"):
+            # The answer to the call being handled (`to_json` of the package: `[3,"<id>",<payload>]`): its payload
+            # logged as the JSON text it was sent as, without parsing the frame back.
+            payload = RawJson(message[len(prefix) : -1])
+            self._log(MessageDirection.OUT, MessageKind.RESULT, self.current_action, self._answer_id, payload)
+            await self._connection.send(message)  # type: ignore[attr-defined]
+            return
         try:
             frame = json.loads(message)
         except ValueError:

@@ -10,6 +10,7 @@ a reason — never left open as a zombie.
 
 import datetime
 import functools
+import json
 from collections.abc import Iterable
 from typing import Any, NamedTuple
 
@@ -29,7 +30,7 @@ from mutualis.charging.choices import (
 from mutualis.charging.models import ChargePoint, ChargingSession, Connector, MeterValue, Reservation
 from mutualis.charging.services.state import parse_timestamp
 from mutualis.charging.services.tags import find_tag, id_tag_info, id_token_info
-from mutualis.core.bulk import insert_rows
+from mutualis.core.bulk import db_datetime, insert_rows
 from mutualis.core.services import audit_record
 
 ENERGY_REGISTER = "Energy.Active.Import.Register"
@@ -138,7 +139,7 @@ _METER_COLUMNS = (
 def _meter_rows(
     charge_point_id: int, session_id: int | None, connector_id: int, rows: list[dict[str, Any]], received: Any
 ) -> list[tuple[Any, ...]]:
-    adapt = connection.ops.adapt_datetimefield_value
+    adapt = db_datetime()
     return [
         (
             charge_point_id,
@@ -161,17 +162,23 @@ def _insert_meter_rows(params: list[tuple[Any, ...]]) -> None:
     insert_rows(MeterValue, _METER_COLUMNS, params)
 
 
-def _sessions_by_ref(keys: set[tuple[int, str]]) -> dict[tuple[int, str], ChargingSession]:
+class SessionReadings(NamedTuple):
+    """What moving a session's latest reading needs of it (a tuple, not a model instance: hundreds per batch)."""
+
+    pk: int
+    ocpp_version: str
+    origin: str
+    meter_start_wh: int | None
+    last_meter_wh: int | None
+
+
+def _sessions_by_ref(keys: set[tuple[int, str]]) -> dict[tuple[int, str], SessionReadings]:
     """The sessions with these (charge point, transaction id), with the fields the meter readings need: one SELECT
     per 500 (the lowest id when a point has two sessions of one transaction id: a started one and an orphan stop)."""
     if not keys:
         return {}
-    ops = connection.ops
-    table = ChargingSession._meta.db_table
-    field = ChargingSession._meta.get_field("last_meter_at")
-    col = field.get_col(table)
-    converters = ops.get_db_converters(col)
-    found: dict[tuple[int, str], ChargingSession] = {}
+    table = connection.ops.quote_name(ChargingSession._meta.db_table)
+    found: dict[tuple[int, str], SessionReadings] = {}
     ordered = sorted(keys)
     for start in range(0, len(ordered), 500):
         chunk = ordered[start : start + 500]
@@ -179,33 +186,21 @@ def _sessions_by_ref(keys: set[tuple[int, str]]) -> dict[tuple[int, str], Chargi
         points = sorted({pk for pk, _ref in chunk})
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT id, charge_point_id, transaction_ref, ocpp_version, origin, meter_start_wh, last_meter_wh, "  # noqa: S608
-                f"last_meter_at FROM {ops.quote_name(table)} "
-                f"WHERE transaction_ref IN ({', '.join(['%s'] * len(refs))}) "
+                "SELECT id, charge_point_id, transaction_ref, ocpp_version, origin, meter_start_wh, last_meter_wh "  # noqa: S608
+                f"FROM {table} WHERE transaction_ref IN ({', '.join(['%s'] * len(refs))}) "
                 f"AND charge_point_id IN ({', '.join(['%s'] * len(points))}) ORDER BY id",
                 [*refs, *points],
             )
             rows = cursor.fetchall()
-        for pk, charge_point_id, ref, version, origin, start_wh, last_wh, last_at in rows:
+        for pk, charge_point_id, ref, version, origin, start_wh, last_wh in rows:
             key = (charge_point_id, ref)
             if key not in keys or key in found:
                 continue
-            for converter in converters:
-                last_at = converter(last_at, col, connection)
-            found[key] = ChargingSession(
-                id=pk,
-                charge_point_id=charge_point_id,
-                ocpp_version=version,
-                origin=origin,
-                meter_start_wh=start_wh,
-                last_meter_wh=last_wh,
-                last_meter_at=last_at,
-                transaction_ref=ref,
-            )
+            found[key] = SessionReadings(pk, version, origin, start_wh, last_wh)
     return found
 
 
-def _reading_values(session: ChargingSession, rows: list[dict[str, Any]]) -> dict[str, Any] | None:
+def _reading_values(session: ChargingSession | SessionReadings, rows: list[dict[str, Any]]) -> dict[str, Any] | None:
     """What the readings move on the session (None: nothing to move): the latest register and power, their time."""
     registers = sorted(((r["timestamp"], wh) for r in rows if (wh := _wh(r)) is not None), key=lambda t: t[0])
     powers = sorted(((r["timestamp"], w) for r in rows if (w := _watts(r)) is not None), key=lambda t: t[0])
@@ -245,8 +240,8 @@ def _move_reading_sql(vendor: str) -> str:
     )
 
 
-def _move_params(pk: int, values: dict[str, Any]) -> tuple[Any, ...]:
-    adapt = connection.ops.adapt_datetimefield_value
+def _move_params(pk: int, values: dict[str, Any], adapt: Any = None) -> tuple[Any, ...]:
+    adapt = adapt or db_datetime()
     at = adapt(values["last_meter_at"])
     return (
         at,
@@ -259,17 +254,55 @@ def _move_params(pk: int, values: dict[str, Any]) -> tuple[Any, ...]:
     )
 
 
-def _move_session_readings(pairs: list[tuple[ChargingSession, list[dict[str, Any]]]]) -> None:
+def _move_session_readings(pairs: list[tuple[ChargingSession | SessionReadings, list[dict[str, Any]]]]) -> None:
     """Each session's latest reading moved on once for all its readings of the lot: one UPDATE statement, run for
     every session."""
+    adapt = db_datetime()
     params = [
-        _move_params(session.pk, values)
+        _move_params(session.pk, values, adapt)
         for session, rows in pairs
         if (values := _reading_values(session, rows)) is not None
     ]
     if params:
         with connection.cursor() as cursor:
-            cursor.executemany(_move_reading_sql(connection.vendor), params)
+            if len(params) == 1:
+                cursor.execute(_move_reading_sql(connection.vendor), params[0])
+            else:
+                sql, sql_params = _move_readings_at_once(params)
+                cursor.execute(sql, sql_params)
+
+
+# The columns of _move_params' tuples (the last one, the guard's time, repeats the first).
+_MOVE_COLUMNS = ("last_meter_at", "updated_at", "last_meter_wh", "meter_start_wh", "last_power_w", "id")
+
+
+def _move_readings_at_once(params: list[tuple[Any, ...]]) -> tuple[str, list[Any]]:
+    """_move_reading_sql for every session of the lot in ONE statement (UPDATE … FROM a list of rows, each session
+    once): an executemany is one database step per session, and the driver hands the GIL back at each step — in the
+    gateway, whose event loop holds it, each step waited for it (a millisecond switch interval) and the database
+    thread fell behind the points (profiled at 500 points: a session update per MeterValues)."""
+    q = connection.ops.quote_name
+    table = q(ChargingSession._meta.db_table)
+    rows = [row[:6] for row in params]
+    if connection.vendor == "postgresql":
+        types = [ChargingSession._meta.get_field(name).db_type(connection) for name in _MOVE_COLUMNS]
+        types[-1] = "bigint"
+        aliases = ", ".join(f"v{n}" for n in range(len(_MOVE_COLUMNS)))
+        source = "unnest(" + ", ".join(f"%s::{t}[]" for t in types) + f") AS v({aliases})"
+        source_params: list[Any] = [list(column) for column in zip(*rows, strict=True)]
+    else:
+        picks = ", ".join(f"json_extract(value, '$[{n}]') AS v{n}" for n in range(len(_MOVE_COLUMNS)))
+        source = f"(SELECT {picks} FROM json_each(%s)) AS v"  # noqa: S608 - no value in the text
+        source_params = [json.dumps(rows)]
+    sql = (
+        f"UPDATE {table} SET {q('last_meter_at')} = v.v0, {q('updated_at')} = v.v1, "  # noqa: S608
+        f"{q('last_meter_wh')} = COALESCE(v.v2, {table}.{q('last_meter_wh')}), "
+        f"{q('meter_start_wh')} = COALESCE(v.v3, {table}.{q('meter_start_wh')}), "
+        f"{q('last_power_w')} = COALESCE(v.v4, {table}.{q('last_power_w')}) "
+        f"FROM {source} "
+        f"WHERE {table}.{q('id')} = v.v5 AND ({table}.{q('last_meter_at')} IS NULL OR {table}.{q('last_meter_at')} <= v.v0)"
+    )
+    return sql, source_params
 
 
 def _connector(charge_point_id: int, connector_id: int, evse_id: int | None = None) -> Connector:
@@ -374,9 +407,12 @@ def start_transaction(
         return int(replay.transaction_ref), id_tag_info(tag)
     for stale in open_here:
         session_reconcile(session=stale, reason=ReconciliationReason.NEW_TRANSACTION, at=started)
+    # Any one will do: by id, the tag's index gives the first at once (the default order sorted every open session of
+    # the tag — a fleet badge open on thousands of points made each start a sort of them all).
     elsewhere = (
         ChargingSession.objects.filter(tag=tag, status=SessionStatus.ACTIVE)
         .exclude(charge_point_id=charge_point_id)
+        .order_by("pk")
         .first()
         if tag is not None
         else None
@@ -503,12 +539,12 @@ def meter_values_batch(reports: list[MeterReport]) -> int:
         {(r.charge_point_id, str(r.transaction_id)[:36]) for r, rows in parsed if rows and r.transaction_id is not None}
     )
     inserts: list[tuple[Any, ...]] = []
-    by_session: dict[int, tuple[ChargingSession, list[dict[str, Any]]]] = {}
-    received = connection.ops.adapt_datetimefield_value(now)
+    by_session: dict[int, tuple[ChargingSession | SessionReadings, list[dict[str, Any]]]] = {}
+    received = db_datetime()(now)
     for report, rows in parsed:
         if not rows:
             continue
-        session = None
+        session: ChargingSession | SessionReadings | None = None
         if report.transaction_id is not None:
             session = sessions.get((report.charge_point_id, str(report.transaction_id)[:36]))
         if session is None and report.connector_id:

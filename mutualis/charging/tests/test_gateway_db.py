@@ -116,3 +116,32 @@ async def test_a_call_waits_for_the_commit_of_what_was_deferred_before_it():
         assert await writer.run(_vendor_of, point.pk) == "C"
     finally:
         writer.stop()
+
+
+@pytest.mark.asyncio
+@pytest.mark.django_db(transaction=True)
+async def test_handlers_waiting_for_room_are_all_woken_by_the_thread_catching_up():
+    """Handlers held back by a backlog wait on one shared wake-up the database thread gives after its batch (no
+    polling): all of them go on once it has caught up, with everything they deferred written; a stopped writer
+    holds nobody."""
+    import asyncio
+
+    point = await committed(lambda: ChargePointFactory(vendor=""))
+    writer = DbWriter(delay=10, max_backlog=2)
+    writer.start()
+    try:
+
+        async def handler(n: int) -> None:
+            writer.defer(_vendors, (point.pk, f"V{n}"))
+            if writer.behind():
+                await writer.room()
+
+        await asyncio.wait_for(asyncio.gather(*(handler(n) for n in range(20))), 10)
+        assert writer.behind() is False
+        assert writer._room is None
+        assert await writer.run(_vendor_of, point.pk) == "V19"
+        assert writer.written == 20
+    finally:
+        writer.stop()
+    writer.defer(_vendors, (point.pk, "late"))
+    await asyncio.wait_for(writer.room(), 1)
