@@ -65,11 +65,19 @@ def live_point(network):
         thread.join(5)
 
 
-def test_a_remote_start_through_the_gateway_becomes_a_session_with_live_meter_values(page, network, live_point):
-    """The officer starts a charge from the point's page: the gateway delivers RemoteStartTransaction, the row turns
-    « Acceptée », the point starts a transaction and its meter values show and grow without reloading the page."""
+@pytest.fixture
+def officer_page(page, network):
+    """The network officer signed in, before any charge point talks: the test database lives in SQLite's shared
+    memory, where a write meeting the gateway's batch fails at once (« table is locked ») instead of waiting."""
     officer = factories.network_officer()
     login(page, email=officer.email, password=PASSWORD, totp_device=totp_device_for(officer))
+    return page
+
+
+def test_a_remote_start_through_the_gateway_becomes_a_session_with_live_meter_values(officer_page, network, live_point):
+    """The officer starts a charge from the point's page: the gateway delivers RemoteStartTransaction, the row turns
+    « Acceptée », the point starts a transaction and its meter values show and grow without reloading the page."""
+    page = officer_page
     page.goto(f"/recharge/back-office/points/{network['cp'].pk}/")
     live = page.locator("#point-live")
     expect(live).to_contain_text("Connectée")
