@@ -158,15 +158,26 @@ def insert_rows(model: type[models.Model], names: Sequence[str], rows: Sequence[
             source, params = _unnest(model, names, rows)
             cursor.execute(f"INSERT INTO {table} ({columns}) SELECT * FROM {source}", params)  # noqa: S608
             return
-        one = "(" + ", ".join(["?"] * len(names)) + ")"
-        per = max(1, min(ROWS_PER_STATEMENT, _max_parameters() // len(names)))
-        for start in range(0, len(rows), per):
-            chunk = rows[start : start + per]
-            _sqlite_execute(
-                cursor,
-                f"INSERT INTO {table} ({columns}) VALUES {', '.join([one] * len(chunk))}",  # noqa: S608
-                [value for row in chunk for value in row],
-            )
+        for sql, params in _multirow(f"INSERT INTO {table} ({columns})", len(names), rows):
+            _sqlite_execute(cursor, sql, params)
+
+
+def _multirow(
+    head: str,
+    width: int,
+    rows: Sequence[Sequence[Any]],
+    tail: str = "",
+    *,
+    per: int = ROWS_PER_STATEMENT,
+    mark: str = "?",
+) -> Iterator[tuple[str, list[Any]]]:
+    """The statements of a multi-row INSERT (`?` marks for SQLite's own cursor), at most `per` rows and the
+    database's parameter limit each: `head VALUES (…), (…) tail` and its flat parameters."""
+    one = "(" + ", ".join([mark] * width) + ")"
+    size = max(1, min(per, _max_parameters() // width))
+    for start in range(0, len(rows), size):
+        chunk = rows[start : start + size]
+        yield f"{head} VALUES {', '.join([one] * len(chunk))}{tail}", [value for row in chunk for value in row]
 
 
 def _sqlite_execute(cursor: Any, sql: str, params: Sequence[Any]) -> None:
@@ -196,16 +207,13 @@ def insert_returning(model: type[models.Model], names: Sequence[str], rows: Sequ
     quote = connection.ops.quote_name
     columns = ", ".join(quote(column(model, name)) for name in names)
     sqlite = connection.vendor == "sqlite"
-    one = "(" + ", ".join(["?" if sqlite else "%s"] * len(names)) + ")"
-    size = max(1, _max_parameters() // len(names))
+    head = f"INSERT INTO {_table(model)} ({columns})"
+    statements = _multirow(
+        head, len(names), rows, f" RETURNING {_pk(model)}", per=len(rows), mark="?" if sqlite else "%s"
+    )
     keys: list[int] = []
     with connection.cursor() as cursor:
-        for start in range(0, len(rows), size):
-            chunk = rows[start : start + size]
-            sql = (
-                f"INSERT INTO {_table(model)} ({columns}) VALUES {', '.join([one] * len(chunk))} RETURNING {_pk(model)}"  # noqa: S608
-            )
-            params = [value for row in chunk for value in row]
+        for sql, params in statements:
             if sqlite:
                 _sqlite_execute(cursor, sql, params)
             else:
@@ -249,16 +257,9 @@ def add_to_counts(model: type[models.Model], keys: Sequence[str], name: str, row
             source, params = _unnest(model, [*keys, name], rows)
             cursor.execute(f"INSERT INTO {table} ({key_columns}, {col}) SELECT * FROM {source} {conflict}", params)  # noqa: S608
         else:
-            width = len(keys) + 1
-            one = "(" + ", ".join(["?"] * width) + ")"
-            per = max(1, min(ROWS_PER_STATEMENT, _max_parameters() // width))
-            for start in range(0, len(rows), per):
-                chunk = rows[start : start + per]
-                _sqlite_execute(
-                    cursor,
-                    f"INSERT INTO {table} ({key_columns}, {col}) VALUES {', '.join([one] * len(chunk))} {conflict}",  # noqa: S608
-                    [value for row in chunk for value in row],
-                )
+            head = f"INSERT INTO {table} ({key_columns}, {col})"  # noqa: S608
+            for sql, params in _multirow(head, len(keys) + 1, rows, f" {conflict}"):
+                _sqlite_execute(cursor, sql, params)
 
 
 @contextlib.contextmanager
