@@ -410,5 +410,6 @@ async def close_client(websocket: Any, reader: asyncio.Task) -> None:
     with contextlib.suppress(Exception):
         await websocket.close()
     reader.cancel()
-    with contextlib.suppress(BaseException):
-        await reader
+    # gather, not `await reader` under suppress(BaseException): that also swallowed a cancellation of the caller
+    # arriving meanwhile, and `simulate_chargers`' loop went on reconnecting after being told to stop.
+    await asyncio.gather(reader, return_exceptions=True)
