@@ -241,23 +241,34 @@ def http(count: int, batch: int, cameras: int, source: Any, token: str, env: dic
 class Broker:
     """Mosquitto and the ingest process, on free loopback ports."""
 
-    def __init__(self, scratch: str, env: dict[str, str], batch: int = 1000) -> None:
+    def __init__(self, scratch: str, env: dict[str, str], batch: int = 1000, processes: int = 1) -> None:
         from mutualis.supervision.integrations.mosquitto import Mosquitto
 
         self.mosquitto = Mosquitto(Path(scratch) / "mosquitto").start()
-        self.ingest = subprocess.Popen(  # noqa: S603
-            [
-                f"{ROOT}/.venv/bin/python",
-                "manage.py",
-                "supervision_mqtt",
-                "--stats-every=3600",
-                f"--batch-size={batch}",
-            ],
-            cwd=ROOT,
-            env={**os.environ, **env, "MQTT_PORT": str(self.mosquitto.port), "MQTT_CLIENT_ID": "bench-ingest"},
-            stdout=subprocess.DEVNULL,
-            stderr=open(Path(scratch) / "ingest.log", "w"),  # noqa: SIM115
-        )
+        # One ingest process, or several sharing the topics ($share/<group>/…), each with its own session.
+        group = {"MQTT_SHARE_GROUP": "bench"} if processes > 1 else {}
+        self.ingests = [
+            subprocess.Popen(  # noqa: S603
+                [
+                    f"{ROOT}/.venv/bin/python",
+                    "manage.py",
+                    "supervision_mqtt",
+                    "--stats-every=3600",
+                    f"--batch-size={batch}",
+                ],
+                cwd=ROOT,
+                env={
+                    **os.environ,
+                    **env,
+                    **group,
+                    "MQTT_PORT": str(self.mosquitto.port),
+                    "MQTT_CLIENT_ID": f"bench-ingest-{n}",
+                },
+                stdout=subprocess.DEVNULL,
+                stderr=open(Path(scratch) / f"ingest-{n}.log", "w"),  # noqa: SIM115
+            )  # fmt: skip
+            for n in range(processes)
+        ]
         import paho.mqtt.client as mqtt
 
         self.client = mqtt.Client(callback_api_version=mqtt.CallbackAPIVersion.VERSION2, client_id="bench-frigate")
@@ -265,6 +276,8 @@ class Broker:
         self.client.connect("127.0.0.1", self.mosquitto.port)
         self.client.loop_start()
         self.ready()
+        if processes > 1:
+            time.sleep(5)  # the others started with the first: subscribed by now
 
     def ready(self, timeout: float = 120.0) -> None:
         """Wait until the ingest process is subscribed: it records the source's « online » once it is."""
@@ -296,8 +309,10 @@ class Broker:
     def close(self) -> None:
         self.client.disconnect()
         self.client.loop_stop()
-        self.ingest.terminate()
-        self.ingest.wait()
+        for ingest in self.ingests:
+            ingest.terminate()
+        for ingest in self.ingests:
+            ingest.wait()
         self.mosquitto.stop()
 
 
@@ -332,11 +347,13 @@ def mqtt_backlog(broker: Broker, count: int, cameras: int, source: Any) -> dict[
 
     before = count_events(source)
     messages = frigate_messages(count // 3, cameras, now=time.time() + 1)
-    broker.ingest.send_signal(signal.SIGSTOP)
+    for ingest in broker.ingests:
+        ingest.send_signal(signal.SIGSTOP)
     try:
         broker.publish(messages)
     finally:
-        broker.ingest.send_signal(signal.SIGCONT)
+        for ingest in broker.ingests:
+            ingest.send_signal(signal.SIGCONT)
     started = time.perf_counter()
     done = wait_for(source, before + len(messages))
     stored = count_events(source) - before
@@ -525,6 +542,9 @@ def main() -> None:
     parser.add_argument("--rate", type=float, nargs="+", default=[2000], help="events/s of the latency runs")
     parser.add_argument("--latency-seconds", type=float, default=10)
     parser.add_argument("--mqtt-batch", type=int, default=1000, help="supervision_mqtt --batch-size")
+    parser.add_argument(
+        "--mqtt-processes", type=int, default=1, help="supervision_mqtt processes (shared subscriptions)"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the scratch directory (logs, database)")
     parser.add_argument("--no-console", action="store_true", help="latency to the database only (no Redis)")
     parser.add_argument("--skip", nargs="*", default=[], choices=["raw", "service", "http", "mqtt", "latency"])
@@ -550,7 +570,9 @@ def main() -> None:
         console = Console(scratch, env) if "latency" not in args.skip and not args.no_console else None
         if "mqtt" not in args.skip or "latency" not in args.skip:
             # The ingest process wakes the consoles through Redis, as in production.
-            broker = Broker(scratch, console.env if console else env, batch=args.mqtt_batch)
+            broker = Broker(
+                scratch, console.env if console else env, batch=args.mqtt_batch, processes=args.mqtt_processes
+            )
             try:
                 if "mqtt" not in args.skip:
                     figures["mqtt"] = mqtt_storm(broker, args.events, args.cameras, world["frigate"])

@@ -419,8 +419,11 @@ MQTT_HOST = env("MQTT_HOST", "127.0.0.1")
 MQTT_PORT = envint("MQTT_PORT", "1884")
 MQTT_USERNAME = env("MQTT_USERNAME", "")
 MQTT_PASSWORD = env("MQTT_PASSWORD", "")
-MQTT_PROTOCOL = env("MQTT_PROTOCOL", "5")
+MQTT_PROTOCOL = env("MQTT_PROTOCOL", "3.1.1")
 MQTT_CLIENT_ID = env("MQTT_CLIENT_ID", "mutualis-supervision-ingest")
+# Several ingest processes share the load with MQTT shared subscriptions when they name one group (each process keeps
+# its own MQTT_CLIENT_ID); empty: one process takes every message.
+MQTT_SHARE_GROUP = env("MQTT_SHARE_GROUP", "")
 FRIGATE_HTTP_TIMEOUT = envint("FRIGATE_HTTP_TIMEOUT", "20")
 FRIGATE_MAX_MEDIA_BYTES = envint("FRIGATE_MAX_MEDIA_BYTES", str(500 * 1024 * 1024))
 # Supervision live view and playback: how long a viewing session lasts before the reason is asked again, the

@@ -221,11 +221,17 @@ def _prepare(source: EventSource, cleaned: list[_Clean]) -> list[_Ready]:
     """The events with their database values and correlation keys, computed outside the batch's transaction."""
     to_db, to_json = db_datetime(), db_json(Event, "data")
     no_data = to_json({})  # most events carry none: encoded once
+    hours: dict[datetime.datetime, Any] = {}  # a batch's events fall in an hour or two: each converted once
     ready: list[_Ready] = []
     for event in cleaned:
         at, data = event["occurred_at"], event["data"]
         ref = data.get("correlation_id")
-        hour = None if event["kind"] == EventKind.HEARTBEAT else to_db(hour_start(at))
+        hour = None
+        if event["kind"] != EventKind.HEARTBEAT:
+            start = hour_start(at)
+            hour = hours.get(start)
+            if hour is None:
+                hour = hours[start] = to_db(start)
         ready.append(
             {
                 **event,

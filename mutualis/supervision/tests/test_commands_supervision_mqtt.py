@@ -40,10 +40,11 @@ def _alarms():
     return Alarm.objects.filter(category=AlarmCategory.SECURITY)
 
 
-def test_a_review_new_update_end_is_one_alarm(frigate, publisher, ingestor):
+@pytest.mark.parametrize("protocol", ["3.1.1", "5"])
+def test_a_review_new_update_end_is_one_alarm(frigate, publisher, ingestor, protocol):
     """A Frigate review's new, update and end messages feed one alarm; the update raises it to an intrusion's
-    priority, and its snapshot points at Frigate's API."""
-    engine = ingestor()
+    priority, and its snapshot points at Frigate's API — over MQTT 3.1.1 (Frigate's, the default) and MQTT 5."""
+    engine = ingestor(protocol=protocol)
     messages = review_lifecycle(camera="entree", start_time=time.time() - 30, zones=["parvis"])
     for message in messages:
         publisher.publish("frigate-test/reviews", message)
@@ -129,6 +130,28 @@ def test_the_ingest_process_survives_a_broker_restart(frigate, mosquitto, publis
     publisher.publish("frigate-test/reviews", review_message("new", second))
     run_until(engine, lambda: Event.objects.count() == 2, timeout=60)
     assert engine.stats["disconnections"] >= 1 and engine.stats["connections"] >= 2
+
+
+def test_two_processes_sharing_the_topics_take_each_message_once(frigate, publisher, ingestor):
+    """Two ingest engines of one share group ($share/<group>/…, each with its own client id): the broker hands each
+    message to one of them; every message is ingested once, and a review whose messages went to both engines is
+    still one alarm of three events."""
+    engines = [ingestor(share_group="ingest", client_id=f"test-ingest-{n}") for n in range(2)]
+    start = time.time()
+    for n in range(6):
+        for message in review_lifecycle(camera="entree", start_time=start - 60 * n):
+            publisher.publish("frigate-test/reviews", message)
+
+    def all_in() -> bool:
+        for engine in engines:
+            engine.process(timeout=0.05)
+        return Event.objects.filter(source=frigate).count() == 18
+
+    run_until(engines[0], all_in)
+    assert [engine.stats["received"] > 0 for engine in engines] == [True, True]
+    assert sum(engine.stats["received"] for engine in engines) == 18
+    assert sum(engine.stats["duplicate"] for engine in engines) == 0
+    assert sorted(_alarms().values_list("event_count", flat=True)) == [3] * 6
 
 
 def test_a_source_added_later_is_subscribed_on_reload(frigate, publisher, ingestor):

@@ -60,13 +60,17 @@ class FrigateMqttIngestor(IngestEngine):
         port: int,
         username: str = "",
         password: str = "",
-        protocol: str = "5",
+        protocol: str = "3.1.1",
         client_id: str = "",
         batch_size: int = 1000,
         batch_wait: float = 0.05,
         max_queue: int = 200_000,
+        share_group: str = "",
     ) -> None:
         self.host, self.port = host, port
+        # With a group, every ingest process of the group subscribes to `$share/<group>/<topic>`: the broker hands
+        # each message to one of them (MQTT 5 shared subscriptions, which Mosquitto also offers to 3.1.1 clients).
+        self.share_group = share_group.strip("/")
         self.batch_size, self.batch_wait = batch_size, batch_wait
         self.stats: Counter[str] = Counter()
         self.subscribed = threading.Event()
@@ -101,12 +105,16 @@ class FrigateMqttIngestor(IngestEngine):
         for source in EventSource.objects.filter(kind=SourceKind.FRIGATE, is_active=True).exclude(mqtt_topic_prefix=""):
             integration = FrigateIntegration(prefix=source.mqtt_topic_prefix, base_url=source.frigate_base_url)
             routes[integration.prefix] = _Route(source, integration)
-        topics = [topic for route in routes.values() for topic in route.integration.topics()]
+        topics = [self._filter(topic) for route in routes.values() for topic in route.integration.topics()]
         added = sorted(set(topics) - set(self._topics))
         self.routes, self._topics = routes, topics
         if added and self.client.is_connected():
             self.client.subscribe([(topic, 1) for topic in added])
         return topics
+
+    def _filter(self, topic: str) -> str:
+        """The topic filter subscribed to (shared among the group's processes when there is one)."""
+        return f"$share/{self.share_group}/{topic}" if self.share_group else topic
 
     # --- network thread ------------------------------------------------------------------------------------------
 

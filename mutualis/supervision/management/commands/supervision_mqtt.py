@@ -32,6 +32,11 @@ class Command(AuditedCommand):
             default=0.05,
             help="attente au plus d'un message avant son lot, en secondes (latence jusqu'aux consoles)",
         )
+        parser.add_argument(
+            "--share-group",
+            default=settings.MQTT_SHARE_GROUP,
+            help="abonnements partagés $share/<groupe>/… : plusieurs processus d'ingestion se répartissent les messages",
+        )
         parser.add_argument("--reload-every", type=float, default=60.0, help="relecture des sources (secondes)")
         parser.add_argument("--stats-every", type=float, default=60.0, help="compteurs au journal (secondes)")
 
@@ -49,6 +54,7 @@ class Command(AuditedCommand):
             client_id=options["client_id"],
             batch_size=options["batch_size"],
             batch_wait=options["batch_wait"],
+            share_group=options["share_group"],
         )
         self.stdout.write(f"Ingestion MQTT : {options['host']}:{options['port']}")
         settle_heap()
