@@ -78,7 +78,9 @@ test-unit:
 	$(VENV)/bin/pytest -n $${PYTEST_WORKERS:-auto} -m "not browser" -q
 
 test-browser:
-	$(VENV)/bin/pytest -n $${PYTEST_BROWSER_WORKERS:-2} -m browser -q
+	@mkdir -p var
+	TEST_SQLITE_FILE=$${TEST_SQLITE_FILE:-$(CURDIR)/var/test-browser.sqlite3} \
+		$(VENV)/bin/pytest -n $${PYTEST_BROWSER_WORKERS:-2} -m browser -q
 
 lint:
 	$(VENV)/bin/ruff check .

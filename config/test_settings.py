@@ -23,9 +23,13 @@ else:
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Browser tests serve pages over plain http on 127.0.0.1.
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = False
-# Each xdist worker gets its own test database; SQLite tests run in memory.
+# Each xdist worker gets its own test database; SQLite unit tests run in memory. The browser tests (`make
+# test-browser` sets TEST_SQLITE_FILE) use a file: the live server's threads then write through connections of their
+# own, as processes do in production, instead of sharing an in-memory database whose table locks fail a write at once
+# (« database table is locked ») when two threads meet.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["TEST"] = {"NAME": None}
+    _file = os.environ.get("TEST_SQLITE_FILE", "")
+    DATABASES["default"]["TEST"] = {"NAME": _file or None}
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 # django-otp delays retries after a failed code; tests exercise our own throttling instead.
 OTP_TOTP_THROTTLE_FACTOR = 0
