@@ -22,6 +22,7 @@ cameras. Then:
 Every run checks that nothing was lost (rows stored == events sent).
 
     .venv/bin/python bench/supervision_storm.py [--events 50000] [--batch 1000] [--rate 2000 [1000 …]] [--latency-seconds 10]
+        [--mqtt-processes 2]   (several ingest processes sharing the topics: $share/…)
 """
 
 import argparse
@@ -168,6 +169,18 @@ def service(count: int, batch: int, cameras: int, source: Any) -> dict[str, Any]
         ingest_events(source=source, events=rows[i : i + batch])
     seconds = time.perf_counter() - started
     return {"events": count, "per_s": count / seconds, "lost": count - (count_events(source) - before)}
+
+
+def cpu_loop_ms() -> float:
+    """A fixed pure-Python loop, best of five (ms): this machine's speed at that moment. Shared virtual machines
+    drift by half from one hour to the next; figures of two runs compare only beside their own loop time."""
+    best = float("inf")
+    for _ in range(5):
+        started, total = time.perf_counter(), 0
+        for i in range(1_000_000):
+            total += i * i
+        best = min(best, (time.perf_counter() - started) * 1000)
+    return round(best, 1)
 
 
 def free_port() -> int:
@@ -368,6 +381,8 @@ class Console:
     def __init__(self, scratch: str, env: dict[str, str]) -> None:
         from mutualis.supervision.integrations.mosquitto import wait_listening
 
+        if shutil.which("redis-server") is None:
+            raise SystemExit("redis-server is missing: bash scripts/apt-install.sh redis-server (or --no-console)")
         self.redis_port = free_port()
         self.redis = subprocess.Popen(  # noqa: S603
             ["redis-server", "--port", str(self.redis_port), "--bind", "127.0.0.1", "--save", "", "--appendonly",
@@ -557,7 +572,8 @@ def main() -> None:
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA journal_mode=WAL")
         world = prepare(args.cameras)
-        figures: dict[str, Any] = {"cpus": os.cpu_count(), "database": connection.vendor}
+        figures: dict[str, Any] = {"cpus": os.cpu_count(), "database": connection.vendor, "cpu_loop_ms": cpu_loop_ms()}
+        print("cpu_loop_ms", figures["cpu_loop_ms"], flush=True)
         if "raw" not in args.skip:
             figures["raw"] = raw(args.events, args.batch, args.cameras)
             print("raw", figures["raw"], flush=True)
@@ -591,6 +607,7 @@ def main() -> None:
                 broker.close()
                 if console is not None:
                     console.close()
+        figures["cpu_loop_ms_after"] = cpu_loop_ms()
         if "raw" in figures:
             for step in ("service", "http", "mqtt", "mqtt_backlog"):
                 if step in figures:
