@@ -205,6 +205,23 @@ def test_playback_page_logs_then_streams(world, scene):
     assert client.get(f"/supervision/enregistrements/{rec.pk}/flux/?jeton=faux").status_code == 404
 
 
+def test_evidence_playback_stream_answers_range_requests(world, scene):
+    """The evidence playback stream lets the player seek: 206 with exactly the bytes asked for, 416 past the end,
+    the whole file without Range."""
+    rec = scene[2]
+    client = login_as(Client(), world.staff)
+    url = client.post(f"/supervision/enregistrements/{rec.pk}/relire/", {"reason": "Plainte"}).context["stream_url"]
+    with rec.file.open("rb") as handle:
+        content = handle.read()
+    whole = client.get(url)
+    assert b"".join(whole.streaming_content) == content and whole["Accept-Ranges"] == "bytes"
+    part = client.get(url, headers={"range": "bytes=2-5"})
+    assert part.status_code == 206 and b"".join(part.streaming_content) == content[2:6]
+    assert part["Content-Range"] == f"bytes 2-5/{len(content)}"
+    beyond = client.get(url, headers={"range": f"bytes={len(content)}-"})
+    assert beyond.status_code == 416
+
+
 def test_access_request_answer_page(world, scene):
     """The answer form: a refusal without its ground is sent back in French, nothing changes."""
     request = scene[4]

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from mutualis.core import audit_labels
 from mutualis.core.exports import csv_response
 from mutualis.core.formviews import form_page, form_status, submit_form
+from mutualis.core.ranges import ranged_file_response
 from mutualis.core.services import audit_record
 from mutualis.core.validation import parse_id
 from mutualis.supervision.forms_evidence import (
@@ -127,7 +128,8 @@ def recording_stream_view(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404 from exc
     if data.get("r") != recording.pk or data.get("u") != request.user.pk:
         raise Http404
-    response = FileResponse(recording.file.open("rb"), content_type=recording.content_type)
+    # With Range requests, as the live view's playback: the player seeks in a long recording.
+    response = ranged_file_response(request, recording.file, recording.content_type)
     response["Cache-Control"] = "private, no-store"
     return response
 

@@ -2,15 +2,11 @@
 people habilitated for a site's images (supervision operators, and mayors or municipal police for their own
 commune's sites); every viewing session and playback, with its reason, goes into the access register."""
 
-import re
-from collections.abc import Iterator
-from typing import IO
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -18,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from mutualis.accounts.types import User, signed_in
 from mutualis.core.formviews import form_status, submit_form
+from mutualis.core.ranges import ranged_file_response
 from mutualis.core.validation import parse_id
 from mutualis.supervision.forms_live import LiveReasonForm, PlayReasonForm, RecordingFilterForm
 from mutualis.supervision.models.evidence import Recording
@@ -28,7 +25,6 @@ from mutualis.supervision.selectors.evidence import image_sites
 from mutualis.supervision.services import live as services
 
 PAGE_SIZE = 50
-CHUNK = 512 * 1024
 NO_STORE = "private, no-store, max-age=0"
 
 
@@ -176,47 +172,6 @@ def recording_play_view(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "supervision/live/play.html", context, status=form_status(request, form))
 
 
-RANGE = re.compile(r"^\s*bytes\s*=\s*(\d*)\s*-\s*(\d*)\s*$")
-
-
-class RangeNotSatisfiable(Exception):
-    """A byte range wholly outside the file."""
-
-
-def byte_range(header: str, size: int) -> tuple[int, int] | None:
-    """The (first, last) byte of a single `Range: bytes=…` request, None to send the whole file (no header, or
-    one this server ignores: several ranges, bad syntax — RFC 9110 § 14.2), RangeNotSatisfiable when outside."""
-    match = RANGE.match(header or "")
-    if match is None:
-        return None
-    first, last = match.groups()
-    if not first and not last:
-        return None
-    if not first:  # the last N bytes
-        suffix = int(last)
-        if suffix == 0 or size == 0:
-            raise RangeNotSatisfiable
-        return max(size - suffix, 0), size - 1
-    start = int(first)
-    end = int(last) if last else size - 1
-    if last and end < start:
-        return None
-    if start >= size:
-        raise RangeNotSatisfiable
-    return start, min(end, size - 1)
-
-
-def _read(handle: IO[bytes], start: int, length: int) -> Iterator[bytes]:
-    with handle:
-        handle.seek(start)
-        while length > 0:
-            chunk = handle.read(min(CHUNK, length))
-            if not chunk:
-                break
-            length -= len(chunk)
-            yield chunk
-
-
 @login_required
 def recording_media_view(request: HttpRequest, pk: int) -> HttpResponse:
     """The recording's bytes for a playback just logged (signed token, habilitation checked on every request),
@@ -225,24 +180,6 @@ def recording_media_view(request: HttpRequest, pk: int) -> HttpResponse:
     recording: Recording = selectors.recording_get(user=user, pk=pk)
     if not services.playback_allowed(token=request.GET.get("jeton", ""), recording=recording, user=user):
         raise PermissionDenied
-    size = recording.file.size
-    try:
-        wanted = byte_range(request.headers.get("Range", ""), size)
-    except RangeNotSatisfiable:
-        response = HttpResponse(status=416)
-        response["Content-Range"] = f"bytes */{size}"
-    else:
-        if wanted is None:
-            response = FileResponse(recording.file.open("rb"), content_type=recording.content_type)
-        else:
-            first, last = wanted
-            response = StreamingHttpResponse(
-                _read(recording.file.open("rb"), first, last - first + 1),
-                status=206,
-                content_type=recording.content_type,
-            )
-            response["Content-Range"] = f"bytes {first}-{last}/{size}"
-            response["Content-Length"] = str(last - first + 1)
-    response["Accept-Ranges"] = "bytes"
+    response = ranged_file_response(request, recording.file, recording.content_type)
     response["Cache-Control"] = NO_STORE
     return response
