@@ -19,6 +19,9 @@ MQTT_PORT ?= 1884
 ONVIF_DEMO_PORT ?= 8190
 MOSQUITTO ?= $(shell command -v mosquitto || echo /usr/sbin/mosquitto)
 export HTTP_PORT WS_PORT OCPP_PORT MQTT_PORT MOSQUITTO ONVIF_DEMO_PORT
+# For `make run` only: the demo's webhook events name snapshots on the simulated Frigate API (simulate_events,
+# 127.0.0.1:5000); the platform fetches snapshots only from a source's own Frigate server or a host listed here.
+run: export SUPERVISION_SNAPSHOT_HOSTS ?= 127.0.0.1
 
 .PHONY: run install install-mosquitto install-ffmpeg install-python install-node install-test-deps migrate demo test test-unit test-browser lint check-migrations clean
 

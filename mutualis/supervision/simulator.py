@@ -217,6 +217,8 @@ class Simulator:
 # --- Frigate's HTTP API: the latest picture of a camera ----------------------------------------------------------
 
 LATEST = re.compile(r"^/api/([^/]+)/latest\.jpg$")
+# A tracked object's snapshot (what alarms' vignettes and evidence candidates fetch), for any id of Frigate's form.
+SNAPSHOT = re.compile(r"^/api/events/([A-Za-z0-9][A-Za-z0-9._-]{0,99})/snapshot\.jpg$")
 
 
 def latest_jpeg(camera: str, at: datetime.datetime, *, width: int = 640, height: int = 360) -> bytes:
@@ -243,12 +245,16 @@ class _FrigateHTTPHandler(BaseHTTPRequestHandler):
     server: "FrigateHTTPServer"
 
     def do_GET(self) -> None:  # noqa: N802 - http.server's name
-        match = LATEST.match(urllib.parse.urlsplit(self.path).path)
+        path = urllib.parse.urlsplit(self.path).path
+        match, snapshot = LATEST.match(path), SNAPSHOT.match(path)
         camera = urllib.parse.unquote(match.group(1)) if match else ""
-        if camera not in self.server.cameras:
+        if snapshot is not None:
+            body = latest_jpeg(f"Événement {snapshot.group(1)}", timezone.localtime())
+        elif camera in self.server.cameras:
+            body = latest_jpeg(camera, timezone.localtime())
+        else:
             self.send_error(404)
             return
-        body = latest_jpeg(camera, timezone.localtime())
         self.send_response(200)
         self.send_header("Content-Type", "image/jpeg")
         self.send_header("Content-Length", str(len(body)))
@@ -261,7 +267,8 @@ class _FrigateHTTPHandler(BaseHTTPRequestHandler):
 
 
 class FrigateHTTPServer(ThreadingHTTPServer):
-    """The part of Frigate's HTTP API the platform reads live (`/api/<camera>/latest.jpg`), in a thread."""
+    """The part of Frigate's HTTP API the platform reads (`/api/<camera>/latest.jpg` for the live view,
+    `/api/events/<id>/snapshot.jpg` for alarms' vignettes), in a thread."""
 
     daemon_threads = True
 

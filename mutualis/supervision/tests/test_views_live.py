@@ -400,3 +400,16 @@ def test_several_ranges_get_the_whole_file(world, camera, stored):
         f"/supervision/enregistrements/{stored.pk}/video/", {"jeton": token}, headers={"range": "bytes=0-1,5-6"}
     )
     assert response.status_code == 200 and b"".join(response.streaming_content) == VIDEO
+
+
+def test_the_demo_frigate_serves_event_snapshots(frigate_http):
+    """The simulated Frigate API (the demo's) serves a tracked object's snapshot, as alarms' vignettes and evidence
+    candidates fetch it; a path it does not know is 404."""
+    import urllib.error
+    import urllib.request
+
+    with urllib.request.urlopen(f"{frigate_http}/api/events/1718987129.308396-fqk5ka/snapshot.jpg") as answer:
+        assert answer.headers.get_content_type() == "image/jpeg" and answer.read(2) == b"\xff\xd8"
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(f"{frigate_http}/api/events/../snapshot.jpg")
+    assert refused.value.code == 404
