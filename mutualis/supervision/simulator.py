@@ -219,6 +219,7 @@ class Simulator:
 LATEST = re.compile(r"^/api/([^/]+)/latest\.jpg$")
 # A tracked object's snapshot (what alarms' vignettes and evidence candidates fetch), for any id of Frigate's form.
 SNAPSHOT = re.compile(r"^/api/events/([A-Za-z0-9][A-Za-z0-9._-]{0,99})/snapshot\.jpg$")
+CLIP = re.compile(r"^/api/events/[A-Za-z0-9][A-Za-z0-9._-]{0,99}/clip\.mp4$")
 
 
 def latest_jpeg(camera: str, at: datetime.datetime, *, width: int = 640, height: int = 360) -> bytes:
@@ -248,15 +249,20 @@ class _FrigateHTTPHandler(BaseHTTPRequestHandler):
         path = urllib.parse.urlsplit(self.path).path
         match, snapshot = LATEST.match(path), SNAPSHOT.match(path)
         camera = urllib.parse.unquote(match.group(1)) if match else ""
+        content_type = "image/jpeg"
         if snapshot is not None:
-            body = latest_jpeg(f"Événement {snapshot.group(1)}", timezone.localtime())
+            body: bytes | None = latest_jpeg(f"Événement {snapshot.group(1)}", timezone.localtime())
         elif camera in self.server.cameras:
             body = latest_jpeg(camera, timezone.localtime())
+        elif CLIP.match(path):
+            body, content_type = self.server.clip(), "video/mp4"
         else:
+            body = None
+        if body is None:
             self.send_error(404)
             return
         self.send_response(200)
-        self.send_header("Content-Type", "image/jpeg")
+        self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Cache-Control", "no-store")
         self.end_headers()
@@ -268,7 +274,8 @@ class _FrigateHTTPHandler(BaseHTTPRequestHandler):
 
 class FrigateHTTPServer(ThreadingHTTPServer):
     """The part of Frigate's HTTP API the platform reads (`/api/<camera>/latest.jpg` for the live view,
-    `/api/events/<id>/snapshot.jpg` for alarms' vignettes), in a thread."""
+    `/api/events/<id>/snapshot.jpg` for alarms' vignettes, `/api/events/<id>/clip.mp4` for evidence candidates), in a
+    thread."""
 
     daemon_threads = True
 
@@ -276,6 +283,17 @@ class FrigateHTTPServer(ThreadingHTTPServer):
         super().__init__(address, _FrigateHTTPHandler)
         self.cameras = set(cameras)
         self._thread = threading.Thread(target=self.serve_forever, name="frigate-http", daemon=True)
+        self._clip: bytes | None = None
+        self._clip_lock = threading.Lock()
+
+    def clip(self) -> bytes | None:
+        """The clip served for every tracked object (made once by ffmpeg; None without ffmpeg)."""
+        from mutualis.supervision.demo_masking import clip
+
+        with self._clip_lock:
+            if self._clip is None:
+                self._clip = clip()
+            return self._clip
 
     @property
     def base_url(self) -> str:

@@ -27,6 +27,7 @@ from mutualis.supervision.tests.factories import (
     HabilitationFactory,
     ProtectedSiteFactory,
 )
+from mutualis.supervision.tests.masking_factories import needs_ffmpeg
 
 pytestmark = pytest.mark.django_db
 
@@ -413,3 +414,14 @@ def test_the_demo_frigate_serves_event_snapshots(frigate_http):
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(f"{frigate_http}/api/events/../snapshot.jpg")
     assert refused.value.code == 404
+
+
+@needs_ffmpeg
+def test_the_demo_frigate_serves_event_clips(frigate_http):
+    """The simulated Frigate API serves a tracked object's clip (an MP4 made by ffmpeg), as the operator's « fetch
+    the clip » stores it as an evidence candidate."""
+    import urllib.request
+
+    with urllib.request.urlopen(f"{frigate_http}/api/events/1718987129.308396-fqk5ka/clip.mp4", timeout=120) as answer:
+        body = answer.read()
+    assert answer.headers.get_content_type() == "video/mp4" and body[4:8] == b"ftyp"
