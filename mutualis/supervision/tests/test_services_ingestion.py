@@ -288,3 +288,24 @@ def test_events_from_a_source_marked_offline_bring_it_back_and_close_its_alarm(c
     camera.source.refresh_from_db()
     offline.refresh_from_db()
     assert camera.source.online and offline.status == AlarmStatus.CLOSED
+
+
+def test_a_devices_clock_moves_by_the_second_and_never_back(camera):
+    """A device's last event is rewritten only when a batch brings one at least a second later (a camera sending
+    several a second rewrote its row at every batch), and a late event never sets it back."""
+
+    def last_event():
+        return Device.objects.get(pk=camera.pk).last_event_at
+
+    second = datetime.timedelta(seconds=1)
+    ingest_events(source=camera.source, events=[_event(1, camera, at=T0)])
+    assert last_event() == T0
+    ingest_events(source=camera.source, events=[_event(2, camera, at=T0 + second / 2)])
+    assert last_event() == T0
+    ingest_events(source=camera.source, events=[_event(3, camera, at=T0 + 2 * second)])
+    assert last_event() == T0 + 2 * second
+    ingest_events(source=camera.source, events=[_event(4, camera, at=T0 - 10 * second)])
+    assert last_event() == T0 + 2 * second
+    ingest_events(source=camera.source, events=[_event(5, camera, kind="heartbeat", at=T0)])
+    ingest_events(source=camera.source, events=[_event(6, camera, kind="heartbeat", at=T0 + second / 4)])
+    assert Device.objects.get(pk=camera.pk).last_heartbeat_at == T0
