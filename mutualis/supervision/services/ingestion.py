@@ -206,12 +206,16 @@ def ingest_events(*, source: EventSource, events: list[dict[str, Any]]) -> list[
         else:
             cleaned.append(event)
     ready = _prepare(source, cleaned)
+    # Events already stored, looked up before the batch waits for the database (while another batch writes): one
+    # that another batch stores meanwhile makes our insert fail on the unique (source, id), and the batch is stored
+    # again with the lookup made inside its transaction.
+    known: set[str] | None = _known(source, ready) if ready else set()
     for attempt in range(2):
         try:
-            created = _store(source, ready, now)
+            created = _store(source, ready, now, known)
             break
         except IntegrityError:
-            # Another batch stored one of these events between our check and our insert: check again (once).
+            known = None
             if attempt:
                 raise
     for index, result in created.items():
@@ -379,7 +383,14 @@ def _touch_source(source: EventSource, now: datetime.datetime) -> None:
         source_set_online(source=source, online=True, at=now)
 
 
-def _store(source: EventSource, cleaned: list[_Ready], now: datetime.datetime) -> dict[int, IngestResult]:
+def _known(source: EventSource, events: list[_Ready]) -> set[str]:
+    """The ids of these events the source has already sent (stored)."""
+    return {row[0] for row in _KNOWN.rows(source.pk, [e["id"] for e in events])}
+
+
+def _store(
+    source: EventSource, cleaned: list[_Ready], now: datetime.datetime, known: set[str] | None
+) -> dict[int, IngestResult]:
     results: dict[int, IngestResult] = {}
     with writer_lock(), transaction.atomic():
         # First statement of the batch: on PostgreSQL it locks the source's row, so that two batches of one source
@@ -390,7 +401,7 @@ def _store(source: EventSource, cleaned: list[_Ready], now: datetime.datetime) -
         devices = {
             row[0]: _Device(row[1:], to_datetime) for row in _DEVICES.rows(source.pk, {e["device"] for e in cleaned})
         }
-        known = {row[0] for row in _KNOWN.rows(source.pk, [e["id"] for e in cleaned])}
+        known = set(known) if known is not None else _known(source, cleaned)
         fresh: list[tuple[_Ready, _Device]] = []
         for event in cleaned:
             device = devices.get(event["device"])

@@ -309,3 +309,23 @@ def test_a_devices_clock_moves_by_the_second_and_never_back(camera):
     ingest_events(source=camera.source, events=[_event(5, camera, kind="heartbeat", at=T0)])
     ingest_events(source=camera.source, events=[_event(6, camera, kind="heartbeat", at=T0 + second / 4)])
     assert Device.objects.get(pk=camera.pk).last_heartbeat_at == T0
+
+
+def test_an_event_stored_by_another_batch_meanwhile_is_a_duplicate(camera, monkeypatch):
+    """The already-stored lookup runs before the batch waits for the database; when another batch stores one of its
+    events in between, the insert fails on the unique (source, id), and the batch is stored again with the lookup
+    inside its transaction: that event is a duplicate, the others created, nothing stored twice."""
+    from mutualis.supervision.services import ingestion
+
+    ingest_events(source=camera.source, events=[_event(1, camera)])
+    lookups = []
+    real = ingestion._known
+
+    def before_the_other_batch_committed(source, events):
+        lookups.append(len(events))
+        return set() if len(lookups) == 1 else real(source, events)
+
+    monkeypatch.setattr(ingestion, "_known", before_the_other_batch_committed)
+    results = ingest_events(source=camera.source, events=[_event(1, camera), _event(2, camera)])
+    assert [r["status"] for r in results] == ["duplicate", "created"] and lookups == [2, 2]
+    assert Event.objects.filter(source_event_id="evt-1").count() == 1 and Event.objects.count() == 2
