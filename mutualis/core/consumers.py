@@ -24,6 +24,9 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
         self.user_id = user.pk
         self.last_id = 0
         self.unread: int | None = None  # the count the page was last told: always told once, on connect
+        # The poll and a wake may both push at once: one at a time, so that the second reads after the first has
+        # moved `last_id` (both reading the same new notification sent it twice).
+        self.pushing = asyncio.Lock()
         self.group = f"user-{user.pk}"
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
@@ -46,18 +49,20 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
 
     async def receive_json(self, content: Any, **kwargs: Any) -> None:
         if isinstance(content, dict) and content.get("action") == "mark_read":
-            await self.mark_read()
-            self.unread = 0
-            await self.send_json({"type": "unread", "count": 0})
+            async with self.pushing:
+                await self.mark_read()
+                self.unread = 0
+                await self.send_json({"type": "unread", "count": 0})
 
     async def push_new(self) -> None:
-        items, unread = await self.fetch_new()
-        for item in items:
-            self.last_id = max(self.last_id, int(item["id"]))
-            await self.send_json({"type": "notification", **item})
-        if items or unread != self.unread:
-            self.unread = unread
-            await self.send_json({"type": "unread", "count": unread})
+        async with self.pushing:
+            items, unread = await self.fetch_new()
+            for item in items:
+                self.last_id = max(self.last_id, int(item["id"]))
+                await self.send_json({"type": "notification", **item})
+            if items or unread != self.unread:
+                self.unread = unread
+                await self.send_json({"type": "unread", "count": unread})
 
     @database_sync_to_async
     def fetch_new(self) -> tuple[list[dict[str, object]], int]:
