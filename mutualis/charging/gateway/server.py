@@ -220,9 +220,16 @@ class Gateway:
     async def stop(self) -> None:
         for task in self._tasks:
             task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
+        pending = set(self._tasks)
+        while pending:
+            done, pending = await asyncio.wait(pending, timeout=1)
+            for task in done:
+                if not task.cancelled():
+                    task.exception()  # retrieved: a loop that failed on its way out is not reported again
+            for task in pending:
+                # Python 3.11's wait_for can lose a cancellation that arrives as its awaitable completes: a loop
+                # waiting on it went on, and stop() waited for it for ever (a test hung). Cancelled again.
+                task.cancel()
         if self._server is not None:
             self._server.close()
             with contextlib.suppress(Exception):
