@@ -17,6 +17,7 @@ from typing import Any
 
 from django.db import connection, models
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Cast
 
 _UTC = datetime.UTC
 
@@ -59,6 +60,14 @@ def _sqlite_read_datetime(value: Any) -> datetime.datetime | None:
     if value is None or isinstance(value, datetime.datetime):
         return value if value is None or value.tzinfo else value.replace(tzinfo=_UTC)
     return datetime.datetime.fromisoformat(value).replace(tzinfo=_UTC)
+
+
+def datetime_column(name: str) -> Any:
+    """A datetime column selected for `read_datetime` in a queryset (`annotate`): as text on SQLite, where the
+    driver's converter is a Python regular expression and read_datetime parses in C; the column itself elsewhere."""
+    if connection.vendor == "sqlite":
+        return Cast(name, output_field=models.TextField())
+    return models.F(name)
 
 
 def read_datetime() -> Callable[[Any], datetime.datetime | None]:

@@ -217,9 +217,8 @@ class Simulator:
 # --- Frigate's HTTP API: the latest picture of a camera ----------------------------------------------------------
 
 LATEST = re.compile(r"^/api/([^/]+)/latest\.jpg$")
-# A tracked object's snapshot (what alarms' vignettes and evidence candidates fetch), for any id of Frigate's form.
-SNAPSHOT = re.compile(r"^/api/events/([A-Za-z0-9][A-Za-z0-9._-]{0,99})/snapshot\.jpg$")
-CLIP = re.compile(r"^/api/events/[A-Za-z0-9][A-Za-z0-9._-]{0,99}/clip\.mp4$")
+# A tracked object's snapshot or clip (alarms' vignettes, evidence candidates), for any id of Frigate's form.
+EVENT_MEDIA = re.compile(r"^/api/events/([A-Za-z0-9][A-Za-z0-9._-]{0,99})/(snapshot\.jpg|clip\.mp4)$")
 
 
 def latest_jpeg(camera: str, at: datetime.datetime, *, width: int = 640, height: int = 360) -> bytes:
@@ -247,17 +246,15 @@ class _FrigateHTTPHandler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:  # noqa: N802 - http.server's name
         path = urllib.parse.urlsplit(self.path).path
-        match, snapshot = LATEST.match(path), SNAPSHOT.match(path)
-        camera = urllib.parse.unquote(match.group(1)) if match else ""
-        content_type = "image/jpeg"
-        if snapshot is not None:
-            body: bytes | None = latest_jpeg(f"Événement {snapshot.group(1)}", timezone.localtime())
+        latest, media = LATEST.match(path), EVENT_MEDIA.match(path)
+        camera = urllib.parse.unquote(latest.group(1)) if latest else ""
+        body, content_type = None, "image/jpeg"
+        if media is not None and media.group(2) == "clip.mp4":
+            body, content_type = self.server.clip(), "video/mp4"
+        elif media is not None:
+            body = latest_jpeg(f"Événement {media.group(1)}", timezone.localtime())
         elif camera in self.server.cameras:
             body = latest_jpeg(camera, timezone.localtime())
-        elif CLIP.match(path):
-            body, content_type = self.server.clip(), "video/mp4"
-        else:
-            body = None
         if body is None:
             self.send_error(404)
             return

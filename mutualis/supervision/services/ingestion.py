@@ -15,8 +15,6 @@ from typing import Any, TypedDict
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, TextField
-from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -26,6 +24,7 @@ from mutualis.core.bulk import (
     add_to_counts,
     among,
     column,
+    datetime_column,
     db_datetime,
     db_json,
     insert_returning,
@@ -272,12 +271,6 @@ _DEVICE_COLUMNS = (
 DEVICE_CLOCK_STEP = datetime.timedelta(seconds=1)
 
 
-def _clock(name: str) -> Any:
-    """A device's datetime column as the correlation reads it: text on SQLite (read_datetime parses it in C, the
-    driver's converter is a Python regular expression), the driver's value elsewhere."""
-    return Cast(name, output_field=TextField()) if connection.vendor == "sqlite" else F(name)
-
-
 class _Alarm:
     """What the correlation reads and changes of a security alarm, open before the batch (`pk` set) or raised by it
     (the rest of the alarm is the operator's)."""
@@ -336,7 +329,7 @@ _DEVICES = Compiled(
     lambda source, ids: (
         Device.objects.filter(source=source, external_id__in=text_list(ids))
         .order_by()
-        .annotate(clock_event=_clock("last_event_at"), clock_heartbeat=_clock("last_heartbeat_at"))
+        .annotate(clock_event=datetime_column("last_event_at"), clock_heartbeat=datetime_column("last_heartbeat_at"))
         .values_list("external_id", *_DEVICE_COLUMNS)
     ),
     2,
@@ -401,7 +394,7 @@ def _store(
         devices = {
             row[0]: _Device(row[1:], to_datetime) for row in _DEVICES.rows(source.pk, {e["device"] for e in cleaned})
         }
-        known = set(known) if known is not None else _known(source, cleaned)
+        known = known if known is not None else _known(source, cleaned)
         fresh: list[tuple[_Ready, _Device]] = []
         for event in cleaned:
             device = devices.get(event["device"])
