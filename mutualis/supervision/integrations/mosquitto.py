@@ -1,6 +1,8 @@
 """The local Mosquitto broker: its configuration (written under var/ by `make run`) and a process handle the tests
 and the bench start on a free loopback port."""
 
+import os
+import pwd
 import shutil
 import socket
 import subprocess
@@ -91,6 +93,18 @@ class Mosquitto:
         self.stop()
 
 
+def _readable_by_broker(path: Path) -> None:
+    """Started as root (a container, CI), Mosquitto drops to its own user before it reads the password file: the
+    file must be that user's (still 0600)."""
+    if os.geteuid() != 0:
+        return
+    try:
+        broker = pwd.getpwnam("mosquitto")
+    except KeyError:
+        return
+    os.chown(path, broker.pw_uid, broker.pw_gid)
+
+
 def write_local_config(path: Path, *, port: int, username: str = "", password: str = "") -> Path:
     """Write the broker's config for `make run` (and its password file when a user is set, made with Mosquitto's
     own `mosquitto_passwd`, which hashes the password)."""
@@ -102,6 +116,7 @@ def write_local_config(path: Path, *, port: int, username: str = "", password: s
         passwords.touch(mode=0o600)
         tool = shutil.which("mosquitto_passwd") or "/usr/bin/mosquitto_passwd"
         subprocess.run([tool, "-b", str(passwords), username, password], check=True)  # noqa: S603 - our own tool
+        _readable_by_broker(passwords)
         password_file = str(passwords.resolve())
     path.write_text(config_text(port=port, password_file=password_file))
     return path
@@ -109,7 +124,6 @@ def write_local_config(path: Path, *, port: int, username: str = "", password: s
 
 if __name__ == "__main__":
     # `make run`: python -m mutualis.supervision.integrations.mosquitto var/mosquitto.conf (reads MQTT_* from env).
-    import os
     import sys
 
     written = write_local_config(

@@ -181,7 +181,7 @@ def test_messages_that_waited_behind_a_long_batch_are_ingested_at_once(frigate):
         item = review_item(review_id=frigate_id(start + n), camera="entree", start_time=start + n)
         payload = json.dumps(review_message("new", item))
         engine._queue.put(
-            _Message("frigate-test/reviews", payload.encode(), n, 0, datetime.datetime.now(datetime.UTC), long_ago)
+            [_Message("frigate-test/reviews", payload.encode(), None, datetime.datetime.now(datetime.UTC), long_ago)]
         )
     assert engine.process(timeout=0) == 3
     assert Event.objects.filter(source=frigate).count() == 3

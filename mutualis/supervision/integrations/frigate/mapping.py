@@ -17,6 +17,7 @@ event.
 """
 
 import datetime
+import hashlib
 from typing import Any, ClassVar
 
 from django.utils import timezone
@@ -26,7 +27,6 @@ from mutualis.supervision.integrations.base import (
     Integration,
     Mapped,
     MappingError,
-    digest,
     from_epoch,
     load_json_object,
 )
@@ -89,7 +89,10 @@ class FrigateIntegration(Integration):
                 raise MappingError(f"{topic} : « online » ou « offline » attendu, reçu {state[:20]!r}.")
             return Mapped(source_online=state == "online")
         if name == "reviews":
-            return self.map_review(load_json_object(payload, topic), received_at)
+            # The body's own fingerprint: a message delivered twice is the same bytes (hashing them is a
+            # microsecond; re-encoding the parsed message sorted, as `digest` does, was a tenth of the process).
+            fingerprint = hashlib.sha256(payload if isinstance(payload, bytes) else payload.encode()).hexdigest()[:16]
+            return self.map_review(load_json_object(payload, topic), received_at, fingerprint)
         if name == "events":
             return self.map_tracked_object(load_json_object(payload, topic))
         if name == "stats":
@@ -100,8 +103,9 @@ class FrigateIntegration(Integration):
         """The Frigate HTTP API address of a tracked object's snapshot ('' without an API address)."""
         return f"{self.base_url}/api/events/{frigate_event_id}/snapshot.jpg" if self.base_url else ""
 
-    def map_review(self, message: dict[str, Any], received_at: datetime.datetime) -> Mapped:
-        """A review's new/update/end: one generic event feeding the review's alarm."""
+    def map_review(self, message: dict[str, Any], received_at: datetime.datetime, fingerprint: str) -> Mapped:
+        """A review's new/update/end: one generic event feeding the review's alarm (its id ends with the message's
+        fingerprint)."""
         kind, after = _typed(message)
         review_id, camera = _item_id(after), _camera(after)
         severity = after.get("severity")
@@ -122,7 +126,7 @@ class FrigateIntegration(Integration):
         raw_before = message.get("before")
         before: dict[str, Any] = raw_before if isinstance(raw_before, dict) else {}
         event = {
-            "id": f"review:{review_id}:{kind}:{digest(after)}",
+            "id": f"review:{review_id}:{kind}:{fingerprint}",
             "device": camera,
             "kind": REVIEW_KINDS[str(severity)],
             "occurred_at": occurred_at,

@@ -1,11 +1,11 @@
 """The MQTT ingest process' engine: subscribes to every Frigate source's topics, maps what arrives and ingests it
 in batches, acknowledging a message only once what it carried is committed.
 
-paho-mqtt's network loop runs in its own thread and only queues messages; every database write happens in the
-thread that calls `process()` (the command's main thread, or a test's). The client reconnects on its own with a
-growing delay (1 s up to 30 s) and subscribes again on every connection, so a broker restart only pauses the
-flow. A message that cannot be read is logged, counted and skipped; a database failure keeps the batch and tries
-it again.
+The subscriber (`integrations.mqtt_subscriber`: our lean MQTT 3.1.1 client, or paho-mqtt for MQTT 5) reads in its
+own thread and only queues messages, a read's worth at a time; every database write happens in the thread that
+calls `process()` (the command's main thread, or a test's). It reconnects on its own with a growing delay (1 s up to
+30 s) and the engine subscribes again on every connection, so a broker restart only pauses the flow. A message that
+cannot be read is logged, counted and skipped; a database failure keeps the batch and tries it again.
 """
 
 import datetime
@@ -18,7 +18,6 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-import paho.mqtt.client as mqtt
 from django.db import DatabaseError, close_old_connections
 from django.utils import timezone
 
@@ -26,6 +25,7 @@ from mutualis.core.context import audit_context
 from mutualis.supervision.choices import SourceKind
 from mutualis.supervision.integrations.base import IngestEngine, Mapped, MappingError
 from mutualis.supervision.integrations.frigate.mapping import FrigateIntegration
+from mutualis.supervision.integrations.mqtt_subscriber import PahoSubscriber, Publish, Subscriber
 from mutualis.supervision.models import EventSource
 
 logger = logging.getLogger("mutualis.supervision.mqtt")
@@ -35,10 +35,9 @@ logger = logging.getLogger("mutualis.supervision.mqtt")
 class _Message:
     topic: str
     payload: bytes
-    mid: int
-    qos: int
+    received: Publish | None  # what to acknowledge (None: nothing)
     received_at: datetime.datetime
-    arrived: float = 0.0  # time.monotonic() when the network thread queued it
+    arrived: float = 0.0  # time.monotonic() when the subscriber queued it
 
 
 @dataclass
@@ -64,7 +63,7 @@ class FrigateMqttIngestor(IngestEngine):
         client_id: str = "",
         batch_size: int = 1000,
         batch_wait: float = 0.05,
-        max_queue: int = 200_000,
+        max_queue: int = 10_000,
         share_group: str = "",
     ) -> None:
         self.host, self.port = host, port
@@ -77,24 +76,23 @@ class FrigateMqttIngestor(IngestEngine):
         self.subscriptions = 0  # how many times the topics were (re)subscribed: one per connection
         self.routes: dict[str, _Route] = {}
         self._topics: list[str] = []
-        # Bounded: when ingestion falls behind, the network thread waits, and the broker keeps the messages.
-        self._queue: queue.Queue[_Message] = queue.Queue(maxsize=max_queue)
-        self._v5 = protocol in ("5", "5.0", "v5")
-        self.client = mqtt.Client(
-            callback_api_version=mqtt.CallbackAPIVersion.VERSION2,
+        # Bounded (in reads, each a list of messages): when ingestion falls behind, the subscriber's thread waits,
+        # and the broker keeps the messages. Messages taken beyond a full batch wait in `_carry` for the next one.
+        self._queue: queue.Queue[list[_Message]] = queue.Queue(maxsize=max_queue)
+        self._carry: list[_Message] = []
+        transport = PahoSubscriber if protocol in ("5", "5.0", "v5") else Subscriber
+        # A stable client id with a persistent session: what arrives while we are away waits in the broker.
+        self.client = transport(
+            host=host,
+            port=port,
             client_id=client_id or f"mutualis-supervision-{uuid.uuid4().hex[:8]}",
-            protocol=mqtt.MQTTv5 if self._v5 else mqtt.MQTTv311,
-            # A stable client id with a persistent session: what arrives while we are away waits in the broker.
-            clean_session=None if self._v5 else False,
-            manual_ack=True,
+            username=username,
+            password=password,
+            on_connect=self._on_connect,
+            on_subscribe=self._on_subscribe,
+            on_messages=self._on_messages,
+            on_disconnect=self._on_disconnect,
         )
-        if username:
-            self.client.username_pw_set(username, password or None)
-        self.client.reconnect_delay_set(min_delay=1, max_delay=30)
-        self.client.on_connect = self._on_connect
-        self.client.on_subscribe = self._on_subscribe
-        self.client.on_disconnect = self._on_disconnect
-        self.client.on_message = self._on_message
 
     # --- sources -------------------------------------------------------------------------------------------------
 
@@ -109,86 +107,72 @@ class FrigateMqttIngestor(IngestEngine):
         added = sorted(set(topics) - set(self._topics))
         self.routes, self._topics = routes, topics
         if added and self.client.is_connected():
-            self.client.subscribe([(topic, 1) for topic in added])
+            self.client.subscribe(added)
         return topics
 
     def _filter(self, topic: str) -> str:
         """The topic filter subscribed to (shared among the group's processes when there is one)."""
         return f"$share/{self.share_group}/{topic}" if self.share_group else topic
 
-    # --- network thread ------------------------------------------------------------------------------------------
+    # --- subscriber's thread -------------------------------------------------------------------------------------
 
-    def _on_connect(self, client: mqtt.Client, userdata: Any, flags: Any, reason_code: Any, properties: Any) -> None:
-        if reason_code.is_failure:
-            logger.error("MQTT connection refused by %s:%s: %s", self.host, self.port, reason_code)
-            return
+    def _on_connect(self) -> None:
         logger.info("MQTT connected to %s:%s, subscribing to %d topics", self.host, self.port, len(self._topics))
         self.stats["connections"] += 1
         if self._topics:
-            client.subscribe([(topic, 1) for topic in self._topics])
+            self.client.subscribe(list(self._topics))
         else:
-            self._on_subscribe(client, userdata, 0, [], None)
+            self._on_subscribe([])
 
-    def _on_subscribe(self, client: mqtt.Client, userdata: Any, mid: int, reason_codes: Any, properties: Any) -> None:
+    def _on_subscribe(self, granted: list[int]) -> None:
+        refused = [code for code in granted if code >= 0x80]
+        if refused:
+            logger.error("MQTT broker %s:%s refused %d subscriptions", self.host, self.port, len(refused))
         self.subscriptions += 1
         self.subscribed.set()
 
-    def _on_disconnect(self, client: mqtt.Client, userdata: Any, flags: Any, reason_code: Any, properties: Any) -> None:
+    def _on_disconnect(self, error: str) -> None:
         self.subscribed.clear()
         self.stats["disconnections"] += 1
-        if reason_code.is_failure:
-            logger.warning("MQTT connection lost (%s); reconnecting", reason_code)
+        if error:
+            logger.warning("MQTT connection lost (%s); reconnecting", error)
 
-    def _on_message(self, client: mqtt.Client, userdata: Any, message: mqtt.MQTTMessage) -> None:
-        self._queue.put(
-            _Message(message.topic, bytes(message.payload), message.mid, message.qos, timezone.now(), time.monotonic())
-        )
+    def _on_messages(self, messages: list[Publish]) -> None:
+        now, arrived = timezone.now(), time.monotonic()
+        self._queue.put([_Message(m.topic, m.payload, m, now, arrived) for m in messages])
 
     # --- life cycle ----------------------------------------------------------------------------------------------
 
     def start(self) -> None:
         """Load the sources and connect in the background (the first connection is retried like the others)."""
         self.load_sources()
-        properties = None
-        if self._v5:
-            from paho.mqtt.packettypes import PacketTypes
-            from paho.mqtt.properties import Properties
-
-            properties = Properties(PacketTypes.CONNECT)
-            properties.SessionExpiryInterval = 3600
-        self.client.connect_async(
-            self.host,
-            self.port,
-            keepalive=30,
-            clean_start=False if self._v5 else mqtt.MQTT_CLEAN_START_FIRST_ONLY,
-            properties=properties,
-        )
-        self.client.loop_start()
+        self.client.start()
 
     def stop(self) -> None:
-        """Disconnect and stop the network thread."""
-        self.client.disconnect()
-        self.client.loop_stop()
+        """Disconnect and stop the subscriber's thread."""
+        self.client.stop()
 
     # --- ingestion (caller's thread) -----------------------------------------------------------------------------
 
     def process(self, timeout: float = 1.0) -> int:
         """Take what arrived (waiting up to `timeout` for a first message, then for more until the first is
         `batch_wait` old, up to `batch_size`), ingest it; returns how many messages were handled."""
-        try:
-            first = self._queue.get(timeout=timeout)
-        except queue.Empty:
-            return 0
-        batch = [first]
+        batch, self._carry = self._carry, []
+        if not batch:
+            try:
+                batch = list(self._queue.get(timeout=timeout))
+            except queue.Empty:
+                return 0
         # Counted from the first message's arrival, not from now: when the previous batch took longer than
         # batch_wait, what waited meanwhile is ingested at once instead of waiting batch_wait more.
-        deadline = (first.arrived or time.monotonic()) + self.batch_wait
+        deadline = (batch[0].arrived or time.monotonic()) + self.batch_wait
         while len(batch) < self.batch_size:
             remaining = deadline - time.monotonic()
             try:
-                batch.append(self._queue.get(timeout=remaining) if remaining > 0 else self._queue.get_nowait())
+                batch += self._queue.get(timeout=remaining) if remaining > 0 else self._queue.get_nowait()
             except queue.Empty:
                 break
+        batch, self._carry = batch[: self.batch_size], batch[self.batch_size :]
         self._handle(batch)
         return len(batch)
 
@@ -223,9 +207,7 @@ class FrigateMqttIngestor(IngestEngine):
                 pending.setdefault(route.source.pk, (route, []))[1].extend(mapped.events)
             done.append(message)
         self._flush(pending)
-        for message in done:
-            if message.qos:
-                self.client.ack(message.mid, message.qos)
+        self.client.ack([message.received for message in done if message.received is not None])
 
     def _flush(self, pending: dict[int, tuple[_Route, list[dict[str, Any]]]]) -> None:
         for route, events in pending.values():

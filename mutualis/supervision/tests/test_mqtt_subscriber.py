@@ -1,0 +1,172 @@
+"""The ingest processes' own MQTT 3.1.1 subscriber: its packets, byte for byte, and its session against a real
+Mosquitto (what waited while it was away, what it had not acknowledged, credentials)."""
+
+import shutil
+import struct
+import subprocess
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from mutualis.supervision.choices import SourceKind
+from mutualis.supervision.integrations.frigate.messages import review_lifecycle
+from mutualis.supervision.integrations.mosquitto import MOSQUITTO, free_port, wait_listening, write_local_config
+from mutualis.supervision.integrations.mqtt_subscriber import (
+    ProtocolError,
+    Publish,
+    Subscriber,
+    connect_packet,
+    decode_publish,
+    encode_length,
+    puback_packets,
+    split_packets,
+    subscribe_packet,
+)
+from mutualis.supervision.models import Event
+from mutualis.supervision.tests import mqtt
+from mutualis.supervision.tests.factories import DeviceFactory, EventSourceFactory
+from mutualis.supervision.tests.mqtt import run_until
+
+mosquitto, publisher, ingestor = mqtt.mosquitto, mqtt.publisher, mqtt.ingestor
+
+
+@pytest.mark.parametrize(
+    ("length", "encoded"),
+    [(0, b"\x00"), (127, b"\x7f"), (128, b"\x80\x01"), (16_383, b"\xff\x7f"), (16_384, b"\x80\x80\x01")],
+)
+def test_the_remaining_length_is_seven_bits_a_byte(length, encoded):
+    """MQTT 3.1.1 § 2.2.3: the remaining length, low 7 bits first, the high bit saying another byte follows."""
+    assert encode_length(length) == encoded
+
+
+def test_connect_asks_for_a_persistent_session_with_its_credentials():
+    """§ 3.1: protocol name « MQTT », level 4, clean session 0 (the broker keeps what waits for us), keep alive,
+    client id, then user name and password with their flags."""
+    packet = connect_packet(client_id="ingest", keepalive=30, username="u", password="p")
+    assert packet[0] == 0x10
+    body = packet[2:]
+    assert body[:6] == b"\x00\x04MQTT" and body[6] == 4
+    assert body[7] == 0xC0  # user name and password, clean session 0
+    assert struct.unpack("!H", body[8:10]) == (30,)
+    assert body[10:] == b"\x00\x06ingest\x00\x01u\x00\x01p"
+    assert connect_packet(client_id="x", keepalive=30)[9] == 0  # no credentials: no flag
+
+
+def test_subscribe_and_puback_packets():
+    """§ 3.8: SUBSCRIBE's fixed header flags are 0010, each filter followed by its QoS; § 3.4: a PUBACK is 4 bytes,
+    and a batch's acknowledgements go in one buffer."""
+    assert subscribe_packet(7, ["a/b"]) == b"\x82\x08\x00\x07\x00\x03a/b\x01"
+    assert puback_packets([1, 258]) == b"\x40\x02\x00\x01\x40\x02\x01\x02"
+
+
+def test_packets_are_split_and_an_incomplete_one_waits():
+    """Two whole packets and the start of a third: the two are returned, the third's bytes stay in the buffer."""
+    first = b"\x32" + encode_length(2 + 3 + 2 + 2) + b"\x00\x03a/b\x00\x05hi"
+    second = b"\xd0\x00"  # PINGRESP
+    third = b"\x30" + encode_length(200) + b"\x00\x01t"
+    buffer = bytearray(first + second + third)
+    packets, used = split_packets(buffer)
+    assert [p[0] for p in packets] == [0x32, 0xD0] and used == len(first + second)
+    message = decode_publish(*packets[0], generation=3)
+    assert message == Publish("a/b", b"hi", 1, 5, 3)
+    assert decode_publish(0x30, b"\x00\x01tbody", generation=1) == Publish("t", b"body", 0, 0, 1)
+
+
+@pytest.mark.parametrize(
+    "buffer",
+    [b"\x30\xff\xff\xff\xff\x01", b"\x30\xff\xff\xff\x7f"],
+    ids=["length on five bytes", "packet over the limit"],
+)
+def test_a_broken_length_drops_the_connection(buffer):
+    """A remaining length on more than 4 bytes (§ 2.2.3), or beyond what a message can be, is a protocol error."""
+    with pytest.raises(ProtocolError):
+        split_packets(bytearray(buffer))
+
+
+def test_a_publish_at_qos_3_or_truncated_is_refused():
+    with pytest.raises(ProtocolError):
+        decode_publish(0x36, b"\x00\x01t\x00\x01", generation=1)
+    with pytest.raises(ProtocolError):
+        decode_publish(0x32, b"\x00\x05ab", generation=1)
+
+
+@pytest.fixture
+def frigate(db):
+    source = EventSourceFactory(name="frigate-test", kind=SourceKind.FRIGATE, mqtt_topic_prefix="frigate-test")
+    DeviceFactory(source=source, external_id="entree")
+    return source
+
+
+@pytest.mark.django_db
+def test_what_was_published_while_the_process_was_away_is_ingested_when_it_returns(frigate, publisher, ingestor):
+    """The session is persistent: a review published while the ingest process is stopped waits in the broker and
+    is ingested by the next process of the same client id."""
+    ingestor(client_id="ingest-session").stop()
+    for message in review_lifecycle(camera="entree", start_time=time.time()):
+        publisher.publish("frigate-test/reviews", message)
+    engine = ingestor(client_id="ingest-session")
+    run_until(engine, lambda: Event.objects.filter(source=frigate).count() == 3)
+
+
+@pytest.mark.django_db
+def test_messages_received_but_never_committed_are_delivered_again(frigate, publisher, ingestor):
+    """A process that received messages and stopped before ingesting them never acknowledged them: the broker sends
+    them again to the next one, and they are stored once."""
+    first = ingestor(client_id="ingest-crash")
+    for message in review_lifecycle(camera="entree", start_time=time.time()):
+        publisher.publish("frigate-test/reviews", message)
+    deadline = time.monotonic() + 30
+    while first._queue.qsize() + len(first._carry) == 0 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert first._queue.qsize() > 0, "the messages never reached the first process"
+    first.stop()
+    second = ingestor(client_id="ingest-crash")
+    run_until(second, lambda: Event.objects.filter(source=frigate).count() == 3)
+    assert second.stats["created"] == 3
+
+
+def test_credentials_are_checked_by_the_broker():
+    """With a password file, the right credentials connect; wrong ones are refused (CONNACK 5), reported, and tried
+    again later rather than given up."""
+    port = free_port()
+    # Not under pytest's 0700 directory: a broker started as root reads its password file as its own user.
+    directory = Path(tempfile.mkdtemp(prefix="mosquitto-"))
+    directory.chmod(0o755)
+    config = write_local_config(directory / "mosquitto.conf", port=port, username="ingest", password="s3cret")
+    broker = subprocess.Popen([MOSQUITTO, "-c", str(config)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # noqa: S603
+    try:
+        wait_listening(port)
+        outcomes: dict[str, list[str]] = {"good": [], "bad": []}
+        connected = {"good": threading.Event(), "bad": threading.Event()}
+        subscribers = []
+        for name, password in (("good", "s3cret"), ("bad", "wrong")):
+            subscriber = Subscriber(
+                host="127.0.0.1",
+                port=port,
+                client_id=f"test-{name}",
+                username="ingest",
+                password=password,
+                on_connect=connected[name].set,
+                on_subscribe=lambda granted: None,
+                on_messages=lambda messages: None,
+                on_disconnect=outcomes[name].append,
+                min_delay=0.2,
+            )
+            subscriber.start()
+            subscribers.append(subscriber)
+        assert connected["good"].wait(10)
+        deadline = time.monotonic() + 10
+        while len(outcomes["bad"]) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not connected["bad"].is_set()
+        assert len(outcomes["bad"]) >= 2 and "non autorisée" in outcomes["bad"][0]
+        for subscriber in subscribers:
+            subscriber.stop()
+        assert outcomes["good"][-1] == ""  # stopped, not lost
+    finally:
+        broker.terminate()
+        broker.wait()
+        shutil.rmtree(directory, ignore_errors=True)
