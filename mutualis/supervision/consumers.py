@@ -87,8 +87,11 @@ class ConsoleConsumer(AsyncJsonWebsocketConsumer):
         every = POLL_SECONDS * (WAKE_POLL_FACTOR if settings.REDIS_URL else 1)
         next_poll = loop.time() + every
         while True:
+            # asyncio.timeout, not wait_for: Python 3.11's wait_for can lose the cancellation of a disconnect that
+            # arrives as a wake does, and the loop would go on for a closed socket.
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self.woken.wait(), max(0.0, next_poll - loop.time()))
+                async with asyncio.timeout(max(0.0, next_poll - loop.time())):
+                    await self.woken.wait()
             self.woken.clear()
             read_all = self.read_all or loop.time() >= next_poll
             if read_all:

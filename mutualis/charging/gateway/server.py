@@ -383,8 +383,11 @@ class Gateway:
 
     async def _command_loop(self) -> None:
         while True:
-            with contextlib.suppress(asyncio.TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self.poll_interval)
+            # asyncio.timeout, not wait_for: Python 3.11's wait_for can lose a cancellation that arrives as the
+            # event is set, and the loop would go on after stop().
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(self.poll_interval):
+                    await self._wake.wait()
             self._wake.clear()
             if not self.connections:
                 continue
