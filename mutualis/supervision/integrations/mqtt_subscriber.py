@@ -52,6 +52,18 @@ class Publish:
     generation: int  # the connection it came on: an acknowledgement only goes back on that one
 
 
+@dataclass(frozen=True, slots=True)
+class Handlers:
+    """What a subscriber calls, from its own thread: `on_connect()` once the broker accepted the connection
+    (subscribe there), `on_subscribe(granted)` with each SUBACK's return codes, `on_messages(list[Publish])` with
+    each read's messages, `on_disconnect(error)` — error is '' after `stop()`."""
+
+    on_connect: Callable[[], None]
+    on_subscribe: Callable[[list[int]], None]
+    on_messages: Callable[[list[Publish]], None]
+    on_disconnect: Callable[[str], None]
+
+
 def encode_length(length: int) -> bytes:
     """The remaining length, 7 bits a byte, low bits first."""
     out = bytearray()
@@ -142,11 +154,7 @@ def decode_publish(first: int, body: bytes, generation: int) -> Publish:
 
 class Subscriber:
     """One connection to the broker, made again (1 s, then doubling up to 30 s) whenever it drops. Its thread reads
-    and calls `on_messages` with each read's messages; `ack()` and `subscribe()` may be called from any thread.
-
-    Callbacks (in the subscriber's thread): `on_connect()` once the broker accepted the connection (subscribe
-    there), `on_subscribe(granted)` with each SUBACK's return codes, `on_messages(list[Publish])`,
-    `on_disconnect(error)` — error is '' after `stop()`."""
+    and calls the handlers; `ack()` and `subscribe()` may be called from any thread."""
 
     def __init__(
         self,
@@ -157,17 +165,13 @@ class Subscriber:
         username: str = "",
         password: str = "",
         keepalive: int = 30,
-        on_connect: Callable[[], None],
-        on_subscribe: Callable[[list[int]], None],
-        on_messages: Callable[[list[Publish]], None],
-        on_disconnect: Callable[[str], None],
+        handlers: Handlers,
         min_delay: float = 1.0,
         max_delay: float = 30.0,
     ) -> None:
         self.host, self.port, self.client_id = host, port, client_id
         self.username, self.password, self.keepalive = username, password, keepalive
-        self.on_connect, self.on_subscribe = on_connect, on_subscribe
-        self.on_messages, self.on_disconnect = on_messages, on_disconnect
+        self.handlers = handlers
         self.min_delay, self.max_delay = min_delay, max_delay
         self.generation = 0
         self._sock: socket.socket | None = None
@@ -253,9 +257,9 @@ class Subscriber:
                     with self._send_lock:
                         self._drop(sock_now)
             if self._stop.is_set():
-                self.on_disconnect("")
+                self.handlers.on_disconnect("")
                 return
-            self.on_disconnect(error or "connexion perdue")
+            self.handlers.on_disconnect(error or "connexion perdue")
             self._stop.wait(delay)
             delay = min(delay * 2, self.max_delay)
 
@@ -285,7 +289,7 @@ class Subscriber:
         with self._send_lock:
             self.generation += 1
             self._sock, self._last_send = sock, time.monotonic()
-        self.on_connect()
+        self.handlers.on_connect()
         return sock
 
     def _session(self, sock: socket.socket) -> None:
@@ -321,11 +325,11 @@ class Subscriber:
                 elif kind == PINGRESP:
                     ping_sent = None
                 elif kind == SUBACK:
-                    self.on_subscribe(list(body[2:]))
+                    self.handlers.on_subscribe(list(body[2:]))
                 elif kind != PUBACK:  # nothing we publish asks for more
                     raise ProtocolError(f"paquet inattendu (type {kind})")
             if messages:
-                self.on_messages(messages)
+                self.handlers.on_messages(messages)
 
 
 class PahoSubscriber:
@@ -341,10 +345,7 @@ class PahoSubscriber:
         username: str = "",
         password: str = "",
         keepalive: int = 30,
-        on_connect: Callable[[], None],
-        on_subscribe: Callable[[list[int]], None],
-        on_messages: Callable[[list[Publish]], None],
-        on_disconnect: Callable[[str], None],
+        handlers: Handlers,
     ) -> None:
         import paho.mqtt.client as mqtt
 
@@ -365,18 +366,18 @@ class PahoSubscriber:
                 logger.error("MQTT connection refused by %s:%s: %s", host, port, reason_code)
                 return
             self.generation += 1
-            on_connect()
+            handlers.on_connect()
 
         def disconnected(client: Any, userdata: Any, flags: Any, reason_code: Any, properties: Any) -> None:
-            on_disconnect(str(reason_code) if reason_code.is_failure else "")
+            handlers.on_disconnect(str(reason_code) if reason_code.is_failure else "")
 
         def message(client: Any, userdata: Any, m: Any) -> None:
-            on_messages([Publish(m.topic, bytes(m.payload), m.qos, m.mid, self.generation)])
+            handlers.on_messages([Publish(m.topic, bytes(m.payload), m.qos, m.mid, self.generation)])
 
         self.client.on_connect = connected
         self.client.on_disconnect = disconnected
         self.client.on_message = message
-        self.client.on_subscribe = lambda client, userdata, mid, codes, properties: on_subscribe(
+        self.client.on_subscribe = lambda client, userdata, mid, codes, properties: handlers.on_subscribe(
             [code.value for code in codes]
         )
 

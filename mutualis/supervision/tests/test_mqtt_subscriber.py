@@ -15,6 +15,7 @@ from mutualis.supervision.choices import SourceKind
 from mutualis.supervision.integrations.frigate.messages import review_lifecycle
 from mutualis.supervision.integrations.mosquitto import MOSQUITTO, free_port, wait_listening, write_local_config
 from mutualis.supervision.integrations.mqtt_subscriber import (
+    Handlers,
     ProtocolError,
     Publish,
     Subscriber,
@@ -149,10 +150,9 @@ def test_credentials_are_checked_by_the_broker():
                 client_id=f"test-{name}",
                 username="ingest",
                 password=password,
-                on_connect=connected[name].set,
-                on_subscribe=lambda granted: None,
-                on_messages=lambda messages: None,
-                on_disconnect=outcomes[name].append,
+                handlers=Handlers(
+                    connected[name].set, lambda granted: None, lambda messages: None, outcomes[name].append
+                ),
                 min_delay=0.2,
             )
             subscriber.start()

@@ -25,7 +25,7 @@ from mutualis.core.context import audit_context
 from mutualis.supervision.choices import SourceKind
 from mutualis.supervision.integrations.base import IngestEngine, Mapped, MappingError
 from mutualis.supervision.integrations.frigate.mapping import FrigateIntegration
-from mutualis.supervision.integrations.mqtt_subscriber import PahoSubscriber, Publish, Subscriber
+from mutualis.supervision.integrations.mqtt_subscriber import Handlers, PahoSubscriber, Publish, Subscriber
 from mutualis.supervision.models import EventSource
 
 logger = logging.getLogger("mutualis.supervision.mqtt")
@@ -88,10 +88,7 @@ class FrigateMqttIngestor(IngestEngine):
             client_id=client_id or f"mutualis-supervision-{uuid.uuid4().hex[:8]}",
             username=username,
             password=password,
-            on_connect=self._on_connect,
-            on_subscribe=self._on_subscribe,
-            on_messages=self._on_messages,
-            on_disconnect=self._on_disconnect,
+            handlers=Handlers(self._on_connect, self._on_subscribe, self._on_messages, self._on_disconnect),
         )
 
     # --- sources -------------------------------------------------------------------------------------------------
