@@ -254,7 +254,9 @@ def http(count: int, batch: int, cameras: int, source: Any, token: str, env: dic
 class Broker:
     """Mosquitto and the ingest process, on free loopback ports."""
 
-    def __init__(self, scratch: str, env: dict[str, str], batch: int = 1000, processes: int = 1) -> None:
+    def __init__(
+        self, scratch: str, env: dict[str, str], batch: int = 1000, processes: int = 1, wait: float | None = None
+    ) -> None:
         from mutualis.supervision.integrations.mosquitto import Mosquitto
 
         self.mosquitto = Mosquitto(Path(scratch) / "mosquitto").start()
@@ -268,6 +270,7 @@ class Broker:
                     "supervision_mqtt",
                     "--stats-every=3600",
                     f"--batch-size={batch}",
+                    *([f"--batch-wait={wait}"] if wait is not None else []),
                 ],
                 cwd=ROOT,
                 env={
@@ -557,6 +560,7 @@ def main() -> None:
     parser.add_argument("--rate", type=float, nargs="+", default=[2000], help="events/s of the latency runs")
     parser.add_argument("--latency-seconds", type=float, default=10)
     parser.add_argument("--mqtt-batch", type=int, default=1000, help="supervision_mqtt --batch-size")
+    parser.add_argument("--mqtt-batch-wait", type=float, help="supervision_mqtt --batch-wait (its default otherwise)")
     parser.add_argument(
         "--mqtt-processes", type=int, default=1, help="supervision_mqtt processes (shared subscriptions)"
     )
@@ -587,7 +591,11 @@ def main() -> None:
         if "mqtt" not in args.skip or "latency" not in args.skip:
             # The ingest process wakes the consoles through Redis, as in production.
             broker = Broker(
-                scratch, console.env if console else env, batch=args.mqtt_batch, processes=args.mqtt_processes
+                scratch,
+                console.env if console else env,
+                batch=args.mqtt_batch,
+                processes=args.mqtt_processes,
+                wait=args.mqtt_batch_wait,
             )
             try:
                 if "mqtt" not in args.skip:

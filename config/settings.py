@@ -166,6 +166,11 @@ else:
                     "PRAGMA cache_size=-65536; PRAGMA mmap_size=268435456;"
                 ),
             },
+            # Persistent connections (a local file, no server to hold a slot on): reopening one at every request
+            # or console read replayed the PRAGMAs and began with an empty page cache — a fifth of the realtime
+            # process' reads in a storm (bench/supervision_storm.py).
+            "CONN_MAX_AGE": envint("DATABASE_CONN_MAX_AGE", "60"),
+            "CONN_HEALTH_CHECKS": True,
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -103,11 +103,11 @@ def rows_among(
     also: tuple[str, Sequence[str]] | None = None,
     at_least: tuple[str, Any] | None = None,
 ) -> RawSQL:
-    """A filter: the row's values of `names` are one of `keys` (tuples; the first value an integer, the others
-    text), as one parameter. Written as a primary key lookup driven by the keys — a join from the list to the table
-    on an index whose first columns are `names` —: as a plain `(a, b) IN (…)` the planner may prefer another index
-    and scan its rows (a batch looks up its open alarms by (device, kind, status) among thousands). `also` is one
-    more column and its allowed values (the next column of that index: the open statuses); `at_least` a last
+    """A filter: the row's values of `names` are one of `keys` (tuples), as one parameter. Written as a primary key
+    lookup driven by the keys — a join from the list to the table on an index whose first columns are `names` —: as
+    a plain `(a, b) IN (…)` the planner may prefer another index and scan its rows (a batch looks up its open alarms
+    by (device, kind, status) among thousands, and SQLite took the status index for `source_ref IN (…)`). `also` is
+    one more column and its allowed values (the next column of that index: the open statuses); `at_least` a last
     column and its lowest value (a range on the index's last column: the alarms of the last few minutes)."""
     quote = connection.ops.quote_name
     table, pk = _table(model), _pk(model)
@@ -125,7 +125,8 @@ def rows_among(
         source = f"json_each(%s) AS j CROSS JOIN {table} AS r ON {on}"
         params: list[Any] = [json.dumps([list(key) for key in keys])]
     else:
-        types = ", ".join(["%s::bigint[]"] + ["%s::text[]"] * (len(names) - 1))
+        fields = [model._meta.get_field(name) for name in names]
+        types = ", ".join(f"%s::{field.db_type(connection)}[]" for field in fields)
         aliases = ", ".join(f"k{n}" for n in range(len(names)))
         on = " AND ".join(f"r.{c} = j.k{n}" for n, c in enumerate(columns))
         source = f"unnest({types}) AS j({aliases}) JOIN {table} AS r ON {on}"

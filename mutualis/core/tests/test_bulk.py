@@ -81,6 +81,16 @@ def test_among_and_rows_among_select_exactly_the_listed_values():
     ) == {a.pk}
 
 
+def test_rows_among_on_a_single_text_column():
+    """`rows_among` on one text column (each key a 1-tuple, the column's own type on PostgreSQL): exactly the listed
+    values."""
+    a, b = DeviceFactory(name="Porte nord"), DeviceFactory(name="Parvis")
+    DeviceFactory(name="Préau")
+    model = type(a)
+    keys = [("Porte nord",), ("Parvis",), ("absent",)]
+    assert set(model.objects.filter(rows_among(model, ("name",), keys)).values_list("pk", flat=True)) == {a.pk, b.pk}
+
+
 def test_rows_among_narrows_on_allowed_values_and_a_lowest_value():
     """`also` keeps the rows whose next column is allowed, `at_least` those whose last column is at least the bound."""
     device = DeviceFactory(name="A")

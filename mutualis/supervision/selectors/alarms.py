@@ -12,7 +12,7 @@ from django.db.models.functions import Cast
 from django.http import Http404
 
 from mutualis.accounts.types import Viewer
-from mutualis.core.bulk import read_datetime
+from mutualis.core.bulk import among, read_datetime
 from mutualis.core.permissions import is_operator_staff
 from mutualis.supervision.choices import INCIDENT_QUALIFICATIONS, OPEN_STATUSES, AlarmStatus, EventKind, Priority
 from mutualis.supervision.models import Alarm, EscalationStep, PoliceCall, TimelineEntry
@@ -99,8 +99,11 @@ def console_changes(
     scope = alarm_scope(user)
     wanted = set(ids)
     if since is not None:
-        # Versions first (two columns): a console re-reads a few seconds back, most of it already shown.
-        wanted.update(pk for pk, at in _versions(scope.filter(updated_at__gt=since)) if known.get(pk) != at)
+        # Versions first (two columns): a console re-reads a few seconds back, most of it already shown. Driven by
+        # the updated_at index (the alarms changed since), the scope checked on those: given the scope's joins,
+        # SQLite walked every alarm of every habilitated site instead.
+        changed = Alarm.objects.filter(updated_at__gt=since).order_by().values("pk")
+        wanted.update(pk for pk, at in _versions(scope.filter(pk__in=changed).order_by()) if known.get(pk) != at)
     if not wanted:
         return []
     pks = sorted(wanted)
@@ -108,7 +111,10 @@ def console_changes(
     shape = _row_shape()
     changes = []
     for start in range(0, len(pks), CONSOLE_PAGE):
-        for values in scope.filter(pk__in=pks[start : start + CONSOLE_PAGE]).values(*_CONSOLE_VALUES):
+        # The page as one parameter (json_each / an array) keeps the lookup by primary key: as an IN list, SQLite
+        # again preferred the scope's site index. Unordered: sorted below.
+        page = among(pks[start : start + CONSOLE_PAGE], integers=True)
+        for values in scope.filter(pk__in=page).order_by().values(*_CONSOLE_VALUES):
             if known.get(values["id"]) != values["updated_at"]:
                 row = shape.row(values, images=values["protected_site_id"] in images)
                 changes.append((values["updated_at"], row))

@@ -475,7 +475,6 @@ def _open_alarms(
     last = f"CAST({col('last_event_at')} AS TEXT)" if sqlite else col("last_event_at")
     select = ", ".join(last if name == "last_event_at" else col(name) for name in _ALARM_COLUMNS)
     statuses = sorted(OPEN_STATUSES)
-    is_open = f"{{a}}.{quote('category')} = %s AND {{a}}.{quote('status')} IN ({', '.join(['%s'] * len(statuses))})"
     # Of a pair's open alarms, only those recent enough to take the batch's events: a storm nobody has closed yet
     # leaves dozens per camera.
     by_pairs = rows_among(
@@ -483,23 +482,27 @@ def _open_alarms(
     )
     parts, params = [f"SELECT {select} FROM {table} WHERE {by_pairs.sql}"], list(by_pairs.params)  # noqa: S608
     if refs:
-        by_ref = among(refs)
-        parts.append(
-            f"SELECT {select} FROM {table} WHERE {is_open.format(a=table)} AND {col('source_ref')} IN ({by_ref.sql})"  # noqa: S608
-        )
-        params += [AlarmCategory.SECURITY, *statuses, *by_ref.params]
+        # Driven by the references (their index), not by the open statuses: SQLite, given `source_ref IN (…)`,
+        # walked every open alarm of the status index, most of a batch's time once thousands were open. The
+        # category is checked below.
+        by_ref = rows_among(Alarm, ("source_ref",), [(ref,) for ref in refs], also=("status", statuses))
+        parts.append(f"SELECT {select} FROM {table} WHERE {by_ref.sql}")  # noqa: S608
+        params += by_ref.params
     for kind in sorted(MERGE_KINDS) if merge_sites else ():
+        # The latest alarm of each open status, each on its (site, kind, status, last event) index, the latest of
+        # them kept below: ORDER BY … LIMIT 1 over the three statuses at once sorted every open alarm of the site.
         site_list = among(merge_sites, integers=True)
-        latest = (
-            f"SELECT {col('pk', 'u')} FROM {table} AS u WHERE {col('protected_site', 'u')} = s.{quote('id')} "  # noqa: S608
-            f"AND {col('kind', 'u')} = %s AND {is_open.format(a='u')} "
-            f"ORDER BY {col('last_event_at', 'u')} DESC, {col('pk', 'u')} DESC LIMIT 1"
-        )
-        parts.append(
-            f"SELECT {select} FROM {table} WHERE {col('pk')} IN "  # noqa: S608
-            f"(SELECT ({latest}) FROM {sites} AS s WHERE s.{quote('id')} IN ({site_list.sql}))"
-        )
-        params += [kind, AlarmCategory.SECURITY, *statuses, *site_list.params]
+        for status in statuses:
+            latest = (
+                f"SELECT {col('pk', 'u')} FROM {table} AS u WHERE {col('protected_site', 'u')} = s.{quote('id')} "  # noqa: S608
+                f"AND {col('kind', 'u')} = %s AND {col('status', 'u')} = %s AND {col('category', 'u')} = %s "
+                f"ORDER BY {col('last_event_at', 'u')} DESC, {col('pk', 'u')} DESC LIMIT 1"
+            )
+            parts.append(
+                f"SELECT {select} FROM {table} WHERE {col('pk')} IN "  # noqa: S608
+                f"(SELECT ({latest}) FROM {sites} AS s WHERE s.{quote('id')} IN ({site_list.sql}))"
+            )
+            params += [kind, status, AlarmCategory.SECURITY, *site_list.params]
     to_datetime = read_datetime()
     alarms = []
     with connection.cursor() as cursor:

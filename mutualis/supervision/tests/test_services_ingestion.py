@@ -108,6 +108,52 @@ def test_correlation_id_updates_the_same_alarm_whatever_the_window(camera):
     assert a == b and Alarm.objects.get().event_count == 2
 
 
+def test_correlation_id_of_a_closed_alarm_opens_a_new_one(camera):
+    """A correlation id joins its open alarm only: once the operator has closed it, the next message of the review
+    raises a new alarm (a closed alarm never takes events)."""
+    [first] = ingest_events(source=camera.source, events=[_event(1, camera, data={"correlation_id": "review-7"})])
+    Alarm.objects.filter(pk=first["alarm"]).update(status=AlarmStatus.CLOSED)
+    later = _event(2, camera, at=T0 + datetime.timedelta(seconds=5), data={"correlation_id": "review-7"})
+    [second] = ingest_events(source=camera.source, events=[later])
+    assert second["alarm"] != first["alarm"]
+    assert Alarm.objects.get(pk=first["alarm"]).event_count == 1
+
+
+def test_correlation_id_joins_its_alarm_in_any_open_status(camera):
+    """Claimed (in progress) or on hold, the review's alarm still takes its update."""
+    for n, status in enumerate((AlarmStatus.IN_PROGRESS, AlarmStatus.ON_HOLD)):
+        ref = {"correlation_id": f"review-{status}"}
+        [first] = ingest_events(source=camera.source, events=[_event(10 * n, camera, data=ref)])
+        Alarm.objects.filter(pk=first["alarm"]).update(status=status)
+        later = _event(10 * n + 1, camera, at=T0 + datetime.timedelta(hours=1), data=ref)
+        assert ingest_events(source=camera.source, events=[later])[0]["alarm"] == first["alarm"]
+
+
+def test_merge_rule_takes_the_sites_latest_open_motion_whatever_its_status(camera):
+    """Of the site's open motion alarms, a forced door joins the latest, whichever open status each is in (an
+    older one claimed, the latest one new — or the other way round)."""
+    site = camera.protected_site
+    other = DeviceFactory(source=camera.source, external_id="CAM-2", protected_site=site)
+    door = DeviceFactory(kind="access_reader", source=camera.source, external_id="DOOR-1", protected_site=site)
+    for n, (older, latest) in enumerate(
+        ((AlarmStatus.IN_PROGRESS, AlarmStatus.NEW), (AlarmStatus.NEW, AlarmStatus.ON_HOLD))
+    ):
+        start = T0 + datetime.timedelta(hours=n)
+        [a] = ingest_events(source=camera.source, events=[_event(f"{n}a", camera, kind="motion", at=start)])
+        [b] = ingest_events(
+            source=camera.source,
+            events=[_event(f"{n}b", other, kind="motion", at=start + datetime.timedelta(seconds=5))],
+        )
+        Alarm.objects.filter(pk=a["alarm"]).update(status=older)
+        Alarm.objects.filter(pk=b["alarm"]).update(status=latest)
+        [forced] = ingest_events(
+            source=camera.source,
+            events=[_event(f"{n}c", door, kind="door_forced", at=start + datetime.timedelta(seconds=10))],
+        )
+        assert forced["alarm"] == b["alarm"]
+        Alarm.objects.filter(pk__in=[a["alarm"], b["alarm"]]).update(status=AlarmStatus.CLOSED)
+
+
 def test_site_rule_merges_door_forced_and_motion_into_one_incident(camera):
     """By the site's merge rule, motion after a forced door elsewhere on the site joins the same alarm."""
     door = DeviceFactory(

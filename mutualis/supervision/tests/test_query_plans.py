@@ -1,0 +1,100 @@
+"""The console's reads and the ingestion's lookups: scoped as the user may read, and driven by the index that keeps
+them cheap whatever the number of alarms (on SQLite the planner, without statistics, preferred the scope's or the
+status' index and walked every alarm of every site: a storm's console reads and batches slowed as alarms piled up).
+"""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from mutualis.supervision.models import Alarm
+from mutualis.supervision.selectors.alarms import console_changes
+from mutualis.supervision.services.ingestion import ingest_events
+from mutualis.supervision.tests.factories import (
+    DeviceFactory,
+    EventSourceFactory,
+    HabilitationFactory,
+    ProtectedSiteFactory,
+    supervision_operator,
+)
+
+pytestmark = pytest.mark.django_db
+sqlite_only = pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's query planner")
+
+
+@pytest.fixture
+def world():
+    """An operator habilitated for one site; a camera there and one on a site they may not see, each with alarms."""
+    source = EventSourceFactory(name="plans")
+    mine, theirs = ProtectedSiteFactory(), ProtectedSiteFactory()
+    operator = supervision_operator()
+    HabilitationFactory(protected_site=mine, user=operator)
+    cameras = [
+        DeviceFactory(source=source, external_id=f"CAM-{n}", protected_site=s) for n, s in enumerate((mine, theirs))
+    ]
+    now = timezone.now()
+    events = [
+        {"id": f"e{n}-{i}", "device": camera.external_id, "kind": "intrusion", "occurred_at": now.isoformat(),
+         "data": {"correlation_id": f"review-{n}-{i}"}}
+        for n, camera in enumerate(cameras)
+        for i in range(30)
+    ]  # fmt: skip
+    ingest_events(source=source, events=events)
+    return {"operator": operator, "mine": mine, "theirs": theirs, "source": source, "cameras": cameras}
+
+
+def _plans(queries) -> list[str]:
+    """The query plan lines naming the alarm table, for every captured SELECT."""
+    lines = []
+    with connection.cursor() as cursor:
+        for query in (q for q in queries if q["sql"].startswith("SELECT")):
+            cursor.execute("EXPLAIN QUERY PLAN " + query["sql"])
+            lines += [row[3] for row in cursor.fetchall() if "supervision_alarm" in row[3]]
+    return lines
+
+
+def test_console_changes_named_or_recent_keep_to_the_habilitated_sites(world):
+    """A wake naming an alarm of another site, or a re-read of recent changes, shows the operator their own
+    sites' alarms only; versions the console already has are left out."""
+    own = set(Alarm.objects.filter(protected_site=world["mine"]).values_list("pk", flat=True))
+    everyone = set(Alarm.objects.values_list("pk", flat=True))
+    assert len(own) == 30 and len(everyone) == 60
+    named = console_changes(user=world["operator"], ids=everyone)
+    assert {row["id"] for _v, row in named} == own
+    since = timezone.now() - datetime.timedelta(minutes=1)
+    recent = console_changes(user=world["operator"], since=since)
+    assert {row["id"] for _v, row in recent} == own
+    known = {row["id"]: version for version, row in recent}
+    assert console_changes(user=world["operator"], since=since, known=known) == []
+
+
+@sqlite_only
+def test_console_changes_read_alarms_by_key_and_by_their_change_index(world):
+    """The named alarms are read by primary key, the recent ones from the updated_at index: never through the
+    habilitated sites' index (every alarm of those sites)."""
+    pks = set(Alarm.objects.values_list("pk", flat=True))
+    with CaptureQueriesContext(connection) as named:
+        console_changes(user=world["operator"], ids=pks)
+    with CaptureQueriesContext(connection) as recent:
+        console_changes(user=world["operator"], since=timezone.now() - datetime.timedelta(minutes=1), known={})
+    named_plans, recent_plans = _plans(named.captured_queries), _plans(recent.captured_queries)
+    assert any("INTEGER PRIMARY KEY" in line for line in named_plans)
+    assert any("supervision_alarm_changed_idx" in line for line in recent_plans)
+    assert not [line for line in named_plans + recent_plans if "supervision_protect" in line]
+
+
+@sqlite_only
+def test_a_batch_looks_up_correlation_ids_on_their_index(world):
+    """A batch of review updates finds its alarms by the correlation ids' index, not by walking the open ones."""
+    camera = world["cameras"][0]
+    update = {"id": "u-1", "device": camera.external_id, "kind": "intrusion", "occurred_at": timezone.now().isoformat(),
+              "data": {"correlation_id": "review-0-3"}}  # fmt: skip
+    with CaptureQueriesContext(connection) as batch:
+        [result] = ingest_events(source=world["source"], events=[update])
+    assert Alarm.objects.get(pk=result["alarm"]).event_count == 2
+    plans = _plans(batch.captured_queries)
+    assert any("source_ref" in line for line in plans)
+    assert not [line for line in plans if "supervision_status_" in line]
