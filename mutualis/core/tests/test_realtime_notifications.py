@@ -1,7 +1,7 @@
 """Realtime process: the notifications websocket (Channels), as the operator console will use it."""
 
 import pytest
-from asgiref.sync import sync_to_async
+from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.contrib.auth.models import AnonymousUser
 
@@ -29,17 +29,17 @@ async def test_anonymous_connection_is_refused():
 async def test_unread_notifications_are_sent_on_connect_then_new_ones_pushed(monkeypatch):
     """On connect the user gets their unread notifications; a new one arrives without reloading; others' don't."""
     monkeypatch.setattr(consumers, "POLL_SECONDS", 0.05)
-    user = await sync_to_async(UserFactory)()
-    other = await sync_to_async(UserFactory)()
-    await sync_to_async(notify)(recipients=[user], kind="test", title="Adhésion approuvée")
+    user = await database_sync_to_async(UserFactory)()
+    other = await database_sync_to_async(UserFactory)()
+    await database_sync_to_async(notify)(recipients=[user], kind="test", title="Adhésion approuvée")
     communicator = _communicator(user)
     connected, _ = await communicator.connect()
     assert connected
     first = await communicator.receive_json_from(timeout=3)
     assert first["type"] == "notification" and first["title"] == "Adhésion approuvée"
     assert (await communicator.receive_json_from(timeout=3)) == {"type": "unread", "count": 1}
-    await sync_to_async(notify)(recipients=[other], kind="test", title="Pas pour vous")
-    await sync_to_async(notify)(recipients=[user], kind="test", title="Nouvelle demande d'adhésion")
+    await database_sync_to_async(notify)(recipients=[other], kind="test", title="Pas pour vous")
+    await database_sync_to_async(notify)(recipients=[user], kind="test", title="Nouvelle demande d'adhésion")
     pushed = await communicator.receive_json_from(timeout=3)
     assert pushed["title"] == "Nouvelle demande d'adhésion"
     assert (await communicator.receive_json_from(timeout=3))["count"] == 2

@@ -96,26 +96,26 @@ def test_each_notification_links_through_the_page_that_marks_it_read(client):
 async def test_open_pages_learn_the_new_unread_count_when_one_is_read_elsewhere(monkeypatch):
     """A page's websocket is told the unread count on connect, and again when a notification is read in another
     page, so that every open page's badge stays right."""
-    from asgiref.sync import sync_to_async
+    from channels.db import database_sync_to_async
     from channels.testing import WebsocketCommunicator
 
     from mutualis.core import consumers
 
     monkeypatch.setattr(consumers, "POLL_SECONDS", 0.05)
-    user = await sync_to_async(UserFactory)()
+    user = await database_sync_to_async(UserFactory)()
     communicator = WebsocketCommunicator(consumers.NotificationConsumer.as_asgi(), "/ws/notifications/")
     communicator.scope["user"] = user
     connected, _ = await communicator.connect()
     assert connected
     assert (await communicator.receive_json_from(timeout=3)) == {"type": "unread", "count": 0}
-    await sync_to_async(notify)(recipients=[user], kind="test", title="Une")
-    await sync_to_async(notify)(recipients=[user], kind="test", title="Deux")
+    await database_sync_to_async(notify)(recipients=[user], kind="test", title="Une")
+    await database_sync_to_async(notify)(recipients=[user], kind="test", title="Deux")
     counts = []
     while counts[-1:] != [2]:
         message = await communicator.receive_json_from(timeout=3)
         if message["type"] == "unread":
             counts.append(message["count"])
-    first = await sync_to_async(Notification.objects.filter(recipient=user).first)()
-    await sync_to_async(mark_notifications_read)(recipient_id=user.pk, notification_id=first.pk)
+    first = await database_sync_to_async(Notification.objects.filter(recipient=user).first)()
+    await database_sync_to_async(mark_notifications_read)(recipient_id=user.pk, notification_id=first.pk)
     assert (await communicator.receive_json_from(timeout=3)) == {"type": "unread", "count": 1}
     await communicator.disconnect()

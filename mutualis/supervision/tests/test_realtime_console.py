@@ -2,7 +2,7 @@
 operators who passed the second factor, and to nobody else."""
 
 import pytest
-from asgiref.sync import sync_to_async
+from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
 from django.contrib.auth.models import AnonymousUser
@@ -23,29 +23,32 @@ class _Session(dict):
     pass
 
 
-def _communicator(user, verified=True):
+async def _communicator(user, verified=True):
     communicator = WebsocketCommunicator(ConsoleConsumer.as_asgi(), "/ws/supervision/console/")
     communicator.scope["user"] = user
     session = _Session()
     if verified and getattr(user, "is_authenticated", False):
-        session["otp_device_id"] = totp_device_for(user).persistent_id
+        # Through database_sync_to_async, as every database access of these tests: a query made in the test's
+        # own context opens a connection of that context that nobody closes (a pooled one never goes back).
+        device = await database_sync_to_async(totp_device_for)(user)
+        session["otp_device_id"] = device.persistent_id
     communicator.scope["session"] = session
     return communicator
 
 
 async def test_anonymous_and_members_refused():
     """Anonymous users get 4401; a member's user 4403."""
-    connected, code = await _communicator(AnonymousUser()).connect()
+    connected, code = await (await _communicator(AnonymousUser())).connect()
     assert not connected and code == 4401
-    member_user = await sync_to_async(UserFactory)()
-    connected, code = await _communicator(member_user, verified=False).connect()
+    member_user = await database_sync_to_async(UserFactory)()
+    connected, code = await (await _communicator(member_user, verified=False)).connect()
     assert not connected and code == 4403
 
 
 async def test_operator_without_second_factor_refused():
     """An operator whose session did not pass TOTP is refused (4403)."""
-    operator = await sync_to_async(supervision_operator)()
-    connected, code = await _communicator(operator, verified=False).connect()
+    operator = await database_sync_to_async(supervision_operator)()
+    connected, code = await (await _communicator(operator, verified=False)).connect()
     assert not connected and code == 4403
 
 
@@ -69,15 +72,15 @@ def _ingest(device, event_id, kind="intrusion"):
 async def test_new_alarm_pushed_without_reload_only_for_habilitated_sites(monkeypatch):
     """On connect the queue; then a new alarm of a habilitated site arrives; another site's never does."""
     monkeypatch.setattr(consumers, "POLL_SECONDS", 0.05)
-    operator, device, other = await sync_to_async(_setup)()
-    await sync_to_async(_ingest)(device, "first")
-    communicator = _communicator(operator)
+    operator, device, other = await database_sync_to_async(_setup)()
+    await database_sync_to_async(_ingest)(device, "first")
+    communicator = await _communicator(operator)
     connected, _ = await communicator.connect()
     assert connected
     queue = await communicator.receive_json_from(timeout=20)
     assert queue["type"] == "queue" and len(queue["alarms"]) == 1
-    await sync_to_async(_ingest)(other, "elsewhere")
-    [result] = await sync_to_async(_ingest)(device, "second", kind="fire")
+    await database_sync_to_async(_ingest)(other, "elsewhere")
+    [result] = await database_sync_to_async(_ingest)(device, "second", kind="fire")
     pushed = await communicator.receive_json_from(timeout=20)
     assert pushed["type"] == "alarms" and [row["id"] for row in pushed["alarms"]] == [result["alarm"]]
     assert pushed["alarms"][0]["priority"] == 1 and pushed["alarms"][0]["open"]
@@ -119,12 +122,12 @@ async def test_storm_of_more_than_200_changed_alarms_all_reach_the_console(monke
     each alarm once."""
     monkeypatch.setattr(consumers, "POLL_SECONDS", 0.05)
     monkeypatch.setattr(consumers, "FRAME_ROWS", 200)
-    operator, device, _other = await sync_to_async(_setup)()
-    communicator = _communicator(operator)
+    operator, device, _other = await database_sync_to_async(_setup)()
+    communicator = await _communicator(operator)
     connected, _ = await communicator.connect()
     assert connected
     assert (await communicator.receive_json_from(timeout=20))["alarms"] == []
-    results = await sync_to_async(_storm)(device, 450)
+    results = await database_sync_to_async(_storm)(device, 450)
     seen, frames = await _receive_alarms(communicator, 450)
     assert seen == {r["alarm"] for r in results}
     assert sum(frames) == 450 and max(frames) <= 200
@@ -136,13 +139,13 @@ async def test_wake_naming_alarms_pushes_them_before_the_poll(monkeypatch):
     """A wake through the channel layer with the changed alarms' ids sends them at once (the poll is an hour away);
     an alarm of a site the operator is not habilitated for is never sent, even when named."""
     monkeypatch.setattr(consumers, "POLL_SECONDS", 3600)
-    operator, device, other = await sync_to_async(_setup)()
-    communicator = _communicator(operator)
+    operator, device, other = await database_sync_to_async(_setup)()
+    communicator = await _communicator(operator)
     connected, _ = await communicator.connect()
     assert connected
     assert (await communicator.receive_json_from(timeout=20))["type"] == "queue"
-    [mine] = await sync_to_async(_ingest)(device, "named")
-    [elsewhere] = await sync_to_async(_ingest)(other, "not-mine")
+    [mine] = await database_sync_to_async(_ingest)(device, "named")
+    [elsewhere] = await database_sync_to_async(_ingest)(other, "not-mine")
     await get_channel_layer().group_send(CONSOLE_GROUP, wake_message([mine["alarm"], elsewhere["alarm"]]))
     pushed = await communicator.receive_json_from(timeout=20)
     assert [row["id"] for row in pushed["alarms"]] == [mine["alarm"]]
@@ -156,12 +159,12 @@ async def test_wake_without_ids_reads_every_change_since_the_cursor(monkeypatch)
     """A wake too large to name its alarms makes the console read every change since its cursor."""
     monkeypatch.setattr(consumers, "POLL_SECONDS", 3600)
     monkeypatch.setattr("mutualis.supervision.realtime.WAKE_MAX_IDS", 2)
-    operator, device, _other = await sync_to_async(_setup)()
-    communicator = _communicator(operator)
+    operator, device, _other = await database_sync_to_async(_setup)()
+    communicator = await _communicator(operator)
     connected, _ = await communicator.connect()
     assert connected
     await communicator.receive_json_from(timeout=20)
-    results = await sync_to_async(_storm)(device, 3)
+    results = await database_sync_to_async(_storm)(device, 3)
     message = wake_message([r["alarm"] for r in results])
     assert "ids" not in message
     await get_channel_layer().group_send(CONSOLE_GROUP, message)
