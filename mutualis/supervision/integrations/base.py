@@ -14,6 +14,7 @@ from typing import Any, ClassVar
 from django.db import close_old_connections
 from django.utils import timezone
 
+from mutualis.core.sqlite_wal import WalCheckpointer
 from mutualis.supervision.models import EventSource
 from mutualis.supervision.services.ingestion import IngestResult, ingest_events
 
@@ -101,8 +102,10 @@ class IngestEngine:
         raise NotImplementedError
 
     def run(self, stop: threading.Event, *, reload_every: float = 60.0, stats_every: float = 60.0) -> None:
-        """Ingest until `stop` is set; re-read the sources and log the counters now and then."""
+        """Ingest until `stop` is set; re-read the sources and log the counters now and then. On SQLite the log is
+        backfilled by a thread of its own meanwhile (`core.sqlite_wal`), not inside a batch's commit."""
         self.start()
+        checkpointer = WalCheckpointer().start()
         next_reload = next_stats = time.monotonic()
         try:
             while not stop.is_set():
@@ -116,6 +119,7 @@ class IngestEngine:
                     next_stats = now + stats_every
                     logging.getLogger(self.logger_name).info("%s ingest: %s", self.label, dict(self.stats))
         finally:
+            checkpointer.stop()
             self.stop()
 
     def run_until_signalled(self, *, reload_every: float = 60.0, stats_every: float = 60.0) -> None:

@@ -43,3 +43,29 @@ def test_too_many_alarms_wake_without_ids(monkeypatch):
     monkeypatch.setattr(realtime, "WAKE_MAX_IDS", 2)
     assert realtime.wake_message([1, 2]) == {"type": "alarms.wake", "ids": [1, 2]}
     assert realtime.wake_message([1, 2, 3]) == {"type": "alarms.wake"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_wake_redis_refuses_is_logged_and_the_commit_stands(monkeypatch, settings, caplog):
+    """Redis unreachable: the change is committed all the same, the lost wake is logged (the consoles' poll shows
+    the alarm), and nothing is raised into the process that committed."""
+    from mutualis.supervision.tests.factories import DeviceFactory
+
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"
+
+    class _Down:
+        async def group_send(self, group, message):
+            raise ConnectionError("Redis injoignable")
+
+    monkeypatch.setattr("channels.layers.get_channel_layer", lambda *a, **k: _Down())
+    with transaction.atomic():
+        device = DeviceFactory(name="Caméra parvis")
+        realtime.publish_alarms([1])
+    assert type(device).objects.filter(pk=device.pk, name="Caméra parvis").exists()
+    assert "Console wake not sent" in caplog.text
+
+
+def test_wakes_share_one_event_loop_per_process():
+    """Every wake of a process goes through one loop (and its Redis connections), not a new one each time."""
+    loop = realtime._layer_loop()
+    assert loop.is_running() and realtime._layer_loop() is loop
