@@ -4,12 +4,14 @@ import datetime
 from typing import Any
 
 import pytest
+from django.db import transaction
 
 from mutualis.core.bulk import (
     Compiled,
     add_to_counts,
     among,
     db_datetime,
+    db_json,
     insert_returning,
     insert_rows,
     int_list,
@@ -20,7 +22,7 @@ from mutualis.core.bulk import (
     update_rows,
 )
 from mutualis.core.models import PeriodicSlot
-from mutualis.supervision.models import DeviceActivity
+from mutualis.supervision.models import DeviceActivity, Event
 from mutualis.supervision.tests.factories import DeviceFactory
 
 pytestmark = pytest.mark.django_db
@@ -105,6 +107,40 @@ def test_rows_among_narrows_on_allowed_values_and_a_lowest_value():
     assert found(also=("kind", [device.kind]), at_least=("last_event_at", to_db(T0)))
     assert not found(also=("kind", ["nvr-not-this"]))
     assert not found(at_least=("last_event_at", to_db(T0 + datetime.timedelta(seconds=1))))
+
+
+def test_db_json_stores_what_the_field_reads_back_and_refuses_what_json_cannot_hold():
+    """A JSON field's value prepared by db_json and written with insert_rows reads back equal through the ORM
+    (accents, nesting, null); a value JSON cannot hold is a TypeError, as with the standard encoder."""
+    device = DeviceFactory()
+    value = {"zones": ["préau", "cour"], "nested": {"n": 3, "ok": True, "none": None}, "ratio": 0.5}
+    to_json, to_db = db_json(Event, "data"), db_datetime()
+    insert_rows(
+        Event,
+        [
+            "source",
+            "source_event_id",
+            "device",
+            "kind",
+            "occurred_at",
+            "received_at",
+            "severity",
+            "zone",
+            "snapshot_url",
+            "data",
+        ],
+        [(device.source_id, "json-1", device.pk, "motion", to_db(T0), to_db(T0), "", "", "", to_json(value))],
+    )
+    assert Event.objects.get(source_event_id="json-1").data == value
+    with pytest.raises(TypeError), transaction.atomic():  # PostgreSQL's adapter encodes when the row is written
+        insert_rows(
+            Event,
+            ["source", "source_event_id", "device", "kind", "occurred_at", "received_at", "severity", "zone",
+             "snapshot_url", "data"],
+            [(device.source_id, "json-2", device.pk, "motion", to_db(T0), to_db(T0), "", "", "",
+              to_json({"when": object()}))],
+        )  # fmt: skip
+    assert not Event.objects.filter(source_event_id="json-2").exists()
 
 
 def test_raw_rows_read_back_to_aware_datetimes():

@@ -11,6 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+import orjson
 from django.db import close_old_connections
 from django.utils import timezone
 
@@ -53,7 +54,9 @@ def digest(value: Any) -> str:
 def load_json_object(payload: bytes | str, what: str) -> dict[str, Any]:
     """A JSON object from a message body, or a MappingError."""
     try:
-        data = json.loads(payload)
+        # orjson: the standard decoder was a tenth of the MQTT ingest process. Stricter (no NaN, no integer past
+        # 64 bits): such a body is refused as invalid JSON.
+        data = orjson.loads(payload)
     except (ValueError, UnicodeDecodeError) as exc:
         raise MappingError(f"{what} : JSON invalide ({exc}).") from None
     if not isinstance(data, dict):
