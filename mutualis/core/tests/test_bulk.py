@@ -115,31 +115,17 @@ def test_db_json_stores_what_the_field_reads_back_and_refuses_what_json_cannot_h
     device = DeviceFactory()
     value = {"zones": ["préau", "cour"], "nested": {"n": 3, "ok": True, "none": None}, "ratio": 0.5}
     to_json, to_db = db_json(Event, "data"), db_datetime()
-    insert_rows(
-        Event,
-        [
-            "source",
-            "source_event_id",
-            "device",
-            "kind",
-            "occurred_at",
-            "received_at",
-            "severity",
-            "zone",
-            "snapshot_url",
-            "data",
-        ],
-        [(device.source_id, "json-1", device.pk, "motion", to_db(T0), to_db(T0), "", "", "", to_json(value))],
-    )
+    columns = ["source", "source_event_id", "device", "kind", "occurred_at", "received_at", "severity", "zone",
+               "snapshot_url", "data"]  # fmt: skip
+
+    def insert(event_id: str, data: Any) -> None:
+        row = (device.source_id, event_id, device.pk, "motion", to_db(T0), to_db(T0), "", "", "", to_json(data))
+        insert_rows(Event, columns, [row])
+
+    insert("json-1", value)
     assert Event.objects.get(source_event_id="json-1").data == value
     with pytest.raises(TypeError), transaction.atomic():  # PostgreSQL's adapter encodes when the row is written
-        insert_rows(
-            Event,
-            ["source", "source_event_id", "device", "kind", "occurred_at", "received_at", "severity", "zone",
-             "snapshot_url", "data"],
-            [(device.source_id, "json-2", device.pk, "motion", to_db(T0), to_db(T0), "", "", "",
-              to_json({"when": object()}))],
-        )  # fmt: skip
+        insert("json-2", {"when": object()})
     assert not Event.objects.filter(source_event_id="json-2").exists()
 
 

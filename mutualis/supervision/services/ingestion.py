@@ -488,21 +488,24 @@ def _open_alarms(
         by_ref = rows_among(Alarm, ("source_ref",), [(ref,) for ref in refs], also=("status", statuses))
         parts.append(f"SELECT {select} FROM {table} WHERE {by_ref.sql}")  # noqa: S608
         params += by_ref.params
-    for kind in sorted(MERGE_KINDS) if merge_sites else ():
-        # The latest alarm of each open status, each on its (site, kind, status, last event) index, the latest of
-        # them kept below: ORDER BY … LIMIT 1 over the three statuses at once sorted every open alarm of the site.
+    if merge_sites:
+        # The latest alarm of each merge kind and open status, each on its (site, kind, status, last event) index,
+        # the latest of them kept below: ORDER BY … LIMIT 1 over the three statuses at once sorted every open alarm
+        # of the site. One statement text for the six lookups, their values as parameters.
         site_list = among(merge_sites, integers=True)
-        for status in statuses:
-            latest = (
-                f"SELECT {col('pk', 'u')} FROM {table} AS u WHERE {col('protected_site', 'u')} = s.{quote('id')} "  # noqa: S608
-                f"AND {col('kind', 'u')} = %s AND {col('status', 'u')} = %s AND {col('category', 'u')} = %s "
-                f"ORDER BY {col('last_event_at', 'u')} DESC, {col('pk', 'u')} DESC LIMIT 1"
-            )
-            parts.append(
-                f"SELECT {select} FROM {table} WHERE {col('pk')} IN "  # noqa: S608
-                f"(SELECT ({latest}) FROM {sites} AS s WHERE s.{quote('id')} IN ({site_list.sql}))"
-            )
-            params += [kind, status, AlarmCategory.SECURITY, *site_list.params]
+        latest = (
+            f"SELECT {col('pk', 'u')} FROM {table} AS u WHERE {col('protected_site', 'u')} = s.{quote('id')} "  # noqa: S608
+            f"AND {col('kind', 'u')} = %s AND {col('status', 'u')} = %s AND {col('category', 'u')} = %s "
+            f"ORDER BY {col('last_event_at', 'u')} DESC, {col('pk', 'u')} DESC LIMIT 1"
+        )
+        by_site = (
+            f"SELECT {select} FROM {table} WHERE {col('pk')} IN "  # noqa: S608
+            f"(SELECT ({latest}) FROM {sites} AS s WHERE s.{quote('id')} IN ({site_list.sql}))"
+        )
+        for kind in sorted(MERGE_KINDS):
+            for status in statuses:
+                parts.append(by_site)
+                params += [kind, status, AlarmCategory.SECURITY, *site_list.params]
     to_datetime = read_datetime()
     alarms = []
     with connection.cursor() as cursor:
