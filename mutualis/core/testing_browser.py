@@ -1,7 +1,10 @@
 """Pytest plugin for browser tests: Playwright driving Debian's Chromium, axe-core checks, screenshots on failure.
 
-Browser tests carry the `browser` marker and run in their own pytest session (`make test` does both runs): the
-sync Playwright API runs an event loop that asyncio tests must not share.
+Browser tests carry the `browser` marker and run in their own pytest session (`make test` does both runs). A
+session that selects both kinds (`pytest mutualis/supervision`) works too: while the sync Playwright API is started it
+marks its event loop as running in the test thread, where asyncio tests then fail (« Runner.run() cannot be called
+from a running event loop ») and the ORM refuses synchronous calls; so Chromium lives across consecutive browser tests
+only, and stops before any other test.
 """
 
 import functools
@@ -28,9 +31,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-# Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make there are still
-# plain synchronous calls.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
@@ -40,15 +40,70 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     return report
 
 
-@pytest.fixture(scope="session")
-def chromium() -> Iterator[Any]:
-    """One headless Chromium for the whole session."""
-    from playwright.sync_api import sync_playwright
+class _Chromium:
+    """One headless Chromium, started by the first browser test of a run of consecutive ones, stopped after the last."""
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    def __init__(self) -> None:
+        self._playwright: Any = None
+        self._browser: Any = None
+        self._async_unsafe: str | None = None
+
+    def browser(self) -> Any:
+        if self._browser is None:
+            from playwright.sync_api import sync_playwright
+
+            # Between its calls Playwright's sync API leaves its event loop marked as running in the test thread:
+            # the ORM calls the tests make there are still plain synchronous calls.
+            self._async_unsafe = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+            self._playwright = sync_playwright().start()
+            self._browser = self._playwright.chromium.launch(
+                executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+            )
+        return self._browser
+
+    def stop(self) -> None:
+        """Close Chromium and stop Playwright, which unmarks its loop: the thread is a plain one again."""
+        if self._playwright is None:
+            return
+        try:
+            if self._browser is not None:
+                self._browser.close()
+        finally:
+            self._playwright.stop()
+            self._playwright = self._browser = None
+            if self._async_unsafe is None:
+                os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+            else:
+                os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = self._async_unsafe
+
+
+_chromium_key = pytest.StashKey[_Chromium]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.stash[_chromium_key] = _Chromium()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Any:
+    """Once a test's fixtures are torn down, stop Chromium unless the next test uses it too."""
+    try:
+        return (yield)
+    finally:
+        if nextitem is None or "chromium" not in getattr(nextitem, "fixturenames", ()):
+            item.config.stash[_chromium_key].stop()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if _chromium_key in config.stash:  # a run interrupted between two browser tests (-x, Ctrl+C)
+        config.stash[_chromium_key].stop()
+
+
+@pytest.fixture
+def chromium(pytestconfig: pytest.Config) -> Any:
+    """The headless Chromium, shared by consecutive browser tests (see _Chromium)."""
+    return pytestconfig.stash[_chromium_key].browser()
 
 
 # Every document reports what its Content-Security-Policy refused (inline script or style, handler, foreign origin)
