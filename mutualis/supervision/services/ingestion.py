@@ -22,7 +22,6 @@ from django.utils.translation import gettext as _
 from mutualis.core.bulk import (
     Compiled,
     add_to_counts,
-    among,
     column,
     datetime_column,
     db_datetime,
@@ -31,7 +30,6 @@ from mutualis.core.bulk import (
     insert_rows,
     int_list,
     read_datetime,
-    rows_among,
     text_list,
     update_rows,
     writer_lock,
@@ -39,7 +37,6 @@ from mutualis.core.bulk import (
 from mutualis.supervision.choices import (
     DEFAULT_PRIORITIES,
     HEALTH_KINDS,
-    OPEN_STATUSES,
     AlarmCategory,
     AlarmStatus,
     EventKind,
@@ -56,7 +53,6 @@ from mutualis.supervision.models import (
     Event,
     EventSource,
     PriorityRule,
-    ProtectedSite,
     TimelineEntry,
 )
 from mutualis.supervision.realtime import publish_alarms
@@ -65,9 +61,9 @@ from mutualis.supervision.services.alarms import (
     technical_alarm_raise,
     technical_alarm_resolve,
 )
+from mutualis.supervision.services.open_alarms import MERGE_KINDS, OpenAlarm, memory
 
 MAX_BATCH = 10_000
-MERGE_KINDS = frozenset({EventKind.DOOR_FORCED, EventKind.MOTION})
 # Events further in the future than this are refused (a clock gone wrong would otherwise hold an alarm open).
 MAX_FUTURE = datetime.timedelta(hours=1)
 _url = URLValidator(schemes=["http", "https"])
@@ -271,47 +267,6 @@ _DEVICE_COLUMNS = (
 DEVICE_CLOCK_STEP = datetime.timedelta(seconds=1)
 
 
-class _Alarm:
-    """What the correlation reads and changes of a security alarm, open before the batch (`pk` set) or raised by it
-    (the rest of the alarm is the operator's)."""
-
-    __slots__ = ("pk", "site_id", "device_id", "kind", "source_ref", "last_event_at", "event_count", "snapshot_url",
-                 "zone", "priority", "title", "first_event_at", "next_escalation_at", "dirty")  # fmt: skip
-
-    def __init__(
-        self,
-        pk: int | None,
-        site_id: int,
-        device_id: int | None,
-        kind: str,
-        source_ref: str,
-        last_event_at: datetime.datetime,
-        event_count: int,
-        snapshot_url: str,
-        zone: str,
-        priority: int,
-        title: str,
-    ) -> None:
-        self.pk, self.site_id, self.device_id, self.kind, self.source_ref = pk, site_id, device_id, kind, source_ref
-        self.last_event_at, self.event_count, self.snapshot_url, self.zone = (
-            last_event_at,
-            event_count,
-            snapshot_url,
-            zone,
-        )
-        self.priority, self.title = priority, title
-        self.first_event_at = last_event_at
-        self.next_escalation_at: datetime.datetime | None = None
-        # Fields changed beyond the count and the last event: an UPDATE sets only those, since each indexed column
-        # it names costs an index write.
-        self.dirty: set[str] = set()
-
-
-# Loaded from an open alarm, in the order of `_Alarm`'s slots, and its category.
-_ALARM_COLUMNS = (
-    "pk", "protected_site_id", "device_id", "kind", "source_ref", "last_event_at", "event_count", "snapshot_url",
-    "zone", "priority", "title", "category",
-)  # fmt: skip
 # Written on a new alarm (the other columns take their defaults, prepared once a batch).
 _NEW_ALARM_FIELDS = (
     "protected_site", "device", "category", "kind", "title", "priority", "status", "source_ref", "zone",
@@ -385,56 +340,72 @@ def _store(
     source: EventSource, cleaned: list[_Ready], now: datetime.datetime, known: set[str] | None
 ) -> dict[int, IngestResult]:
     results: dict[int, IngestResult] = {}
-    with writer_lock(), transaction.atomic():
-        # First statement of the batch: on PostgreSQL it locks the source's row, so that two batches of one source
-        # (two HTTP workers) correlate one after the other, never both counting from the same alarm state; SQLite
-        # serialises writers already.
-        _touch_source(source, now)
-        to_datetime = read_datetime()
-        devices = {
-            row[0]: _Device(row[1:], to_datetime) for row in _DEVICES.rows(source.pk, {e["device"] for e in cleaned})
-        }
-        known = known if known is not None else _known(source, cleaned)
-        fresh: list[tuple[_Ready, _Device]] = []
-        for event in cleaned:
-            device = devices.get(event["device"])
-            if device is None:
-                results[event["index"]] = _result(
-                    event["index"],
-                    event["id"],
-                    "error",
-                    errors={"device": [_("Équipement inconnu de cette source : %(d)s.") % {"d": event["device"]}]},
-                )
-            elif event["id"] in known:
-                results[event["index"]] = _result(event["index"], event["id"], "duplicate")
-            else:
-                known.add(event["id"])
-                fresh.append((event, device))
-        if fresh:
-            refs = {e["ref"] for e, _d in fresh} - {""}
-            earliest = min(e["occurred_at"] for e, _d in fresh)
-            # An event with a correlation id joins that id's alarm, never one found by (device, kind).
-            pairs = {(device.pk, event["kind"]) for event, device in fresh if not event["ref"]}
-            correlator = _Correlator(source, [device for _e, device in fresh], pairs, refs, earliest)
-            alarms = [correlator.handle(event, device) for event, device in fresh]
-            correlator.save()  # each new alarm has its primary key by now
-            received = db_datetime()(timezone.now())
-            insert_rows(
-                Event,
-                _EVENT_FIELDS,
-                [
-                    (source.pk, e["id"], d.pk, e["kind"], e["stored"][0], received, e["severity"], e["zone"],
-                     e["snapshot_url"], e["stored"][1], a.pk if a is not None else None)
-                    for (e, d), a in zip(fresh, alarms, strict=True)
-                ],
-            )  # fmt: skip
-            for (event, _device), alarm in zip(fresh, alarms, strict=True):
-                results[event["index"]] = _result(
-                    event["index"], event["id"], "created", alarm=alarm.pk if alarm is not None else None
-                )
-            _count_activity(fresh)
-            correlator.after_events()
+    remembered = memory()
+    outermost = not connection.in_atomic_block
+    try:
+        with writer_lock(), transaction.atomic():
+            remembered.opening(outermost)
+            # First statement of the batch: on PostgreSQL it locks the source's row, so that two batches of one source
+            # (two HTTP workers) correlate one after the other, never both counting from the same alarm state; SQLite
+            # serialises writers already.
+            _touch_source(source, now)
+            remembered.confirm()  # the open alarms of the last batch still hold, or are read again
+            _write(source, cleaned, known, results)
+    except BaseException:
+        remembered.forget()  # its alarms were changed in memory by a batch rolled back
+        raise
+    remembered.seal()
     return results
+
+
+def _write(
+    source: EventSource, cleaned: list[_Ready], known: set[str] | None, results: dict[int, IngestResult]
+) -> None:
+    """Inside the batch's transaction: the new events, the alarms they raise or feed, device state and activity."""
+    to_datetime = read_datetime()
+    devices = {
+        row[0]: _Device(row[1:], to_datetime) for row in _DEVICES.rows(source.pk, {e["device"] for e in cleaned})
+    }
+    known = known if known is not None else _known(source, cleaned)
+    fresh: list[tuple[_Ready, _Device]] = []
+    for event in cleaned:
+        device = devices.get(event["device"])
+        if device is None:
+            results[event["index"]] = _result(
+                event["index"],
+                event["id"],
+                "error",
+                errors={"device": [_("Équipement inconnu de cette source : %(d)s.") % {"d": event["device"]}]},
+            )
+        elif event["id"] in known:
+            results[event["index"]] = _result(event["index"], event["id"], "duplicate")
+        else:
+            known.add(event["id"])
+            fresh.append((event, device))
+    if fresh:
+        refs = {e["ref"] for e, _d in fresh} - {""}
+        earliest = min(e["occurred_at"] for e, _d in fresh)
+        # An event with a correlation id joins that id's alarm, never one found by (device, kind).
+        pairs = {(device.pk, event["kind"]) for event, device in fresh if not event["ref"]}
+        correlator = _Correlator(source, [device for _e, device in fresh], pairs, refs, earliest)
+        alarms = [correlator.handle(event, device) for event, device in fresh]
+        correlator.save()  # each new alarm has its primary key by now
+        received = db_datetime()(timezone.now())
+        insert_rows(
+            Event,
+            _EVENT_FIELDS,
+            [
+                (source.pk, e["id"], d.pk, e["kind"], e["stored"][0], received, e["severity"], e["zone"],
+                 e["snapshot_url"], e["stored"][1], a.pk if a is not None else None)
+                for (e, d), a in zip(fresh, alarms, strict=True)
+            ],
+        )  # fmt: skip
+        for (event, _device), alarm in zip(fresh, alarms, strict=True):
+            results[event["index"]] = _result(
+                event["index"], event["id"], "created", alarm=alarm.pk if alarm is not None else None
+            )
+        _count_activity(fresh)
+        correlator.after_events()
 
 
 def _keep_changes(update: dict[str, Any], device: _Device) -> None:
@@ -455,67 +426,6 @@ def _count_activity(fresh: list[tuple[_Ready, _Device]]) -> None:
         if event["hour"] is not None:
             counts[(device.pk, event["hour"])] += 1
     add_to_counts(DeviceActivity, ("device", "hour"), "count", [(*k, n) for k, n in counts.items()])
-
-
-def _open_alarms(
-    pairs: set[tuple[int, str]], refs: set[str], merge_sites: set[int], floor: datetime.datetime
-) -> list[_Alarm]:
-    """The open security alarms a batch's correlation may consult, in one statement of three lookups, each on its
-    index: those of the batch's (device, kind) pairs, those of its correlation ids, and the latest forced-door and
-    motion alarm of each site whose merge rule is on. Written in SQL once for all batches: building these with the
-    ORM cost more than running them (the planner, given one query OR-ing the three, scanned every open alarm)."""
-    quote = connection.ops.quote_name
-    table, sites = quote(Alarm._meta.db_table), quote(ProtectedSite._meta.db_table)
-
-    def col(name: str, alias: str = table) -> str:
-        return f"{alias}.{quote(str(Alarm._meta.pk.column) if name == 'pk' else column(Alarm, name))}"
-
-    sqlite = connection.vendor == "sqlite"
-    # SQLite's driver parses datetime columns with a Python regular expression; as text, read_datetime is C.
-    last = f"CAST({col('last_event_at')} AS TEXT)" if sqlite else col("last_event_at")
-    select = ", ".join(last if name == "last_event_at" else col(name) for name in _ALARM_COLUMNS)
-    statuses = sorted(OPEN_STATUSES)
-    # Of a pair's open alarms, only those recent enough to take the batch's events: a storm nobody has closed yet
-    # leaves dozens per camera.
-    by_pairs = rows_among(
-        Alarm, ("device", "kind"), pairs, also=("status", statuses), at_least=("last_event_at", db_datetime()(floor))
-    )
-    parts, params = [f"SELECT {select} FROM {table} WHERE {by_pairs.sql}"], list(by_pairs.params)  # noqa: S608
-    if refs:
-        # Driven by the references (their index), not by the open statuses: SQLite, given `source_ref IN (…)`,
-        # walked every open alarm of the status index, most of a batch's time once thousands were open. The
-        # category is checked below.
-        by_ref = rows_among(Alarm, ("source_ref",), [(ref,) for ref in refs], also=("status", statuses))
-        parts.append(f"SELECT {select} FROM {table} WHERE {by_ref.sql}")  # noqa: S608
-        params += by_ref.params
-    if merge_sites:
-        # The latest alarm of each merge kind and open status, each on its (site, kind, status, last event) index,
-        # the latest of them kept below: ORDER BY … LIMIT 1 over the three statuses at once sorted every open alarm
-        # of the site. One statement text for the six lookups, their values as parameters.
-        site_list = among(merge_sites, integers=True)
-        latest = (
-            f"SELECT {col('pk', 'u')} FROM {table} AS u WHERE {col('protected_site', 'u')} = s.{quote('id')} "  # noqa: S608
-            f"AND {col('kind', 'u')} = %s AND {col('status', 'u')} = %s AND {col('category', 'u')} = %s "
-            f"ORDER BY {col('last_event_at', 'u')} DESC, {col('pk', 'u')} DESC LIMIT 1"
-        )
-        by_site = (
-            f"SELECT {select} FROM {table} WHERE {col('pk')} IN "  # noqa: S608
-            f"(SELECT ({latest}) FROM {sites} AS s WHERE s.{quote('id')} IN ({site_list.sql}))"
-        )
-        for kind in sorted(MERGE_KINDS):
-            for status in statuses:
-                parts.append(by_site)
-                params += [kind, status, AlarmCategory.SECURITY, *site_list.params]
-    to_datetime = read_datetime()
-    alarms = []
-    with connection.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(parts), params)  # noqa: S608 - names from the models, values as parameters
-        for *row, category in cursor.fetchall():
-            if category == AlarmCategory.SECURITY:
-                alarm = _Alarm(*row)
-                alarm.last_event_at = to_datetime(alarm.last_event_at)  # type: ignore[assignment]  # never null
-                alarms.append(alarm)
-    return alarms
 
 
 def _new_alarm_defaults() -> dict[str, Any]:
@@ -549,11 +459,11 @@ class _Correlator:
         site_ids = {d.site_id for d in devices}
         merge_sites = {d.site_id for d in devices if d.merge}
         floor = earliest - datetime.timedelta(seconds=max(d.window for d in devices))
-        loaded = {alarm.pk: alarm for alarm in _open_alarms(pairs, refs, merge_sites, floor)}
-        self.by_device_kind: dict[tuple[int, str], _Alarm] = {}
-        self.by_ref: dict[str, _Alarm] = {}
+        loaded = {alarm.pk: alarm for alarm in memory().alarms(pairs, refs, merge_sites, floor)}
+        self.by_device_kind: dict[tuple[int, str], OpenAlarm] = {}
+        self.by_ref: dict[str, OpenAlarm] = {}
         # The latest open alarm of each merge kind, per site (a forced door looks up motion, motion a forced door).
-        self.merge_by_site: dict[tuple[int, str], _Alarm] = {}
+        self.merge_by_site: dict[tuple[int, str], OpenAlarm] = {}
         # In the order of their last event: the latest alarm of a key is the one the maps keep.
         for alarm in sorted(loaded.values(), key=lambda a: (a.last_event_at, a.pk)):
             if alarm.device_id in device_ids and alarm.site_id in site_ids and alarm.last_event_at >= floor:
@@ -562,14 +472,15 @@ class _Correlator:
                 self.by_ref[alarm.source_ref] = alarm
             if alarm.kind in MERGE_KINDS and alarm.site_id in merge_sites:
                 self.merge_by_site[(alarm.site_id, alarm.kind)] = alarm
-        self.priorities = {(site_id, kind): priority for site_id, kind, priority in _PRIORITIES.rows(site_ids)}
-        self.new: list[_Alarm] = []
-        self.changed: dict[int, _Alarm] = {}
-        self.timeline: list[tuple[_Alarm, str, str, datetime.datetime, dict[str, Any]]] = []
+        self.priorities = memory().priorities(site_ids, _PRIORITIES.rows)
+        self.new: list[OpenAlarm] = []
+        self.changed: dict[int, OpenAlarm] = {}
+        self.timeline: list[tuple[OpenAlarm, str, str, datetime.datetime, dict[str, Any]]] = []
         self.device_updates: dict[int, dict[str, Any]] = {}
         self.touched: dict[int, _Device] = {}
         self.health: list[tuple[_Ready, _Device]] = []
         self.labels: dict[str, str] = {}
+        self.moved: list[tuple[int | None, str, int]] = []  # (device, kind, site) keys an alarm left
 
     def label(self, kind: str) -> str:
         """The kind's French label (translated once a batch, not once an event)."""
@@ -589,7 +500,7 @@ class _Correlator:
         else:
             update["last_event_at"] = max(at, update.get("last_event_at", at))
 
-    def handle(self, event: _Ready, device: _Device) -> _Alarm | None:
+    def handle(self, event: _Ready, device: _Device) -> OpenAlarm | None:
         """The alarm this event feeds (None for health events and unsupervised devices)."""
         self._touch_device(device, event)
         kind = event["kind"]
@@ -631,10 +542,10 @@ class _Correlator:
             priority = max(Priority.CRITICAL, priority - 1)
         return priority
 
-    def _new_alarm(self, event: _Ready, device: _Device, ref_key: str) -> _Alarm:
+    def _new_alarm(self, event: _Ready, device: _Device, ref_key: str) -> OpenAlarm:
         at = event["occurred_at"]
         title = f"{self.label(event['kind'])} — {device.name}"[:255]
-        alarm = _Alarm(
+        alarm = OpenAlarm(
             pk=None,
             site_id=device.site_id,
             device_id=device.pk,
@@ -651,7 +562,7 @@ class _Correlator:
         self.timeline.append((alarm, TimelineKind.CREATED, title, at, {"event": event["id"]}))
         return alarm
 
-    def _attach(self, alarm: _Alarm, event: _Ready, device: _Device) -> None:
+    def _attach(self, alarm: OpenAlarm, event: _Ready, device: _Device) -> None:
         at = event["occurred_at"]
         merged = device.pk != alarm.device_id or event["kind"] != alarm.kind
         alarm.event_count += 1
@@ -668,6 +579,7 @@ class _Correlator:
             alarm.dirty.add("priority")
         if event["kind"] == EventKind.DOOR_FORCED and alarm.kind == EventKind.MOTION:
             # The merge rule: a forced door is what the incident is about, motion its follow-up.
+            self.moved.append((alarm.device_id, alarm.kind, alarm.site_id))
             if self.merge_by_site.get((device.site_id, EventKind.MOTION)) is alarm:
                 del self.merge_by_site[(device.site_id, EventKind.MOTION)]  # no longer a motion alarm
             alarm.kind, alarm.device_id = EventKind.DOOR_FORCED, device.pk
@@ -720,6 +632,7 @@ class _Correlator:
             [(a.pk, to_db(at), k, t, data(d)) for a, k, t, at, d in self.timeline],
         )
         publish_alarms([a.pk for a in self.new if a.pk is not None] + list(self.changed))
+        memory().learn([*self.new, *self.changed.values()], self.moved)
 
     def after_events(self) -> None:
         """Device state (heartbeat, online, last event) and the technical alarms health events raise or close."""

@@ -14,7 +14,7 @@ import pytest
 from django.db import connection
 
 from mutualis.supervision.models import Alarm, Event
-from mutualis.supervision.services import ingestion
+from mutualis.supervision.services import ingestion, open_alarms
 from mutualis.supervision.tests.factories import DeviceFactory, EventSourceFactory
 
 pytestmark = [
@@ -31,7 +31,7 @@ T0 = datetime.datetime(2026, 3, 2, 22, 0, tzinfo=datetime.UTC)
 def test_two_concurrent_batches_of_one_camera_feed_one_alarm(monkeypatch):
     """Two batches of intrusions from one camera, sent together, make one alarm counting every event."""
     camera = DeviceFactory(external_id="CAM-1", source=EventSourceFactory(name="concurrence"))
-    read = ingestion._open_alarms
+    read = open_alarms.load_open_alarms
     together = threading.Barrier(2)
 
     def read_together(*args, **kwargs):
@@ -42,7 +42,7 @@ def test_two_concurrent_batches_of_one_camera_feed_one_alarm(monkeypatch):
             together.wait(timeout=2)
         return alarms
 
-    monkeypatch.setattr(ingestion, "_open_alarms", read_together)
+    monkeypatch.setattr(open_alarms, "load_open_alarms", read_together)
     start = threading.Barrier(2)
     failures: list[str] = []
 
