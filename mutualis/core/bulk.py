@@ -42,6 +42,8 @@ def _sqlite_datetime(value: datetime.datetime | None) -> str | None:
     # What Django's SQLite backend stores (naive UTC, `str()` of the datetime), without its per-call settings lookups.
     if value is None:
         return None
+    if value.tzinfo is _UTC:  # most of them (Frigate's epochs, ISO 8601 in UTC): its text less « +00:00 »
+        return str(value)[:-6]
     if value.tzinfo is not None:
         value = value.astimezone(_UTC).replace(tzinfo=None)
     return str(value)

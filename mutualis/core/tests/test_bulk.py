@@ -4,7 +4,7 @@ import datetime
 from typing import Any
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 
 from mutualis.core.bulk import (
     Compiled,
@@ -34,8 +34,21 @@ PARIS = datetime.timezone(datetime.timedelta(hours=1))
 def test_inserted_rows_read_back_through_the_orm_with_their_datetimes():
     """Rows inserted as tuples (an aware datetime in another offset) read back through the ORM as the same instant."""
     to_db = db_datetime()
-    insert_rows(PeriodicSlot, ["name", "next_run_at"], [("a", to_db(T0)), ("b", to_db(T0.astimezone(PARIS)))])
-    assert dict(PeriodicSlot.objects.values_list("name", "next_run_at")) == {"a": T0, "b": T0}
+    whole = T0.replace(microsecond=0)  # str() leaves out a zero fraction
+    insert_rows(
+        PeriodicSlot,
+        ["name", "next_run_at"],
+        [
+            ("a", to_db(T0)),
+            ("b", to_db(T0.astimezone(PARIS))),
+            ("c", to_db(whole)),
+            ("d", to_db(whole.astimezone(PARIS))),
+        ],
+    )
+    assert dict(PeriodicSlot.objects.values_list("name", "next_run_at")) == {"a": T0, "b": T0, "c": whole, "d": whole}
+    if connection.vendor == "sqlite":  # naive UTC text, as Django's backend stores it
+        assert to_db(T0) == "2026-03-02 22:15:30.123456"
+        assert to_db(whole) == to_db(whole.astimezone(PARIS)) == "2026-03-02 22:15:30"
 
 
 def test_insert_returning_gives_the_keys_in_row_order_across_statements(monkeypatch):

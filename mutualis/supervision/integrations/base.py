@@ -37,7 +37,7 @@ class Mapped:
 
 def from_epoch(value: Any, what: str) -> datetime.datetime:
     """An aware UTC datetime from a Unix timestamp (Frigate's times), or a MappingError naming the field."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    if type(value) is not float and type(value) is not int:  # JSON's numbers (a bool is not one)
         raise MappingError(f"« {what} » : horodatage Unix attendu.")
     try:
         return datetime.datetime.fromtimestamp(value, tz=datetime.UTC)

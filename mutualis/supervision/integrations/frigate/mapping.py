@@ -34,12 +34,13 @@ from mutualis.supervision.integrations.base import (
 TOPICS = ("reviews", "events", "available", "stats")
 REVIEW_KINDS = {"alert": EventKind.INTRUSION, "detection": EventKind.MOTION}
 MESSAGE_TYPES = frozenset({"new", "update", "end"})
+_TEXT_TYPES = (str, int)  # the items of a list of labels we keep (as text)
 
 
 def _text_list(value: Any, limit: int = 20) -> list[str]:
     if not isinstance(value, list):
         return []
-    return [str(v)[:64] for v in value if isinstance(v, str | int)][:limit]
+    return [str(v)[:64] for v in value if isinstance(v, _TEXT_TYPES)][:limit]
 
 
 def _camera(after: dict[str, Any]) -> str:
