@@ -158,12 +158,6 @@ class MaskWithdrawForm(forms.Form):
     confirm = forms.BooleanField(label=_("Je retire cette copie occultée."))
 
 
-class PlaybackForm(forms.Form):
-    """Why a recording is played back (the access register keeps it)."""
-
-    reason = forms.CharField(label=_("Motif de la relecture"), max_length=500)
-
-
 class RegisterFilterForm(forms.Form):
     """Search the register."""
 

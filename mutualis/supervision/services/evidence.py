@@ -295,25 +295,6 @@ def access_log(
     )
 
 
-def recording_playback(*, recording: Recording, reason: str, acting_user: User) -> Recording:
-    """Allow one playback of a recording by a habilitated operator, with its reason, logged."""
-    site = recording.device.protected_site
-    require_images(acting_user, site)
-    if not (reason or "").strip():
-        raise ValidationError({"reason": _("Indiquez le motif de la relecture.")})
-    access_log(
-        action="supervision.recording_playback",
-        acting_user=acting_user,
-        device=recording.device,
-        protected_site=site,
-        obj=recording,
-        starts_at=recording.starts_at,
-        ends_at=recording.ends_at,
-        reason=reason.strip(),
-    )
-    return recording
-
-
 # --- The platform's key ------------------------------------------------------------------------------------------
 
 

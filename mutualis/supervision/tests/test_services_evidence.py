@@ -210,17 +210,6 @@ def test_altered_recording_is_not_extracted(world, scene):
     assert rows(EvidenceItem.objects.all()) == []
 
 
-def test_playback_logged_with_reason_in_access_register(world, scene):
-    """A playback needs its reason and is logged (user, camera, range, reason) in the append-only audit log."""
-    first = scene[3][0]
-    with pytest.raises(ValidationError):
-        evidence.recording_playback(recording=first, reason=" ", acting_user=world.staff)
-    evidence.recording_playback(recording=first, reason="Plainte déposée", acting_user=world.staff)
-    entry = AuditEntry.objects.get(action="supervision.recording_playback")
-    assert entry.actor == world.staff and entry.reason == "Plainte déposée"
-    assert entry.after["device_name"] == "Caméra parvis" and entry.after["starts_at"] == first.starts_at.isoformat()
-
-
 def test_signing_key_made_once_with_private_mode(settings):
     """The platform key is generated on first use, kept (same key after), readable by its owner only."""
     first = evidence.public_key_pem()

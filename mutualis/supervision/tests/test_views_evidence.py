@@ -86,12 +86,11 @@ def test_operator_pages_matrix(world, scene, url):
 
 
 def test_object_pages_matrix(world, scene):
-    """A requisition, an access request, a recording's playback: habilitated operators only."""
+    """A requisition, an access request: habilitated operators only (a recording's playback: test_views_live)."""
     _, _, rec, requisition, request, _ = scene
     for url in (
         f"/supervision/requisitions/{requisition.pk}/",
         f"/supervision/demandes-acces/{request.pk}/",
-        f"/supervision/enregistrements/{rec.pk}/relire/",
     ):
         assert_role_matrix(world, method="get", url=url, expected=OPERATOR_GET)
 
@@ -190,36 +189,16 @@ def test_requisition_pages_end_to_end(world, scene):
     assert "Images exportées" in access_csv
 
 
-def test_playback_page_logs_then_streams(world, scene):
-    """Playback asks the reason, logs it, then streams the file with a short-lived token for that user only."""
-    rec = scene[2]
-    client = Client()
-    login_as(client, world.staff)
-    assert client.post(f"/supervision/enregistrements/{rec.pk}/relire/", {"reason": ""}).status_code == 400
-    page = client.post(f"/supervision/enregistrements/{rec.pk}/relire/", {"reason": "Vérification d'une plainte"})
-    url = page.context["stream_url"]
-    assert AuditEntry.objects.filter(
-        action="supervision.recording_playback", reason="Vérification d'une plainte"
-    ).exists()
-    assert client.get(url).status_code == 200
-    assert client.get(f"/supervision/enregistrements/{rec.pk}/flux/?jeton=faux").status_code == 404
-
-
-def test_evidence_playback_stream_answers_range_requests(world, scene):
-    """The evidence playback stream lets the player seek: 206 with exactly the bytes asked for, 416 past the end,
-    the whole file without Range."""
+def test_evidence_list_plays_back_through_the_one_playback_page(world, scene):
+    """« Relire » on the evidence list leads to the platform's one playback (reason asked, logged, then the
+    player); the former evidence-only playback address is gone."""
     rec = scene[2]
     client = login_as(Client(), world.staff)
-    url = client.post(f"/supervision/enregistrements/{rec.pk}/relire/", {"reason": "Plainte"}).context["stream_url"]
-    with rec.file.open("rb") as handle:
-        content = handle.read()
-    whole = client.get(url)
-    assert b"".join(whole.streaming_content) == content and whole["Accept-Ranges"] == "bytes"
-    part = client.get(url, headers={"range": "bytes=2-5"})
-    assert part.status_code == 206 and b"".join(part.streaming_content) == content[2:6]
-    assert part["Content-Range"] == f"bytes 2-5/{len(content)}"
-    beyond = client.get(url, headers={"range": f"bytes={len(content)}-"})
-    assert beyond.status_code == 416
+    page = client.get("/supervision/preuves/").content.decode()
+    assert f'href="/supervision/enregistrements/{rec.pk}/lecture/"' in page
+    asked = client.get(f"/supervision/enregistrements/{rec.pk}/lecture/")
+    assert asked.status_code == 200 and 'name="reason"' in asked.content.decode()
+    assert client.get(f"/supervision/enregistrements/{rec.pk}/relire/").status_code == 404
 
 
 def test_access_request_answer_page(world, scene):

@@ -21,7 +21,6 @@ from django.views.decorators.http import require_POST
 from mutualis.core import audit_labels
 from mutualis.core.exports import csv_response
 from mutualis.core.formviews import form_page, form_status, submit_form
-from mutualis.core.ranges import ranged_file_response
 from mutualis.core.services import audit_record
 from mutualis.core.validation import parse_id
 from mutualis.supervision.forms_evidence import (
@@ -32,7 +31,6 @@ from mutualis.supervision.forms_evidence import (
     MaskingForm,
     MaskRegionFormSet,
     MaskWithdrawForm,
-    PlaybackForm,
     RangeForm,
     RegisterFilterForm,
     RequisitionForm,
@@ -44,7 +42,6 @@ from mutualis.supervision.services import access_requests, evidence, masking, re
 
 PAGE_SIZE = 50
 FORM = "components/form_page.html"
-PLAYBACK_SALT = "supervision.recording.playback"
 PLAYBACK_SECONDS = 15 * 60
 MASKING_SALT = "supervision.access.masking"
 
@@ -92,46 +89,6 @@ def evidence_home_view(request: HttpRequest) -> HttpResponse:
         "open_requests": selectors.access_request_list(user=request.user, open_only=True).count(),
     }
     return render(request, "supervision/evidence/home.html", context)
-
-
-@login_required
-def recording_playback_view(request: HttpRequest, pk: int) -> HttpResponse:
-    """Play a recording back: the reason is asked first and the playback goes into the access register."""
-    _operator(request)
-    recording = selectors.recording_get(user=request.user, pk=pk)
-    form = PlaybackForm(request.POST or None)
-    stream_url = ""
-
-    def play() -> HttpResponse:
-        evidence.recording_playback(recording=recording, reason=form.cleaned_data["reason"], acting_user=request.user)
-        token = signing.dumps({"r": recording.pk, "u": request.user.pk}, salt=PLAYBACK_SALT)
-        url = reverse("supervision:recording_stream", args=[recording.pk]) + f"?jeton={token}"
-        return render(request, "supervision/evidence/playback.html", {"recording": recording, "stream_url": url})
-
-    response = submit_form(request, form, play)
-    if response is not None:
-        return response
-    context = {"recording": recording, "form": form, "stream_url": stream_url}
-    return render(
-        request, "supervision/evidence/playback.html", context, status=400 if request.method == "POST" else 200
-    )
-
-
-@login_required
-def recording_stream_view(request: HttpRequest, pk: int) -> HttpResponse:
-    """The recording's bytes, for the playback just logged (a signed, short-lived, per-user token)."""
-    _operator(request)
-    recording = selectors.recording_get(user=request.user, pk=pk)
-    try:
-        data = signing.loads(request.GET.get("jeton", ""), salt=PLAYBACK_SALT, max_age=PLAYBACK_SECONDS)
-    except signing.BadSignature as exc:
-        raise Http404 from exc
-    if data.get("r") != recording.pk or data.get("u") != request.user.pk:
-        raise Http404
-    # With Range requests, as the live view's playback: the player seeks in a long recording.
-    response = ranged_file_response(request, recording.file, recording.content_type)
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 # --- Requisitions ------------------------------------------------------------------------------------------------
