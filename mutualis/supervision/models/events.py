@@ -352,7 +352,11 @@ class DeviceActivity(models.Model):
     member_path = "device__protected_site__site__member"
 
     device = models.ForeignKey(
-        "supervision.Device", verbose_name=_("équipement"), on_delete=models.CASCADE, related_name="activity"
+        "supervision.Device",
+        verbose_name=_("équipement"),
+        on_delete=models.CASCADE,
+        related_name="activity",
+        db_index=False,  # unique_device_hour starts with it
     )
     hour = models.DateTimeField(_("heure"))
     count = models.PositiveIntegerField(_("événements"), default=0)
