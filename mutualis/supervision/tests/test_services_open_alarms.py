@@ -24,6 +24,11 @@ T0 = datetime.datetime(2026, 3, 2, 22, 0, tzinfo=datetime.UTC)
 ROLES = {"cam-a": DeviceKind.FIXED_CAMERA, "cam-b": DeviceKind.FIXED_CAMERA, "porte": DeviceKind.ACCESS_READER}
 
 
+def _remembers():
+    """Whether this database lets the memory work (SQLite proves no one else wrote; PostgreSQL is never trusted)."""
+    return connection.vendor == "sqlite"
+
+
 def _world(name):
     """A source with two cameras and a door reader on a site whose merge rule is on, and a camera elsewhere."""
     source = EventSourceFactory(name=name)
@@ -83,7 +88,8 @@ def test_remembered_alarms_correlate_as_the_database_does(monkeypatch):
     memory.forget()
     for batch in _scenario():
         ingest_events(source=remembered_source, events=batch)
-    assert memory.hits > 100  # most keys were answered from memory
+    # On SQLite most keys were answered from memory; on PostgreSQL nothing is remembered.
+    assert memory.hits > 100 if _remembers() else memory.hits == 0
     real_opening = open_alarms.OpenAlarmMemory.opening
     monkeypatch.setattr(open_alarms.OpenAlarmMemory, "opening", lambda self, outermost: real_opening(self, False))
     hits = memory.hits
@@ -171,4 +177,4 @@ def test_a_motion_alarm_a_forced_door_took_over_is_no_longer_the_cameras():
     assert Alarm.objects.get(pk=later).kind == "door_forced"
     assert _one(source, 4, "cam-b", "motion", T0 + datetime.timedelta(seconds=250)) not in (earlier, later)
     assert _one(source, 5, "cam-a", "motion", T0 + datetime.timedelta(seconds=100)) == earlier
-    assert open_alarms.memory().hits > 0
+    assert open_alarms.memory().hits > 0 if _remembers() else open_alarms.memory().hits == 0
