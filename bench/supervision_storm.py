@@ -559,7 +559,7 @@ def main() -> None:
     parser.add_argument("--cameras", type=int, default=1300)
     parser.add_argument("--rate", type=float, nargs="+", default=[2000], help="events/s of the latency runs")
     parser.add_argument("--latency-seconds", type=float, default=10)
-    parser.add_argument("--mqtt-batch", type=int, default=1000, help="supervision_mqtt --batch-size")
+    parser.add_argument("--mqtt-batch", type=int, default=3000, help="supervision_mqtt --batch-size")
     parser.add_argument("--mqtt-batch-wait", type=float, help="supervision_mqtt --batch-wait (its default otherwise)")
     parser.add_argument(
         "--mqtt-processes", type=int, default=1, help="supervision_mqtt processes (shared subscriptions)"

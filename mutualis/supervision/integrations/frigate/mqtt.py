@@ -61,7 +61,7 @@ class FrigateMqttIngestor(IngestEngine):
         password: str = "",
         protocol: str = "3.1.1",
         client_id: str = "",
-        batch_size: int = 1000,
+        batch_size: int = 3000,
         batch_wait: float = 0.05,
         max_queue: int = 10_000,
         share_group: str = "",

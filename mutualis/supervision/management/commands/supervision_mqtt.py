@@ -25,7 +25,7 @@ class Command(AuditedCommand):
         parser.add_argument("--password", default=settings.MQTT_PASSWORD)
         parser.add_argument("--protocol", choices=["5", "3.1.1"], default=settings.MQTT_PROTOCOL)
         parser.add_argument("--client-id", default=settings.MQTT_CLIENT_ID, help="identifiant stable (session)")
-        parser.add_argument("--batch-size", type=int, default=1000, help="messages ingés par transaction au plus")
+        parser.add_argument("--batch-size", type=int, default=3000, help="messages ingérés par transaction au plus")
         parser.add_argument(
             "--batch-wait",
             type=float,
