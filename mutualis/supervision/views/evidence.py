@@ -42,7 +42,7 @@ from mutualis.supervision.services import access_requests, evidence, masking, re
 
 PAGE_SIZE = 50
 FORM = "components/form_page.html"
-PLAYBACK_SECONDS = 15 * 60
+MASKED_PREVIEW_SECONDS = 15 * 60  # how long the link to a masked copy's preview stays valid
 MASKING_SALT = "supervision.access.masking"
 
 
@@ -396,7 +396,7 @@ def access_masking_withdraw_view(request: HttpRequest, pk: int, rec: int) -> Htt
 def _masking_image(request: HttpRequest, pk: int, rec: int) -> tuple[Any, Any]:
     access_request, target = _masking_target(request, pk, rec)
     try:
-        data = signing.loads(request.GET.get("jeton", ""), salt=MASKING_SALT, max_age=PLAYBACK_SECONDS)
+        data = signing.loads(request.GET.get("jeton", ""), salt=MASKING_SALT, max_age=MASKED_PREVIEW_SECONDS)
     except signing.BadSignature as exc:
         raise Http404 from exc
     if data != {"a": access_request.pk, "r": target.recording.pk, "u": request.user.pk}:
