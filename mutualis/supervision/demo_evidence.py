@@ -1,6 +1,7 @@
 """Evidence demo: recorded segments of DEMO-CAM-0001 (a site the demo operator is habilitated for), a requisition
-extracted and handed over with its signed export, an open right-of-access request. The segments are short
-placeholder files (no real images), stored and hashed like real ones. Idempotent."""
+extracted and handed over with its signed export, an open right-of-access request. The segments are short clips of
+ffmpeg's test pattern (`make run` installs it), so that « Relire » plays them; without ffmpeg, small files without
+images. Stored and hashed like real ones. Idempotent."""
 
 import datetime
 
@@ -8,6 +9,7 @@ from django.utils import timezone
 
 from mutualis.accounts.models import User
 from mutualis.supervision.demo import DEMO_OPERATOR
+from mutualis.supervision.demo_masking import clip
 from mutualis.supervision.models import Device
 from mutualis.supervision.models.evidence import Requisition
 from mutualis.supervision.services import access_requests, evidence, requisitions
@@ -26,15 +28,21 @@ def load() -> dict[str, int]:
     segments = []
     for n in range(6):
         begin = start + datetime.timedelta(minutes=10 * n)
+        name = f"{camera.external_id}-{begin:%Y%m%d-%H%M}"
+        video = clip(seconds=3 + n)  # each its own length, so its own fingerprint
+        if video is not None:
+            content, filename, content_type = video, f"{name}.mp4", "video/mp4"
+        else:
+            placeholder = f"Segment de démonstration {camera.external_id} {begin.isoformat()} (aucune image)\n"
+            content, filename, content_type = placeholder.encode() * 64, f"{name}.bin", "application/octet-stream"
         segments.append(
             evidence.recording_register(
                 device=camera,
                 starts_at=begin,
                 ends_at=begin + datetime.timedelta(minutes=10),
-                content=f"Segment de démonstration {camera.external_id} {begin.isoformat()} (aucune image)\n".encode()
-                * 64,
-                filename=f"{camera.external_id}-{begin:%Y%m%d-%H%M}.bin",
-                content_type="application/octet-stream",
+                content=content,
+                filename=filename,
+                content_type=content_type,
             )
         )
     site = camera.protected_site

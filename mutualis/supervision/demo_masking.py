@@ -41,14 +41,14 @@ def scene() -> bytes:
     return out.getvalue()
 
 
-def clip() -> bytes | None:
-    """Four seconds of ffmpeg's test pattern (H.264), or None without ffmpeg."""
+def clip(seconds: int = 4) -> bytes | None:
+    """`seconds` of ffmpeg's test pattern (H.264, which browsers play), or None without ffmpeg."""
     binary = shutil.which("ffmpeg")
     if not binary:
         return None
     with tempfile.TemporaryDirectory(prefix="mutualis-demo-") as folder:
         target = Path(folder) / "clip.mp4"
-        source = "testsrc2=size=640x360:rate=10:duration=4"
+        source = f"testsrc2=size=640x360:rate=10:duration={int(seconds)}"
         subprocess.run(  # noqa: S603 - our own binary, fixed arguments
             [binary, "-nostdin", "-loglevel", "error", "-y", "-f", "lavfi", "-i", source]
             + ["-c:v", "libx264", "-pix_fmt", "yuv420p", str(target)],
