@@ -42,7 +42,10 @@ install: install-python install-node
 
 install-python:
 	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet --disable-pip-version-check uv
-	$(UV) sync --frozen --quiet
+	$(UV) sync --frozen --quiet --compile-bytecode
+	@# Byte-code written once here: with PYTHONDONTWRITEBYTECODE (set on CI machines) every process compiled Django
+	@# and the project again, 5 s instead of 2.4 s for each `manage.py` started (tests, workers, ingest processes).
+	@$(PY) -m compileall -q -j0 mutualis config
 
 install-node:
 	@command -v npm >/dev/null || bash scripts/apt-install.sh nodejs npm

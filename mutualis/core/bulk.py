@@ -42,8 +42,11 @@ def _sqlite_datetime(value: datetime.datetime | None) -> str | None:
     # What Django's SQLite backend stores (naive UTC, `str()` of the datetime), without its per-call settings lookups.
     if value is None:
         return None
-    if value.tzinfo is _UTC:  # most of them (Frigate's epochs, ISO 8601 in UTC): its text less « +00:00 »
-        return str(value)[:-6]
+    if value.tzinfo is _UTC:
+        # Most of them (Frigate's epochs, ISO 8601 in UTC, timezone.now()). orjson writes the same text as `str()`
+        # (microseconds left out when zero) with a « T » and « +00:00 », in a quarter of the time: `str()` of a
+        # datetime was a twentieth of the MQTT ingest process.
+        return orjson.dumps(value)[1:-7].replace(b"T", b" ").decode()
     if value.tzinfo is not None:
         value = value.astimezone(_UTC).replace(tzinfo=None)
     return str(value)

@@ -142,6 +142,23 @@ def test_db_json_stores_what_the_field_reads_back_and_refuses_what_json_cannot_h
     assert not Event.objects.filter(source_event_id="json-2").exists()
 
 
+@pytest.mark.parametrize(
+    "value",
+    [
+        T0,
+        T0.replace(microsecond=0),  # no fraction: written without one, as Django does
+        T0.replace(year=999, microsecond=7),
+        T0.astimezone(PARIS),
+        None,
+    ],
+)
+def test_db_datetime_is_what_django_writes_for_the_column(value):
+    """The fast conversion (orjson's text for UTC values) stores exactly what the ORM would, so that the ORM's
+    comparisons and orderings on the column hold for rows written either way."""
+    field = Event._meta.get_field("occurred_at")
+    assert db_datetime()(value) == field.get_db_prep_save(value, connection)
+
+
 def test_raw_rows_read_back_to_aware_datetimes():
     """raw_rows skips the ORM's converters; read_datetime gives the aware datetime the ORM would have."""
     PeriodicSlot.objects.create(name="x", next_run_at=T0)

@@ -4,7 +4,9 @@ Why not paho-mqtt on this side: profiled in a storm, paho's network thread was a
 `select` and three `recv` per message (it reads a packet's first byte, then its length byte by byte), a wake-up of
 its loop and a `send` per acknowledgement. This one reads whatever the socket holds (up to `READ_SIZE`), parses every
 packet in it, hands the messages over as one list, and sends the acknowledgements of a committed batch in one write.
-It only subscribes: paho stays the publisher (simulator, tests, bench) and the MQTT 5 subscriber.
+paho stays the publisher of the simulator and the tests, and the MQTT 5 subscriber; `BulkPublisher` is the bench's
+Frigate (paho's publisher, one lock, one call and one `send` per message with 20 in flight, took most of a core
+beside the ingest process it was measuring).
 
 The protocol (OASIS MQTT 3.1.1): a packet is a first byte (type << 4 | flags), the remaining length in 1 to 4 bytes
 of 7 bits, then the body. The session is persistent (clean session 0): what the broker sends while we are away or
@@ -18,7 +20,7 @@ import socket
 import struct
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -104,6 +106,11 @@ _PUBACK = struct.Struct("!BBH")
 def puback_packets(packet_ids: list[int]) -> bytes:
     """The PUBACKs of these messages, in one buffer."""
     return b"".join(_PUBACK.pack(PUBACK << 4, 2, pid) for pid in packet_ids)
+
+
+def publish_packet(topic: str, payload: bytes, packet_id: int) -> bytes:
+    """A QoS 1 PUBLISH: topic, packet identifier, then the payload (flags 0010: QoS 1, not a duplicate)."""
+    return _packet(PUBLISH << 4 | 2, _string(topic) + struct.pack("!H", packet_id) + payload)
 
 
 def split_packets(buffer: bytearray) -> tuple[list[tuple[int, bytes]], int]:
@@ -330,6 +337,90 @@ class Subscriber:
                     raise ProtocolError(f"paquet inattendu (type {kind})")
             if messages:
                 self.handlers.on_messages(messages)
+
+
+class BulkPublisher:
+    """A QoS 1 publisher on one connection (clean session), for load: `publish()` encodes the messages and writes
+    them in large sends, a reader thread counts the broker's PUBACKs, and at most `window` wait for theirs (packet
+    identifiers wrap at 65 535: the window stays below). `wait()` returns once every message is acknowledged."""
+
+    def __init__(self, *, host: str, port: int, client_id: str, window: int = 20_000, chunk: int = 500) -> None:
+        if not 0 < window < 65_535:
+            raise ValueError("window: 1 to 65,534 messages awaiting their PUBACK (packet identifiers wrap at 65,535)")
+        self.window, self.chunk = window, min(chunk, window)
+        self.sent = self.acked = 0
+        self._next_id = 0
+        self._acks = threading.Condition()
+        self._sock = socket.create_connection((host, port), timeout=30)
+        self._sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self._sock.sendall(_packet(CONNECT << 4, _string("MQTT") + bytes([4, 0x02, 0, 0]) + _string(client_id)))
+        answer = b""
+        while len(answer) < 4:
+            chunk_read = self._sock.recv(4 - len(answer))
+            if not chunk_read:
+                raise ConnectionError("connexion fermée par le broker avant CONNACK")
+            answer += chunk_read
+        if answer[0] != CONNACK << 4 or answer[3]:
+            raise ConnectionRefusedError(CONNACK_REFUSALS.get(answer[3], "CONNACK attendu"))
+        self._sock.settimeout(None)
+        self.error: BaseException | None = None
+        self._reader = threading.Thread(target=self._read, name="mqtt-bulk-publisher", daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        buffer = bytearray()
+        try:
+            while data := self._sock.recv(READ_SIZE):
+                buffer += data
+                packets, used = split_packets(buffer)
+                del buffer[:used]
+                acked = sum(1 for first, _body in packets if first >> 4 == PUBACK)
+                if acked:
+                    with self._acks:
+                        self.acked += acked
+                        self._acks.notify_all()
+        except OSError as exc:
+            self.error = exc
+        finally:
+            with self._acks:
+                self._acks.notify_all()
+
+    def publish(self, messages: Sequence[tuple[str, bytes | str]]) -> None:
+        """Send these (topic, payload) at QoS 1, `chunk` packets a write, never more than `window` unacknowledged."""
+        for start in range(0, len(messages), self.chunk):
+            part = messages[start : start + self.chunk]
+            packets = []
+            for topic, payload in part:
+                self._next_id = self._next_id % 65_535 + 1
+                body = payload.encode() if isinstance(payload, str) else payload
+                packets.append(publish_packet(topic, body, self._next_id))
+            room = self.window - len(part)  # unacknowledged messages this chunk may join
+
+            def has_room(room: int = room) -> bool:
+                return self.sent - self.acked <= room or self.error is not None
+
+            with self._acks:
+                if not self._acks.wait_for(has_room, timeout=600):
+                    raise TimeoutError("le broker n'acquitte plus")
+                if self.error is not None:
+                    raise ConnectionError(f"connexion perdue : {self.error}")
+                self.sent += len(part)
+            self._sock.sendall(b"".join(packets))
+
+    def wait(self, timeout: float = 600.0) -> None:
+        """Until the broker has acknowledged every message sent."""
+        with self._acks:
+            if not self._acks.wait_for(lambda: self.acked >= self.sent or self.error, timeout=timeout):
+                raise TimeoutError(f"{self.sent - self.acked} messages jamais acquittés")
+        if self.acked < self.sent:
+            raise ConnectionError(f"connexion perdue : {self.error}")
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError):
+            self._sock.sendall(DISCONNECT_PACKET)
+            self._sock.shutdown(socket.SHUT_RDWR)
+        self._sock.close()
+        self._reader.join(5)
 
 
 class PahoSubscriber:

@@ -15,6 +15,7 @@ from mutualis.supervision.choices import SourceKind
 from mutualis.supervision.integrations.frigate.messages import review_lifecycle
 from mutualis.supervision.integrations.mosquitto import MOSQUITTO, free_port, wait_listening, write_local_config
 from mutualis.supervision.integrations.mqtt_subscriber import (
+    BulkPublisher,
     Handlers,
     ProtocolError,
     Publish,
@@ -23,6 +24,7 @@ from mutualis.supervision.integrations.mqtt_subscriber import (
     decode_publish,
     encode_length,
     puback_packets,
+    publish_packet,
     split_packets,
     subscribe_packet,
 )
@@ -61,6 +63,64 @@ def test_subscribe_and_puback_packets():
     and a batch's acknowledgements go in one buffer."""
     assert subscribe_packet(7, ["a/b"]) == b"\x82\x08\x00\x07\x00\x03a/b\x01"
     assert puback_packets([1, 258]) == b"\x40\x02\x00\x01\x40\x02\x01\x02"
+
+
+def test_a_publish_packet_reads_back_as_what_was_published():
+    """§ 3.3: PUBLISH at QoS 1 has flags 0010, then the topic, the packet identifier and the payload."""
+    packet = publish_packet("storm/reviews", b'{"type":"new"}', 513)
+    assert packet[0] == 0x32
+    packets, used = split_packets(bytearray(packet))
+    assert used == len(packet)
+    message = decode_publish(*packets[0], generation=1)
+    assert (message.topic, message.payload, message.qos, message.packet_id) == (
+        "storm/reviews",
+        b'{"type":"new"}',
+        1,
+        513,
+    )
+
+
+def test_the_bulk_publisher_delivers_everything_and_waits_for_every_acknowledgement(mosquitto):
+    """The bench's publisher against a real Mosquitto: more messages than its window and than the 65,535 packet
+    identifiers, all acknowledged by the broker and all received by a subscriber, in order."""
+    received: list[bytes] = []
+    subscribed = threading.Event()
+
+    def on_messages(messages: list[Publish]) -> None:
+        received.extend(message.payload for message in messages)
+        subscriber.ack(messages)
+
+    subscriber = Subscriber(
+        host="127.0.0.1",
+        port=mosquitto.port,
+        client_id="test-bulk-receiver",
+        handlers=Handlers(lambda: None, lambda granted: subscribed.set(), on_messages, lambda error: None),
+    )
+    subscriber.start()
+    deadline = time.monotonic() + 10
+    while not subscriber.is_connected() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    subscriber.subscribe(["bulk/#"])
+    assert subscribed.wait(10)
+    publisher = BulkPublisher(host="127.0.0.1", port=mosquitto.port, client_id="test-bulk", window=1000, chunk=300)
+    try:
+        count = 70_000
+        publisher.publish([("bulk/x", str(n)) for n in range(count)])
+        publisher.wait(timeout=120)
+        assert publisher.acked == publisher.sent == count
+        deadline = time.monotonic() + 60
+        while len(received) < count and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert received == [str(n).encode() for n in range(count)]
+    finally:
+        publisher.close()
+        subscriber.stop()
+
+
+def test_the_bulk_publisher_refuses_a_window_past_the_packet_identifiers():
+    """§ 2.3.1: a packet identifier is 16 bits; more messages awaiting their PUBACK would reuse one in flight."""
+    with pytest.raises(ValueError, match="65,534"):
+        BulkPublisher(host="127.0.0.1", port=1, client_id="x", window=70_000)
 
 
 def test_packets_are_split_and_an_incomplete_one_waits():

@@ -9,7 +9,7 @@ from mutualis.core.models import AuditEntry
 from mutualis.members.testing import rows
 from mutualis.supervision.choices import AlarmCategory, AlarmStatus, Priority, TechnicalKind
 from mutualis.supervision.models import Alarm, Device, DeviceActivity, Event, PriorityRule, TimelineEntry
-from mutualis.supervision.services.ingestion import ingest_events
+from mutualis.supervision.services.ingestion import ingest_events, snapshot_url_is_valid
 from mutualis.supervision.tests.factories import (
     DeviceFactory,
     EscalationContactFactory,
@@ -375,3 +375,47 @@ def test_an_event_stored_by_another_batch_meanwhile_is_a_duplicate(camera, monke
     results = ingest_events(source=camera.source, events=[_event(1, camera), _event(2, camera)])
     assert [r["status"] for r in results] == ["duplicate", "created"] and lookups == [2, 2]
     assert Event.objects.filter(source_event_id="evt-1").count() == 1 and Event.objects.count() == 2
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://frigate.college.fr:5000/api/events/1718987129.308396-fqk5ka/snapshot.jpg",
+        "https://frigate.college.fr:5000/api/events/other/snapshot.jpg?h=200#top",  # same origin, other tail
+        "https://frigate.college.fr:5000/api/events/with space/snapshot.jpg",  # same origin, a space after it
+        "http://127.0.0.1:5000/snapshot.jpg",
+        "http://[::1]:5000/x",
+        "http://[::1:5000/x",
+        "http://localhost",
+        "http://user:pw@frigate.local.fr/x",
+        "http://münchen.de/x",
+        "http://-bad.fr/x",
+        "http://a.fr:99999/x",
+        "ftp://a.fr/x",
+        "javascript:alert(1)",
+        "http://a.fr/x\n",
+        "http://",
+        "http:/a.fr",
+    ],
+)
+def test_a_snapshot_address_is_valid_exactly_when_djangos_url_validator_says_so(url):
+    """The fast check (the host once per origin, then no space after it) gives the validator's answer."""
+    from django.core.exceptions import ValidationError
+    from django.core.validators import URLValidator
+
+    try:
+        URLValidator(schemes=["http", "https"])(url)
+        expected = True
+    except ValidationError:
+        expected = False
+    assert snapshot_url_is_valid(url) is expected
+    assert snapshot_url_is_valid(url) is expected  # its origin remembered now
+
+
+def test_an_event_with_an_invalid_snapshot_address_is_refused_even_after_a_valid_one_of_the_same_host(camera):
+    good = _event(1, camera, snapshot_url="https://nvr.mairie.fr/api/events/1/snapshot.jpg")
+    bad = _event(2, camera, snapshot_url="https://nvr.mairie.fr/api/events/1 2/snapshot.jpg")
+    first, second = ingest_events(source=camera.source, events=[good, bad])
+    assert first["status"] == "created"
+    assert second["status"] == "error" and list(second["errors"]) == ["snapshot_url"]
+    assert Event.objects.filter(source=camera.source).count() == 1

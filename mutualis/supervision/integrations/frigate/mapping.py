@@ -38,7 +38,7 @@ _TEXT_TYPES = (str, int)  # the items of a list of labels we keep (as text)
 
 
 def _text_list(value: Any, limit: int = 20) -> list[str]:
-    if not isinstance(value, list):
+    if not value or not isinstance(value, list):  # most of a review's lists are empty
         return []
     return [str(v)[:64] for v in value if isinstance(v, _TEXT_TYPES)][:limit]
 
