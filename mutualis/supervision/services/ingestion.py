@@ -137,26 +137,29 @@ class _Ready(_Clean):
 
 
 def _text(value: Any, limit: int) -> str | None:
-    if isinstance(value, bool) or not isinstance(value, str | int):
+    if type(value) is str:  # nearly always
+        text = value.strip()
+    elif isinstance(value, bool) or not isinstance(value, str | int):
         return None
-    text = str(value).strip()
+    else:
+        text = str(value).strip()
     return text if 0 < len(text) <= limit else None
 
 
 def clean_event(raw: Any, index: int, now: datetime.datetime) -> tuple[_Clean | None, dict[str, list[str]]]:
     """Check one event's generic fields; return it cleaned, or its errors by field (French)."""
-    errors: dict[str, list[str]] = defaultdict(list)
+    errors: dict[str, list[str]] = {}  # one message a field at most
     if not isinstance(raw, dict):
         return None, {"non_field_errors": [_("Un événement est un objet JSON.")]}
     event_id = _text(raw.get("id"), 160)
     if event_id is None:
-        errors["id"].append(_("Identifiant de l'événement manquant ou trop long (160 caractères au plus)."))
+        errors["id"] = [_("Identifiant de l'événement manquant ou trop long (160 caractères au plus).")]
     device = _text(raw.get("device"), 128)
     if device is None:
-        errors["device"].append(_("Identifiant de l'équipement manquant ou trop long."))
+        errors["device"] = [_("Identifiant de l'équipement manquant ou trop long.")]
     kind = raw.get("kind")
     if not isinstance(kind, str) or kind not in _KINDS:
-        errors["kind"].append(_("Nature inconnue : %(kind)s.") % {"kind": str(kind)[:40]})
+        errors["kind"] = [_("Nature inconnue : %(kind)s.") % {"kind": str(kind)[:40]}]
     occurred = raw.get("occurred_at")
     occurred_at = occurred if isinstance(occurred, datetime.datetime) else None
     if isinstance(occurred, str):
@@ -168,30 +171,32 @@ def clean_event(raw: Any, index: int, now: datetime.datetime) -> tuple[_Clean | 
             except ValueError:
                 occurred_at = None
     if occurred_at is None:
-        errors["occurred_at"].append(_("Date ISO 8601 attendue (ex. 2026-03-02T10:15:00+01:00)."))
-    elif timezone.is_naive(occurred_at):
-        errors["occurred_at"].append(_("La date doit indiquer son décalage horaire (+01:00, Z…)."))
+        errors["occurred_at"] = [_("Date ISO 8601 attendue (ex. 2026-03-02T10:15:00+01:00).")]
+    elif occurred_at.tzinfo is not datetime.UTC and timezone.is_naive(occurred_at):
+        errors["occurred_at"] = [_("La date doit indiquer son décalage horaire (+01:00, Z…).")]
         occurred_at = None
     elif occurred_at - now > MAX_FUTURE:
-        errors["occurred_at"].append(_("Date dans le futur."))
+        errors["occurred_at"] = [_("Date dans le futur.")]
     severity = raw.get("severity") or ""
     if not isinstance(severity, str) or (severity not in _SEVERITIES and severity != ""):
-        errors["severity"].append(_("Gravité inconnue (info, detection, alert, critical)."))
+        errors["severity"] = [_("Gravité inconnue (info, detection, alert, critical).")]
     zone = raw.get("zone") or ""
     if not isinstance(zone, str) or len(zone) > 128:
-        errors["zone"].append(_("Zone : texte de 128 caractères au plus."))
+        errors["zone"] = [_("Zone : texte de 128 caractères au plus.")]
     snapshot_url = raw.get("snapshot_url") or ""
     if (
         not isinstance(snapshot_url, str)
         or len(snapshot_url) > 500
         or (snapshot_url and not snapshot_url_is_valid(snapshot_url))
     ):
-        errors["snapshot_url"].append(_("Adresse de vignette invalide."))
-    data = raw.get("data") if raw.get("data") is not None else {}
+        errors["snapshot_url"] = [_("Adresse de vignette invalide.")]
+    data = raw.get("data")
+    if data is None:
+        data = {}
     if not isinstance(data, dict):
-        errors["data"].append(_("« data » doit être un objet JSON."))
+        errors["data"] = [_("« data » doit être un objet JSON.")]
     if errors:
-        return None, dict(errors)
+        return None, errors
     assert event_id is not None and device is not None and occurred_at is not None
     clean: _Clean = {
         "index": index,

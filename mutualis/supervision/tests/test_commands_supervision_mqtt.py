@@ -93,6 +93,28 @@ def test_bad_payloads_are_skipped_and_counted(frigate, publisher, ingestor):
     assert Event.objects.count() == 1
 
 
+def test_a_message_the_mapping_fails_on_is_skipped_not_fatal(frigate, publisher, ingestor, monkeypatch, caplog):
+    """An error the mapping did not foresee (not a MappingError) is logged with its trace, counted and skipped,
+    and the messages around it are ingested: the process goes on supervising."""
+    from mutualis.supervision.integrations.frigate.mapping import FrigateIntegration
+
+    original = FrigateIntegration.map_review
+
+    def fragile(self, message, received_at, fingerprint):
+        if message["after"]["camera"] == "piege":
+            raise TypeError("unhashable type: 'list'")
+        return original(self, message, received_at, fingerprint)
+
+    monkeypatch.setattr(FrigateIntegration, "map_review", fragile)
+    engine = ingestor()
+    start = time.time()
+    publisher.publish("frigate-test/reviews", review_lifecycle(camera="piege", start_time=start)[0])
+    publisher.publish("frigate-test/reviews", review_lifecycle(camera="entree", start_time=start)[0])
+    run_until(engine, lambda: _alarms().exists())
+    assert engine.stats["bad_payloads"] == 1 and Event.objects.count() == 1
+    assert "could not be mapped" in caplog.text and "TypeError" in caplog.text
+
+
 def test_an_unknown_camera_is_refused_and_the_rest_kept(frigate, publisher, ingestor):
     """A review of a camera the source does not know is refused (counted), the others of the batch kept."""
     engine = ingestor()

@@ -62,6 +62,10 @@ def test_stats_are_a_heartbeat_per_camera_receiving_frames(frigate):
                 {"type": "new", "after": {"id": "1", "camera": "h", "severity": "alert", "start_time": "a"}}
             ).encode(),
         ),
+        (
+            "frigate/reviews",
+            json.dumps({"type": "new", "after": {"id": "1", "camera": "h", "severity": [], "start_time": 1}}).encode(),
+        ),
         ("frigate/stats", b"{}"),
         ("frigate/other", b"{}"),
         ("frigate/available", b"\xff\xfe"),
@@ -72,3 +76,12 @@ def test_unreadable_messages_are_refused_with_a_reason(frigate, topic, payload):
     unexpected topic: refused (MappingError), never half-ingested."""
     with pytest.raises(MappingError):
         frigate.map(topic, payload, NOW)
+
+
+def test_a_review_whose_former_severity_is_not_text_still_maps(frigate):
+    """« before » is only read for its severity: a list there (a broken or hostile publisher) is no severity, not a
+    crash of the batch."""
+    new, _update, _end = review_lifecycle(camera="hall", start_time=START)
+    new["before"] = {**new["before"], "severity": ["alert"]}
+    [event] = _map(frigate, "frigate/reviews", new).events
+    assert event["data"]["severity_before"] is None and event["severity"] == "detection"

@@ -33,6 +33,11 @@ from mutualis.supervision.integrations.base import (
 
 TOPICS = ("reviews", "events", "available", "stats")
 REVIEW_KINDS = {"alert": EventKind.INTRUSION, "detection": EventKind.MOTION}
+# A review's severity → its event's kind and severity (plain text: looked up once a message).
+_REVIEW_EVENT = {
+    "alert": (EventKind.INTRUSION.value, Severity.ALERT.value),
+    "detection": (EventKind.MOTION.value, Severity.DETECTION.value),
+}
 MESSAGE_TYPES = frozenset({"new", "update", "end"})
 _TEXT_TYPES = (str, int)  # the items of a list of labels we keep (as text)
 
@@ -75,6 +80,7 @@ class FrigateIntegration(Integration):
     def __init__(self, *, prefix: str, base_url: str = "") -> None:
         self.prefix = prefix.strip("/")
         self.base_url = base_url.rstrip("/")
+        self._lead = self.prefix + "/"
 
     def topics(self) -> list[str]:
         """The topics to subscribe to for this source."""
@@ -83,7 +89,7 @@ class FrigateIntegration(Integration):
     def map(self, topic: str, payload: bytes, received_at: datetime.datetime | None = None) -> Mapped:
         """What a message of one of this source's topics means (MappingError when it cannot be read)."""
         received_at = received_at or timezone.now()
-        name = topic[len(self.prefix) + 1 :] if topic.startswith(self.prefix + "/") else ""
+        name = topic[len(self._lead) :] if topic.startswith(self._lead) else ""
         if name == "available":
             state = payload.decode("utf-8", "replace").strip().lower()
             if state not in ("online", "offline"):
@@ -110,7 +116,8 @@ class FrigateIntegration(Integration):
         kind, after = _typed(message)
         review_id, camera = _item_id(after), _camera(after)
         severity = after.get("severity")
-        if severity not in REVIEW_KINDS:
+        kinds = _REVIEW_EVENT.get(severity) if isinstance(severity, str) else None
+        if kinds is None:
             raise MappingError(f"« severity » inconnue : {str(severity)[:20]} (alert ou detection).")
         raw_data = after.get("data")
         data: dict[str, Any] = raw_data if isinstance(raw_data, dict) else {}
@@ -125,13 +132,13 @@ class FrigateIntegration(Integration):
             # An update says « now »: Frigate gives no time of its own for it.
             occurred_at = max(start, received_at)
         raw_before = message.get("before")
-        before: dict[str, Any] = raw_before if isinstance(raw_before, dict) else {}
+        severity_before = raw_before.get("severity") if isinstance(raw_before, dict) else None
         event = {
             "id": f"review:{review_id}:{kind}:{fingerprint}",
             "device": camera,
-            "kind": REVIEW_KINDS[str(severity)],
+            "kind": kinds[0],
             "occurred_at": occurred_at,
-            "severity": Severity.ALERT if severity == "alert" else Severity.DETECTION,
+            "severity": kinds[1],
             "zone": zones[0] if zones else "",
             "snapshot_url": self.snapshot_url(detections[0]) if detections else "",
             "data": {
@@ -142,7 +149,9 @@ class FrigateIntegration(Integration):
                 "sub_labels": _text_list(data.get("sub_labels")),
                 "zones": zones,
                 "detections": detections,
-                "severity_before": before.get("severity") if before.get("severity") in REVIEW_KINDS else None,
+                "severity_before": severity_before
+                if isinstance(severity_before, str) and severity_before in _REVIEW_EVENT
+                else None,
                 "ended": after.get("end_time") is not None,
             },
         }

@@ -193,6 +193,13 @@ class FrigateMqttIngestor(IngestEngine):
                 logger.warning("Skipped a bad message on %s: %s", message.topic, exc)
                 done.append(message)
                 continue
+            except Exception:
+                # A message the mapping did not foresee (a bug of ours): logged with its trace and skipped like an
+                # unreadable one — raised, it stopped the process, and came back at every restart.
+                self.stats["bad_payloads"] += 1
+                logger.exception("Skipped a message on %s that could not be mapped", message.topic)
+                done.append(message)
+                continue
             if mapped.source_online is not None:
                 # Availability is applied in order with the events around it.
                 self._flush(pending)
