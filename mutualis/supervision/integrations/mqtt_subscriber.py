@@ -379,6 +379,7 @@ class BulkPublisher:
                     with self._acks:
                         self.acked += acked
                         self._acks.notify_all()
+            self.error = ConnectionError("connexion fermée par le broker")  # waiting longer would wait for nothing
         except OSError as exc:
             self.error = exc
         finally:

@@ -117,6 +117,29 @@ def test_the_bulk_publisher_delivers_everything_and_waits_for_every_acknowledgem
         subscriber.stop()
 
 
+def test_the_bulk_publisher_reports_a_broker_gone_instead_of_waiting(mosquitto):
+    """The broker stops: what is still sent, or still awaited, fails at once as a lost connection (not after the
+    ten-minute wait for acknowledgements)."""
+    publisher = BulkPublisher(host="127.0.0.1", port=mosquitto.port, client_id="test-bulk-gone")
+    try:
+        publisher.publish([("bulk/x", "1")])
+        publisher.wait(timeout=30)
+        mosquitto.stop()
+        deadline = time.monotonic() + 10
+        while publisher.error is None and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert isinstance(publisher.error, ConnectionError)
+        publisher.sent += 1  # a message the broker never acknowledged
+        started = time.monotonic()
+        with pytest.raises(ConnectionError):
+            publisher.wait(timeout=60)
+        with pytest.raises(ConnectionError):
+            publisher.publish([("bulk/x", "2")])
+        assert time.monotonic() - started < 5
+    finally:
+        publisher.close()
+
+
 def test_the_bulk_publisher_refuses_a_window_past_the_packet_identifiers():
     """§ 2.3.1: a packet identifier is 16 bits; more messages awaiting their PUBACK would reuse one in flight."""
     with pytest.raises(ValueError, match="65,534"):
