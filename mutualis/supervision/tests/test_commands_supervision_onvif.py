@@ -167,6 +167,32 @@ def test_a_malformed_notification_is_counted_and_skipped(camera, onvif_device, o
     assert list(Event.objects.exclude(kind=EventKind.HEARTBEAT).values_list("kind", flat=True)) == [EventKind.TAMPER]
 
 
+def test_a_notification_the_mapping_fails_on_costs_only_itself(
+    camera, onvif_device, onvif_ingestor, monkeypatch, caplog
+):
+    """An error the mapping did not foresee (not a MappingError) skips that notification with its trace in the log;
+    the others of the same answer are ingested."""
+    from mutualis.supervision.integrations.onvif.mapping import OnvifIntegration
+
+    original = OnvifIntegration.map_notification
+
+    def fragile(self, notification):
+        if "Motion" in notification.topic:
+            raise TypeError("unforeseen")
+        return original(self, notification)
+
+    monkeypatch.setattr(OnvifIntegration, "map_notification", fragile)
+    engine = onvif_ingestor()
+    onvif_device.push(
+        notification("RuleEngine/CellMotionDetector/Motion", {"IsMotion": "true"}),
+        notification("RuleEngine/TamperDetector/Tamper", {"IsTamper": "true"}),
+    )
+    run_until(engine, lambda: _security().exists())
+    assert engine.stats["bad_payloads"] == 1
+    assert list(Event.objects.exclude(kind=EventKind.HEARTBEAT).values_list("kind", flat=True)) == [EventKind.TAMPER]
+    assert "could not be mapped" in caplog.text
+
+
 def test_a_device_that_ignores_message_limit_is_read_whole(camera, onvif_device, onvif_ingestor):
     """A device answering more messages than MessageLimit asked: all of them are ingested."""
     onvif_device.ignore_message_limit = True

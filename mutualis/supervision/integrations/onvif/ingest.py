@@ -380,6 +380,12 @@ class OnvifIngestor(IngestEngine):
                 self.stats["bad_payloads"] += 1
                 logger.warning("ONVIF %s: skipped a bad notification: %s", route.source.name, exc)
                 continue
+            except Exception:
+                # One notification the mapping did not foresee (a bug of ours) costs that notification, not the
+                # others of the answer.
+                self.stats["bad_payloads"] += 1
+                logger.exception("ONVIF %s: skipped a notification that could not be mapped", route.source.name)
+                continue
             if mapped.ignored and not mapped.events:
                 self.stats["ignored"] += 1
             for event in mapped.events:
