@@ -78,7 +78,7 @@ def snapshot_url_is_valid(url: str) -> bool:
     part, the host, is checked once per origin (scheme, host, port), and what follows only has to be free of
     spaces — which is all the validator's pattern asks of a path, query and fragment. (Stricter in one contrived
     case: user info holding « ? » or « # ».) A Frigate review names a snapshot on its server: checked in full, that
-    was a third of an event's ingestion."""
+    was a sixth of a review's whole cost, mapping and ingestion (callgrind)."""
     scheme_end = url.find("://")
     if scheme_end < 0:
         return False
