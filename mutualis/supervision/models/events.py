@@ -368,6 +368,9 @@ class DeviceActivity(models.Model):
         verbose_name = _("activité horaire")
         verbose_name_plural = _("activité horaire")
         constraints = [models.UniqueConstraint(fields=["device", "hour"], name="unique_device_hour")]
+        # The hourly anomaly task reads one hour of every device, the week before it, and purges what is older: by
+        # hour. Written once per device and hour (ingestion then only adds to the count).
+        indexes = [models.Index(fields=["hour"], name="sup_activity_hour_idx")]
 
     def __str__(self) -> str:
         return f"{self.device_id} {self.hour:%Y-%m-%d %H}h: {self.count}"

@@ -98,3 +98,23 @@ def test_a_batch_looks_up_correlation_ids_on_their_index(world):
     plans = _plans(batch.captured_queries)
     assert any("source_ref" in line for line in plans)
     assert not [line for line in plans if "supervision_status_" in line]
+
+
+@sqlite_only
+def test_the_anomaly_task_reads_and_purges_activity_by_its_hour_index(world):
+    """The hourly anomaly task's reads of one hour and of the week before it, and its purge of older hours, search
+    the hour index instead of scanning every device's every hour."""
+    from mutualis.supervision.services.alarms import detect_rate_anomalies
+
+    with CaptureQueriesContext(connection) as task:
+        detect_rate_anomalies()
+    plans = []
+    with connection.cursor() as cursor:
+        for query in (q for q in task.captured_queries if "supervision_deviceactivity" in q["sql"]):
+            sql = query["sql"]
+            cursor.execute("EXPLAIN QUERY PLAN " + sql)
+            plans.append((sql.split()[0], [row[3] for row in cursor.fetchall()]))
+    assert {verb for verb, _lines in plans} >= {"SELECT", "DELETE"}
+    for _verb, lines in plans:
+        activity = [line for line in lines if "supervision_deviceactivity" in line]
+        assert activity and all("sup_activity_hour_idx" in line for line in activity), lines

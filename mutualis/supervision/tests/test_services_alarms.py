@@ -226,6 +226,27 @@ def test_normal_rate_and_short_history_raise_nothing():
     assert services.detect_rate_anomalies(now=now) == 0
 
 
+def test_the_anomaly_task_forgets_hours_older_than_its_history_and_sets_every_usual_rate():
+    """The hours before the week it compares with are deleted (read by nothing, they grew the table forever); the
+    usual rate of each device is written, in one statement."""
+    first, second = DeviceFactory(), DeviceFactory()
+    now = timezone.now()
+    _activity(first, services.HISTORY_HOURS + 29, 2, now)  # from 2 hours ago: 30 hours beyond the week
+    _activity(second, 48, 4, now)
+    oldest_kept = services.hour_start(now) - datetime.timedelta(hours=services.HISTORY_HOURS)
+    assert DeviceActivity.objects.filter(hour__lt=oldest_kept).count() == 30
+    services.detect_rate_anomalies(now=now)
+    assert not DeviceActivity.objects.filter(hour__lt=oldest_kept).exists()
+    assert DeviceActivity.objects.filter(device=first).count() == services.HISTORY_HOURS - 1
+    assert DeviceActivity.objects.filter(device=second).count() == 48
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.usual_hourly_rate, second.usual_hourly_rate) == (
+        pytest.approx(2, rel=0.05),
+        pytest.approx(4, rel=0.05),
+    )
+
+
 def test_heartbeat_timeout_raises_one_technical_alarm():
     """No heartbeat beyond the site's timeout: one technical alarm, the device marked offline; twice → still one."""
     device = DeviceFactory(last_heartbeat_at=timezone.now() - datetime.timedelta(hours=1))
