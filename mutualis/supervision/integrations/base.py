@@ -8,6 +8,7 @@ import signal
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -103,6 +104,21 @@ class IngestEngine:
 
     def reload(self) -> None:  # pragma: no cover - abstract
         raise NotImplementedError
+
+    def map_or_skip(self, where: str, mapping: Callable[..., Mapped], *args: Any) -> Mapped | None:
+        """`mapping(*args)` for one message from `where` (a topic, a source), or None once the message is counted as a bad payload and logged: a
+        MappingError with its reason, anything else (a bug of ours) with its trace. One message is lost, never the
+        process nor the messages around it (raised, a bug stopped the process, and the unacknowledged message came
+        back at every restart)."""
+        try:
+            return mapping(*args)
+        except MappingError as exc:
+            self.stats["bad_payloads"] += 1
+            logging.getLogger(self.logger_name).warning("Skipped a bad message from %s: %s", where, exc)
+        except Exception:
+            self.stats["bad_payloads"] += 1
+            logging.getLogger(self.logger_name).exception("Skipped a message from %s that could not be mapped", where)
+        return None
 
     def run(self, stop: threading.Event, *, reload_every: float = 60.0, stats_every: float = 60.0) -> None:
         """Ingest until `stop` is set; re-read the sources and log the counters now and then. On SQLite the log is

@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from mutualis.core.context import audit_context
 from mutualis.supervision.choices import SourceKind
-from mutualis.supervision.integrations.base import IngestEngine, Mapped, MappingError
+from mutualis.supervision.integrations.base import IngestEngine, Mapped
 from mutualis.supervision.integrations.frigate.mapping import FrigateIntegration
 from mutualis.supervision.integrations.mqtt_subscriber import Handlers, PahoSubscriber, Publish, Subscriber
 from mutualis.supervision.models import EventSource
@@ -186,18 +186,10 @@ class FrigateMqttIngestor(IngestEngine):
                 self.stats["unrouted"] += 1
                 done.append(message)
                 continue
-            try:
-                mapped = route.integration.map(message.topic, message.payload, message.received_at)
-            except MappingError as exc:
-                self.stats["bad_payloads"] += 1
-                logger.warning("Skipped a bad message on %s: %s", message.topic, exc)
-                done.append(message)
-                continue
-            except Exception:
-                # A message the mapping did not foresee (a bug of ours): logged with its trace and skipped like an
-                # unreadable one — raised, it stopped the process, and came back at every restart.
-                self.stats["bad_payloads"] += 1
-                logger.exception("Skipped a message on %s that could not be mapped", message.topic)
+            mapped = self.map_or_skip(
+                message.topic, route.integration.map, message.topic, message.payload, message.received_at
+            )
+            if mapped is None:
                 done.append(message)
                 continue
             if mapped.source_online is not None:

@@ -374,17 +374,8 @@ class OnvifIngestor(IngestEngine):
             elements = []
         for element in elements:
             self.stats["received"] += 1
-            try:
-                mapped = route.integration.map_notification(read_notification(element))
-            except MappingError as exc:
-                self.stats["bad_payloads"] += 1
-                logger.warning("ONVIF %s: skipped a bad notification: %s", route.source.name, exc)
-                continue
-            except Exception:
-                # One notification the mapping did not foresee (a bug of ours) costs that notification, not the
-                # others of the answer.
-                self.stats["bad_payloads"] += 1
-                logger.exception("ONVIF %s: skipped a notification that could not be mapped", route.source.name)
+            mapped = self.map_or_skip(route.source.name, self._map, route, element)
+            if mapped is None:
                 continue
             if mapped.ignored and not mapped.events:
                 self.stats["ignored"] += 1
@@ -401,6 +392,10 @@ class OnvifIngestor(IngestEngine):
             self.stats[result["status"]] += 1
             if result["status"] == "error":
                 logger.warning("ONVIF %s: event %s refused: %s", route.source.name, result["id"], result["errors"])
+
+    @staticmethod
+    def _map(route: _Route, element: Any) -> Mapped:
+        return route.integration.map_notification(read_notification(element))
 
     def _heartbeat(self, route: _Route, at: datetime.datetime) -> list[dict[str, Any]]:
         """A single-camera source that answers is a camera alive (camera health); an NVR's answer says nothing of
