@@ -85,9 +85,11 @@ def _packet(first: int, body: bytes) -> bytes:
     return bytes([first]) + encode_length(len(body)) + body
 
 
-def connect_packet(*, client_id: str, keepalive: int, username: str = "", password: str = "") -> bytes:
-    """CONNECT with a persistent session (clean session 0), and the credentials when given."""
-    flags = (0x80 if username else 0) | (0x40 if username and password else 0)
+def connect_packet(
+    *, client_id: str, keepalive: int, username: str = "", password: str = "", clean_session: bool = False
+) -> bytes:
+    """CONNECT with a persistent session (clean session 0) unless asked, and the credentials when given."""
+    flags = (0x80 if username else 0) | (0x40 if username and password else 0) | (0x02 if clean_session else 0)
     body = _string("MQTT") + bytes([4, flags]) + struct.pack("!H", keepalive) + _string(client_id)
     if username:
         body += _string(username) + (_string(password) if password else b"")
@@ -157,6 +159,30 @@ def decode_publish(first: int, body: bytes, generation: int) -> Publish:
     if start > len(body):
         raise ProtocolError("PUBLISH tronqué")
     return Publish(body[2 : 2 + topic_length].decode("utf-8", "replace"), body[start:], qos, packet_id, generation)
+
+
+def open_session(host: str, port: int, connect: bytes, timeout: float = 10.0) -> socket.socket:
+    """A connection to the broker that sent CONNECT and had it accepted (CONNACK 0); ProtocolError or
+    ConnectionRefusedError (with the broker's reason) otherwise."""
+    sock = socket.create_connection((host, port), timeout=timeout)
+    try:
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        sock.sendall(connect)
+        answer = b""
+        while len(answer) < 4:
+            chunk = sock.recv(4 - len(answer))
+            if not chunk:
+                raise ConnectionError("connexion fermée avant CONNACK")
+            answer += chunk
+        if answer[0] != CONNACK << 4 or answer[1] != 2:
+            raise ProtocolError("CONNACK attendu")
+        if answer[3]:
+            reason = CONNACK_REFUSALS.get(answer[3], f"code {answer[3]}")
+            raise ConnectionRefusedError(f"connexion refusée par le broker : {reason}")
+    except BaseException:
+        sock.close()
+        raise
+    return sock
 
 
 class Subscriber:
@@ -271,28 +297,13 @@ class Subscriber:
             delay = min(delay * 2, self.max_delay)
 
     def _connect(self) -> socket.socket:
-        sock = socket.create_connection((self.host, self.port), timeout=10)
-        try:
-            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            sock.sendall(
-                connect_packet(
-                    client_id=self.client_id, keepalive=self.keepalive, username=self.username, password=self.password
-                )
-            )
-            answer = b""
-            while len(answer) < 4:
-                chunk = sock.recv(4 - len(answer))
-                if not chunk:
-                    raise ConnectionError("connexion fermée avant CONNACK")
-                answer += chunk
-            if answer[0] != CONNACK << 4 or answer[1] != 2:
-                raise ProtocolError("CONNACK attendu")
-            if answer[3]:
-                reason = CONNACK_REFUSALS.get(answer[3], f"code {answer[3]}")
-                raise ConnectionRefusedError(f"connexion refusée par le broker : {reason}")
-        except BaseException:
-            sock.close()
-            raise
+        sock = open_session(
+            self.host,
+            self.port,
+            connect_packet(
+                client_id=self.client_id, keepalive=self.keepalive, username=self.username, password=self.password
+            ),
+        )
         with self._send_lock:
             self.generation += 1
             self._sock, self._last_send = sock, time.monotonic()
@@ -351,17 +362,9 @@ class BulkPublisher:
         self.sent = self.acked = 0
         self._next_id = 0
         self._acks = threading.Condition()
-        self._sock = socket.create_connection((host, port), timeout=30)
-        self._sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        self._sock.sendall(_packet(CONNECT << 4, _string("MQTT") + bytes([4, 0x02, 0, 0]) + _string(client_id)))
-        answer = b""
-        while len(answer) < 4:
-            chunk_read = self._sock.recv(4 - len(answer))
-            if not chunk_read:
-                raise ConnectionError("connexion fermée par le broker avant CONNACK")
-            answer += chunk_read
-        if answer[0] != CONNACK << 4 or answer[3]:
-            raise ConnectionRefusedError(CONNACK_REFUSALS.get(answer[3], "CONNACK attendu"))
+        self._sock = open_session(
+            host, port, connect_packet(client_id=client_id, keepalive=0, clean_session=True), timeout=30
+        )
         self._sock.settimeout(None)
         self.error: BaseException | None = None
         self._reader = threading.Thread(target=self._read, name="mqtt-bulk-publisher", daemon=True)

@@ -56,6 +56,7 @@ def test_connect_asks_for_a_persistent_session_with_its_credentials():
     assert struct.unpack("!H", body[8:10]) == (30,)
     assert body[10:] == b"\x00\x06ingest\x00\x01u\x00\x01p"
     assert connect_packet(client_id="x", keepalive=30)[9] == 0  # no credentials: no flag
+    assert connect_packet(client_id="x", keepalive=0, clean_session=True)[9] == 0x02  # the bench's publisher
 
 
 def test_subscribe_and_puback_packets():

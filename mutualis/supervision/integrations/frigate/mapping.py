@@ -32,8 +32,7 @@ from mutualis.supervision.integrations.base import (
 )
 
 TOPICS = ("reviews", "events", "available", "stats")
-REVIEW_KINDS = {"alert": EventKind.INTRUSION, "detection": EventKind.MOTION}
-# A review's severity → its event's kind and severity (plain text: looked up once a message).
+# A review's severity → its event's kind (alert: intrusion, detection: motion) and severity, as plain text.
 _REVIEW_EVENT = {
     "alert": (EventKind.INTRUSION.value, Severity.ALERT.value),
     "detection": (EventKind.MOTION.value, Severity.DETECTION.value),
