@@ -67,6 +67,7 @@ from mutualis.supervision.services.open_alarms import MERGE_KINDS, OpenAlarm, me
 MAX_BATCH = 10_000
 # Events further in the future than this are refused (a clock gone wrong would otherwise hold an alarm open).
 MAX_FUTURE = datetime.timedelta(hours=1)
+_HOUR = datetime.timedelta(hours=1)  # the span DeviceActivity counts in
 _url = URLValidator(schemes=["http", "https"])
 _ORIGIN_END = re.compile(r"[/?#]")
 _SPACE = re.compile(r"\s")
@@ -277,9 +278,6 @@ def _prepare(source: EventSource, cleaned: list[_Clean]) -> list[_Ready]:
             end, hour = start + _HOUR, to_db(start)
         ready["hour"] = hour
     return cast(list[_Ready], cleaned)
-
-
-_HOUR = datetime.timedelta(hours=1)
 
 
 class _Device:
