@@ -19,7 +19,7 @@ from typing import Any
 
 from django.db import connection
 
-from mutualis.core.bulk import among, column, db_datetime, read_datetime, rows_among
+from mutualis.core.bulk import among, bulk_cursor, column, db_datetime, read_datetime, rows_among
 from mutualis.supervision.choices import OPEN_STATUSES, AlarmCategory, EventKind
 from mutualis.supervision.models import Alarm, ProtectedSite
 
@@ -110,17 +110,19 @@ def load_open_alarms(
             f"AND {col('kind', 'u')} = %s AND {col('status', 'u')} = %s AND {col('category', 'u')} = %s "
             f"ORDER BY {col('last_event_at', 'u')} DESC, {col('pk', 'u')} DESC LIMIT 1"
         )
-        by_site = (
-            f"SELECT {select} FROM {table} WHERE {col('pk')} IN "  # noqa: S608
-            f"(SELECT ({latest}) FROM {sites} AS s WHERE s.{quote('id')} IN ({site_list.sql}))"
-        )
+        keys = f"SELECT ({latest}) FROM {sites} AS s WHERE s.{quote('id')} IN ({site_list.sql})"  # noqa: S608
+        # PostgreSQL: the keys as an array first, then each alarm by its primary key. Given `IN (…)`, its planner
+        # hashed a scan of the whole alarm table for each of the six lookups (more than half a batch's reads once a
+        # storm had left thousands of alarms).
+        wanted = f"IN ({keys})" if sqlite else f"= ANY(ARRAY({keys}))"
+        by_site = f"SELECT {select} FROM {table} WHERE {col('pk')} {wanted}"  # noqa: S608
         for kind in sorted(MERGE_KINDS):
             for status in statuses:
                 parts.append(by_site)
                 params += [kind, status, AlarmCategory.SECURITY, *site_list.params]
     to_datetime = read_datetime()
     alarms = []
-    with connection.cursor() as cursor:
+    with bulk_cursor() as cursor:
         cursor.execute(" UNION ALL ".join(parts), params)  # noqa: S608 - names from the models, values as parameters
         for *row, category in cursor.fetchall():
             if category == AlarmCategory.SECURITY:
