@@ -62,7 +62,7 @@ class FrigateMqttIngestor(IngestEngine):
         protocol: str = "3.1.1",
         client_id: str = "",
         batch_size: int = 3000,
-        batch_wait: float = 0.05,
+        batch_wait: float = 0.02,
         max_queue: int = 10_000,
         share_group: str = "",
     ) -> None:

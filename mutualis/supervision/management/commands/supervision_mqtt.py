@@ -29,7 +29,7 @@ class Command(AuditedCommand):
         parser.add_argument(
             "--batch-wait",
             type=float,
-            default=0.05,
+            default=0.02,
             help="attente au plus d'un message avant son lot, en secondes (latence jusqu'aux consoles)",
         )
         parser.add_argument(
