@@ -177,8 +177,9 @@ def raw_rows(queryset: models.QuerySet[Any]) -> list[tuple[Any, ...]]:
 
 
 def _unnest(model: type[models.Model], names: Sequence[str], rows: Sequence[Sequence[Any]]) -> tuple[str, list[Any]]:
-    """PostgreSQL: the rows as one array per column, `unnest(%s::type[], …)`: one statement for the whole batch
-    (an executemany there costs a round trip per row, three quarters of a batch's time)."""
+    """PostgreSQL: the rows as one array per column, `unnest(%b::type[], …)`: one statement for the whole batch
+    (an executemany there costs a round trip per row, three quarters of a batch's time). The arrays travel in
+    binary (`%b`, for `bulk_cursor`): as text, psycopg escaped each element with a regular expression."""
     fields = [model._meta.pk if name == "pk" else model._meta.get_field(name) for name in names]
     types = ", ".join(f"%b::{field.rel_db_type(connection) if name == 'pk' else field.db_type(connection)}[]"  # type: ignore[union-attr]
                       for name, field in zip(names, fields, strict=True))  # fmt: skip
@@ -246,8 +247,8 @@ def _max_parameters() -> int:
 
 
 def insert_returning(model: type[models.Model], names: Sequence[str], rows: Sequence[Sequence[Any]]) -> list[int]:
-    """Insert rows like `insert_rows`, with multi-row statements that return the new primary keys, in order (as
-    bulk_create relies on: PostgreSQL, and SQLite ≥ 3.35)."""
+    """Insert rows like `insert_rows` and return the new primary keys in the rows' order (as bulk_create relies on):
+    multi-row INSERT … RETURNING on SQLite (≥ 3.35), INSERT … SELECT FROM unnest(…) RETURNING on PostgreSQL."""
     if not rows:
         return []
     quote = connection.ops.quote_name
