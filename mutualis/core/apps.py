@@ -12,7 +12,9 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.urls import register_converter
 
-        from mutualis.core import collation
+        from mutualis.core import bulk, collation
+
+        assert bulk.Among  # importing core.bulk registers the `among` lookup on integer fields
         from mutualis.core.urls_ids import IdConverter
 
         register_converter(IdConverter, "id")

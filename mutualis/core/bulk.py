@@ -110,6 +110,31 @@ def among(values: Collection[str] | Collection[int], *, integers: bool = False) 
     return RawSQL(f"SELECT unnest(%s::{'bigint' if integers else 'text'}[])", [items])  # noqa: S611 - our type
 
 
+@models.IntegerField.register_lookup
+class Among(models.Lookup):
+    """`pk__among=ids`: the integer column is one of many values, passed as one parameter, in the form each planner
+    counts. SQLite reads a JSON array (json_each, as `among` does); PostgreSQL gets `= ANY(array)`, whose length the
+    planner sees: `IN (SELECT unnest(…))`, guessed at a hundred rows, made it scan and hash every alarm once a
+    storm's statistics were stale. Also takes a `Compiled` query's list slot (`int_slot(mark)`)."""
+
+    lookup_name = "among"
+    prepare_rhs = False
+
+    def get_db_prep_lookup(self, value: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
+        if isinstance(value, _ListMark):  # a Compiled slot: its values are encoded per database at each run
+            return "%s", (value if connection.vendor == "sqlite" else [value],)
+        items = [int(item) for item in value]
+        return "%s", (json.dumps(items) if connection.vendor == "sqlite" else items,)
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        params = (*lhs_params, *rhs_params)
+        if connection.vendor == "sqlite":
+            return f"{lhs} IN (SELECT value FROM json_each({rhs}))", params  # noqa: S608 - our own SQL
+        return f"{lhs} = ANY({rhs}::bigint[])", params
+
+
 def rows_among(
     model: type[models.Model],
     names: Sequence[str],
@@ -396,11 +421,17 @@ def _list_param(template: Any, value: Any) -> Any:
 
 
 def _list_mark(mark: int, integers: bool) -> RawSQL:
-    tag = _ListMark(f"mark:{mark}")
-    tag.mark = mark
+    tag = int_slot(mark)
     if connection.vendor == "sqlite":
         return RawSQL("SELECT value FROM json_each(%s)", [tag])
     return RawSQL(f"SELECT unnest(%s::{'bigint' if integers else 'text'}[])", [[tag]])  # noqa: S611 - our type
+
+
+def int_slot(mark: int) -> "_ListMark":
+    """In a `Compiled` query: the slot of a list of integers for the `among` lookup (`pk__among=int_slot(mark)`)."""
+    tag = _ListMark(f"mark:{mark}")
+    tag.mark = mark
+    return tag
 
 
 def text_list(mark: int) -> RawSQL:

@@ -19,9 +19,9 @@ from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.models import Device
 
-from mutualis.supervision.permissions import habilitated_site_ids, is_supervision_operator
+from mutualis.supervision.permissions import is_supervision_operator
 from mutualis.supervision.realtime import CONSOLE_GROUP
-from mutualis.supervision.selectors.alarms import console_changes, console_queue, console_rows
+from mutualis.supervision.selectors.alarms import ConsoleReader, console_queue, console_rows
 
 POLL_SECONDS = 1.0
 # With Redis the wakes name every change and the re-read is only the net under a lost wake: it runs this many times
@@ -46,6 +46,7 @@ class ConsoleConsumer(AsyncJsonWebsocketConsumer):
             await self.close(code=4403)
             return
         self.user = user
+        self.reader = ConsoleReader(user)  # the sites it may show, read again every second
         self.sent: dict[int, datetime.datetime] = {}
         self.prune_above = 5000
         self.cursor = timezone.now()
@@ -106,7 +107,7 @@ class ConsoleConsumer(AsyncJsonWebsocketConsumer):
 
     @database_sync_to_async
     def queue(self) -> list[dict[str, Any]]:
-        images = set(habilitated_site_ids(self.user, images=True).values_list("protected_site_id", flat=True))
+        _sites, images = self.reader.scope()
         alarms = console_queue(user=self.user)
         for alarm in alarms:
             self.sent[alarm.pk] = alarm.updated_at
@@ -116,7 +117,7 @@ class ConsoleConsumer(AsyncJsonWebsocketConsumer):
     def changes(self, ids: set[int], since: datetime.datetime | None) -> list[dict[str, Any]]:
         if not ids and since is None:
             return []
-        changes = console_changes(user=self.user, since=since, ids=ids, known=self.sent)
+        changes = self.reader.changes(since=since, ids=ids, known=self.sent)
         for version, row in changes:
             self.sent[row["id"]] = version
             self.cursor = max(self.cursor, version)

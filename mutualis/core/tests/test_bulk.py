@@ -16,6 +16,7 @@ from mutualis.core.bulk import (
     insert_returning,
     insert_rows,
     int_list,
+    int_slot,
     raw_rows,
     read_datetime,
     rows_among,
@@ -221,6 +222,23 @@ def test_compiled_query_runs_again_with_new_values():
     assert query.rows(a.protected_site_id, ["A"], [b.pk]) == []
     assert query.rows(0, ["A"], [a.pk]) == []
     assert len(builds) == 1
+
+
+def test_among_lookup_selects_the_listed_keys_in_a_form_each_planner_counts():
+    """`pk__among=` matches exactly the listed keys (none for an empty list), as a queryset and as a Compiled slot;
+    on PostgreSQL as `= ANY(array)`, whose length the planner sees (`IN (SELECT unnest(…))` it guessed at a
+    hundred rows, and chose to scan every alarm)."""
+    a, b, c = DeviceFactory(), DeviceFactory(), DeviceFactory()
+    model = type(a)
+    with CaptureQueriesContext(connection) as queries:
+        assert set(model.objects.filter(pk__among=[a.pk, c.pk, 0]).values_list("pk", flat=True)) == {a.pk, c.pk}
+    assert not model.objects.filter(pk__among=[]).exists()
+    if connection.vendor == "postgresql":
+        assert "= ANY(" in queries.captured_queries[0]["sql"]
+    query = Compiled(lambda ids: model.objects.filter(pk__among=int_slot(ids)).values_list("pk"), 1)
+    assert sorted(query.rows([b.pk, c.pk])) == [(b.pk,), (c.pk,)]
+    assert query.rows([a.pk]) == [(a.pk,)]
+    assert query.rows([]) == []
 
 
 def test_compiled_query_refuses_a_build_that_drops_a_mark():

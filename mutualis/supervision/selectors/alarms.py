@@ -3,7 +3,8 @@ members' sites; another's alarm is a 404."""
 
 import datetime
 import functools
-from collections.abc import Iterable, Mapping
+import time
+from collections.abc import Callable, Collection, Iterable, Mapping
 from typing import Any
 
 from django.db import connection
@@ -12,19 +13,29 @@ from django.db.models.functions import Cast
 from django.http import Http404
 
 from mutualis.accounts.types import Viewer
-from mutualis.core.bulk import among, read_datetime
+from mutualis.core.bulk import Compiled, datetime_column, int_slot, read_datetime
 from mutualis.core.permissions import is_operator_staff
 from mutualis.supervision.choices import INCIDENT_QUALIFICATIONS, OPEN_STATUSES, AlarmStatus, EventKind, Priority
-from mutualis.supervision.models import Alarm, EscalationStep, PoliceCall, TimelineEntry
+from mutualis.supervision.models import Alarm, EscalationStep, PoliceCall, ProtectedSite, TimelineEntry
 from mutualis.supervision.permissions import habilitated_site_ids
+
+
+def _habilitated_only(user: Viewer, rows: QuerySet, site: str) -> QuerySet:
+    """Operators read a site's alarms only while habilitated for it; members' users, their members' sites."""
+    if is_operator_staff(user):
+        return rows.filter(**{f"{site}__in": habilitated_site_ids(user)})
+    return rows
 
 
 def alarm_scope(user: Viewer) -> QuerySet[Alarm]:
     """Every alarm the user may read (operators: habilitated sites only)."""
-    alarms = Alarm.objects.visible_to(user)
-    if is_operator_staff(user):
-        alarms = alarms.filter(protected_site_id__in=habilitated_site_ids(user))
-    return alarms
+    return _habilitated_only(user, Alarm.objects.visible_to(user), "protected_site_id")
+
+
+def alarm_site_ids(user: Viewer) -> list[int]:
+    """Ids of the protected sites whose alarms the user may read (`alarm_scope`, by site)."""
+    sites = _habilitated_only(user, ProtectedSite.objects.visible_to(user), "pk")
+    return list(sites.values_list("pk", flat=True))
 
 
 def alarm_list(
@@ -85,6 +96,87 @@ _CONSOLE_VALUES = (
 )
 
 
+# The page of named alarms, compiled once per process: building the queryset again at each wake cost the realtime
+# process more than running it (a storm wakes it dozens of times a second).
+# Its dates are read as text on SQLite and parsed by read_datetime (see core.bulk.datetime_column).
+_CONSOLE_DATES = ("updated_at", "first_event_at", "last_event_at", "verified_at")
+_CONSOLE_PAGE_QUERY = Compiled(
+    lambda pks: (
+        Alarm.objects.filter(pk__among=int_slot(pks))
+        .order_by()
+        .annotate(**{f"read_{name}": datetime_column(name) for name in _CONSOLE_DATES})
+        .values_list(*(f"read_{name}" if name in _CONSOLE_DATES else name for name in _CONSOLE_VALUES))
+    ),
+    1,
+)
+_COLUMN = {name: n for n, name in enumerate(_CONSOLE_VALUES)}
+
+
+class ConsoleReader:
+    """One console's reads of the alarms that changed, for the life of its websocket.
+
+    The sites whose alarms the user may read (`alarm_site_ids`, the rule of `alarm_scope`) and those whose images
+    they may see are read again every `SCOPE_SECONDS`: a withdrawn habilitation or a lapsed agrément stops the flow
+    within that second, as the console's poll would. Between two reads the scope is applied to the rows by their
+    site, so the query of each wake is a plain lookup by primary key, compiled once."""
+
+    SCOPE_SECONDS = 1.0
+
+    def __init__(self, user: Viewer, *, clock: Callable[[], float] = time.monotonic) -> None:
+        self.user, self.clock = user, clock
+        self.sites: frozenset[int] = frozenset()
+        self.images: frozenset[int] = frozenset()
+        self._scope_until = float("-inf")
+
+    def scope(self) -> tuple[frozenset[int], frozenset[int]]:
+        """(sites whose alarms the user may read, sites whose images they may see), at most a second old."""
+        now = self.clock()
+        if now >= self._scope_until:
+            self.sites = frozenset(alarm_site_ids(self.user))
+            self.images = self.sites & frozenset(
+                habilitated_site_ids(self.user, images=True).values_list("protected_site_id", flat=True)
+            )
+            self._scope_until = now + self.SCOPE_SECONDS
+        return self.sites, self.images
+
+    def changes(
+        self,
+        *,
+        since: datetime.datetime | None = None,
+        ids: Iterable[int] = (),
+        known: Mapping[int, datetime.datetime] | None = None,
+    ) -> list[tuple[datetime.datetime, dict[str, Any]]]:
+        """Every alarm changed after `since` (the console's cursor) and the alarms `ids` (those a wake named), as
+        (version, console row), oldest change first, leaving out the versions the console already has (`known`:
+        pk → updated_at) and the alarms of sites out of the user's scope."""
+        known = known or {}
+        sites, images = self.scope()
+        wanted = set(ids)
+        if since is not None:
+            # Versions first (three columns, from the updated_at index): a console re-reads a few seconds back,
+            # most of it already shown.
+            changed = Alarm.objects.filter(updated_at__gt=since).order_by()
+            wanted.update(pk for pk, site, at in _versions(changed) if site in sites and known.get(pk) != at)
+        if not wanted or not sites:
+            return []
+        pks, shape, to_datetime = sorted(wanted), _row_shape(), read_datetime()
+        site, version = _COLUMN["protected_site_id"], _COLUMN["updated_at"]
+        dates = [_COLUMN[name] for name in _CONSOLE_DATES]
+        changes = []
+        for start in range(0, len(pks), CONSOLE_PAGE):
+            for raw in _CONSOLE_PAGE_QUERY.rows(pks[start : start + CONSOLE_PAGE]):
+                if raw[site] not in sites:
+                    continue
+                values = list(raw)
+                for n in dates:
+                    values[n] = to_datetime(values[n])
+                if known.get(values[0]) != values[version]:
+                    row = shape.row(dict(zip(_CONSOLE_VALUES, values, strict=True)), images=raw[site] in images)
+                    changes.append((values[version], row))
+        changes.sort(key=lambda change: (change[0], change[1]["id"]))
+        return changes
+
+
 def console_changes(
     *,
     user: Viewer,
@@ -92,48 +184,19 @@ def console_changes(
     ids: Iterable[int] = (),
     known: Mapping[int, datetime.datetime] | None = None,
 ) -> list[tuple[datetime.datetime, dict[str, Any]]]:
-    """Every alarm changed after `since` (the console's cursor) and the alarms `ids` (those a wake named), as
-    (version, console row), oldest change first, leaving out the versions the console already has (`known`: pk →
-    updated_at)."""
-    known = known or {}
-    scope = alarm_scope(user)
-    wanted = set(ids)
-    if since is not None:
-        # Versions first (two columns): a console re-reads a few seconds back, most of it already shown. Driven by
-        # the updated_at index (the alarms changed since), the scope checked on those: given the scope's joins,
-        # SQLite walked every alarm of every habilitated site instead.
-        changed = Alarm.objects.filter(updated_at__gt=since).order_by().values("pk")
-        wanted.update(pk for pk, at in _versions(scope.filter(pk__in=changed).order_by()) if known.get(pk) != at)
-    if not wanted:
-        return []
-    pks = sorted(wanted)
-    images = set(habilitated_site_ids(user, images=True).values_list("protected_site_id", flat=True))
-    shape = _row_shape()
-    changes = []
-    for start in range(0, len(pks), CONSOLE_PAGE):
-        # The lookup by primary key must drive the query. SQLite keeps it with the page as one parameter
-        # (json_each): given an IN list, it preferred the scope's site index. PostgreSQL keeps it with an IN list,
-        # whose length it counts: given `IN (SELECT unnest(…))`, guessed at a hundred rows, and statistics a storm
-        # had outgrown, it scanned and joined every alarm for each wake (25 ms instead of 4 for twenty alarms; the
-        # console fell seconds behind a storm of 1,000 new alarms a second). Unordered: sorted below.
-        chunk = pks[start : start + CONSOLE_PAGE]
-        page = among(chunk, integers=True) if connection.vendor == "sqlite" else chunk
-        for values in scope.filter(pk__in=page).order_by().values(*_CONSOLE_VALUES):
-            if known.get(values["id"]) != values["updated_at"]:
-                row = shape.row(values, images=values["protected_site_id"] in images)
-                changes.append((values["updated_at"], row))
-    changes.sort(key=lambda change: (change[0], change[1]["id"]))
-    return changes
+    """One read of `ConsoleReader.changes` (a websocket keeps its reader instead)."""
+    return ConsoleReader(user).changes(since=since, ids=ids, known=known)
 
 
-def _versions(alarms: QuerySet[Alarm]) -> Iterable[tuple[int, datetime.datetime | None]]:
-    """(pk, updated_at) of the alarms. On SQLite read as text: Django's converter parses each date with a regular
-    expression, and a console re-reads every second the thousands of versions a storm writes in five."""
+def _versions(alarms: QuerySet[Alarm]) -> Iterable[tuple[int, int, datetime.datetime | None]]:
+    """(pk, protected_site_id, updated_at) of the alarms. On SQLite read as text: Django's converter parses each
+    date with a regular expression, and a console re-reads every second the thousands of versions a storm writes in
+    five."""
     if connection.vendor != "sqlite":
-        return alarms.values_list("pk", "updated_at")
+        return alarms.values_list("pk", "protected_site_id", "updated_at")
     to_datetime = read_datetime()
-    rows = alarms.annotate(version=Cast("updated_at", TextField())).values_list("pk", "version")
-    return ((pk, to_datetime(version)) for pk, version in rows)
+    rows = alarms.annotate(version=Cast("updated_at", TextField())).values_list("pk", "protected_site_id", "version")
+    return ((pk, site, to_datetime(version)) for pk, site, version in rows)
 
 
 def incident_list(*, user: Viewer) -> QuerySet[Alarm]:
@@ -238,7 +301,7 @@ def _row_shape() -> _RowShape:
     return _shape_for(get_language(), get_script_prefix())
 
 
-def console_rows(alarms: Iterable[Alarm], *, images: set[int]) -> list[dict[str, Any]]:
+def console_rows(alarms: Iterable[Alarm], *, images: Collection[int]) -> list[dict[str, Any]]:
     """Console rows of alarms (`images`: the sites whose snapshots the user may see); also prepares the labels and
     addresses of the rows the console will be sent next, so that its first change does not pay for them."""
     _row_shape()

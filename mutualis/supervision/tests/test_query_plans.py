@@ -10,8 +10,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from mutualis.supervision.models import Alarm
-from mutualis.supervision.selectors.alarms import console_changes
+from mutualis.supervision.models import Alarm, Habilitation
+from mutualis.supervision.selectors.alarms import ConsoleReader, console_changes
 from mutualis.supervision.services.ingestion import ingest_events
 from mutualis.supervision.tests.factories import (
     DeviceFactory,
@@ -69,6 +69,35 @@ def test_console_changes_named_or_recent_keep_to_the_habilitated_sites(world):
     assert {row["id"] for _v, row in recent} == own
     known = {row["id"]: version for version, row in recent}
     assert console_changes(user=world["operator"], since=since, known=known) == []
+
+
+def test_a_console_reads_its_scope_again_every_second(world):
+    """A console keeps the sites it may show for a second: within it, a wake costs one query (the page of alarms);
+    once it has passed, a withdrawn habilitation stops the flow of that site's alarms."""
+    everyone = set(Alarm.objects.values_list("pk", flat=True))
+    own = set(Alarm.objects.filter(protected_site=world["mine"]).values_list("pk", flat=True))
+    clock = [100.0]
+    reader = ConsoleReader(world["operator"], clock=lambda: clock[0])
+    assert {row["id"] for _v, row in reader.changes(ids=everyone)} == own
+    Habilitation.objects.filter(user=world["operator"]).update(revoked_at=timezone.now())
+    clock[0] += ConsoleReader.SCOPE_SECONDS / 2
+    with CaptureQueriesContext(connection) as wake:
+        assert {row["id"] for _v, row in reader.changes(ids=everyone)} == own
+    assert len(wake.captured_queries) == 1
+    clock[0] += ConsoleReader.SCOPE_SECONDS / 2
+    assert reader.changes(ids=everyone) == []
+    assert reader.changes(since=timezone.now() - datetime.timedelta(minutes=1)) == []
+
+
+def test_console_rows_carry_the_snapshot_only_for_a_habilitation_with_images(world):
+    """The same alarms, with their snapshot for an operator who may see the site's images, without it otherwise."""
+    Alarm.objects.update(snapshot_url="https://frigate.example.fr/api/events/1/snapshot.jpg")
+    own = set(Alarm.objects.filter(protected_site=world["mine"]).values_list("pk", flat=True))
+    with_images = ConsoleReader(world["operator"]).changes(ids=own)
+    assert len(with_images) == len(own) and all(row["snapshot"] for _v, row in with_images)
+    Habilitation.objects.filter(user=world["operator"]).update(can_view_images=False)
+    without = ConsoleReader(world["operator"]).changes(ids=own)
+    assert len(without) == len(own) and not [row for _v, row in without if row["snapshot"]]
 
 
 @sqlite_only
