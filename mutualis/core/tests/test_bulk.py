@@ -11,6 +11,7 @@ from mutualis.core.bulk import (
     Compiled,
     add_to_counts,
     among,
+    datetime_column,
     db_datetime,
     db_json,
     insert_returning,
@@ -19,6 +20,7 @@ from mutualis.core.bulk import (
     int_slot,
     raw_rows,
     read_datetime,
+    read_isoformat,
     rows_among,
     text_list,
     update_rows,
@@ -201,6 +203,18 @@ def test_raw_rows_read_back_to_aware_datetimes():
     PeriodicSlot.objects.create(name="x", next_run_at=T0)
     [(name, value)] = raw_rows(PeriodicSlot.objects.values_list("name", "next_run_at"))
     assert (name, read_datetime()(value)) == ("x", T0)
+
+
+@pytest.mark.parametrize("value", [T0, T0.replace(microsecond=0), datetime.datetime(2026, 7, 1, 23, 30, tzinfo=PARIS)])
+def test_read_isoformat_gives_the_aware_datetimes_iso_text(value):
+    """read_isoformat turns a raw datetime column (SQLite's UTC text, whole seconds or not; PostgreSQL's datetime)
+    into what the ORM's datetime would write with isoformat(), in UTC; none stays none."""
+    PeriodicSlot.objects.create(name="x", next_run_at=value)
+    as_text = raw_rows(PeriodicSlot.objects.annotate(at=datetime_column("next_run_at")).values_list("at"))
+    plain = raw_rows(PeriodicSlot.objects.values_list("next_run_at"))
+    expected = value.astimezone(datetime.UTC).isoformat()
+    assert [read_isoformat()(v) for (v,) in as_text + plain] == [expected, expected]
+    assert read_isoformat()(None) is None
 
 
 def test_compiled_query_runs_again_with_new_values():

@@ -13,7 +13,7 @@ from django.db.models.functions import Cast
 from django.http import Http404
 
 from mutualis.accounts.types import Viewer
-from mutualis.core.bulk import Compiled, datetime_column, int_slot, read_datetime
+from mutualis.core.bulk import Compiled, datetime_column, int_slot, read_datetime, read_isoformat
 from mutualis.core.permissions import is_operator_staff
 from mutualis.supervision.choices import INCIDENT_QUALIFICATIONS, OPEN_STATUSES, AlarmStatus, EventKind, Priority
 from mutualis.supervision.models import Alarm, EscalationStep, PoliceCall, ProtectedSite, TimelineEntry
@@ -100,6 +100,7 @@ _CONSOLE_VALUES = (
 # process more than running it (a storm wakes it dozens of times a second).
 # Its dates are read as text on SQLite and parsed by read_datetime (see core.bulk.datetime_column).
 _CONSOLE_DATES = ("updated_at", "first_event_at", "last_event_at", "verified_at")
+_CONSOLE_SENT_DATES = ("first_event_at", "last_event_at")  # sent as ISO 8601 text (verified_at: only whether set)
 _CONSOLE_PAGE_QUERY = Compiled(
     lambda pks: (
         Alarm.objects.filter(pk__among=int_slot(pks))
@@ -159,20 +160,17 @@ class ConsoleReader:
             wanted.update(pk for pk, site, at in _versions(changed) if site in sites and known.get(pk) != at)
         if not wanted or not sites:
             return []
-        pks, shape, to_datetime = sorted(wanted), _row_shape(), read_datetime()
-        site, version = _COLUMN["protected_site_id"], _COLUMN["updated_at"]
-        dates = [_COLUMN[name] for name in _CONSOLE_DATES]
+        pks, shape, to_datetime, to_text = sorted(wanted), _row_shape(), read_datetime(), read_isoformat()
+        site, version, first, last = (_COLUMN[n] for n in ("protected_site_id", "updated_at", *_CONSOLE_SENT_DATES))
         changes = []
         for start in range(0, len(pks), CONSOLE_PAGE):
             for raw in _CONSOLE_PAGE_QUERY.rows(pks[start : start + CONSOLE_PAGE]):
-                if raw[site] not in sites:
+                at = to_datetime(raw[version])
+                if raw[site] not in sites or known.get(raw[0]) == at:
                     continue
-                values = list(raw)
-                for n in dates:
-                    values[n] = to_datetime(values[n])
-                if known.get(values[0]) != values[version]:
-                    row = shape.row(dict(zip(_CONSOLE_VALUES, values, strict=True)), images=raw[site] in images)
-                    changes.append((values[version], row))
+                values = dict(zip(_CONSOLE_VALUES, raw, strict=True))
+                values["first_event_at"], values["last_event_at"] = to_text(raw[first]), to_text(raw[last])
+                changes.append((at, shape.row(values, images=raw[site] in images)))
         changes.sort(key=lambda change: (change[0], change[1]["id"]))
         return changes
 
@@ -259,7 +257,7 @@ class _RowShape:
         self.snapshot = reverse("supervision:alarm_snapshot", args=[self._SENTINEL]).split(str(self._SENTINEL))
 
     def row(self, v: Mapping[str, Any], *, images: bool) -> dict[str, Any]:
-        """One console row from an alarm's values (the names of `_CONSOLE_VALUES`)."""
+        """One console row from an alarm's values (the names of `_CONSOLE_VALUES`; its two event dates as ISO text)."""
         pk = v["id"]
         claimed = f"{v['claimed_by__first_name'] or ''} {v['claimed_by__last_name'] or ''}".strip()
         return {
@@ -275,8 +273,8 @@ class _RowShape:
             "priority_label": self.priorities.get(v["priority"], v["priority"]),
             "status": v["status"],
             "status_label": self.statuses.get(v["status"], v["status"]),
-            "first_event_at": v["first_event_at"].isoformat(),
-            "last_event_at": v["last_event_at"].isoformat(),
+            "first_event_at": v["first_event_at"],
+            "last_event_at": v["last_event_at"],
             "event_count": v["event_count"],
             "claimed_by": claimed or (v["claimed_by__email"] or ""),
             "verified": v["verified_at"] is not None,
@@ -324,8 +322,8 @@ def console_row(alarm: Alarm, *, images: bool) -> dict[str, Any]:
         "kind": alarm.kind,
         "priority": alarm.priority,
         "status": alarm.status,
-        "first_event_at": alarm.first_event_at,
-        "last_event_at": alarm.last_event_at,
+        "first_event_at": alarm.first_event_at.isoformat(),
+        "last_event_at": alarm.last_event_at.isoformat(),
         "event_count": alarm.event_count,
         "claimed_by__first_name": claimant.first_name if claimant else None,
         "claimed_by__last_name": claimant.last_name if claimant else None,

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from mutualis.supervision.models import Alarm, Habilitation
-from mutualis.supervision.selectors.alarms import ConsoleReader, console_changes
+from mutualis.supervision.selectors.alarms import ConsoleReader, console_changes, console_row
 from mutualis.supervision.services.ingestion import ingest_events
 from mutualis.supervision.tests.factories import (
     DeviceFactory,
@@ -87,6 +87,20 @@ def test_a_console_reads_its_scope_again_every_second(world):
     clock[0] += ConsoleReader.SCOPE_SECONDS / 2
     assert reader.changes(ids=everyone) == []
     assert reader.changes(since=timezone.now() - datetime.timedelta(minutes=1)) == []
+
+
+def test_a_console_change_is_the_row_the_console_queue_shows(world):
+    """A change read by the console's compiled page is, key for key, the row the queue and the page render from
+    the alarm itself (dates as ISO 8601 with offset, labels, addresses, site and position)."""
+    alarms = Alarm.objects.filter(protected_site=world["mine"]).select_related(
+        "protected_site__site__commune", "device", "claimed_by"
+    )
+    verified = alarms.order_by("pk").first()
+    Alarm.objects.filter(pk=verified.pk).update(verified_at=timezone.now(), updated_at=timezone.now())
+    read = ConsoleReader(world["operator"]).changes(ids=[a.pk for a in alarms])
+    changes = {row["id"]: row for _v, row in read}
+    assert changes == {a.pk: console_row(a, images=True) for a in alarms}
+    assert changes[verified.pk]["verified"] and changes[verified.pk]["last_event_at"].endswith("+00:00")
 
 
 def test_console_rows_carry_the_snapshot_only_for_a_habilitation_with_images(world):
