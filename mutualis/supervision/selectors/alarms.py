@@ -5,7 +5,7 @@ import datetime
 import functools
 import time
 from collections.abc import Callable, Collection, Iterable, Mapping
-from typing import Any
+from typing import Any, cast
 
 from django.db import connection
 from django.db.models import QuerySet, TextField
@@ -165,7 +165,7 @@ class ConsoleReader:
         changes = []
         for start in range(0, len(pks), CONSOLE_PAGE):
             for raw in _CONSOLE_PAGE_QUERY.rows(pks[start : start + CONSOLE_PAGE]):
-                at = to_datetime(raw[version])
+                at = cast(datetime.datetime, to_datetime(raw[version]))  # updated_at: never null
                 if raw[site] not in sites or known.get(raw[0]) == at:
                     continue
                 values = dict(zip(_CONSOLE_VALUES, raw, strict=True))
