@@ -128,20 +128,23 @@ def among(values: Collection[str] | Collection[int], *, integers: bool = False) 
     return RawSQL(f"SELECT unnest(%s::{'bigint' if integers else 'text'}[])", [items])  # noqa: S611 - our type
 
 
-@models.IntegerField.register_lookup
 class Among(models.Lookup):
-    """`pk__among=ids`: the integer column is one of many values, passed as one parameter, in the form each planner
-    counts. SQLite reads a JSON array (json_each, as `among` does); PostgreSQL gets `= ANY(array)`, whose length the
-    planner sees: `IN (SELECT unnest(…))`, guessed at a hundred rows, made it scan and hash every alarm once a
-    storm's statistics were stale. Also takes a `Compiled` query's list slot (`int_slot(mark)`)."""
+    """`pk__among=ids`, `external_id__among=names`: the column is one of many values, passed as one parameter, in
+    the form each planner counts. SQLite reads a JSON array (json_each, as `among` does); PostgreSQL gets
+    `= ANY(array)`, whose length the planner sees and which an index on the column serves: `IN (SELECT unnest(…))`,
+    guessed at a hundred rows, made it hash every alarm, or compare every device of a source with every name, once a
+    storm's statistics were stale. Also takes a `Compiled` query's list slot (`list_slot(mark)`)."""
 
     lookup_name = "among"
     prepare_rhs = False
 
+    def _integers(self) -> bool:
+        return isinstance(self.lhs.output_field, models.IntegerField)
+
     def get_db_prep_lookup(self, value: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
         if isinstance(value, _ListMark):  # a Compiled slot: its values are encoded per database at each run
             return "%s", (value if connection.vendor == "sqlite" else [value],)
-        items = [int(item) for item in value]
+        items = [int(item) if self._integers() else str(item) for item in value]
         return "%s", (json.dumps(items) if connection.vendor == "sqlite" else items,)
 
     def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
@@ -150,7 +153,11 @@ class Among(models.Lookup):
         params = (*lhs_params, *rhs_params)
         if connection.vendor == "sqlite":
             return f"{lhs} IN (SELECT value FROM json_each({rhs}))", params  # noqa: S608 - our own SQL
-        return f"{lhs} = ANY({rhs}::bigint[])", params
+        return f"{lhs} = ANY({rhs}::{'bigint' if self._integers() else 'text'}[])", params
+
+
+for _field in (models.IntegerField, models.CharField, models.TextField):
+    _field.register_lookup(Among)
 
 
 def rows_among(
@@ -377,8 +384,8 @@ class Compiled:
     """A query of a volume path compiled once per process and run with new values: building and compiling a
     queryset costs the ORM about a millisecond, which a batch of ten camera events paid five times over, more than
     running the queries. `build(*marks)` returns the queryset (or a `values_list`), written with the marks where the
-    values go: integers for the `int` slots, `text_list(mark)` for a list of text values (`among`'s one parameter),
-    `int_list(mark)` for integers, `int_slot(mark)` for the `among` lookup's list (`pk__among=int_slot(mark)`);
+    values go: integers for the `int` slots, `list_slot(mark)` for the `among` lookup's list
+    (`name__among=list_slot(mark)`), `int_list(mark)` for a list of integers on a foreign key (`site_id__in=…`);
     `rows(*values)` runs it with the values in the marks' order."""
 
     _MARK = -7_340_033  # an integer no id takes; marks are it minus their position
@@ -439,25 +446,17 @@ def _list_param(template: Any, value: Any) -> Any:
     return value
 
 
-def _list_mark(mark: int, integers: bool) -> RawSQL:
-    tag = int_slot(mark)
-    if connection.vendor == "sqlite":
-        return RawSQL("SELECT value FROM json_each(%s)", [tag])
-    return RawSQL(f"SELECT unnest(%s::{'bigint' if integers else 'text'}[])", [[tag]])  # noqa: S611 - our type
-
-
-def int_slot(mark: int) -> "_ListMark":
-    """In a `Compiled` query: the slot of a list of integers for the `among` lookup (`pk__among=int_slot(mark)`)."""
+def list_slot(mark: int) -> "_ListMark":
+    """In a `Compiled` query: the slot of a list for the `among` lookup (`pk__among=list_slot(mark)`)."""
     tag = _ListMark(f"mark:{mark}")
     tag.mark = mark
     return tag
 
 
-def text_list(mark: int) -> RawSQL:
-    """In a `Compiled` query: the slot of a list of text values (`field__in=text_list(mark)`)."""
-    return _list_mark(mark, integers=False)
-
-
 def int_list(mark: int) -> RawSQL:
-    """In a `Compiled` query: the slot of a list of integers."""
-    return _list_mark(mark, integers=True)
+    """In a `Compiled` query: the slot of a list of integers where `among` does not reach (`site_id__in=…`: a
+    foreign key's lookups are Django's own)."""
+    tag = list_slot(mark)
+    if connection.vendor == "sqlite":
+        return RawSQL("SELECT value FROM json_each(%s)", [tag])
+    return RawSQL("SELECT unnest(%s::bigint[])", [[tag]])

@@ -17,12 +17,11 @@ from mutualis.core.bulk import (
     insert_returning,
     insert_rows,
     int_list,
-    int_slot,
+    list_slot,
     raw_rows,
     read_datetime,
     read_isoformat,
     rows_among,
-    text_list,
     update_rows,
 )
 from mutualis.core.models import PeriodicSlot
@@ -227,7 +226,7 @@ def test_compiled_query_runs_again_with_new_values():
     def build(site, names, ids):
         builds.append(site)
         return model.objects.filter(
-            protected_site_id=site, name__in=text_list(names), pk__in=int_list(ids)
+            protected_site_id=site, name__among=list_slot(names), pk__in=int_list(ids)
         ).values_list("pk")
 
     query = Compiled(build, 3)
@@ -249,7 +248,7 @@ def test_among_lookup_selects_the_listed_keys_in_a_form_each_planner_counts():
     assert not model.objects.filter(pk__among=[]).exists()
     if connection.vendor == "postgresql":
         assert "= ANY(" in queries.captured_queries[0]["sql"]
-    query = Compiled(lambda ids: model.objects.filter(pk__among=int_slot(ids)).values_list("pk"), 1)
+    query = Compiled(lambda ids: model.objects.filter(pk__among=list_slot(ids)).values_list("pk"), 1)
     assert sorted(query.rows([b.pk, c.pk])) == [(b.pk,), (c.pk,)]
     assert query.rows([a.pk]) == [(a.pk,)]
     assert query.rows([]) == []

@@ -13,7 +13,7 @@ from django.db.models.functions import Cast
 from django.http import Http404
 
 from mutualis.accounts.types import Viewer
-from mutualis.core.bulk import Compiled, datetime_column, int_slot, read_datetime, read_isoformat
+from mutualis.core.bulk import Compiled, datetime_column, list_slot, read_datetime, read_isoformat
 from mutualis.core.permissions import is_operator_staff
 from mutualis.supervision.choices import INCIDENT_QUALIFICATIONS, OPEN_STATUSES, AlarmStatus, EventKind, Priority
 from mutualis.supervision.models import Alarm, EscalationStep, PoliceCall, ProtectedSite, TimelineEntry
@@ -103,7 +103,7 @@ _CONSOLE_DATES = ("updated_at", "first_event_at", "last_event_at", "verified_at"
 _CONSOLE_SENT_DATES = ("first_event_at", "last_event_at")  # sent as ISO 8601 text (verified_at: only whether set)
 _CONSOLE_PAGE_QUERY = Compiled(
     lambda pks: (
-        Alarm.objects.filter(pk__among=int_slot(pks))
+        Alarm.objects.filter(pk__among=list_slot(pks))
         .order_by()
         .annotate(**{f"read_{name}": datetime_column(name) for name in _CONSOLE_DATES})
         .values_list(*(f"read_{name}" if name in _CONSOLE_DATES else name for name in _CONSOLE_VALUES))

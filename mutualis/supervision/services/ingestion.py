@@ -30,8 +30,8 @@ from mutualis.core.bulk import (
     insert_returning,
     insert_rows,
     int_list,
+    list_slot,
     read_datetime,
-    text_list,
     update_rows,
     writer_lock,
 )
@@ -315,10 +315,14 @@ _EVENT_FIELDS = (
 
 
 # The queries every batch runs, compiled once (for a batch of ten events, the ORM took longer to build them than
-# the database to run them).
+# the database to run them). The devices and the known events are looked up on their unique (source, id) index,
+# whatever the planner's statistics say (`among`; for devices the index's condition too, as clean_event refuses
+# an empty id): with a storm's stale statistics PostgreSQL compared every device of the source with every name
+# of the batch (18 ms a batch for a hundred events, against 1).
 _DEVICES = Compiled(
     lambda source, ids: (
-        Device.objects.filter(source=source, external_id__in=text_list(ids))
+        Device.objects.filter(source=source, external_id__among=list_slot(ids))
+        .exclude(external_id="")
         .order_by()
         .annotate(clock_event=datetime_column("last_event_at"), clock_heartbeat=datetime_column("last_heartbeat_at"))
         .values_list("external_id", *_DEVICE_COLUMNS)
@@ -326,8 +330,10 @@ _DEVICES = Compiled(
     2,
 )
 _KNOWN = Compiled(
-    lambda source, ids: Event.objects.filter(source=source, source_event_id__in=text_list(ids)).values_list(
-        "source_event_id"
+    lambda source, ids: (
+        Event.objects.filter(source=source, source_event_id__among=list_slot(ids))
+        .order_by()
+        .values_list("source_event_id")
     ),
     2,
 )
