@@ -18,6 +18,7 @@ from mutualis.core.bulk import (
     insert_rows,
     int_list,
     list_slot,
+    present,
     raw_rows,
     read_datetime,
     read_isoformat,
@@ -158,6 +159,25 @@ def test_rows_among_narrows_on_allowed_values_and_a_lowest_value():
     assert found(also=("kind", [device.kind]), at_least=("last_event_at", to_db(T0)))
     assert not found(also=("kind", ["nvr-not-this"]))
     assert not found(at_least=("last_event_at", to_db(T0 + datetime.timedelta(seconds=1))))
+
+
+def test_present_names_the_values_stored_for_the_fixed_columns_only():
+    """`present` gives back the listed ids that rows hold for the given source, not another source's, not the ids
+    no row holds; an empty list asks nothing. On PostgreSQL each value is a probe of its own (LATERAL)."""
+    device, other = DeviceFactory(), DeviceFactory()
+    to_db = db_datetime()
+    columns = ["source", "source_event_id", "device", "kind", "occurred_at", "received_at", "severity", "zone",
+               "snapshot_url", "data"]  # fmt: skip
+    rows = [(d.source_id, event_id, d.pk, "motion", to_db(T0), to_db(T0), "", "", "", db_json(Event, "data")({}))
+            for d, event_id in ((device, "a"), (device, "l'été, « b »"), (other, "c"))]  # fmt: skip
+    insert_rows(Event, columns, rows)
+    with CaptureQueriesContext(connection) as queries:
+        found = present(Event, "source_event_id", ["a", "l'été, « b »", "c", "z"], source=device.source_id)
+    assert found == {"a", "l'été, « b »"}
+    assert present(Event, "source_event_id", ["c"], source=other.source_id) == {"c"}
+    assert present(Event, "source_event_id", [], source=device.source_id) == set()
+    if connection.vendor == "postgresql":
+        assert "LATERAL" in queries.captured_queries[0]["sql"]
 
 
 def test_db_json_stores_what_the_field_reads_back_and_refuses_what_json_cannot_hold():
