@@ -12,9 +12,7 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.urls import register_converter
 
-        from mutualis.core import bulk, collation
-
-        assert bulk.Among  # importing core.bulk registers the `among` lookup on integer fields
+        from mutualis.core import bulk, collation  # noqa: F401 - importing bulk registers the `among` lookup
         from mutualis.core.urls_ids import IdConverter
 
         register_converter(IdConverter, "id")

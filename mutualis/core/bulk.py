@@ -129,7 +129,7 @@ def among(values: Collection[str] | Collection[int], *, integers: bool = False) 
 
 
 class Among(models.Lookup):
-    """`pk__among=ids`, `external_id__among=names`: the column is one of many values, passed as one parameter, in
+    """`pk__among=ids`, `site_id__among=ids`, `external_id__among=names`: the column is one of many values, passed as one parameter, in
     the form each planner counts. SQLite reads a JSON array (json_each, as `among` does); PostgreSQL gets
     `= ANY(array)`, whose length the planner sees and which an index on the column serves: `IN (SELECT unnest(…))`,
     guessed at a hundred rows, made it hash every alarm, or compare every device of a source with every name, once a
@@ -139,7 +139,8 @@ class Among(models.Lookup):
     prepare_rhs = False
 
     def _integers(self) -> bool:
-        return isinstance(self.lhs.output_field, models.IntegerField)
+        field = self.lhs.output_field
+        return isinstance(getattr(field, "target_field", field), models.IntegerField)  # a foreign key: its target
 
     def get_db_prep_lookup(self, value: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
         if isinstance(value, _ListMark):  # a Compiled slot: its values are encoded per database at each run
@@ -156,7 +157,7 @@ class Among(models.Lookup):
         return f"{lhs} = ANY({rhs}::{'bigint' if self._integers() else 'text'}[])", params
 
 
-for _field in (models.IntegerField, models.CharField, models.TextField):
+for _field in (models.IntegerField, models.ForeignKey, models.CharField, models.TextField):
     _field.register_lookup(Among)
 
 
@@ -412,8 +413,7 @@ class Compiled:
     queryset costs the ORM about a millisecond, which a batch of ten camera events paid five times over, more than
     running the queries. `build(*marks)` returns the queryset (or a `values_list`), written with the marks where the
     values go: integers for the `int` slots, `list_slot(mark)` for the `among` lookup's list
-    (`name__among=list_slot(mark)`), `int_list(mark)` for a list of integers on a foreign key (`site_id__in=…`);
-    `rows(*values)` runs it with the values in the marks' order."""
+    (`name__among=list_slot(mark)`); `rows(*values)` runs it with the values in the marks' order."""
 
     _MARK = -7_340_033  # an integer no id takes; marks are it minus their position
 
@@ -478,12 +478,3 @@ def list_slot(mark: int) -> "_ListMark":
     tag = _ListMark(f"mark:{mark}")
     tag.mark = mark
     return tag
-
-
-def int_list(mark: int) -> RawSQL:
-    """In a `Compiled` query: the slot of a list of integers where `among` does not reach (`site_id__in=…`: a
-    foreign key's lookups are Django's own)."""
-    tag = list_slot(mark)
-    if connection.vendor == "sqlite":
-        return RawSQL("SELECT value FROM json_each(%s)", [tag])
-    return RawSQL("SELECT unnest(%s::bigint[])", [[tag]])

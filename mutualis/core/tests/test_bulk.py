@@ -16,7 +16,6 @@ from mutualis.core.bulk import (
     db_json,
     insert_returning,
     insert_rows,
-    int_list,
     list_slot,
     present,
     raw_rows,
@@ -246,7 +245,7 @@ def test_compiled_query_runs_again_with_new_values():
     def build(site, names, ids):
         builds.append(site)
         return model.objects.filter(
-            protected_site_id=site, name__among=list_slot(names), pk__in=int_list(ids)
+            protected_site_id=site, name__among=list_slot(names), pk__among=list_slot(ids)
         ).values_list("pk")
 
     query = Compiled(build, 3)
@@ -266,6 +265,8 @@ def test_among_lookup_selects_the_listed_keys_in_a_form_each_planner_counts():
     with CaptureQueriesContext(connection) as queries:
         assert set(model.objects.filter(pk__among=[a.pk, c.pk, 0]).values_list("pk", flat=True)) == {a.pk, c.pk}
     assert not model.objects.filter(pk__among=[]).exists()
+    on_key = model.objects.filter(protected_site_id__among=[b.protected_site_id]).values_list("pk", flat=True)
+    assert set(on_key) == {b.pk}  # a foreign key's column
     if connection.vendor == "postgresql":
         assert "= ANY(" in queries.captured_queries[0]["sql"]
     query = Compiled(lambda ids: model.objects.filter(pk__among=list_slot(ids)).values_list("pk"), 1)

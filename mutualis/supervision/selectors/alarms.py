@@ -7,13 +7,11 @@ import time
 from collections.abc import Callable, Collection, Iterable, Mapping
 from typing import Any, cast
 
-from django.db import connection
-from django.db.models import QuerySet, TextField
-from django.db.models.functions import Cast
+from django.db.models import QuerySet
 from django.http import Http404
 
 from mutualis.accounts.types import Viewer
-from mutualis.core.bulk import Compiled, datetime_column, list_slot, read_datetime, read_isoformat
+from mutualis.core.bulk import Compiled, datetime_column, list_slot, raw_rows, read_datetime, read_isoformat
 from mutualis.core.permissions import is_operator_staff
 from mutualis.supervision.choices import INCIDENT_QUALIFICATIONS, OPEN_STATUSES, AlarmStatus, EventKind, Priority
 from mutualis.supervision.models import Alarm, EscalationStep, PoliceCall, ProtectedSite, TimelineEntry
@@ -98,7 +96,7 @@ _CONSOLE_VALUES = (
 
 # The page of named alarms, compiled once per process: building the queryset again at each wake cost the realtime
 # process more than running it (a storm wakes it dozens of times a second).
-# Its dates are read as text on SQLite and parsed by read_datetime (see core.bulk.datetime_column).
+# Its dates are read as text on SQLite (core.bulk.datetime_column): the version parsed, the event dates sent as is.
 _CONSOLE_DATES = ("updated_at", "first_event_at", "last_event_at", "verified_at")
 _CONSOLE_SENT_DATES = ("first_event_at", "last_event_at")  # sent as ISO 8601 text (verified_at: only whether set)
 _CONSOLE_PAGE_QUERY = Compiled(
@@ -175,25 +173,13 @@ class ConsoleReader:
         return changes
 
 
-def console_changes(
-    *,
-    user: Viewer,
-    since: datetime.datetime | None = None,
-    ids: Iterable[int] = (),
-    known: Mapping[int, datetime.datetime] | None = None,
-) -> list[tuple[datetime.datetime, dict[str, Any]]]:
-    """One read of `ConsoleReader.changes` (a websocket keeps its reader instead)."""
-    return ConsoleReader(user).changes(since=since, ids=ids, known=known)
-
-
 def _versions(alarms: QuerySet[Alarm]) -> Iterable[tuple[int, int, datetime.datetime | None]]:
-    """(pk, protected_site_id, updated_at) of the alarms. On SQLite read as text: Django's converter parses each
-    date with a regular expression, and a console re-reads every second the thousands of versions a storm writes in
-    five."""
-    if connection.vendor != "sqlite":
-        return alarms.values_list("pk", "protected_site_id", "updated_at")
+    """(pk, protected_site_id, updated_at) of the alarms, read below the ORM (its converter parses each date with
+    a regular expression, and a console re-reads every second the thousands of versions a storm writes in five)."""
     to_datetime = read_datetime()
-    rows = alarms.annotate(version=Cast("updated_at", TextField())).values_list("pk", "protected_site_id", "version")
+    rows = raw_rows(
+        alarms.annotate(version=datetime_column("updated_at")).values_list("pk", "protected_site_id", "version")
+    )
     return ((pk, site, to_datetime(version)) for pk, site, version in rows)
 
 

@@ -29,7 +29,6 @@ from mutualis.core.bulk import (
     db_json,
     insert_returning,
     insert_rows,
-    int_list,
     list_slot,
     present,
     read_datetime,
@@ -331,7 +330,7 @@ _DEVICES = Compiled(
     2,
 )
 _PRIORITIES = Compiled(
-    lambda sites: PriorityRule.objects.filter(protected_site_id__in=int_list(sites)).values_list(
+    lambda sites: PriorityRule.objects.filter(protected_site_id__among=list_slot(sites)).values_list(
         "protected_site_id", "kind", "priority"
     ),
     1,
@@ -339,7 +338,7 @@ _PRIORITIES = Compiled(
 # The first step of each site's escalation chain (the lowest position wins: read last).
 _FIRST_DELAYS = Compiled(
     lambda sites: (
-        EscalationContact.objects.filter(protected_site_id__in=int_list(sites), is_active=True)
+        EscalationContact.objects.filter(protected_site_id__among=list_slot(sites), is_active=True)
         .order_by("protected_site_id", "-position")
         .values_list("protected_site_id", "delay_minutes")
     ),

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from mutualis.supervision.models import Alarm, Habilitation
-from mutualis.supervision.selectors.alarms import ConsoleReader, console_changes, console_row
+from mutualis.supervision.selectors.alarms import ConsoleReader, console_row
 from mutualis.supervision.services.ingestion import ingest_events
 from mutualis.supervision.tests.factories import (
     DeviceFactory,
@@ -62,13 +62,13 @@ def test_console_changes_named_or_recent_keep_to_the_habilitated_sites(world):
     own = set(Alarm.objects.filter(protected_site=world["mine"]).values_list("pk", flat=True))
     everyone = set(Alarm.objects.values_list("pk", flat=True))
     assert len(own) == 30 and len(everyone) == 60
-    named = console_changes(user=world["operator"], ids=everyone)
+    named = ConsoleReader(world["operator"]).changes(ids=everyone)
     assert {row["id"] for _v, row in named} == own
     since = timezone.now() - datetime.timedelta(minutes=1)
-    recent = console_changes(user=world["operator"], since=since)
+    recent = ConsoleReader(world["operator"]).changes(since=since)
     assert {row["id"] for _v, row in recent} == own
     known = {row["id"]: version for version, row in recent}
-    assert console_changes(user=world["operator"], since=since, known=known) == []
+    assert ConsoleReader(world["operator"]).changes(since=since, known=known) == []
 
 
 def test_a_console_reads_its_scope_again_every_second(world):
@@ -120,9 +120,9 @@ def test_console_changes_read_alarms_by_key_and_by_their_change_index(world):
     habilitated sites' index (every alarm of those sites)."""
     pks = set(Alarm.objects.values_list("pk", flat=True))
     with CaptureQueriesContext(connection) as named:
-        console_changes(user=world["operator"], ids=pks)
+        ConsoleReader(world["operator"]).changes(ids=pks)
     with CaptureQueriesContext(connection) as recent:
-        console_changes(user=world["operator"], since=timezone.now() - datetime.timedelta(minutes=1), known={})
+        ConsoleReader(world["operator"]).changes(since=timezone.now() - datetime.timedelta(minutes=1), known={})
     named_plans, recent_plans = _plans(named.captured_queries), _plans(recent.captured_queries)
     assert any("INTEGER PRIMARY KEY" in line for line in named_plans)
     assert any("supervision_alarm_changed_idx" in line for line in recent_plans)
